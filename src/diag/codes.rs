@@ -1,0 +1,132 @@
+//! The stable diagnostic codes. Each is documented here, once, and printed by
+//! `caliper explain CODE`: S01xx syntax, M02xx model, C03xx checks, L04xx lints, E05xx cases.
+
+use super::Severity;
+use serde::{Serialize, Serializer};
+
+macro_rules! codes {
+    ($($name:ident = $code:literal, $sev:ident, $title:literal, $explain:literal;)*) => {
+        /// A stable diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $(#[doc = $title] $name,)*
+        }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &'static [Code] = &[$(Code::$name,)*];
+
+            /// The code as printed (`M0201`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$name => $code,)* }
+            }
+
+            /// Errors stop the rule set from loading; warnings do not.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$name => Severity::$sev,)* }
+            }
+
+            /// A one-line title in Chinese.
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$name => $title,)* }
+            }
+
+            /// What it means and how to fix it, in Chinese.
+            pub fn explain(self) -> &'static str {
+                match self { $(Code::$name => $explain,)* }
+            }
+
+            /// Looks a code up by its printed form.
+            pub fn parse(s: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(s))
+            }
+        }
+    };
+}
+
+codes! {
+    Syntax = "S0101", Error, "语法错误",
+        "规则文件不符合规则语言的语法。提示指出读到的位置和此处可以出现的内容；对照 docs/rule-language.md 修改。";
+    BadDate = "S0102", Error, "日期无效",
+        "日期须写作 YYYY-MM-DD，且须是真实存在的日期（如 2025-02-30 不存在）。";
+    BadNumber = "S0103", Error, "数字无效",
+        "数字须是十进制数，整数或小数，如 200、0.3；不能超过 28 位有效数字。";
+    IncludeNotFound = "M0201", Error, "包含的文件不存在",
+        "包含 \"文件\" 的路径相对于写有包含语句的文件；检查文件名和扩展名 .rules。";
+    IncludeCycle = "M0202", Error, "文件循环包含",
+        "一个文件直接或间接包含了自己。删去其中一处包含。";
+    RuleSetHeader = "M0203", Error, "规则集声明缺失或重复",
+        "规则集的根文件须有且只有一个“规则集”声明，写明名称、版本和施行日期。";
+    UnknownParameter = "M0204", Error, "未知参数或参数值无效",
+        "参数名须是规则语言列出的参数之一（从轻比例、从重比例、减轻下限、冲突处理、简易程序、听证、法制审核）；比例在 0 和 1 之间，且从轻比例不大于从重比例。";
+    DuplicateFact = "M0205", Error, "事实重复声明",
+        "同一个事实只能声明一次。删去重复的声明，或者改用另一个名称。";
+    DuplicatePredicate = "M0206", Error, "谓词重复定义",
+        "同一个谓词只能定义一次，且不能与事实同名。";
+    DuplicateViolation = "M0207", Error, "违法行为编号重复",
+        "违法行为编号是公开的约定，须唯一。";
+    DuplicateEntry = "M0208", Error, "清单条目编号重复",
+        "清单条目编号须在整个规则集内唯一。";
+    UnknownName = "M0209", Error, "未知的事实或谓词",
+        "条件中使用的名称须是已声明的事实或已定义的谓词；提示给出最接近的名称。";
+    UnknownViolation = "M0210", Error, "清单条目适用的违法行为不存在",
+        "“适用”后的编号须是规则集中某一违法行为的编号，或者写“全部”。";
+    TypeMismatch = "M0211", Error, "条件中的类型错误",
+        "比较和运算两边的类型须相符：数值与数值、日期与日期、选项与其可选值；“且”“或”“不”只用于是非判断。";
+    UnknownVariant = "M0212", Error, "选项中没有这个值",
+        "与选项型事实比较的值须是该事实声明的可选值之一。";
+    MissingModality = "M0213", Error, "清单条目缺少“应当”或“可以”",
+        "每个清单条目须写明情形：应当 或 可以。没有默认值，因为两者的法律后果不同。";
+    MissingCitation = "M0214", Error, "缺少依据",
+        "每个违法行为须写明处罚依据（依据 \"……\"），每个清单条目须写明至少一项依据。";
+    MissingCondition = "M0215", Error, "清单条目缺少条件",
+        "每个清单条目须用“当 条件”写明适用的情形。";
+    MissingTitle = "M0216", Error, "缺少标题",
+        "清单条目须有公布时的标题（用引号写在情形之后）。";
+    EmptyRange = "M0217", Error, "罚款幅度下限大于上限",
+        "罚款幅度写作 下限..上限，两端都包含在内；下限不能大于上限。";
+    UnknownPenalty = "M0218", Error, "未知的处罚种类",
+        "处罚种类须是《行政处罚法》第九条所列之一：警告、通报批评、罚款、没收违法所得、没收非法财物、暂扣许可证件、降低资质等级、吊销许可证件、限制开展生产经营活动、责令停产停业、责令关闭、限制从业。";
+    UnknownMeasure = "M0219", Error, "未知的措施",
+        "措施须是规则语言列出的措施之一，见 docs/rule-language.md。";
+    ScaleFact = "M0220", Error, "按单位或倍数计罚所依的事实类型不对",
+        "“每 事实”须是整数或小数型事实（数量），“事实 倍”须是金额型事实。";
+    NoPenalty = "M0221", Error, "违法行为没有规定处罚",
+        "违法行为须至少规定一种处罚（可以在“若”条件之内）。";
+    DuplicateClause = "M0222", Error, "子句重复",
+        "违反、依据、标题、条件等子句在一处只能写一次。";
+    PredicateCycle = "M0223", Error, "谓词循环引用",
+        "谓词不能直接或间接引用自己。";
+    BadDefault = "M0224", Error, "默认值与事实类型不符",
+        "默认值须与事实的类型相同，选项型事实的默认值须是可选值之一。";
+    DuplicateParty = "M0225", Error, "当事人类型重复",
+        "同一违法行为中，个人、单位各只能有一个处罚块。";
+    UnreadableFile = "M0226", Error, "无法读取规则文件",
+        "文件不存在、不可读或不是 UTF-8 编码。";
+    MissingStandardFact = "M0227", Error, "缺少标准事实",
+        "规则集须声明引擎所用的标准事实（party_type、harm、corrected、illegal_income 等），类型须与约定相同。";
+    EntryRangeList = "C0301", Error, "清单条目的自有幅度只适用于减轻清单",
+        "“幅度”设定减轻处罚时的罚款幅度，只能写在减轻（或从轻或者减轻）条目中。";
+    UnreachableEntry = "L0401", Warning, "清单条目永远不会适用",
+        "条目的条件在任何事实下都不成立，或者它适用的违法行为都已被同一情形的其他条目覆盖。";
+    UnknownFactInCase = "E0501", Error, "案件中有未声明的事实",
+        "案件的 facts 只能包含规则集声明的事实；提示给出最接近的名称。";
+    WrongFactType = "E0502", Error, "案件中事实的类型不对",
+        "事实的值须符合声明的类型：是非为 true/false，整数为整数，金额和小数为数字，日期为 \"YYYY-MM-DD\"，选项为其可选值之一。";
+    UnknownViolationInCase = "E0503", Error, "案件中的违法行为编号不存在",
+        "violation 须是规则集中某一违法行为的编号；用 caliper list 查找。";
+    MalformedCase = "E0504", Error, "案件文档格式错误",
+        "案件须是 JSON 对象，含 violation（或 violations）和 facts。";
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,4 @@
+//! caliper
+pub mod diag;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,432 @@
+//! The typed syntax tree: what a rule file says, with spans, before any name is resolved.
+
+use crate::source::Span;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+/// A name written in the file (ASCII identifier, code, or a Chinese word such as a penalty kind).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    /// The text.
+    pub text: String,
+    /// Where.
+    pub span: Span,
+}
+
+/// A string literal, unescaped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Str {
+    /// The value.
+    pub value: String,
+    /// Where (including the quotes).
+    pub span: Span,
+}
+
+/// A date literal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateLit {
+    /// The date; `None` when the text was not a real date (already reported).
+    pub date: Option<Date>,
+    /// Where.
+    pub span: Span,
+}
+
+/// One parsed file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct File {
+    /// Items in file order.
+    pub items: Vec<Item>,
+}
+
+/// A top-level item.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// `规则集 …`
+    RuleSet(RuleSetDecl),
+    /// `包含 "…"`
+    Include(Str),
+    /// `事实 …`
+    Fact(FactDecl),
+    /// `谓词 …`
+    Predicate(PredicateDecl),
+    /// `法规 …`
+    Regulation(RegulationDecl),
+    /// `违法行为 …` outside a regulation
+    Violation(ViolationDecl),
+    /// a list entry
+    Entry(EntryDecl),
+}
+
+/// The rule-set header.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleSetDecl {
+    /// Its name.
+    pub name: Str,
+    /// `版本`
+    pub version: Vec<Str>,
+    /// `施行`
+    pub effective: Vec<DateLit>,
+    /// `制定机关`
+    pub authority: Vec<Str>,
+    /// `说明`
+    pub notes: Vec<Str>,
+    /// `参数 { … }`
+    pub params: Vec<Param>,
+    /// The keyword's span.
+    pub span: Span,
+}
+
+/// A parameter line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Its Chinese name.
+    pub name: Name,
+    /// One value or one per party.
+    pub value: ParamValue,
+    /// Whole line.
+    pub span: Span,
+}
+
+/// A parameter's value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParamValue {
+    /// One value.
+    Scalar(Scalar),
+    /// `个人 V 单位 V`
+    PerParty(Vec<(Party, Scalar)>),
+}
+
+/// A parameter scalar.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    /// A number.
+    Number(Decimal, Span),
+    /// `未设定`
+    Unset(Span),
+    /// A Chinese word such as `抵消`.
+    Word(Name),
+}
+
+impl Scalar {
+    /// Where.
+    pub fn span(&self) -> Span {
+        match self {
+            Scalar::Number(_, s) | Scalar::Unset(s) => *s,
+            Scalar::Word(n) => n.span,
+        }
+    }
+}
+
+/// A party type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Party {
+    /// 个人 / 公民
+    Individual,
+    /// 单位 / 法人或者其他组织
+    Unit,
+}
+
+/// A fact declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FactDecl {
+    /// ASCII name.
+    pub name: Name,
+    /// Its type.
+    pub ty: TypeExpr,
+    /// Chinese label.
+    pub label: Str,
+    /// `单位 "…"`
+    pub unit: Option<Str>,
+    /// `默认 …`
+    pub default: Option<Expr>,
+    /// Whole declaration.
+    pub span: Span,
+}
+
+/// A fact's declared type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeExpr {
+    /// 布尔
+    Bool,
+    /// 整数
+    Int,
+    /// 小数
+    Decimal,
+    /// 金额
+    Money,
+    /// 日期
+    Date,
+    /// 选项 { … }
+    Enum(Vec<(Name, Option<Str>)>),
+}
+
+/// `谓词 NAME "说明" 当 …`
+#[derive(Clone, Debug, PartialEq)]
+pub struct PredicateDecl {
+    /// ASCII name.
+    pub name: Name,
+    /// Chinese description.
+    pub label: Str,
+    /// The condition.
+    pub cond: Expr,
+    /// Whole declaration.
+    pub span: Span,
+}
+
+/// `法规 ID "《…》" { … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegulationDecl {
+    /// Short id (XR).
+    pub id: Name,
+    /// Full name.
+    pub name: Str,
+    /// `施行`
+    pub effective: Vec<DateLit>,
+    /// `说明`
+    pub notes: Vec<Str>,
+    /// The violations inside.
+    pub violations: Vec<ViolationDecl>,
+    /// Keyword to id.
+    pub span: Span,
+}
+
+/// `违法行为 CODE "标题" { … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViolationDecl {
+    /// The stable code.
+    pub code: Name,
+    /// Title.
+    pub title: Str,
+    /// `违反 "…"`
+    pub breach: Vec<Str>,
+    /// `依据 "…"`
+    pub basis: Vec<Str>,
+    /// `幅度 从轻比例 … 从重比例 …`
+    pub bands: Vec<(Name, Decimal, Span)>,
+    /// Statements outside party blocks.
+    pub common: Vec<PenaltyStmt>,
+    /// `个人 { … }` / `单位 { … }`
+    pub parties: Vec<PartyBlock>,
+    /// Keyword to code.
+    pub span: Span,
+}
+
+/// A party block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartyBlock {
+    /// Which party.
+    pub party: Party,
+    /// The statements.
+    pub stmts: Vec<PenaltyStmt>,
+    /// The party keyword.
+    pub span: Span,
+}
+
+/// A statement in a violation's penalty part.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PenaltyStmt {
+    /// `若 … { … } 否则 { … }`
+    If {
+        /// The article's own condition.
+        cond: Expr,
+        /// When it holds.
+        then: Vec<PenaltyStmt>,
+        /// When it does not.
+        otherwise: Vec<PenaltyStmt>,
+        /// The keyword.
+        span: Span,
+    },
+    /// `措施 …`
+    Measures(Vec<Name>),
+    /// One penalty (or a one-of choice).
+    Penalty(PenaltyDecl),
+}
+
+/// `[可以] A 或 B`
+#[derive(Clone, Debug, PartialEq)]
+pub struct PenaltyDecl {
+    /// `可以`: a discretionary penalty.
+    pub discretionary: bool,
+    /// The alternatives (one, or several joined by 或).
+    pub alts: Vec<PenaltyAlt>,
+    /// Whole statement.
+    pub span: Span,
+}
+
+/// One kind of penalty.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PenaltyAlt {
+    /// `罚款 …`
+    Fine(FineDecl),
+    /// Another kind, by its Chinese name.
+    Kind(Name),
+}
+
+/// `罚款 …`
+#[derive(Clone, Debug, PartialEq)]
+pub struct FineDecl {
+    /// The amount or factor range.
+    pub amount: Amount,
+    /// Per unit of a fact, or a multiple of one.
+    pub scale: Option<Scale>,
+    /// Whole fine.
+    pub span: Span,
+}
+
+/// How a fine range is scaled by a fact.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scale {
+    /// `每 FACT`
+    PerUnit(Name),
+    /// `FACT … 倍`
+    Multiple(Name),
+}
+
+/// `lo..hi`, `..hi` or a single number.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Amount {
+    /// Lower end; `None` for `..hi` (0).
+    pub lo: Option<Decimal>,
+    /// Upper end.
+    pub hi: Decimal,
+    /// Where.
+    pub span: Span,
+}
+
+/// Which list an entry belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ListKind {
+    /// 不予处罚
+    NoPenalty,
+    /// 从轻
+    Lighter,
+    /// 从轻或者减轻
+    LighterOrMitigated,
+    /// 减轻
+    Mitigated,
+    /// 从重
+    Aggravated,
+}
+
+/// 应当 / 可以
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Modality {
+    /// 应当
+    Shall,
+    /// 可以
+    May,
+}
+
+/// A list entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntryDecl {
+    /// `法定`
+    pub statutory: bool,
+    /// Which list.
+    pub list: ListKind,
+    /// Stable id.
+    pub id: Name,
+    /// Codes covered; empty with `all`.
+    pub covers: Vec<Name>,
+    /// `适用 全部`
+    pub covers_all: bool,
+    /// 应当 / 可以 (required; checked in the model).
+    pub modality: Option<(Modality, Span)>,
+    /// Title as published.
+    pub title: Option<Str>,
+    /// `当 …`
+    pub when: Vec<Expr>,
+    /// `依据 "…"`
+    pub basis: Vec<Str>,
+    /// `来源 "…"`
+    pub source: Vec<Str>,
+    /// `措施 …`
+    pub measures: Vec<Name>,
+    /// `幅度 个人 … 单位 …`
+    pub ranges: Vec<(Party, Amount)>,
+    /// The `幅度` keyword, if present.
+    pub range_span: Option<Span>,
+    /// List keyword to id.
+    pub span: Span,
+}
+
+/// A condition or arithmetic expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where.
+    pub span: Span,
+}
+
+/// Expression forms.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// 真 / 假
+    Bool(bool),
+    /// A number.
+    Number(Decimal),
+    /// A date (`None`: invalid, already reported).
+    Date(Option<Date>),
+    /// A string.
+    Str(String),
+    /// A fact, predicate or option name.
+    Name(String),
+    /// 不
+    Not(Box<Expr>),
+    /// unary minus
+    Neg(Box<Expr>),
+    /// binary operator
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// 属于 { … }
+    In(Box<Expr>, Vec<Expr>),
+}
+
+/// Binary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// 或
+    Or,
+    /// 且
+    And,
+    /// =
+    Eq,
+    /// !=
+    Ne,
+    /// <
+    Lt,
+    /// <=
+    Le,
+    /// >
+    Gt,
+    /// >=
+    Ge,
+    /// +
+    Add,
+    /// -
+    Sub,
+    /// *
+    Mul,
+    /// /
+    Div,
+}
+
+impl BinOp {
+    /// How the operator is written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "或",
+            BinOp::And => "且",
+            BinOp::Eq => "=",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+}

@@ -1,0 +1,916 @@
+//! Rule text → typed syntax tree. pest does the parsing; one `visit_<rule>` function per grammar
+//! rule builds the tree, and pest's errors are converted once, here, into our diagnostics.
+
+pub mod ast;
+mod expr;
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use ast::*;
+use pest::Parser;
+use pest::iterators::Pair;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/caliper.pest"]
+struct RuleParser;
+
+/// Keywords that may start a top-level item: where parsing resumes after a syntax error.
+const ITEM_KEYWORDS: &[&str] = &[
+    "规则集",
+    "包含",
+    "事实",
+    "谓词",
+    "法规",
+    "违法行为",
+    "法定",
+    "不予处罚",
+    "从轻",
+    "减轻",
+    "从重",
+];
+
+/// Parses one file. Syntax errors do not stop the parse: it resumes at the next line that starts
+/// (unindented) with an item keyword, so a drafter sees every error of the file in one run.
+pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
+    static LIMIT: std::sync::Once = std::sync::Once::new();
+    LIMIT.call_once(|| pest::set_call_limit(std::num::NonZeroUsize::new(10_000_000)));
+
+    let mut out = File::default();
+    let mut diags = Vec::new();
+    let mut offset = 0;
+    while offset <= text.len() {
+        let rest = &text[offset..];
+        match RuleParser::parse(Rule::file, rest) {
+            Ok(mut pairs) => {
+                let mut v = Visitor {
+                    file,
+                    offset,
+                    diags: &mut diags,
+                };
+                if let Some(f) = pairs.next() {
+                    v.visit_file(f, &mut out);
+                }
+                break;
+            }
+            Err(e) => {
+                let (at, d) = convert_error(file, offset, rest, &e);
+                diags.push(d);
+                // Keep what parsed before the error: parse the prefix up to the last item start.
+                let prefix_end = last_item_start(rest, at - offset);
+                if prefix_end > 0
+                    && let Ok(mut pairs) = RuleParser::parse(Rule::file, &rest[..prefix_end])
+                {
+                    let mut v = Visitor {
+                        file,
+                        offset,
+                        diags: &mut diags,
+                    };
+                    if let Some(f) = pairs.next() {
+                        v.visit_file(f, &mut out);
+                    }
+                }
+                match next_item_start(text, at) {
+                    Some(next) if next > offset => offset = next,
+                    _ => break,
+                }
+            }
+        }
+    }
+    (out, diags)
+}
+
+/// Byte offset of the first unindented line after `from` that starts with an item keyword.
+fn next_item_start(text: &str, from: usize) -> Option<usize> {
+    let mut pos = text.get(from..)?.find('\n')? + from + 1;
+    while pos < text.len() {
+        let line = &text[pos..];
+        if ITEM_KEYWORDS.iter().any(|k| line.starts_with(k)) {
+            return Some(pos);
+        }
+        pos += line.find('\n')? + 1;
+    }
+    None
+}
+
+/// Byte offset (within `text`) of the last unindented item start at or before `upto`.
+fn last_item_start(text: &str, upto: usize) -> usize {
+    let mut best = 0;
+    let mut pos = 0;
+    while pos < upto.min(text.len()) {
+        let line = &text[pos..];
+        if pos > 0 && ITEM_KEYWORDS.iter().any(|k| line.starts_with(k)) {
+            best = pos;
+        }
+        match line.find('\n') {
+            Some(n) => pos += n + 1,
+            None => break,
+        }
+    }
+    best
+}
+
+/// pest's error → our diagnostic, with a Chinese description of what was expected.
+fn convert_error(
+    file: FileId,
+    offset: usize,
+    text: &str,
+    e: &pest::error::Error<Rule>,
+) -> (usize, Diagnostic) {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let at = offset + pos;
+    let found_end = text[pos..]
+        .char_indices()
+        .nth(1)
+        .map_or(text.len(), |(i, _)| pos + i);
+    let found = match text[pos..].chars().next() {
+        None => "文件结尾".to_string(),
+        Some('\n' | '\r') => "行尾".to_string(),
+        Some(c) if c.is_whitespace() => "空白".to_string(),
+        Some(c) => format!("“{c}”"),
+    };
+    let expected = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<&str> = positives.iter().filter_map(|r| describe(*r)).collect();
+            names.sort_unstable();
+            names.dedup();
+            names
+        }
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    let message = if expected.is_empty() {
+        format!("此处不能出现{found}")
+    } else {
+        format!("此处应为{}，却读到{found}", expected.join("、"))
+    };
+    let span = Span::new(file, at, offset + found_end.max(pos));
+    let d = Diagnostic::error(Code::Syntax, span, message)
+        .label("语法在这里中断")
+        .help("对照 docs/rule-language.md 检查这一行；关键字须用中文，名称用 ASCII 字母，字符串用英文双引号");
+    (at, d)
+}
+
+/// What a grammar rule is, in words a drafter knows.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "文件结尾",
+        Rule::ruleset => "“规则集”",
+        Rule::include => "“包含”",
+        Rule::fact_decl => "“事实”",
+        Rule::predicate => "“谓词”",
+        Rule::regulation => "“法规”",
+        Rule::violation => "“违法行为”",
+        Rule::list_entry | Rule::list_kind => "清单条目（不予处罚、从轻、减轻、从重）",
+        Rule::string => "带双引号的文字",
+        Rule::ident => "名称（ASCII 字母开头）",
+        Rule::code | Rule::entry_id => "编号（如 XR-49-2）",
+        Rule::date => "日期（YYYY-MM-DD）",
+        Rule::number => "数字",
+        Rule::amount | Rule::closed_range | Rule::open_range => "罚款幅度（如 200..1000 或 ..200）",
+        Rule::fact_type => "类型（布尔、整数、小数、金额、日期、选项）",
+        Rule::expr => "条件",
+        Rule::modality => "“应当”或“可以”",
+        Rule::coverage => "“适用”",
+        Rule::party_kw => "“个人”或“单位”",
+        Rule::penalty | Rule::penalty_kind | Rule::fine => "处罚",
+        Rule::measure => "措施",
+        Rule::param | Rule::param_name => "参数",
+        Rule::scalar => "参数值",
+        Rule::member => "“属于”",
+        Rule::boolean => "真或假",
+        Rule::variant => "可选值",
+        Rule::kw_unset => "“未设定”",
+        Rule::op_or | Rule::op_and => "“且”或“或”",
+        Rule::op_eq
+        | Rule::op_ne
+        | Rule::op_lt
+        | Rule::op_le
+        | Rule::op_gt
+        | Rule::op_ge => "比较符",
+        Rule::op_add | Rule::op_sub | Rule::op_mul | Rule::op_div => "运算符",
+        Rule::when_clause => "“当”",
+        Rule::basis_clause => "“依据”",
+        Rule::breach_clause => "“违反”",
+        Rule::cond_block => "“若”",
+        Rule::else_block => "“否则”",
+        _ => return None,
+    })
+}
+
+struct Visitor<'d> {
+    file: FileId,
+    offset: usize,
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+impl Visitor<'_> {
+    fn span(&self, p: &Pair<'_, Rule>) -> Span {
+        let s = p.as_span();
+        Span::new(self.file, self.offset + s.start(), self.offset + s.end())
+    }
+
+    fn name(&self, p: &Pair<'_, Rule>) -> Name {
+        Name {
+            text: p.as_str().to_string(),
+            span: self.span(p),
+        }
+    }
+
+    fn visit_file(&mut self, p: Pair<'_, Rule>, out: &mut File) {
+        for item in p.into_inner() {
+            match item.as_rule() {
+                Rule::ruleset => {
+                    let r = self.visit_ruleset(item);
+                    out.items.push(Item::RuleSet(r));
+                }
+                Rule::include => {
+                    if let Some(s) = item.into_inner().next() {
+                        let s = self.visit_string(s);
+                        out.items.push(Item::Include(s));
+                    }
+                }
+                Rule::fact_decl => {
+                    let f = self.visit_fact_decl(item);
+                    out.items.push(Item::Fact(f));
+                }
+                Rule::predicate => {
+                    let f = self.visit_predicate(item);
+                    out.items.push(Item::Predicate(f));
+                }
+                Rule::regulation => {
+                    let r = self.visit_regulation(item);
+                    out.items.push(Item::Regulation(r));
+                }
+                Rule::violation => {
+                    let v = self.visit_violation(item);
+                    out.items.push(Item::Violation(v));
+                }
+                Rule::list_entry => {
+                    let e = self.visit_list_entry(item);
+                    out.items.push(Item::Entry(e));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn visit_string(&mut self, p: Pair<'_, Rule>) -> Str {
+        let span = self.span(&p);
+        let raw = p.into_inner().next().map_or("", |i| i.as_str());
+        let value = if raw.contains('\\') {
+            raw.replace("\\\"", "\"").replace("\\\\", "\\")
+        } else {
+            raw.to_string()
+        };
+        Str { value, span }
+    }
+
+    fn visit_date(&mut self, p: Pair<'_, Rule>) -> DateLit {
+        let span = self.span(&p);
+        let date = match jiff::civil::Date::from_str(p.as_str()) {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::BadDate,
+                        span,
+                        format!("日期 {} 不存在", p.as_str()),
+                    )
+                    .label("不是真实的日期")
+                    .help("日期写作 YYYY-MM-DD，月份 01–12，日须在该月天数之内"),
+                );
+                None
+            }
+        };
+        DateLit { date, span }
+    }
+
+    fn visit_number(&mut self, p: Pair<'_, Rule>) -> Decimal {
+        match Decimal::from_str(p.as_str()) {
+            Ok(d) => d,
+            Err(_) => {
+                let span = self.span(&p);
+                self.diags.push(
+                    Diagnostic::error(Code::BadNumber, span, format!("数字 {} 无法表示", p.as_str()))
+                        .label("位数过多")
+                        .help("数字最多 28 位有效数字"),
+                );
+                Decimal::ZERO
+            }
+        }
+    }
+
+    fn visit_ruleset(&mut self, p: Pair<'_, Rule>) -> RuleSetDecl {
+        let span = self.span(&p);
+        let head = Span {
+            end: span.start + "规则集".len() as u32,
+            ..span
+        };
+        let mut r = RuleSetDecl {
+            name: Str {
+                value: String::new(),
+                span,
+            },
+            version: vec![],
+            effective: vec![],
+            authority: vec![],
+            notes: vec![],
+            params: vec![],
+            span: head,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::string => r.name = self.visit_string(c),
+                Rule::version_clause => {
+                    if let Some(s) = c.into_inner().next() {
+                        let s = self.visit_string(s);
+                        r.version.push(s);
+                    }
+                }
+                Rule::effective_clause => {
+                    if let Some(d) = c.into_inner().next() {
+                        let d = self.visit_date(d);
+                        r.effective.push(d);
+                    }
+                }
+                Rule::authority_clause => {
+                    if let Some(s) = c.into_inner().next() {
+                        let s = self.visit_string(s);
+                        r.authority.push(s);
+                    }
+                }
+                Rule::note_clause => {
+                    if let Some(s) = c.into_inner().next() {
+                        let s = self.visit_string(s);
+                        r.notes.push(s);
+                    }
+                }
+                Rule::params => {
+                    for param in c.into_inner() {
+                        let pr = self.visit_param(param);
+                        r.params.push(pr);
+                    }
+                }
+                _ => {}
+            }
+        }
+        r
+    }
+
+    fn visit_param(&mut self, p: Pair<'_, Rule>) -> Param {
+        let span = self.span(&p);
+        let mut inner = p.into_inner();
+        let name = inner.next().map(|n| self.name(&n)).unwrap_or(Name {
+            text: String::new(),
+            span,
+        });
+        let value = match inner.next() {
+            Some(v) if v.as_rule() == Rule::party_values => {
+                let mut pairs = Vec::new();
+                let mut it = v.into_inner();
+                while let (Some(party), Some(val)) = (it.next(), it.next()) {
+                    let party = visit_party(&party);
+                    let val = self.visit_scalar(val);
+                    pairs.push((party, val));
+                }
+                ParamValue::PerParty(pairs)
+            }
+            Some(v) => ParamValue::Scalar(self.visit_scalar(v)),
+            None => ParamValue::Scalar(Scalar::Unset(span)),
+        };
+        Param { name, value, span }
+    }
+
+    fn visit_scalar(&mut self, p: Pair<'_, Rule>) -> Scalar {
+        let span = self.span(&p);
+        match p.into_inner().next() {
+            Some(n) if n.as_rule() == Rule::number => {
+                let d = self.visit_number(n);
+                Scalar::Number(d, span)
+            }
+            Some(n) if n.as_rule() == Rule::param_name => Scalar::Word(self.name(&n)),
+            _ => Scalar::Unset(span),
+        }
+    }
+
+    fn visit_fact_decl(&mut self, p: Pair<'_, Rule>) -> FactDecl {
+        let span = self.span(&p);
+        let mut f = FactDecl {
+            name: Name {
+                text: String::new(),
+                span,
+            },
+            ty: TypeExpr::Bool,
+            label: Str {
+                value: String::new(),
+                span,
+            },
+            unit: None,
+            default: None,
+            span,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => f.name = self.name(&c),
+                Rule::fact_type => f.ty = self.visit_fact_type(c),
+                Rule::string => f.label = self.visit_string(c),
+                Rule::fact_unit => {
+                    if let Some(s) = c.into_inner().next() {
+                        f.unit = Some(self.visit_string(s));
+                    }
+                }
+                Rule::fact_default => {
+                    if let Some(v) = c.into_inner().next() {
+                        f.default = Some(self.visit_primary(v));
+                    }
+                }
+                _ => {}
+            }
+        }
+        f
+    }
+
+    fn visit_fact_type(&mut self, p: Pair<'_, Rule>) -> TypeExpr {
+        let Some(t) = p.into_inner().next() else {
+            return TypeExpr::Bool;
+        };
+        match t.as_rule() {
+            Rule::type_bool => TypeExpr::Bool,
+            Rule::type_int => TypeExpr::Int,
+            Rule::type_decimal => TypeExpr::Decimal,
+            Rule::type_money => TypeExpr::Money,
+            Rule::type_date => TypeExpr::Date,
+            _ => {
+                let mut variants = Vec::new();
+                for v in t.into_inner() {
+                    let mut it = v.into_inner();
+                    if let Some(n) = it.next() {
+                        let name = self.name(&n);
+                        let label = it.next().map(|s| self.visit_string(s));
+                        variants.push((name, label));
+                    }
+                }
+                TypeExpr::Enum(variants)
+            }
+        }
+    }
+
+    fn visit_predicate(&mut self, p: Pair<'_, Rule>) -> PredicateDecl {
+        let span = self.span(&p);
+        let mut name = Name {
+            text: String::new(),
+            span,
+        };
+        let mut label = Str {
+            value: String::new(),
+            span,
+        };
+        let mut cond = Expr {
+            kind: ExprKind::Bool(false),
+            span,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => name = self.name(&c),
+                Rule::string => label = self.visit_string(c),
+                Rule::expr => cond = self.visit_expr(c),
+                _ => {}
+            }
+        }
+        PredicateDecl {
+            name,
+            label,
+            cond,
+            span,
+        }
+    }
+
+    fn visit_regulation(&mut self, p: Pair<'_, Rule>) -> RegulationDecl {
+        let span = self.span(&p);
+        let mut r = RegulationDecl {
+            id: Name {
+                text: String::new(),
+                span,
+            },
+            name: Str {
+                value: String::new(),
+                span,
+            },
+            effective: vec![],
+            notes: vec![],
+            violations: vec![],
+            span,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => {
+                    r.id = self.name(&c);
+                    r.span = span.to(r.id.span);
+                    r.span.end = r.id.span.end;
+                }
+                Rule::string => r.name = self.visit_string(c),
+                Rule::effective_clause => {
+                    if let Some(d) = c.into_inner().next() {
+                        let d = self.visit_date(d);
+                        r.effective.push(d);
+                    }
+                }
+                Rule::note_clause => {
+                    if let Some(s) = c.into_inner().next() {
+                        let s = self.visit_string(s);
+                        r.notes.push(s);
+                    }
+                }
+                Rule::violation => {
+                    let v = self.visit_violation(c);
+                    r.violations.push(v);
+                }
+                _ => {}
+            }
+        }
+        r
+    }
+
+    fn visit_violation(&mut self, p: Pair<'_, Rule>) -> ViolationDecl {
+        let span = self.span(&p);
+        let mut v = ViolationDecl {
+            code: Name {
+                text: String::new(),
+                span,
+            },
+            title: Str {
+                value: String::new(),
+                span,
+            },
+            breach: vec![],
+            basis: vec![],
+            bands: vec![],
+            common: vec![],
+            parties: vec![],
+            span,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::code => {
+                    v.code = self.name(&c);
+                    v.span.end = v.code.span.end;
+                }
+                Rule::string => v.title = self.visit_string(c),
+                Rule::breach_clause => {
+                    if let Some(s) = c.into_inner().next() {
+                        let s = self.visit_string(s);
+                        v.breach.push(s);
+                    }
+                }
+                Rule::basis_clause => {
+                    if let Some(s) = c.into_inner().next() {
+                        let s = self.visit_string(s);
+                        v.basis.push(s);
+                    }
+                }
+                Rule::bands_clause => {
+                    let mut it = c.into_inner();
+                    while let (Some(n), Some(num)) = (it.next(), it.next()) {
+                        let name = self.name(&n);
+                        let sp = self.span(&num);
+                        let d = self.visit_number(num);
+                        let whole = name_span_to(&name, sp);
+                        v.bands.push((name, d, whole));
+                    }
+                }
+                Rule::party_block => {
+                    let b = self.visit_party_block(c);
+                    v.parties.push(b);
+                }
+                _ => {
+                    if let Some(s) = self.visit_penalty_stmt(c) {
+                        v.common.push(s);
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    fn visit_party_block(&mut self, p: Pair<'_, Rule>) -> PartyBlock {
+        let mut it = p.into_inner();
+        let Some(party) = it.next() else {
+            return PartyBlock {
+                party: Party::Individual,
+                stmts: vec![],
+                span: Span::default(),
+            };
+        };
+        let span = self.span(&party);
+        let party = visit_party(&party);
+        let stmts = it.filter_map(|s| self.visit_penalty_stmt(s)).collect();
+        PartyBlock { party, stmts, span }
+    }
+
+    fn visit_penalty_stmt(&mut self, p: Pair<'_, Rule>) -> Option<PenaltyStmt> {
+        match p.as_rule() {
+            Rule::cond_block => {
+                let span = self.span(&p);
+                let mut it = p.into_inner();
+                let cond = self.visit_expr(it.next()?);
+                let mut then = Vec::new();
+                let mut otherwise = Vec::new();
+                for s in it {
+                    if s.as_rule() == Rule::else_block {
+                        otherwise = s
+                            .into_inner()
+                            .filter_map(|s| self.visit_penalty_stmt(s))
+                            .collect();
+                    } else if let Some(st) = self.visit_penalty_stmt(s) {
+                        then.push(st);
+                    }
+                }
+                let span = Span {
+                    end: span.start + "若".len() as u32,
+                    ..span
+                };
+                Some(PenaltyStmt::If {
+                    cond,
+                    then,
+                    otherwise,
+                    span,
+                })
+            }
+            Rule::measures => Some(PenaltyStmt::Measures(self.visit_measures(p))),
+            Rule::penalty => Some(PenaltyStmt::Penalty(self.visit_penalty(p))),
+            _ => None,
+        }
+    }
+
+    fn visit_measures(&mut self, p: Pair<'_, Rule>) -> Vec<Name> {
+        p.into_inner().map(|m| self.name(&m)).collect()
+    }
+
+    fn visit_penalty(&mut self, p: Pair<'_, Rule>) -> PenaltyDecl {
+        let span = self.span(&p);
+        let mut d = PenaltyDecl {
+            discretionary: false,
+            alts: vec![],
+            span,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::discretionary => d.discretionary = true,
+                Rule::fine => {
+                    let f = self.visit_fine(c);
+                    d.alts.push(PenaltyAlt::Fine(f));
+                }
+                Rule::penalty_kind => d.alts.push(PenaltyAlt::Kind(self.name(&c))),
+                _ => {}
+            }
+        }
+        d
+    }
+
+    fn visit_fine(&mut self, p: Pair<'_, Rule>) -> FineDecl {
+        let span = self.span(&p);
+        let mut f = FineDecl {
+            amount: Amount {
+                lo: Some(Decimal::ZERO),
+                hi: Decimal::ZERO,
+                span,
+            },
+            scale: None,
+            span,
+        };
+        if let Some(c) = p.into_inner().next() {
+            match c.as_rule() {
+                Rule::per_unit | Rule::multiple => {
+                    let per = c.as_rule() == Rule::per_unit;
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::ident => {
+                                let n = self.name(&x);
+                                f.scale = Some(if per {
+                                    Scale::PerUnit(n)
+                                } else {
+                                    Scale::Multiple(n)
+                                });
+                            }
+                            Rule::amount => f.amount = self.visit_amount(x),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => f.amount = self.visit_amount(c),
+            }
+        }
+        f
+    }
+
+    fn visit_amount(&mut self, p: Pair<'_, Rule>) -> Amount {
+        let span = self.span(&p);
+        let Some(c) = p.into_inner().next() else {
+            return Amount {
+                lo: Some(Decimal::ZERO),
+                hi: Decimal::ZERO,
+                span,
+            };
+        };
+        match c.as_rule() {
+            Rule::open_range => {
+                let hi = c
+                    .into_inner()
+                    .next()
+                    .map_or(Decimal::ZERO, |n| self.visit_number(n));
+                Amount { lo: None, hi, span }
+            }
+            Rule::closed_range => {
+                let mut it = c.into_inner();
+                let lo = it.next().map_or(Decimal::ZERO, |n| self.visit_number(n));
+                let hi = it.next().map_or(Decimal::ZERO, |n| self.visit_number(n));
+                Amount {
+                    lo: Some(lo),
+                    hi,
+                    span,
+                }
+            }
+            _ => {
+                let n = self.visit_number(c);
+                Amount {
+                    lo: Some(n),
+                    hi: n,
+                    span,
+                }
+            }
+        }
+    }
+
+    fn visit_list_entry(&mut self, p: Pair<'_, Rule>) -> EntryDecl {
+        let span = self.span(&p);
+        let mut e = EntryDecl {
+            statutory: false,
+            list: ListKind::NoPenalty,
+            id: Name {
+                text: String::new(),
+                span,
+            },
+            covers: vec![],
+            covers_all: false,
+            modality: None,
+            title: None,
+            when: vec![],
+            basis: vec![],
+            source: vec![],
+            measures: vec![],
+            ranges: vec![],
+            range_span: None,
+            span,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::statutory => e.statutory = true,
+                Rule::list_kind => {
+                    e.list = match c.into_inner().next().map(|k| k.as_rule()) {
+                        Some(Rule::kw_list_lighter) => ListKind::Lighter,
+                        Some(Rule::kw_list_lighter_or_mitigated) => ListKind::LighterOrMitigated,
+                        Some(Rule::kw_list_mitigated) => ListKind::Mitigated,
+                        Some(Rule::kw_list_aggravated) => ListKind::Aggravated,
+                        _ => ListKind::NoPenalty,
+                    }
+                }
+                Rule::entry_id => {
+                    e.id = self.name(&c);
+                    e.span.end = e.id.span.end;
+                }
+                Rule::coverage => {
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::kw_all => e.covers_all = true,
+                            _ => e.covers.push(self.name(&x)),
+                        }
+                    }
+                }
+                Rule::modality => {
+                    let sp = self.span(&c);
+                    let m = match c.into_inner().next().map(|k| k.as_rule()) {
+                        Some(Rule::kw_shall) => Modality::Shall,
+                        _ => Modality::May,
+                    };
+                    e.modality = Some((m, sp));
+                }
+                Rule::string => e.title = Some(self.visit_string(c)),
+                Rule::when_clause => {
+                    if let Some(x) = c.into_inner().next() {
+                        let x = self.visit_expr(x);
+                        e.when.push(x);
+                    }
+                }
+                Rule::basis_clause => {
+                    if let Some(s) = c.into_inner().next() {
+                        let s = self.visit_string(s);
+                        e.basis.push(s);
+                    }
+                }
+                Rule::source_clause => {
+                    if let Some(s) = c.into_inner().next() {
+                        let s = self.visit_string(s);
+                        e.source.push(s);
+                    }
+                }
+                Rule::measures => {
+                    let m = self.visit_measures(c);
+                    e.measures.extend(m);
+                }
+                Rule::range_clause => {
+                    let sp = self.span(&c);
+                    e.range_span = Some(Span {
+                        end: sp.start + "幅度".len() as u32,
+                        ..sp
+                    });
+                    let mut it = c.into_inner();
+                    while let (Some(party), Some(amount)) = (it.next(), it.next()) {
+                        let party = visit_party(&party);
+                        let a = self.visit_amount(amount);
+                        e.ranges.push((party, a));
+                    }
+                }
+                _ => {}
+            }
+        }
+        e
+    }
+}
+
+fn visit_party(p: &Pair<'_, Rule>) -> Party {
+    match p.clone().into_inner().next().map(|k| k.as_rule()) {
+        Some(Rule::kw_unit_party) => Party::Unit,
+        _ => Party::Individual,
+    }
+}
+
+fn name_span_to(name: &Name, end: Span) -> Span {
+    name.span.to(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> File {
+        let (f, d) = parse(FileId(0), text);
+        assert!(d.is_empty(), "{d:#?}");
+        f
+    }
+
+    #[test]
+    fn parses_a_violation_with_every_penalty_shape() {
+        let f = ok(r#"
+违法行为 XR-43 "露天烧烤" {
+    违反 "第十九条"
+    依据 "第四十三条"
+    措施 没收烧烤工具、恢复原状
+    若 commercial { 罚款 2000..20000 } 否则 { 罚款 500..2000 }
+    个人 { 警告 或 罚款 ..200 }
+    单位 { 可以 罚款 每 area_m2 50..100  罚款 facility_cost 1..3 倍  罚款 cost 2 倍 }
+}
+"#);
+        let Item::Violation(v) = &f.items[0] else {
+            panic!("not a violation")
+        };
+        assert_eq!(v.code.text, "XR-43");
+        assert_eq!(v.common.len(), 2);
+        assert_eq!(v.parties.len(), 2);
+        let PenaltyStmt::Penalty(p) = &v.parties[1].stmts[0] else {
+            panic!()
+        };
+        assert!(p.discretionary);
+        let PenaltyAlt::Fine(f) = &p.alts[0] else {
+            panic!()
+        };
+        assert!(matches!(f.scale, Some(Scale::PerUnit(_))));
+    }
+
+    #[test]
+    fn parses_entries_and_conditions() {
+        let f = ok(r#"
+法定 从轻或者减轻 S-30-2 适用 全部 应当 "已满十四周岁不满十八周岁的"
+    当 party_type = individual 且 age >= 14 且 age < 18 或 不 (harm 属于 {none, minor})
+    依据 "《中华人民共和国行政处罚法》第三十条"
+不予处罚 N-1 适用 A-1, B-2 "no modality" 当 x
+"#);
+        assert_eq!(f.items.len(), 2);
+        let Item::Entry(e) = &f.items[1] else { panic!() };
+        assert!(e.modality.is_none());
+        assert_eq!(e.covers.len(), 2);
+    }
+
+    #[test]
+    fn reports_several_syntax_errors_in_one_pass() {
+        let (_, d) = parse(
+            FileId(0),
+            "违法行为 A \"t\" { 依据 }\n事实 x 布尔 \"x\"\n违法行为 B \"t\" { 罚款 1.. }\n",
+        );
+        assert_eq!(d.len(), 2, "{d:#?}");
+    }
+}
