@@ -1,0 +1,50 @@
+//! `caliper eval`: a case in, a decision (or an error document) out.
+
+use super::{EXIT_CANNOT_RUN, EXIT_ERRORS, EXIT_OK, load_rules};
+use std::io::Read;
+use std::path::Path;
+
+pub fn run(file: Option<&Path>, rules: Option<&Path>, explain: bool) -> u8 {
+    let text = match file {
+        None => read_stdin(),
+        Some(p) if p == Path::new("-") => read_stdin(),
+        Some(p) => std::fs::read_to_string(p).map_err(|e| format!("无法读取案件 {}：{e}", p.display())),
+    };
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let rules = match load_rules(rules) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    match rules.evaluate_json(&text) {
+        Ok(d) => {
+            if explain {
+                print!("{}", caliper::explain::render_decision(&d));
+            } else {
+                println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&e.to_document()).unwrap_or_default()
+            );
+            eprintln!("案件有错误：{}", e.message);
+            EXIT_ERRORS
+        }
+    }
+}
+
+fn read_stdin() -> Result<String, String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| format!("无法读取标准输入：{e}"))?;
+    Ok(s)
+}

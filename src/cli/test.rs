@@ -1,0 +1,1 @@
+pub fn run(_p: &[std::path::PathBuf]) -> u8 { 0 }

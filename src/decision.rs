@@ -1,0 +1,216 @@
+//! The decision document of the public contract (`spec/contract.md`): what the evaluator
+//! recommends, with every citation and the trace.
+
+use crate::explain::Trace;
+use crate::model::{Measure, PenaltyKind};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// The category of the recommended outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// 不予处罚
+    NoPenalty,
+    /// 减轻处罚
+    Mitigated,
+    /// 从轻处罚
+    Lighter,
+    /// 一般处罚
+    Standard,
+    /// 从重处罚
+    Aggravated,
+    /// 待定：缺少决定结果的事实
+    Undetermined,
+}
+
+impl Outcome {
+    /// The Chinese name.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Outcome::NoPenalty => "不予处罚",
+            Outcome::Mitigated => "减轻处罚",
+            Outcome::Lighter => "从轻处罚",
+            Outcome::Standard => "一般处罚",
+            Outcome::Aggravated => "从重处罚",
+            Outcome::Undetermined => "待定（缺少事实）",
+        }
+    }
+
+    /// The contract code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::NoPenalty => "no_penalty",
+            Outcome::Mitigated => "mitigated",
+            Outcome::Lighter => "lighter",
+            Outcome::Standard => "standard",
+            Outcome::Aggravated => "aggravated",
+            Outcome::Undetermined => "undetermined",
+        }
+    }
+
+    /// Parses a contract code.
+    pub fn from_code(s: &str) -> Option<Outcome> {
+        [
+            Outcome::NoPenalty,
+            Outcome::Mitigated,
+            Outcome::Lighter,
+            Outcome::Standard,
+            Outcome::Aggravated,
+            Outcome::Undetermined,
+        ]
+        .into_iter()
+        .find(|o| o.code() == s)
+    }
+}
+
+/// A fine range in yuan, both ends inclusive, exact decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FineRange {
+    /// Lower end.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub min: Decimal,
+    /// Upper end.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub max: Decimal,
+}
+
+impl std::fmt::Display for FineRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}..{}", self.min.normalize(), self.max.normalize())
+    }
+}
+
+/// One penalty of the decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PenaltyOut {
+    /// The kind (Art. 9).
+    pub kind: PenaltyKind,
+    /// The article says 可以: the caseworker decides whether to impose it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub discretionary: bool,
+    /// The article allows this one or these others (处警告或者罚款).
+    #[serde(default, rename = "or", skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<PenaltyKind>,
+    /// For confiscation of illegal income: the amount.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rust_decimal::serde::arbitrary_precision_option"
+    )]
+    pub amount: Option<Decimal>,
+}
+
+/// Another lawful outcome the caseworker may choose, or the one that applies without discretion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alternative {
+    /// Outcome.
+    pub outcome: Outcome,
+    /// 应当 / 可以.
+    pub mandatory: bool,
+    /// Its fine range.
+    pub fine: Option<FineRange>,
+}
+
+/// Procedure flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Procedure {
+    /// 简易程序 (Art. 51).
+    pub summary: bool,
+    /// 听证告知 (Art. 63).
+    pub hearing_notice: bool,
+    /// 法制审核 (Art. 58).
+    pub legal_review: bool,
+}
+
+/// The list a circumstance comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListName {
+    /// 不予处罚清单
+    NoPenalty,
+    /// 从轻处罚清单
+    Lighter,
+    /// 减轻处罚清单
+    Mitigated,
+    /// 从重处罚清单
+    Aggravated,
+    /// A statute (Arts. 30–33, 49).
+    Statute,
+}
+
+/// A circumstance used (or outweighed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Applied {
+    /// Its list.
+    pub list: ListName,
+    /// Entry id.
+    pub id: Arc<str>,
+    /// Title.
+    pub title: Arc<str>,
+    /// `path:line:col` of the entry.
+    pub source: Arc<str>,
+    /// 应当 (true) or 可以 (false).
+    pub mandatory: bool,
+}
+
+/// Which version of the law was applied.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Law {
+    /// The version's effective date.
+    pub version: Option<String>,
+    /// Why it was chosen, if not the one in force on the act date.
+    pub reason: Option<String>,
+}
+
+/// The rule set that produced the decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleSetInfo {
+    /// Name.
+    pub name: Arc<str>,
+    /// Version.
+    pub version: Arc<str>,
+    /// `sha256:` of the exact rule text.
+    pub digest: Arc<str>,
+}
+
+/// A recommended outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Echoed from the case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
+    /// The violation code the decision follows.
+    pub violation: Arc<str>,
+    /// Category.
+    pub outcome: Outcome,
+    /// 应当 (or no discretion left) vs 可以.
+    pub mandatory: bool,
+    /// Penalties.
+    pub penalties: Vec<PenaltyOut>,
+    /// Fine range, or null.
+    pub fine: Option<FineRange>,
+    /// Other lawful outcomes.
+    pub alternatives: Vec<Alternative>,
+    /// Measures.
+    pub measures: Vec<Measure>,
+    /// Procedure.
+    pub procedure: Procedure,
+    /// Every citation the decision rests on.
+    pub basis: Vec<Arc<str>>,
+    /// Circumstances used.
+    pub applied: Vec<Applied>,
+    /// Circumstances present but outweighed.
+    pub outweighed: Vec<Applied>,
+    /// With `undetermined`: the facts to ask for, most decisive first.
+    pub needs: Vec<Arc<str>>,
+    /// With several violations: the other norms' decisions (Art. 29).
+    pub concurrent: Vec<Decision>,
+    /// The version of the law applied.
+    pub law: Law,
+    /// The walk, in Chinese.
+    pub trace: Trace,
+    /// The rule set.
+    pub ruleset: RuleSetInfo,
+}

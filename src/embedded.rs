@@ -1,0 +1,3 @@
+//! The shipped rule set, compiled into the library by `build.rs`.
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));

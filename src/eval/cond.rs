@@ -1,0 +1,158 @@
+//! Three-valued evaluation of conditions (Kleene logic): an unknown fact stays unknown unless the
+//! other side of 且/或 decides. Predicates are evaluated at most once per case.
+
+use crate::model::expr::{ArithOp, CmpOp};
+use crate::model::{Expr, FactId, RuleSet, Value};
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+
+/// The per-case state conditions are evaluated against.
+pub struct Env<'a> {
+    /// The rule set (for predicate bodies).
+    pub rules: &'a RuleSet,
+    /// Fact values by index; `None` is unknown.
+    pub facts: &'a [Option<Value>],
+    /// Predicate results: 0 not yet, 1 false, 2 true, 3 unknown.
+    pub memo: Vec<u8>,
+}
+
+impl<'a> Env<'a> {
+    /// A fresh environment for one case.
+    pub fn new(rules: &'a RuleSet, facts: &'a [Option<Value>]) -> Env<'a> {
+        Env {
+            rules,
+            facts,
+            memo: vec![0; rules.predicates.len()],
+        }
+    }
+
+    /// A condition's truth: `Some(true)`, `Some(false)` or `None` (unknown).
+    pub fn truth(&mut self, e: &Expr) -> Option<bool> {
+        match e {
+            Expr::Lit(Value::Bool(b)) => Some(*b),
+            Expr::Fact(id) => match self.facts.get(*id as usize).copied().flatten() {
+                Some(Value::Bool(b)) => Some(b),
+                _ => None,
+            },
+            Expr::Pred(id) => self.predicate(*id),
+            Expr::Not(x) => self.truth(x).map(|b| !b),
+            Expr::And(a, b) => match self.truth(a) {
+                Some(false) => Some(false),
+                Some(true) => self.truth(b),
+                None => match self.truth(b) {
+                    Some(false) => Some(false),
+                    _ => None,
+                },
+            },
+            Expr::Or(a, b) => match self.truth(a) {
+                Some(true) => Some(true),
+                Some(false) => self.truth(b),
+                None => match self.truth(b) {
+                    Some(true) => Some(true),
+                    _ => None,
+                },
+            },
+            Expr::Cmp(op, a, b) => {
+                let x = self.value(a)?;
+                let y = self.value(b)?;
+                let ord = compare(x, y)?;
+                Some(match op {
+                    CmpOp::Eq => ord == Ordering::Equal,
+                    CmpOp::Ne => ord != Ordering::Equal,
+                    CmpOp::Lt => ord == Ordering::Less,
+                    CmpOp::Le => ord != Ordering::Greater,
+                    CmpOp::Gt => ord == Ordering::Greater,
+                    CmpOp::Ge => ord != Ordering::Less,
+                })
+            }
+            Expr::In(x, set) => {
+                let v = self.value(x)?;
+                Some(set.iter().any(|s| compare(v, *s) == Some(Ordering::Equal)))
+            }
+            Expr::Lit(_) | Expr::Neg(_) | Expr::Arith(..) => None,
+        }
+    }
+
+    fn predicate(&mut self, id: u32) -> Option<bool> {
+        let i = id as usize;
+        match self.memo.get(i).copied() {
+            Some(1) => return Some(false),
+            Some(2) => return Some(true),
+            Some(3) => return None,
+            _ => {}
+        }
+        let rules = self.rules;
+        let r = rules.predicates.get(i).and_then(|p| self.truth(&p.cond));
+        if let Some(m) = self.memo.get_mut(i) {
+            *m = match r {
+                Some(false) => 1,
+                Some(true) => 2,
+                None => 3,
+            };
+        }
+        r
+    }
+
+    /// An expression's value, or `None` when unknown (or not computable, such as ÷ 0).
+    pub fn value(&mut self, e: &Expr) -> Option<Value> {
+        match e {
+            Expr::Lit(v) => Some(*v),
+            Expr::Fact(id) => self.facts.get(*id as usize).copied().flatten(),
+            Expr::Neg(x) => match self.value(x)? {
+                Value::Int(i) => i.checked_neg().map(Value::Int),
+                Value::Dec(d) => Some(Value::Dec(-d)),
+                _ => None,
+            },
+            Expr::Arith(op, a, b) => {
+                let x = self.value(a)?.as_decimal()?;
+                let y = self.value(b)?.as_decimal()?;
+                let r = match op {
+                    ArithOp::Add => x.checked_add(y),
+                    ArithOp::Sub => x.checked_sub(y),
+                    ArithOp::Mul => x.checked_mul(y),
+                    ArithOp::Div => x.checked_div(y),
+                }?;
+                Some(Value::Dec(r))
+            }
+            _ => self.truth(e).map(Value::Bool),
+        }
+    }
+
+    /// The facts that are unknown in this condition (through predicates too), in reading order.
+    pub fn unknown_facts(&self, e: &Expr, out: &mut Vec<FactId>) {
+        let mut seen_preds = Vec::new();
+        self.collect_unknown(e, out, &mut seen_preds);
+    }
+
+    fn collect_unknown(&self, e: &Expr, out: &mut Vec<FactId>, seen: &mut Vec<u32>) {
+        e.for_each_fact(&mut |f| {
+            if self.facts.get(f as usize).copied().flatten().is_none() && !out.contains(&f) {
+                out.push(f);
+            }
+        });
+        let mut preds = Vec::new();
+        e.for_each_pred(&mut |p| preds.push(p));
+        for p in preds {
+            if !seen.contains(&p) {
+                seen.push(p);
+                if let Some(pred) = self.rules.predicates.get(p as usize) {
+                    self.collect_unknown(&pred.cond, out, seen);
+                }
+            }
+        }
+    }
+}
+
+fn compare(a: Value, b: Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(&y)),
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(&y)),
+        (Value::Enum(x), Value::Enum(y)) => Some(x.cmp(&y)),
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(&y)),
+        _ => {
+            let x: Decimal = a.as_decimal()?;
+            let y: Decimal = b.as_decimal()?;
+            Some(x.cmp(&y))
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! Fine arithmetic: exact decimals, rounded half-up to the fen, and the bands of semantics.md
+//! step 8.
+
+use crate::decision::{FineRange, Outcome};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Rounds half-up to the fen (0.01 yuan) and drops trailing zeros.
+pub fn fen(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
+}
+
+/// A range, rounded.
+pub fn range(lo: Decimal, hi: Decimal) -> FineRange {
+    FineRange {
+        min: fen(lo),
+        max: fen(hi),
+    }
+}
+
+/// The band of an outcome inside the statutory range `lo..hi`, with the band fractions
+/// `(lighter, aggravated)`; `mitigated` is `[floor, lo]`. `None` for outcomes without a fine band.
+pub fn band(
+    outcome: Outcome,
+    lo: Decimal,
+    hi: Decimal,
+    (f1, f2): (Decimal, Decimal),
+    floor: Decimal,
+) -> Option<FineRange> {
+    let d = hi - lo;
+    let (a, b) = match outcome {
+        Outcome::Lighter => (lo, lo + f1 * d),
+        Outcome::Standard => (lo + f1 * d, lo + f2 * d),
+        Outcome::Aggravated => (lo + f2 * d, hi),
+        Outcome::Mitigated => (floor.min(lo), lo),
+        Outcome::NoPenalty | Outcome::Undetermined => return None,
+    };
+    Some(range(a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros_free::dec;
+
+    /// Tiny stand-in for a decimal literal macro.
+    mod rust_decimal_macros_free {
+        macro_rules! dec {
+            ($s:literal) => {
+                <rust_decimal::Decimal as std::str::FromStr>::from_str(stringify!($s)).unwrap()
+            };
+        }
+        pub(crate) use dec;
+    }
+
+    fn b(o: Outcome, lo: Decimal, hi: Decimal) -> String {
+        band(o, lo, hi, (dec!(0.3), dec!(0.7)), Decimal::ZERO)
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn worked_examples_of_the_semantics() {
+        // 20..100
+        assert_eq!(b(Outcome::Lighter, dec!(20), dec!(100)), "20..44");
+        assert_eq!(b(Outcome::Standard, dec!(20), dec!(100)), "44..76");
+        assert_eq!(b(Outcome::Aggravated, dec!(20), dec!(100)), "76..100");
+        assert_eq!(b(Outcome::Mitigated, dec!(20), dec!(100)), "0..20");
+        // ..200
+        assert_eq!(b(Outcome::Standard, dec!(0), dec!(200)), "60..140");
+        // 5000..50000
+        assert_eq!(b(Outcome::Lighter, dec!(5000), dec!(50000)), "5000..18500");
+        assert_eq!(b(Outcome::Aggravated, dec!(5000), dec!(50000)), "36500..50000");
+        // 1000..5000 per m², 20 m²
+        assert_eq!(b(Outcome::Standard, dec!(20000), dec!(100000)), "44000..76000");
+    }
+
+    #[test]
+    fn rounds_half_up_to_the_fen() {
+        assert_eq!(fen(dec!(8.125)), dec!(8.13));
+        assert_eq!(fen(dec!(10.625)), dec!(10.63));
+        assert_eq!(fen(dec!(44.00)).to_string(), "44");
+    }
+}

@@ -1,0 +1,813 @@
+//! The walk of `spec/semantics.md` steps 3–8 over the compiled graph for one violation: the
+//! article's own condition, statutory no-penalty, first offence and the no-penalty list,
+//! circumstances, combination, fine; then the measures and procedure that follow.
+
+use super::cond::Env;
+use super::law;
+use super::money;
+use crate::decision::*;
+use crate::explain::{Step, Trace};
+use crate::graph::Plan;
+use crate::model::{
+    EntryId, FactId, Measure, Penalty, PenaltyAlt, PenaltyKind, RuleSet, ScaleKind, Stmt, Value,
+    ViolationId,
+};
+use crate::syntax::ast::{ListKind, Modality, Party};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// The result of deciding one violation, with what Art. 29 needs to compare norms.
+pub struct Decided {
+    /// The decision.
+    pub decision: Decision,
+    /// The statutory fine range for this party and these facts, if the norm fines.
+    pub statutory: Option<FineRange>,
+}
+
+/// What the article's statements give for this party and these facts.
+#[derive(Default)]
+struct Active<'r> {
+    penalties: Vec<&'r Penalty>,
+    measures: Vec<Measure>,
+}
+
+struct Walk<'a> {
+    rules: &'a RuleSet,
+    env: Env<'a>,
+    trace: Trace,
+    on: bool,
+    needs: Vec<FactId>,
+}
+
+impl Walk<'_> {
+    fn step(&mut self, s: impl FnOnce() -> Step) {
+        if self.on {
+            self.trace.push(s());
+        }
+    }
+
+    fn need(&mut self, cond: &crate::model::Expr) {
+        let mut facts = Vec::new();
+        self.env.unknown_facts(cond, &mut facts);
+        for f in facts {
+            if !self.needs.contains(&f) {
+                self.needs.push(f);
+            }
+        }
+    }
+
+    fn need_fact(&mut self, f: FactId) {
+        if !self.needs.contains(&f) {
+            self.needs.push(f);
+        }
+    }
+
+    /// Step 3: walks the article's statements; returns false if a condition was unknown.
+    fn collect<'r>(&mut self, stmts: &'r [Stmt], active: &mut Active<'r>) -> bool {
+        let mut known = true;
+        for s in stmts {
+            match s {
+                Stmt::Penalty(p) => active.penalties.push(p),
+                Stmt::Measures(ms) => push_unique(&mut active.measures, ms),
+                Stmt::If {
+                    cond,
+                    text,
+                    then,
+                    otherwise,
+                } => {
+                    let v = self.env.truth(cond);
+                    self.step(|| Step::ArticleCondition {
+                        text: text.clone(),
+                        value: v,
+                    });
+                    match v {
+                        Some(true) => known &= self.collect(then, active),
+                        Some(false) => known &= self.collect(otherwise, active),
+                        None => {
+                            self.need(cond);
+                            // Keep walking both sides to find every missing fact.
+                            let mut scratch = Active::default();
+                            self.collect(then, &mut scratch);
+                            self.collect(otherwise, &mut scratch);
+                            known = false;
+                        }
+                    }
+                }
+            }
+        }
+        known
+    }
+
+    fn entry_step(&mut self, step: u8, id: EntryId, value: Option<bool>) {
+        if !self.on {
+            return;
+        }
+        let e = &self.rules.entries[id as usize];
+        self.trace.push(Step::Entry {
+            step,
+            list: list_zh(e.list, e.statutory),
+            id: e.id.clone(),
+            title: e.title.clone(),
+            shall: e.modality == Modality::Shall,
+            value,
+        });
+    }
+}
+
+fn push_unique<T: PartialEq + Copy>(v: &mut Vec<T>, items: &[T]) {
+    for i in items {
+        if !v.contains(i) {
+            v.push(*i);
+        }
+    }
+}
+
+fn list_zh(list: ListKind, statutory: bool) -> &'static str {
+    match (statutory, list) {
+        (true, ListKind::NoPenalty) => "法定不予处罚",
+        (true, ListKind::Aggravated) => "法定从重",
+        (true, _) => "法定从轻或者减轻",
+        (false, ListKind::NoPenalty) => "不予处罚清单",
+        (false, ListKind::Lighter) => "从轻处罚清单",
+        (false, ListKind::LighterOrMitigated) => "从轻或者减轻清单",
+        (false, ListKind::Mitigated) => "减轻处罚清单",
+        (false, ListKind::Aggravated) => "从重处罚清单",
+    }
+}
+
+fn list_name(list: ListKind, statutory: bool) -> ListName {
+    if statutory {
+        return ListName::Statute;
+    }
+    match list {
+        ListKind::NoPenalty => ListName::NoPenalty,
+        ListKind::Lighter | ListKind::LighterOrMitigated => ListName::Lighter,
+        ListKind::Mitigated => ListName::Mitigated,
+        ListKind::Aggravated => ListName::Aggravated,
+    }
+}
+
+fn applied(rules: &RuleSet, id: EntryId) -> Applied {
+    let e = &rules.entries[id as usize];
+    Applied {
+        list: list_name(e.list, e.statutory),
+        id: e.id.clone(),
+        title: e.title.clone(),
+        source: e.location.clone(),
+        mandatory: e.modality == Modality::Shall,
+    }
+}
+
+/// The result of combining circumstances (step 7).
+#[derive(Clone, Debug, PartialEq)]
+struct Combined {
+    outcome: Outcome,
+    mandatory: bool,
+    /// 从轻或者减轻: mitigated is also lawful.
+    or_mitigated: bool,
+    applied: Vec<EntryId>,
+    outweighed: Vec<EntryId>,
+    why: &'static str,
+}
+
+fn combine(rules: &RuleSet, mit: &[EntryId], agg: &[EntryId]) -> Combined {
+    let entry = |id: &EntryId| &rules.entries[*id as usize];
+    let shall = |ids: &[EntryId]| ids.iter().any(|i| entry(i).modality == Modality::Shall);
+    let mitigation = |mandatory: bool, applied: Vec<EntryId>, outweighed: Vec<EntryId>, why| {
+        let mitigated = mit.iter().any(|i| entry(i).list == ListKind::Mitigated);
+        let or_m = !mitigated && mit.iter().any(|i| entry(i).list == ListKind::LighterOrMitigated);
+        Combined {
+            outcome: if mitigated {
+                Outcome::Mitigated
+            } else {
+                Outcome::Lighter
+            },
+            mandatory,
+            or_mitigated: or_m,
+            applied,
+            outweighed,
+            why,
+        }
+    };
+    match (mit.is_empty(), agg.is_empty()) {
+        (true, true) => Combined {
+            outcome: Outcome::Standard,
+            mandatory: true,
+            or_mitigated: false,
+            applied: vec![],
+            outweighed: vec![],
+            why: "没有从轻、减轻或者从重情节",
+        },
+        (true, false) => Combined {
+            outcome: Outcome::Aggravated,
+            mandatory: shall(agg),
+            or_mitigated: false,
+            applied: agg.to_vec(),
+            outweighed: vec![],
+            why: "只有从重情节",
+        },
+        (false, true) => mitigation(shall(mit), mit.to_vec(), vec![], "只有从轻或者减轻情节"),
+        (false, false) if shall(mit) => mitigation(
+            true,
+            mit.to_vec(),
+            agg.to_vec(),
+            "既有法定应当从轻或者减轻的情节，又有从重情节；地方清单不能改变法律的“应当”，从重情节不予适用",
+        ),
+        (false, false) => match rules.params.conflict {
+            crate::model::ConflictPolicy::Offset => Combined {
+                outcome: Outcome::Standard,
+                mandatory: false,
+                or_mitigated: false,
+                applied: mit.iter().chain(agg).copied().collect(),
+                outweighed: vec![],
+                why: "可以从轻或者减轻的情节与从重情节相抵",
+            },
+            crate::model::ConflictPolicy::Mitigate => mitigation(
+                false,
+                mit.to_vec(),
+                agg.to_vec(),
+                "可以从轻或者减轻的情节与从重情节并存，按规则集的冲突处理从轻",
+            ),
+            crate::model::ConflictPolicy::Aggravate => Combined {
+                outcome: Outcome::Aggravated,
+                mandatory: shall(agg),
+                or_mitigated: false,
+                applied: agg.to_vec(),
+                outweighed: mit.to_vec(),
+                why: "可以从轻或者减轻的情节与从重情节并存，按规则集的冲突处理从重",
+            },
+        },
+    }
+}
+
+/// The statutory fine range of the active fine for these facts: `Err(fact)` when it needs a
+/// fact the case does not give.
+fn statutory_fine(
+    rules: &RuleSet,
+    env: &Env<'_>,
+    active: &Active<'_>,
+) -> Result<Option<(FineRange, Option<(Arc<str>, Decimal, bool)>)>, FactId> {
+    let Some(spec) = active.penalties.iter().find_map(|p| {
+        p.alts.iter().find_map(|a| match a {
+            PenaltyAlt::Fine(f) => Some(*f),
+            PenaltyAlt::Kind(_) => None,
+        })
+    }) else {
+        return Ok(None);
+    };
+    match spec.scale {
+        None => Ok(Some((money::range(spec.lo, spec.hi), None))),
+        Some((fact, kind)) => {
+            let q = env
+                .facts
+                .get(fact as usize)
+                .copied()
+                .flatten()
+                .and_then(Value::as_decimal)
+                .ok_or(fact)?;
+            let label = rules.facts[fact as usize].label.clone();
+            Ok(Some((
+                money::range(spec.lo * q, spec.hi * q),
+                Some((label, q, kind == ScaleKind::PerUnit)),
+            )))
+        }
+    }
+}
+
+/// Decides one violation for the bound facts.
+pub fn decide(
+    rules: &RuleSet,
+    plan: &Plan,
+    vid: ViolationId,
+    facts: &[Option<Value>],
+    info: &RuleSetInfo,
+    trace_on: bool,
+) -> Decided {
+    let v = &rules.violations[vid as usize];
+    let std = rules.standard;
+    let party = match facts.get(std.party_type as usize).copied().flatten() {
+        Some(Value::Enum(i)) if i == std.individual => Some(Party::Individual),
+        Some(Value::Enum(_)) => Some(Party::Unit),
+        _ => None,
+    };
+    let mut w = Walk {
+        rules,
+        env: Env::new(rules, facts),
+        trace: Trace::new(),
+        on: trace_on,
+        needs: Vec::new(),
+    };
+    w.step(|| Step::Start {
+        code: v.code.clone(),
+        title: v.title.clone(),
+        basis: v.basis.clone(),
+        party: party.map(party_zh),
+    });
+    let law = Law {
+        version: v
+            .regulation
+            .and_then(|r| rules.regulations[r as usize].effective)
+            .or(rules.meta.effective)
+            .map(|d| d.to_string()),
+        reason: None,
+    };
+    let mut out = Decision {
+        case_id: None,
+        violation: v.code.clone(),
+        outcome: Outcome::Undetermined,
+        mandatory: false,
+        penalties: Vec::new(),
+        fine: None,
+        alternatives: Vec::new(),
+        measures: vec![Measure::OrderCorrection],
+        procedure: Procedure::default(),
+        basis: vec![v.basis.clone()],
+        applied: Vec::new(),
+        outweighed: Vec::new(),
+        needs: Vec::new(),
+        concurrent: Vec::new(),
+        law,
+        trace: Trace::new(),
+        ruleset: info.clone(),
+    };
+
+    let Some(party) = party else {
+        w.need_fact(std.party_type);
+        return finish_undetermined(w, out);
+    };
+    let Some(stmts) = v.penalties.get(party) else {
+        w.step(|| Step::NoNormForParty {
+            party: party_zh(party),
+        });
+        out.basis.push(law::ART_38.into());
+        return finish_no_penalty(w, out, true, &[]);
+    };
+
+    // Step 3: the article's own condition.
+    let mut active = Active::default();
+    let known3 = w.collect(stmts, &mut active);
+    if known3 && active.penalties.is_empty() {
+        w.step(|| Step::NothingRemains);
+        push_unique(&mut out.measures, &active.measures);
+        return finish_no_penalty(w, out, true, &[]);
+    }
+    let mut undetermined = !known3;
+
+    // Step 4: statutory no-penalty (shall). Any `true` decides, whatever was unknown before:
+    // every branch then ends in no_penalty, shall.
+    for &id in plan.statutory_no_penalty.iter() {
+        let cond = &rules.entries[id as usize].cond;
+        let t = w.env.truth(cond);
+        match t {
+            Some(true) => {
+                w.entry_step(4, id, t);
+                return no_penalty_by(w, out, id, true);
+            }
+            None => {
+                w.entry_step(4, id, t);
+                w.need(cond);
+                undetermined = true;
+            }
+            Some(false) => {}
+        }
+    }
+
+    if !undetermined || known3 {
+        w.step(|| Step::NoneApplies { step: 4 });
+    }
+
+    // Step 5: first offence and the no-penalty list; a shall entry wins over a may one.
+    let mut may_np: Option<EntryId> = None;
+    let (mut unknown_shall5, mut unknown_may5) = (false, false);
+    for &id in plan.no_penalty.iter() {
+        let e = &rules.entries[id as usize];
+        let t = w.env.truth(&e.cond);
+        match t {
+            Some(true) => {
+                w.entry_step(5, id, t);
+                if e.modality == Modality::Shall {
+                    return no_penalty_by(w, out, id, true);
+                }
+                may_np.get_or_insert(id);
+            }
+            None => {
+                w.entry_step(5, id, t);
+                w.need(&e.cond);
+                if e.modality == Modality::Shall {
+                    unknown_shall5 = true;
+                } else {
+                    unknown_may5 = true;
+                }
+            }
+            Some(false) => {}
+        }
+    }
+    // An unknown may-entry matters only if nothing else already gives no penalty, may.
+    undetermined |= unknown_shall5 || (unknown_may5 && may_np.is_none());
+    if may_np.is_none() && !unknown_shall5 && !unknown_may5 {
+        w.step(|| Step::NoneApplies { step: 5 });
+    }
+
+    // Step 6: circumstances.
+    let mut mit: Vec<EntryId> = Vec::new();
+    let mut agg: Vec<EntryId> = Vec::new();
+    let mut unknown: Vec<(EntryId, bool)> = Vec::new();
+    for (ids, is_mit) in [(&plan.mitigating, true), (&plan.aggravating, false)] {
+        for &id in ids.iter() {
+            let cond = &rules.entries[id as usize].cond;
+            let t = w.env.truth(cond);
+            match t {
+                Some(true) => {
+                    w.entry_step(6, id, t);
+                    if is_mit { mit.push(id) } else { agg.push(id) }
+                }
+                None => {
+                    w.entry_step(6, id, t);
+                    unknown.push((id, is_mit));
+                }
+                Some(false) => {}
+            }
+        }
+    }
+    if mit.is_empty() && agg.is_empty() && unknown.is_empty() {
+        w.step(|| Step::NoCircumstance);
+    }
+
+    // Step 7: combine; unknown circumstances matter only if some assignment changes the result.
+    let combined = combine(rules, &mit, &agg);
+    if !unknown.is_empty() {
+        let decisive = if unknown.len() > 6 {
+            true
+        } else {
+            (1u32..(1 << unknown.len())).any(|mask| {
+                let mut m = mit.clone();
+                let mut a = agg.clone();
+                for (i, (id, is_mit)) in unknown.iter().enumerate() {
+                    if mask & (1 << i) != 0 {
+                        if *is_mit { m.push(*id) } else { a.push(*id) }
+                    }
+                }
+                let c = combine(rules, &m, &a);
+                c.outcome != combined.outcome
+                    || c.mandatory != combined.mandatory
+                    || c.or_mitigated != combined.or_mitigated
+            })
+        };
+        for (id, _) in &unknown {
+            if decisive {
+                let cond = &rules.entries[*id as usize].cond;
+                w.need(cond);
+            }
+        }
+        undetermined |= decisive;
+    }
+
+    // Step 8: the fine.
+    let statutory = match statutory_fine(rules, &w.env, &active) {
+        Ok(s) => s,
+        Err(f) => {
+            w.need_fact(f);
+            undetermined = true;
+            None
+        }
+    };
+    if undetermined {
+        return finish_undetermined(w, out);
+    }
+
+    if let Some(np) = may_np {
+        // No penalty, may: what applies without the discretion is the rest of the walk.
+        let alt = punish(&mut w, rules, v, party, &active, &combined, statutory.as_ref(), None);
+        out.alternatives.push(Alternative {
+            outcome: alt.outcome,
+            mandatory: alt.mandatory,
+            fine: alt.fine,
+        });
+        return no_penalty_by(w, out, np, false);
+    }
+
+    w.step(|| Step::Combined {
+        outcome: combined.outcome,
+        mandatory: combined.mandatory,
+        why: combined.why,
+    });
+    let result = punish(
+        &mut w,
+        rules,
+        v,
+        party,
+        &active,
+        &combined,
+        statutory.as_ref(),
+        Some(&mut out),
+    );
+    out.outcome = result.outcome;
+    out.mandatory = result.mandatory;
+    out.fine = result.fine;
+    for id in &combined.applied {
+        out.applied.push(applied(rules, *id));
+        push_basis(&mut out.basis, &rules.entries[*id as usize].basis);
+        push_unique(&mut out.measures, &rules.entries[*id as usize].measures);
+    }
+    for id in &combined.outweighed {
+        out.outweighed.push(applied(rules, *id));
+    }
+    push_unique(&mut out.measures, &active.measures);
+
+    // Alternatives: the outcome without the discretion, and 减轻 where the law allows it.
+    if !combined.mandatory && out.outcome != Outcome::NoPenalty {
+        let without: Vec<EntryId> = combined
+            .applied
+            .iter()
+            .copied()
+            .filter(|i| rules.entries[*i as usize].modality == Modality::Shall)
+            .collect();
+        let (m, a): (Vec<EntryId>, Vec<EntryId>) = without
+            .into_iter()
+            .partition(|i| rules.entries[*i as usize].list != ListKind::Aggravated);
+        let agg_all: Vec<EntryId> = if combined.outcome == Outcome::Standard {
+            agg.clone()
+        } else {
+            a
+        };
+        let c = combine(rules, &m, &agg_all);
+        if c.outcome != out.outcome {
+            let alt = punish(&mut w, rules, v, party, &active, &c, statutory.as_ref(), None);
+            out.alternatives.push(Alternative {
+                outcome: alt.outcome,
+                mandatory: alt.mandatory,
+                fine: alt.fine,
+            });
+        }
+    }
+    if combined.or_mitigated && out.outcome == Outcome::Lighter {
+        let mut c = combined.clone();
+        c.outcome = Outcome::Mitigated;
+        c.or_mitigated = false;
+        let alt = punish(&mut w, rules, v, party, &active, &c, statutory.as_ref(), None);
+        if alt.outcome == Outcome::Mitigated {
+            out.alternatives.push(Alternative {
+                outcome: alt.outcome,
+                mandatory: alt.mandatory,
+                fine: alt.fine,
+            });
+        }
+    }
+
+    procedure(rules, party, &mut out);
+    let fine = out.fine;
+    let (o, m) = (out.outcome, out.mandatory);
+    w.step(|| Step::Result {
+        outcome: o,
+        mandatory: m,
+        fine,
+    });
+    out.trace = w.trace;
+    Decided {
+        decision: out,
+        statutory: statutory.map(|s| s.0),
+    }
+}
+
+struct Punished {
+    outcome: Outcome,
+    mandatory: bool,
+    fine: Option<FineRange>,
+}
+
+/// Steps 8 and after for an outcome that punishes: the band, the penalties, Art. 28 and 29.
+/// With `out`, the penalties and trace are written; without, only the outcome is computed.
+#[allow(clippy::too_many_arguments)]
+fn punish(
+    w: &mut Walk<'_>,
+    rules: &RuleSet,
+    v: &crate::model::Violation,
+    party: Party,
+    active: &Active<'_>,
+    combined: &Combined,
+    statutory: Option<&(FineRange, Option<(Arc<str>, Decimal, bool)>)>,
+    out: Option<&mut Decision>,
+) -> Punished {
+    let mut outcome = combined.outcome;
+    let fractions = v
+        .bands
+        .unwrap_or((rules.params.lighter, rules.params.aggravated));
+    let has_lighter_kind = active.penalties.iter().any(|p| {
+        p.alts
+            .iter()
+            .any(|a| matches!(a, PenaltyAlt::Kind(k) if k.is_lighter_kind()))
+    });
+    // An entry's own range for 减轻 (the first matched one that sets it for this party).
+    let own = if outcome == Outcome::Mitigated {
+        combined
+            .applied
+            .iter()
+            .filter_map(|i| rules.entries[*i as usize].ranges.get(party))
+            .next()
+    } else {
+        None
+    };
+    let mut drop_fine = false;
+    let mut stays_lighter = false;
+    let fine = match statutory {
+        None => None,
+        Some((s, _)) => {
+            if outcome == Outcome::Mitigated && own.is_none() && s.min.is_zero() {
+                if has_lighter_kind {
+                    drop_fine = true;
+                    None
+                } else {
+                    stays_lighter = true;
+                    outcome = Outcome::Lighter;
+                    money::band(outcome, s.min, s.max, fractions, rules.params.mitigation_floor)
+                }
+            } else if let (Outcome::Mitigated, Some((lo, hi))) = (outcome, own) {
+                Some(money::range(lo, hi))
+            } else {
+                money::band(outcome, s.min, s.max, fractions, rules.params.mitigation_floor)
+            }
+        }
+    };
+    let already_fined = rules
+        .standard
+        .already_fined
+        .and_then(|f| w.env.facts.get(f as usize).copied().flatten())
+        == Some(Value::Bool(true));
+    let fine = if already_fined { None } else { fine };
+
+    let Some(out) = out else {
+        return Punished {
+            outcome,
+            mandatory: combined.mandatory,
+            fine,
+        };
+    };
+    if let Some((s, scale)) = statutory {
+        if w.on {
+            w.trace.push(Step::Fine {
+                statutory: *s,
+                scale: scale.clone(),
+                band: if drop_fine || already_fined { None } else { fine },
+                outcome,
+            });
+        }
+    }
+    if drop_fine {
+        w.step(|| Step::FineDropped);
+    }
+    if stays_lighter {
+        w.step(|| Step::MitigationStaysLighter);
+    }
+    for p in &active.penalties {
+        let kinds: Vec<PenaltyKind> = p
+            .alts
+            .iter()
+            .filter_map(|a| match a {
+                PenaltyAlt::Fine(_) if drop_fine || already_fined => None,
+                PenaltyAlt::Fine(_) => Some(PenaltyKind::Fine),
+                PenaltyAlt::Kind(k) => Some(*k),
+            })
+            .collect();
+        for (i, k) in kinds.iter().enumerate() {
+            let others: Vec<PenaltyKind> = kinds
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, k)| *k)
+                .collect();
+            out.penalties.push(PenaltyOut {
+                kind: *k,
+                discretionary: p.discretionary,
+                alternatives: others,
+                amount: None,
+            });
+        }
+    }
+    if already_fined {
+        w.step(|| Step::AlreadyFined);
+        out.basis.push(law::ART_29.into());
+    }
+    // Art. 28 ¶2: illegal income is confiscated where a penalty is imposed.
+    if let Some(f) = rules.standard.illegal_income
+        && let Some(Value::Dec(amount)) = w.env.facts.get(f as usize).copied().flatten()
+        && amount > Decimal::ZERO
+        && !out.penalties.is_empty()
+    {
+        out.penalties.push(PenaltyOut {
+            kind: PenaltyKind::ConfiscateIncome,
+            discretionary: false,
+            alternatives: Vec::new(),
+            amount: Some(money::fen(amount)),
+        });
+        push_basis(&mut out.basis, &[law::ART_28_2.into()]);
+        w.step(|| Step::ConfiscateIncome { amount });
+    }
+    let outcome = if out.penalties.is_empty() {
+        // Art. 29: nothing but the fine was listed, and it may not be imposed again.
+        Outcome::NoPenalty
+    } else {
+        outcome
+    };
+    Punished {
+        outcome,
+        mandatory: combined.mandatory || outcome == Outcome::NoPenalty,
+        fine,
+    }
+}
+
+fn push_basis(basis: &mut Vec<Arc<str>>, cites: &[Arc<str>]) {
+    for c in cites {
+        if !basis.iter().any(|b| b == c) {
+            basis.push(c.clone());
+        }
+    }
+}
+
+fn party_zh(p: Party) -> &'static str {
+    match p {
+        Party::Individual => "公民",
+        Party::Unit => "法人或者其他组织",
+    }
+}
+
+fn no_penalty_by(w: Walk<'_>, mut out: Decision, id: EntryId, shall: bool) -> Decided {
+    let rules = w.rules;
+    let e = &rules.entries[id as usize];
+    out.applied.push(applied(rules, id));
+    push_basis(&mut out.basis, &e.basis);
+    let measures = e.measures.clone();
+    finish_no_penalty(w, out, shall, &measures)
+}
+
+fn finish_no_penalty(mut w: Walk<'_>, mut out: Decision, shall: bool, measures: &[Measure]) -> Decided {
+    out.outcome = Outcome::NoPenalty;
+    out.mandatory = shall;
+    out.penalties.clear();
+    out.fine = None;
+    push_unique(&mut out.measures, &[Measure::Education]);
+    push_unique(&mut out.measures, measures);
+    if w.on {
+        let names = out.measures.iter().map(|m| m.zh()).collect();
+        w.trace.push(Step::Measures { names });
+        w.trace.push(Step::Result {
+            outcome: Outcome::NoPenalty,
+            mandatory: shall,
+            fine: None,
+        });
+    }
+    out.procedure = Procedure::default();
+    out.trace = w.trace;
+    Decided {
+        decision: out,
+        statutory: None,
+    }
+}
+
+fn finish_undetermined(mut w: Walk<'_>, mut out: Decision) -> Decided {
+    out.outcome = Outcome::Undetermined;
+    out.mandatory = false;
+    out.needs = w
+        .needs
+        .iter()
+        .map(|f| w.rules.facts[*f as usize].name.clone())
+        .collect();
+    if w.on {
+        let facts = w
+            .needs
+            .iter()
+            .map(|f| {
+                let fact = &w.rules.facts[*f as usize];
+                Arc::from(format!("{}（{}）", fact.label, fact.name))
+            })
+            .collect();
+        w.trace.push(Step::Undetermined { facts });
+    }
+    out.trace = w.trace;
+    Decided {
+        decision: out,
+        statutory: None,
+    }
+}
+
+/// Procedure flags (Arts. 51, 58, 63).
+fn procedure(rules: &RuleSet, party: Party, out: &mut Decision) {
+    let punishes = !matches!(out.outcome, Outcome::NoPenalty | Outcome::Undetermined);
+    let max = out.fine.map(|f| f.max);
+    let only_light = out
+        .penalties
+        .iter()
+        .all(|p| matches!(p.kind, PenaltyKind::Warning | PenaltyKind::Fine));
+    let summary_limit = rules.params.summary.get(party);
+    out.procedure.summary = punishes
+        && only_light
+        && match (max, summary_limit) {
+            (None, _) => true,
+            (Some(m), Some(limit)) => m <= limit,
+            (Some(_), None) => false,
+        };
+    let heavy_kind = out.penalties.iter().any(|p| p.kind.needs_hearing());
+    let over = |t: Option<Decimal>| matches!((max, t), (Some(m), Some(t)) if m >= t);
+    out.procedure.hearing_notice = punishes && (heavy_kind || over(rules.params.hearing.get(party)));
+    out.procedure.legal_review =
+        out.procedure.hearing_notice || (punishes && over(rules.params.legal_review.get(party)));
+}

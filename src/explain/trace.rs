@@ -1,0 +1,285 @@
+//! The trace records the walk as small structured steps (cheap to record: no text is formatted
+//! while evaluating) and renders them as Chinese sentences when the decision is written out.
+
+use crate::decision::{FineRange, Outcome};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt::Write;
+use std::sync::Arc;
+
+/// One step of the walk.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// The walk starts.
+    Start {
+        /// Violation code.
+        code: Arc<str>,
+        /// Its title.
+        title: Arc<str>,
+        /// The punishing article.
+        basis: Arc<str>,
+        /// 公民 / 单位, if known.
+        party: Option<&'static str>,
+    },
+    /// The article names no penalty for this party type (Art. 38).
+    NoNormForParty {
+        /// 公民 / 单位
+        party: &'static str,
+    },
+    /// The article's own condition (逾期未改正 …).
+    ArticleCondition {
+        /// The condition as written.
+        text: Arc<str>,
+        /// Its value.
+        value: Option<bool>,
+    },
+    /// Nothing remains to punish under the article's own condition.
+    NothingRemains,
+    /// A list entry matched or could not be decided.
+    Entry {
+        /// Step number of semantics.md (4, 5, 6).
+        step: u8,
+        /// List name in Chinese.
+        list: &'static str,
+        /// Entry id.
+        id: Arc<str>,
+        /// Title.
+        title: Arc<str>,
+        /// 应当 / 可以.
+        shall: bool,
+        /// Its value (None: unknown).
+        value: Option<bool>,
+    },
+    /// No entry of step 4 or 5 applied.
+    NoneApplies {
+        /// Step number.
+        step: u8,
+    },
+    /// No circumstance matched.
+    NoCircumstance,
+    /// The combination of step 7.
+    Combined {
+        /// Outcome.
+        outcome: Outcome,
+        /// 应当 / 可以.
+        mandatory: bool,
+        /// How it came about.
+        why: &'static str,
+    },
+    /// Art. 29: the act was already fined.
+    AlreadyFined,
+    /// The fine's statutory range and band.
+    Fine {
+        /// Statutory range for this party after scaling.
+        statutory: FineRange,
+        /// How it was scaled: fact label and value.
+        scale: Option<(Arc<str>, Decimal, bool)>,
+        /// The band chosen.
+        band: Option<FineRange>,
+        /// Outcome whose band it is.
+        outcome: Outcome,
+    },
+    /// 减轻 with a statutory minimum of 0: the fine is dropped, lighter kinds kept.
+    FineDropped,
+    /// 减轻 impossible (minimum 0, no lighter kind): stays 从轻.
+    MitigationStaysLighter,
+    /// A measure of Art. 28 / 33 / 30 / 31 added.
+    Measures {
+        /// Chinese names.
+        names: Vec<&'static str>,
+    },
+    /// Illegal income confiscated (Art. 28).
+    ConfiscateIncome {
+        /// Amount.
+        amount: Decimal,
+    },
+    /// The outcome depends on facts the case does not give.
+    Undetermined {
+        /// Labels of the missing facts.
+        facts: Vec<Arc<str>>,
+    },
+    /// The final outcome.
+    Result {
+        /// Outcome.
+        outcome: Outcome,
+        /// 应当 / 可以.
+        mandatory: bool,
+        /// Fine.
+        fine: Option<FineRange>,
+    },
+    /// Free text (deserialised traces, notes).
+    Text(String),
+}
+
+impl Step {
+    /// The step as a Chinese sentence.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        match self {
+            Step::Start {
+                code,
+                title,
+                basis,
+                party,
+            } => {
+                let _ = write!(s, "违法行为 {code}「{title}」，处罚依据{basis}");
+                if let Some(p) = party {
+                    let _ = write!(s, "；当事人为{p}");
+                }
+            }
+            Step::NoNormForParty { party } => {
+                let _ = write!(
+                    s,
+                    "该条文对{party}没有规定处罚：没有法定依据的，不得给予行政处罚（《中华人民共和国行政处罚法》第三十八条）"
+                );
+            }
+            Step::ArticleCondition { text, value } => {
+                let v = match value {
+                    Some(true) => "成立",
+                    Some(false) => "不成立",
+                    None => "无法判断（缺少事实）",
+                };
+                let _ = write!(s, "第3步 条文自身的条件「{text}」：{v}");
+            }
+            Step::NothingRemains => {
+                s.push_str("第3步 条文自身的条件不成立，没有应予处罚的内容：不予处罚（应当）");
+            }
+            Step::Entry {
+                step,
+                list,
+                id,
+                title,
+                shall,
+                value,
+            } => {
+                let m = if *shall { "应当" } else { "可以" };
+                let v = match value {
+                    Some(true) => "符合",
+                    Some(false) => "不符合",
+                    None => "无法判断（缺少事实）",
+                };
+                let _ = write!(s, "第{step}步 {list} {id}「{title}」（{m}）：{v}");
+            }
+            Step::NoneApplies { step: 4 } => {
+                s.push_str("第4步 不属于法定应当不予处罚的情形（不满十四周岁、不能辨认或者控制、轻微且及时改正无危害后果、无主观过错）")
+            }
+            Step::NoneApplies { step } => {
+                let _ = write!(s, "第{step}步 不属于初次违法可以不予处罚的情形，也不符合不予处罚清单");
+            }
+            Step::NoCircumstance => s.push_str("第6步 没有从轻、减轻或者从重情节"),
+            Step::Combined {
+                outcome,
+                mandatory,
+                why,
+            } => {
+                let m = if *mandatory { "应当" } else { "可以" };
+                let _ = write!(s, "第7步 综合情节：{why}，{}（{m}）", outcome.zh());
+            }
+            Step::AlreadyFined => s.push_str(
+                "同一违法行为已被处以罚款，不得再次罚款（《中华人民共和国行政处罚法》第二十九条）",
+            ),
+            Step::Fine {
+                statutory,
+                scale,
+                band,
+                outcome,
+            } => {
+                let _ = write!(s, "第8步 法定罚款幅度 {} 元", yuan(*statutory));
+                if let Some((label, v, per_unit)) = scale {
+                    let how = if *per_unit { "按数量" } else { "按倍数" };
+                    let _ = write!(s, "（{how}计算，{label} = {}）", v.normalize());
+                }
+                match band {
+                    Some(b) => {
+                        let _ = write!(s, "；{}幅度 {} 元", outcome.zh(), yuan(*b));
+                    }
+                    None => s.push_str("；不予罚款"),
+                }
+            }
+            Step::FineDropped => {
+                s.push_str("第8步 法定罚款下限为 0，减轻处罚即不予罚款，保留较轻的处罚种类")
+            }
+            Step::MitigationStaysLighter => s.push_str(
+                "第8步 法定罚款下限为 0 且该违法行为没有较轻的处罚种类，无法减轻，按从轻处罚",
+            ),
+            Step::Measures { names } => {
+                let _ = write!(s, "措施：{}", names.join("、"));
+            }
+            Step::ConfiscateIncome { amount } => {
+                let _ = write!(
+                    s,
+                    "有违法所得 {} 元，应当予以没收（《中华人民共和国行政处罚法》第二十八条第二款）",
+                    amount.normalize()
+                );
+            }
+            Step::Undetermined { facts } => {
+                let names: Vec<&str> = facts.iter().map(|f| &**f).collect();
+                let _ = write!(s, "结果取决于案件未给出的事实：{}；请补充后再判断", names.join("、"));
+            }
+            Step::Result {
+                outcome,
+                mandatory,
+                fine,
+            } => {
+                let m = if *mandatory { "应当" } else { "可以" };
+                let _ = write!(s, "结论：{}（{m}）", outcome.zh());
+                if let Some(f) = fine {
+                    let _ = write!(s, "，罚款 {} 元", yuan(*f));
+                }
+            }
+            Step::Text(t) => s.push_str(t),
+        }
+        s
+    }
+}
+
+fn yuan(r: FineRange) -> String {
+    if r.min == r.max {
+        r.min.normalize().to_string()
+    } else {
+        format!("{}–{}", r.min.normalize(), r.max.normalize())
+    }
+}
+
+/// The recorded walk.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Trace {
+    steps: Vec<Step>,
+}
+
+impl Trace {
+    /// An empty trace.
+    pub fn new() -> Trace {
+        Trace { steps: Vec::new() }
+    }
+
+    /// Records a step.
+    pub fn push(&mut self, step: Step) {
+        self.steps.push(step);
+    }
+
+    /// The steps.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// The steps as Chinese sentences.
+    pub fn lines(&self) -> Vec<String> {
+        self.steps.iter().map(Step::render).collect()
+    }
+}
+
+impl Serialize for Trace {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.steps.iter().map(Step::render))
+    }
+}
+
+impl<'de> Deserialize<'de> for Trace {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Trace, D::Error> {
+        let lines = Vec::<String>::deserialize(d)?;
+        Ok(Trace {
+            steps: lines.into_iter().map(Step::Text).collect(),
+        })
+    }
+}

@@ -1,0 +1,114 @@
+//! Checked conditions: names resolved to fact and predicate indices, types known.
+
+use super::{FactId, PredicateId};
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+/// A fact's value in a case (or a literal in a rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    /// 真 / 假
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// A decimal or an amount of money.
+    Dec(Decimal),
+    /// A date.
+    Date(Date),
+    /// An option, by index into the fact's variants.
+    Enum(u16),
+}
+
+impl Value {
+    /// The numeric value of an integer or decimal.
+    pub fn as_decimal(self) -> Option<Decimal> {
+        match self {
+            Value::Int(i) => Some(Decimal::from(i)),
+            Value::Dec(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    /// =
+    Eq,
+    /// !=
+    Ne,
+    /// <
+    Lt,
+    /// <=
+    Le,
+    /// >
+    Gt,
+    /// >=
+    Ge,
+}
+
+/// Arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    /// +
+    Add,
+    /// -
+    Sub,
+    /// *
+    Mul,
+    /// /
+    Div,
+}
+
+/// A checked expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A constant.
+    Lit(Value),
+    /// A fact's value.
+    Fact(FactId),
+    /// A predicate's value.
+    Pred(PredicateId),
+    /// 不
+    Not(Box<Expr>),
+    /// unary minus
+    Neg(Box<Expr>),
+    /// 且
+    And(Box<Expr>, Box<Expr>),
+    /// 或
+    Or(Box<Expr>, Box<Expr>),
+    /// A comparison.
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    /// Arithmetic.
+    Arith(ArithOp, Box<Expr>, Box<Expr>),
+    /// 属于 { … }
+    In(Box<Expr>, Vec<Value>),
+}
+
+impl Expr {
+    /// Calls `f` on every fact the expression reads directly (not through predicates).
+    pub fn for_each_fact(&self, f: &mut impl FnMut(FactId)) {
+        match self {
+            Expr::Fact(id) => f(*id),
+            Expr::Lit(_) | Expr::Pred(_) => {}
+            Expr::Not(e) | Expr::Neg(e) | Expr::In(e, _) => e.for_each_fact(f),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+                a.for_each_fact(f);
+                b.for_each_fact(f);
+            }
+        }
+    }
+
+    /// Calls `f` on every predicate the expression names directly.
+    pub fn for_each_pred(&self, f: &mut impl FnMut(PredicateId)) {
+        match self {
+            Expr::Pred(id) => f(*id),
+            Expr::Lit(_) | Expr::Fact(_) => {}
+            Expr::Not(e) | Expr::Neg(e) | Expr::In(e, _) => e.for_each_pred(f),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+                a.for_each_pred(f);
+                b.for_each_pred(f);
+            }
+        }
+    }
+}

@@ -1,0 +1,1234 @@
+//! Syntax tree → checked model. Every problem is collected; nothing stops at the first one.
+
+use super::expr::{ArithOp, CmpOp};
+use super::*;
+use crate::diag::{Code, Diagnostic, nearest};
+use crate::source::FileId;
+use crate::syntax::ast;
+
+/// Lowers the parsed files of one rule set. Returns the model when there is no error; the
+/// diagnostics (errors and warnings) either way.
+pub fn lower(
+    files: &[(FileId, ast::File)],
+    sources: SourceMap,
+    digest: String,
+) -> (Option<RuleSet>, Vec<Diagnostic>) {
+    let mut cx = Lowerer {
+        diags: Vec::new(),
+        sources,
+        facts: Vec::new(),
+        fact_index: HashMap::new(),
+        pred_names: HashMap::new(),
+    };
+
+    // Pass 1: header, facts, predicate names, violation codes, so that order does not matter.
+    let mut headers = Vec::new();
+    let mut pred_decls = Vec::new();
+    let mut viol_decls: Vec<(&ast::ViolationDecl, Option<u32>)> = Vec::new();
+    let mut entry_decls = Vec::new();
+    let mut regulations = Vec::new();
+    for (_, file) in files {
+        for item in &file.items {
+            match item {
+                ast::Item::RuleSet(r) => headers.push(r),
+                ast::Item::Include(_) => {}
+                ast::Item::Fact(f) => cx.declare_fact(f),
+                ast::Item::Predicate(p) => pred_decls.push(p),
+                ast::Item::Regulation(r) => {
+                    let idx = regulations.len() as u32;
+                    regulations.push(Regulation {
+                        id: r.id.text.clone(),
+                        name: r.name.value.clone(),
+                        effective: r.effective.first().and_then(|d| d.date),
+                        notes: r.notes.iter().map(|n| n.value.clone()).collect(),
+                    });
+                    viol_decls.extend(r.violations.iter().map(|v| (v, Some(idx))));
+                }
+                ast::Item::Violation(v) => viol_decls.push((v, None)),
+                ast::Item::Entry(e) => entry_decls.push(e),
+            }
+        }
+    }
+    let (meta, params) = cx.header(&headers);
+
+    for p in &pred_decls {
+        if let Some(&(_, first)) = cx.pred_names.get(&p.name.text) {
+            cx.diags.push(
+                Diagnostic::error(
+                    Code::DuplicatePredicate,
+                    p.name.span,
+                    format!("谓词 {} 已经定义过", p.name.text),
+                )
+                .label("重复定义")
+                .secondary(first, "第一次定义在这里")
+                .help("删去其中一个定义，或者改用另一个名称"),
+            );
+        } else if let Some(&fid) = cx.fact_index.get(&p.name.text) {
+            let first = cx.facts[fid as usize].span;
+            cx.diags.push(
+                Diagnostic::error(
+                    Code::DuplicatePredicate,
+                    p.name.span,
+                    format!("谓词 {} 与事实同名", p.name.text),
+                )
+                .label("与事实重名")
+                .secondary(first, "事实声明在这里")
+                .help("谓词换一个名称"),
+            );
+        } else {
+            let id = cx.pred_names.len() as u32;
+            cx.pred_names
+                .insert(p.name.text.clone(), (id, p.name.span));
+        }
+    }
+    // Predicates in id order (duplicates were not given an id).
+    let mut predicates: Vec<Predicate> = Vec::new();
+    for p in &pred_decls {
+        match cx.pred_names.get(&p.name.text) {
+            Some(&(id, span)) if id as usize == predicates.len() && span == p.name.span => {
+                let cond = cx.condition(&p.cond);
+                predicates.push(Predicate {
+                    name: p.name.text.as_str().into(),
+                    label: p.label.value.as_str().into(),
+                    cond,
+                    span: p.name.span,
+                });
+            }
+            _ => {}
+        }
+    }
+    cx.check_predicate_cycles(&predicates);
+
+    let mut violations = Vec::new();
+    let mut violation_index: HashMap<String, ViolationId> = HashMap::new();
+    let mut violation_spans: HashMap<String, Span> = HashMap::new();
+    for (v, reg) in &viol_decls {
+        if let Some(first) = violation_spans.get(&v.code.text) {
+            cx.diags.push(
+                Diagnostic::error(
+                    Code::DuplicateViolation,
+                    v.code.span,
+                    format!("违法行为编号 {} 重复", v.code.text),
+                )
+                .label("重复的编号")
+                .secondary(*first, "第一次出现在这里")
+                .help("违法行为编号是公开约定，须唯一；改正其中一个"),
+            );
+            continue;
+        }
+        violation_spans.insert(v.code.text.clone(), v.code.span);
+        let lowered = cx.violation(v, *reg);
+        violation_index.insert(v.code.text.clone(), violations.len() as u32);
+        violations.push(lowered);
+    }
+
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut entry_spans: HashMap<String, Span> = HashMap::new();
+    for e in &entry_decls {
+        if let Some(first) = entry_spans.get(&e.id.text) {
+            cx.diags.push(
+                Diagnostic::error(
+                    Code::DuplicateEntry,
+                    e.id.span,
+                    format!("清单条目编号 {} 重复", e.id.text),
+                )
+                .label("重复的编号")
+                .secondary(*first, "第一次出现在这里")
+                .help("每个清单条目的编号须唯一"),
+            );
+            continue;
+        }
+        entry_spans.insert(e.id.text.clone(), e.id.span);
+        if let Some(entry) = cx.entry(e, &violation_index) {
+            entries.push(entry);
+        }
+    }
+
+    let standard = cx.standard_facts(&headers);
+
+    let Lowerer {
+        diags,
+        sources,
+        facts,
+        fact_index,
+        ..
+    } = cx;
+    let mut diags = diags;
+    crate::diag::sort(&mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags);
+    }
+    let rules = RuleSet {
+        meta,
+        params,
+        facts,
+        fact_index,
+        standard,
+        predicates,
+        regulations,
+        violations,
+        violation_index,
+        entries,
+        sources,
+        digest,
+    };
+    (Some(rules), diags)
+}
+
+/// The type of a checked expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Ty {
+    Bool,
+    Num,
+    Date,
+    /// An option of this fact's type.
+    Enum(FactId),
+    /// Already reported.
+    Error,
+}
+
+impl Ty {
+    fn describe(&self, facts: &[Fact]) -> String {
+        match self {
+            Ty::Bool => "是非".into(),
+            Ty::Num => "数值".into(),
+            Ty::Date => "日期".into(),
+            Ty::Enum(f) => format!("选项（{}）", facts[*f as usize].name),
+            Ty::Error => "未知".into(),
+        }
+    }
+}
+
+struct Lowerer {
+    diags: Vec<Diagnostic>,
+    sources: SourceMap,
+    facts: Vec<Fact>,
+    fact_index: HashMap<String, FactId>,
+    pred_names: HashMap<String, (PredicateId, Span)>,
+}
+
+impl Lowerer {
+    fn location(&self, span: Span) -> Arc<str> {
+        self.sources.location(span).to_string().into()
+    }
+
+    fn header(&mut self, headers: &[&ast::RuleSetDecl]) -> (Meta, Params) {
+        let mut meta = Meta {
+            name: "".into(),
+            version: "".into(),
+            effective: None,
+            authority: String::new(),
+            notes: Vec::new(),
+        };
+        let mut params = Params::default();
+        let Some(h) = headers.first() else {
+            let span = self
+                .sources
+                .files()
+                .next()
+                .map(|(id, _)| Span::new(id, 0, 0))
+                .unwrap_or_default();
+            self.diags.push(
+                Diagnostic::error(Code::RuleSetHeader, span, "规则集缺少“规则集”声明")
+                    .label("根文件从这里开始")
+                    .help("在根文件开头写：规则集 \"名称\" { 版本 \"2025.1\" 施行 2025-01-01 }"),
+            );
+            return (meta, params);
+        };
+        for extra in &headers[1..] {
+            self.diags.push(
+                Diagnostic::error(Code::RuleSetHeader, extra.span, "“规则集”声明重复")
+                    .label("第二个声明")
+                    .secondary(h.span, "第一个声明在这里")
+                    .help("一个规则集只能有一个“规则集”声明；被包含的文件不要再写"),
+            );
+        }
+        meta.name = h.name.value.as_str().into();
+        match h.version.first() {
+            Some(v) => meta.version = v.value.as_str().into(),
+            None => self.diags.push(
+                Diagnostic::error(Code::RuleSetHeader, h.span, "规则集缺少版本")
+                    .label("这里缺少“版本”")
+                    .help("写上 版本 \"2025.1\"，决定书据此记录所用的规则版本"),
+            ),
+        }
+        meta.effective = h.effective.first().and_then(|d| d.date);
+        meta.authority = h.authority.first().map(|s| s.value.clone()).unwrap_or_default();
+        meta.notes = h.notes.iter().map(|n| n.value.clone()).collect();
+
+        let names = [
+            "从轻比例",
+            "从重比例",
+            "减轻下限",
+            "冲突处理",
+            "简易程序",
+            "听证",
+            "法制审核",
+        ];
+        for p in &h.params {
+            match p.name.text.as_str() {
+                "从轻比例" => {
+                    if let Some(v) = self.fraction(p) {
+                        params.lighter = v;
+                    }
+                }
+                "从重比例" => {
+                    if let Some(v) = self.fraction(p) {
+                        params.aggravated = v;
+                    }
+                }
+                "减轻下限" => {
+                    if let Some(v) = self.scalar_number(p) {
+                        params.mitigation_floor = v;
+                    }
+                }
+                "冲突处理" => match &p.value {
+                    ast::ParamValue::Scalar(ast::Scalar::Word(w)) => {
+                        params.conflict = match w.text.as_str() {
+                            "抵消" => ConflictPolicy::Offset,
+                            "从轻" => ConflictPolicy::Mitigate,
+                            "从重" => ConflictPolicy::Aggravate,
+                            _ => {
+                                self.bad_param(p, "冲突处理只能是 抵消、从轻 或 从重");
+                                ConflictPolicy::Offset
+                            }
+                        }
+                    }
+                    _ => self.bad_param(p, "冲突处理只能是 抵消、从轻 或 从重"),
+                },
+                "简易程序" => params.summary = self.per_party(p),
+                "听证" => params.hearing = self.per_party(p),
+                "法制审核" => params.legal_review = self.per_party(p),
+                other => {
+                    let mut d = Diagnostic::error(
+                        Code::UnknownParameter,
+                        p.name.span,
+                        format!("未知参数“{other}”"),
+                    )
+                    .label("不是规则集的参数");
+                    d = match nearest(other, names) {
+                        Some(n) => d.help(format!("是否想写“{n}”？")),
+                        None => d.help(format!("参数有：{}", names.join("、"))),
+                    };
+                    self.diags.push(d);
+                }
+            }
+        }
+        if params.lighter > params.aggravated {
+            if let Some(p) = h.params.iter().find(|p| p.name.text == "从轻比例") {
+                self.bad_param(p, "从轻比例不能大于从重比例");
+            }
+        }
+        (meta, params)
+    }
+
+    fn bad_param(&mut self, p: &ast::Param, help: &str) {
+        self.diags.push(
+            Diagnostic::error(
+                Code::UnknownParameter,
+                p.span,
+                format!("参数“{}”的值无效", p.name.text),
+            )
+            .label("这个值不可用")
+            .help(help.to_string()),
+        );
+    }
+
+    fn scalar_number(&mut self, p: &ast::Param) -> Option<Decimal> {
+        match &p.value {
+            ast::ParamValue::Scalar(ast::Scalar::Number(n, _)) => Some(*n),
+            _ => {
+                self.bad_param(p, "这个参数的值须是一个数字");
+                None
+            }
+        }
+    }
+
+    fn fraction(&mut self, p: &ast::Param) -> Option<Decimal> {
+        let v = self.scalar_number(p)?;
+        if v > Decimal::ONE {
+            self.bad_param(p, "比例须在 0 和 1 之间，如 0.3");
+            return None;
+        }
+        Some(v)
+    }
+
+    fn per_party(&mut self, p: &ast::Param) -> PerParty<Option<Decimal>> {
+        let mut out = PerParty::default();
+        match &p.value {
+            ast::ParamValue::PerParty(pairs) => {
+                for (party, v) in pairs {
+                    let val = match v {
+                        ast::Scalar::Number(n, _) => Some(*n),
+                        ast::Scalar::Unset(_) => None,
+                        ast::Scalar::Word(_) => {
+                            self.bad_param(p, "每个当事人类型后须是金额或“未设定”");
+                            None
+                        }
+                    };
+                    match party {
+                        Party::Individual => out.individual = val,
+                        Party::Unit => out.unit = val,
+                    }
+                }
+            }
+            ast::ParamValue::Scalar(_) => {
+                self.bad_param(p, "写作：个人 金额 单位 金额（未定的写“未设定”）");
+            }
+        }
+        out
+    }
+
+    fn declare_fact(&mut self, f: &ast::FactDecl) {
+        if let Some(&id) = self.fact_index.get(&f.name.text) {
+            let first = self.facts[id as usize].span;
+            self.diags.push(
+                Diagnostic::error(
+                    Code::DuplicateFact,
+                    f.name.span,
+                    format!("事实 {} 重复声明", f.name.text),
+                )
+                .label("第二次声明")
+                .secondary(first, "第一次声明在这里")
+                .help("删去重复的声明；若是两个不同的事实，改用不同的名称"),
+            );
+            return;
+        }
+        let ty = match &f.ty {
+            ast::TypeExpr::Bool => FactType::Bool,
+            ast::TypeExpr::Int => FactType::Int,
+            ast::TypeExpr::Decimal => FactType::Decimal,
+            ast::TypeExpr::Money => FactType::Money,
+            ast::TypeExpr::Date => FactType::Date,
+            ast::TypeExpr::Enum(vs) => FactType::Enum(
+                vs.iter()
+                    .map(|(n, l)| {
+                        (
+                            n.text.clone(),
+                            l.as_ref().map_or_else(|| n.text.clone(), |l| l.value.clone()),
+                        )
+                    })
+                    .collect(),
+            ),
+        };
+        let default = f.default.as_ref().and_then(|d| self.default_value(f, &ty, d));
+        let id = self.facts.len() as FactId;
+        self.facts.push(Fact {
+            name: f.name.text.as_str().into(),
+            ty,
+            label: f.label.value.as_str().into(),
+            unit: f.unit.as_ref().map(|u| u.value.clone()),
+            default,
+            span: f.name.span,
+        });
+        self.fact_index.insert(f.name.text.clone(), id);
+    }
+
+    fn default_value(&mut self, f: &ast::FactDecl, ty: &FactType, d: &ast::Expr) -> Option<Value> {
+        let v = match (ty, &d.kind) {
+            (FactType::Bool, ast::ExprKind::Bool(b)) => Some(Value::Bool(*b)),
+            (FactType::Int, ast::ExprKind::Number(n)) if n.fract().is_zero() => {
+                i64::try_from(*n).ok().map(Value::Int)
+            }
+            (FactType::Decimal | FactType::Money, ast::ExprKind::Number(n)) => Some(Value::Dec(*n)),
+            (FactType::Date, ast::ExprKind::Date(Some(dt))) => Some(Value::Date(*dt)),
+            (FactType::Enum(vs), ast::ExprKind::Name(n)) => vs
+                .iter()
+                .position(|(v, _)| v == n)
+                .map(|i| Value::Enum(i as u16)),
+            _ => None,
+        };
+        if v.is_none() {
+            let mut diag = Diagnostic::error(
+                Code::BadDefault,
+                d.span,
+                format!("事实 {} 的默认值与类型“{}”不符", f.name.text, ty.describe()),
+            )
+            .label("默认值");
+            if let FactType::Enum(vs) = ty {
+                let names: Vec<&str> = vs.iter().map(|(v, _)| v.as_str()).collect();
+                diag = diag.help(format!("可选值有：{}", names.join("、")));
+            } else {
+                diag = diag.help("默认值须与声明的类型相同");
+            }
+            self.diags.push(diag);
+        }
+        v
+    }
+
+    fn standard_facts(&mut self, headers: &[&ast::RuleSetDecl]) -> StandardFacts {
+        let span = headers.first().map(|h| h.span).unwrap_or_default();
+        let mut std = StandardFacts::default();
+        match self.fact_index.get("party_type").map(|&id| (id, &self.facts[id as usize].ty)) {
+            Some((id, FactType::Enum(vs)))
+                if vs.iter().any(|(v, _)| v == "individual") && vs.iter().any(|(v, _)| v == "unit") =>
+            {
+                std.party_type = id;
+                std.individual = vs.iter().position(|(v, _)| v == "individual").unwrap_or(0) as u16;
+            }
+            _ => self.diags.push(
+                Diagnostic::error(Code::MissingStandardFact, span, "规则集须声明标准事实 party_type")
+                    .label("规则集")
+                    .help("声明：事实 party_type 选项 { individual \"公民\", unit \"法人或者其他组织\" } \"当事人类型\""),
+            ),
+        }
+        for (name, want, slot) in [
+            ("illegal_income", FactType::Money, 0),
+            ("already_fined", FactType::Bool, 1),
+        ] {
+            match self.fact_index.get(name) {
+                Some(&id) if self.facts[id as usize].ty == want => {
+                    if slot == 0 {
+                        std.illegal_income = Some(id);
+                    } else {
+                        std.already_fined = Some(id);
+                    }
+                }
+                Some(&id) => {
+                    let s = self.facts[id as usize].span;
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::MissingStandardFact,
+                            s,
+                            format!("标准事实 {name} 的类型须是“{}”", want.describe()),
+                        )
+                        .label("类型不符")
+                        .help("标准事实的名称和类型是公开约定，见 docs/rule-language.md"),
+                    );
+                }
+                None => {}
+            }
+        }
+        std
+    }
+
+    /// A condition: must be of type bool.
+    fn condition(&mut self, e: &ast::Expr) -> Expr {
+        let (x, ty) = self.expr(e);
+        if ty != Ty::Bool && ty != Ty::Error {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::TypeMismatch,
+                    e.span,
+                    format!("条件须是是非判断，这里是{}", ty.describe(&self.facts)),
+                )
+                .label("不是是非判断")
+                .help("用比较写成判断，如 volume_m3 <= 1"),
+            );
+        }
+        x
+    }
+
+    fn unknown_name(&mut self, name: &str, span: Span) {
+        let candidates: Vec<&str> = self
+            .fact_index
+            .keys()
+            .map(String::as_str)
+            .chain(self.pred_names.keys().map(String::as_str))
+            .collect();
+        let mut d = Diagnostic::error(
+            Code::UnknownName,
+            span,
+            format!("未声明的事实或谓词 {name}"),
+        )
+        .label("未知名称");
+        d = match nearest(name, candidates) {
+            Some(n) => d.help(format!("是否想写 {n}？")),
+            None => d.help("先用“事实”声明它，或用“谓词”定义它"),
+        };
+        self.diags.push(d);
+    }
+
+    fn expr(&mut self, e: &ast::Expr) -> (Expr, Ty) {
+        use ast::ExprKind as K;
+        match &e.kind {
+            K::Bool(b) => (Expr::Lit(Value::Bool(*b)), Ty::Bool),
+            K::Number(n) => (Expr::Lit(Value::Dec(*n)), Ty::Num),
+            K::Date(Some(d)) => (Expr::Lit(Value::Date(*d)), Ty::Date),
+            K::Date(None) => (Expr::Lit(Value::Bool(false)), Ty::Error),
+            K::Str(_) => {
+                self.diags.push(
+                    Diagnostic::error(Code::TypeMismatch, e.span, "条件中不能使用文字")
+                        .label("文字")
+                        .help("选项的值直接写名称，不加引号，如 harm = serious"),
+                );
+                (Expr::Lit(Value::Bool(false)), Ty::Error)
+            }
+            K::Name(n) => {
+                if let Some(&id) = self.fact_index.get(n) {
+                    let ty = match &self.facts[id as usize].ty {
+                        FactType::Bool => Ty::Bool,
+                        FactType::Int | FactType::Decimal | FactType::Money => Ty::Num,
+                        FactType::Date => Ty::Date,
+                        FactType::Enum(_) => Ty::Enum(id),
+                    };
+                    (Expr::Fact(id), ty)
+                } else if let Some(&(id, _)) = self.pred_names.get(n) {
+                    (Expr::Pred(id), Ty::Bool)
+                } else {
+                    self.unknown_name(n, e.span);
+                    (Expr::Lit(Value::Bool(false)), Ty::Error)
+                }
+            }
+            K::Not(x) => {
+                let (x, ty) = self.expr(x);
+                self.expect(&ty, Ty::Bool, e.span, "“不”");
+                (Expr::Not(Box::new(x)), Ty::Bool)
+            }
+            K::Neg(x) => {
+                let (x, ty) = self.expr(x);
+                self.expect(&ty, Ty::Num, e.span, "负号");
+                (Expr::Neg(Box::new(x)), Ty::Num)
+            }
+            K::In(x, items) => {
+                let (lhs, ty) = self.expr(x);
+                let mut values = Vec::new();
+                for item in items {
+                    if let Some(v) = self.constant_for(&ty, item) {
+                        values.push(v);
+                    }
+                }
+                (Expr::In(Box::new(lhs), values), Ty::Bool)
+            }
+            K::Binary(op, a, b) => self.binary(*op, a, b, e.span),
+        }
+    }
+
+    fn expect(&mut self, got: &Ty, want: Ty, span: Span, what: &str) {
+        if *got != want && *got != Ty::Error {
+            let d = Diagnostic::error(
+                Code::TypeMismatch,
+                span,
+                format!(
+                    "{what}须作用于{}，这里是{}",
+                    want.describe(&self.facts),
+                    got.describe(&self.facts)
+                ),
+            )
+            .label("类型不符")
+            .help("检查这里用的事实的类型（事实声明中的类型）");
+            self.diags.push(d);
+        }
+    }
+
+    /// A literal or option name, checked against the type it is compared with.
+    fn constant_for(&mut self, ty: &Ty, item: &ast::Expr) -> Option<Value> {
+        use ast::ExprKind as K;
+        match (ty, &item.kind) {
+            (Ty::Enum(fid), K::Name(n)) => {
+                let FactType::Enum(vs) = &self.facts[*fid as usize].ty else {
+                    return None;
+                };
+                match vs.iter().position(|(v, _)| v == n) {
+                    Some(i) => Some(Value::Enum(i as u16)),
+                    None => {
+                        let fact = self.facts[*fid as usize].name.clone();
+                        let names: Vec<&str> = vs.iter().map(|(v, _)| v.as_str()).collect();
+                        let mut d = Diagnostic::error(
+                            Code::UnknownVariant,
+                            item.span,
+                            format!("事实 {fact} 没有可选值 {n}"),
+                        )
+                        .label("不是可选值");
+                        d = match nearest(n, names.iter().copied()) {
+                            Some(s) => d.help(format!("是否想写 {s}？可选值有：{}", names.join("、"))),
+                            None => d.help(format!("可选值有：{}", names.join("、"))),
+                        };
+                        self.diags.push(d);
+                        None
+                    }
+                }
+            }
+            (Ty::Error, _) => None,
+            _ => {
+                let (x, t) = self.expr(item);
+                if let Expr::Lit(v) = x {
+                    if t == *ty || t == Ty::Error {
+                        return Some(v);
+                    }
+                }
+                if t != Ty::Error {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            item.span,
+                            format!(
+                                "集合中的值须是{}，这里是{}",
+                                ty.describe(&self.facts),
+                                t.describe(&self.facts)
+                            ),
+                        )
+                        .label("类型不符")
+                        .help("“属于”后的集合只能写常量"),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    fn binary(&mut self, op: ast::BinOp, a: &ast::Expr, b: &ast::Expr, span: Span) -> (Expr, Ty) {
+        use ast::BinOp as B;
+        match op {
+            B::And | B::Or => {
+                let (x, tx) = self.expr(a);
+                let (y, ty) = self.expr(b);
+                let word = if op == B::And { "“且”" } else { "“或”" };
+                self.expect(&tx, Ty::Bool, a.span, word);
+                self.expect(&ty, Ty::Bool, b.span, word);
+                let e = if op == B::And {
+                    Expr::And(Box::new(x), Box::new(y))
+                } else {
+                    Expr::Or(Box::new(x), Box::new(y))
+                };
+                (e, Ty::Bool)
+            }
+            B::Add | B::Sub | B::Mul | B::Div => {
+                let (x, tx) = self.expr(a);
+                let (y, ty) = self.expr(b);
+                let sym = format!("运算符 {}", op.symbol());
+                self.expect(&tx, Ty::Num, a.span, &sym);
+                self.expect(&ty, Ty::Num, b.span, &sym);
+                let aop = match op {
+                    B::Add => ArithOp::Add,
+                    B::Sub => ArithOp::Sub,
+                    B::Mul => ArithOp::Mul,
+                    _ => ArithOp::Div,
+                };
+                (Expr::Arith(aop, Box::new(x), Box::new(y)), Ty::Num)
+            }
+            _ => {
+                let cmp = match op {
+                    B::Eq => CmpOp::Eq,
+                    B::Ne => CmpOp::Ne,
+                    B::Lt => CmpOp::Lt,
+                    B::Le => CmpOp::Le,
+                    B::Gt => CmpOp::Gt,
+                    _ => CmpOp::Ge,
+                };
+                // An option name on either side is resolved against the other side's type.
+                let is_variant_name = |e: &ast::Expr, me: &Self| {
+                    matches!(&e.kind, ast::ExprKind::Name(n)
+                        if !me.fact_index.contains_key(n) && !me.pred_names.contains_key(n))
+                };
+                let (x, tx, y, ty) = if is_variant_name(b, self) {
+                    let (x, tx) = self.expr(a);
+                    if let Ty::Enum(_) = tx {
+                        let v = self.constant_for(&tx, b);
+                        let y = v.map_or(Expr::Lit(Value::Bool(false)), Expr::Lit);
+                        let ty = if v.is_some() { tx.clone() } else { Ty::Error };
+                        (x, tx, y, ty)
+                    } else {
+                        let (y, ty) = self.expr(b);
+                        (x, tx, y, ty)
+                    }
+                } else if is_variant_name(a, self) {
+                    let (y, ty) = self.expr(b);
+                    if let Ty::Enum(_) = ty {
+                        let v = self.constant_for(&ty, a);
+                        let x = v.map_or(Expr::Lit(Value::Bool(false)), Expr::Lit);
+                        let tx = if v.is_some() { ty.clone() } else { Ty::Error };
+                        (x, tx, y, ty)
+                    } else {
+                        let (x, tx) = self.expr(a);
+                        (x, tx, y, ty)
+                    }
+                } else {
+                    let (x, tx) = self.expr(a);
+                    let (y, ty) = self.expr(b);
+                    (x, tx, y, ty)
+                };
+                if tx != Ty::Error && ty != Ty::Error {
+                    let ordered = matches!(cmp, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge);
+                    if tx != ty {
+                        self.diags.push(
+                            Diagnostic::error(
+                                Code::TypeMismatch,
+                                span,
+                                format!(
+                                    "比较两边的类型不同：左边是{}，右边是{}",
+                                    tx.describe(&self.facts),
+                                    ty.describe(&self.facts)
+                                ),
+                            )
+                            .label("不能这样比较")
+                            .secondary(a.span, tx.describe(&self.facts))
+                            .secondary(b.span, ty.describe(&self.facts))
+                            .help("数值与数值比较，日期与日期比较，选项与它的可选值比较"),
+                        );
+                    } else if ordered && !matches!(tx, Ty::Num | Ty::Date) {
+                        self.diags.push(
+                            Diagnostic::error(
+                                Code::TypeMismatch,
+                                span,
+                                format!(
+                                    "{}不能比较大小",
+                                    tx.describe(&self.facts)
+                                ),
+                            )
+                            .label("只能用 = 或 != 比较")
+                            .help("大小比较只用于数值和日期"),
+                        );
+                    }
+                }
+                (Expr::Cmp(cmp, Box::new(x), Box::new(y)), Ty::Bool)
+            }
+        }
+    }
+
+    fn check_predicate_cycles(&mut self, preds: &[Predicate]) {
+        // 0 = unvisited, 1 = on stack, 2 = done
+        fn visit(i: usize, preds: &[Predicate], state: &mut [u8]) -> Option<usize> {
+            state[i] = 1;
+            let mut found = None;
+            preds[i].cond.for_each_pred(&mut |p| {
+                let p = p as usize;
+                if found.is_some() || p >= preds.len() {
+                    return;
+                }
+                match state[p] {
+                    1 => found = Some(p),
+                    0 => found = visit(p, preds, state),
+                    _ => {}
+                }
+            });
+            state[i] = 2;
+            found
+        }
+        let mut state = vec![0u8; preds.len()];
+        for i in 0..preds.len() {
+            if state[i] == 0
+                && let Some(p) = visit(i, preds, &mut state)
+            {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::PredicateCycle,
+                        preds[p].span,
+                        format!("谓词 {} 直接或间接引用了自己", preds[p].name),
+                    )
+                    .label("循环从这里开始")
+                    .help("把循环中的一个谓词改写为只用事实的条件"),
+                );
+            }
+        }
+    }
+
+    fn violation(&mut self, v: &ast::ViolationDecl, regulation: Option<u32>) -> Violation {
+        for (what, list) in [("违反", &v.breach), ("依据", &v.basis)] {
+            for extra in list.iter().skip(1) {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::DuplicateClause,
+                        extra.span,
+                        format!("违法行为 {} 的“{what}”写了两次", v.code.text),
+                    )
+                    .label("第二次")
+                    .secondary(list[0].span, "第一次")
+                    .help("只保留一处；同一条文的几款可以写在一个字符串里"),
+                );
+            }
+        }
+        let basis: Arc<str> = match v.basis.first() {
+            Some(b) => b.value.as_str().into(),
+            None => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::MissingCitation,
+                        v.code.span,
+                        format!("违法行为 {} 没有写处罚依据", v.code.text),
+                    )
+                    .label("缺少“依据”")
+                    .help("在违法行为中写：依据 \"《……》第……条\""),
+                );
+                "".into()
+            }
+        };
+        let mut bands = None;
+        if !v.bands.is_empty() {
+            let mut lighter = None;
+            let mut aggravated = None;
+            for (name, value, span) in &v.bands {
+                match name.text.as_str() {
+                    "从轻比例" if *value <= Decimal::ONE => lighter = Some(*value),
+                    "从重比例" if *value <= Decimal::ONE => aggravated = Some(*value),
+                    _ => self.diags.push(
+                        Diagnostic::error(
+                            Code::UnknownParameter,
+                            *span,
+                            format!("幅度参数“{}”无效", name.text),
+                        )
+                        .label("不可用")
+                        .help("违法行为的幅度只能写 从轻比例 和 从重比例，值在 0 和 1 之间"),
+                    ),
+                }
+            }
+            if let (Some(l), Some(a)) = (lighter, aggravated) {
+                bands = Some((l, a));
+            }
+        }
+
+        let common = self.stmts(&v.common);
+        let mut penalties = PerPartyStmts::default();
+        let mut seen: Vec<(Party, Span)> = Vec::new();
+        for b in &v.parties {
+            if let Some((_, first)) = seen.iter().find(|(p, _)| *p == b.party) {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::DuplicateParty,
+                        b.span,
+                        format!("违法行为 {} 中当事人类型重复", v.code.text),
+                    )
+                    .label("第二个")
+                    .secondary(*first, "第一个")
+                    .help("把两块合为一块"),
+                );
+                continue;
+            }
+            seen.push((b.party, b.span));
+            let mut stmts = common.clone();
+            stmts.extend(self.stmts(&b.stmts));
+            match b.party {
+                Party::Individual => penalties.individual = Some(stmts),
+                Party::Unit => penalties.unit = Some(stmts),
+            }
+        }
+        let has_common = has_penalty(&common);
+        if penalties.individual.is_none() && (has_common || seen.is_empty()) {
+            penalties.individual = Some(common.clone());
+        }
+        if penalties.unit.is_none() && (has_common || seen.is_empty()) {
+            penalties.unit = Some(common.clone());
+        }
+        let any = [&penalties.individual, &penalties.unit]
+            .into_iter()
+            .flatten()
+            .any(|s| has_penalty(s));
+        if !any {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::NoPenalty,
+                    v.code.span,
+                    format!("违法行为 {} 没有规定任何处罚", v.code.text),
+                )
+                .label("没有处罚")
+                .help("写出法条规定的处罚，如 罚款 200..1000 或 警告"),
+            );
+        }
+        Violation {
+            code: v.code.text.as_str().into(),
+            title: v.title.value.as_str().into(),
+            regulation,
+            breach: v.breach.first().map(|b| b.value.as_str().into()),
+            basis,
+            bands,
+            penalties,
+            span: v.code.span,
+            location: self.location(v.code.span),
+        }
+    }
+
+    fn stmts(&mut self, stmts: &[ast::PenaltyStmt]) -> Vec<Stmt> {
+        stmts.iter().map(|s| self.stmt(s)).collect()
+    }
+
+    fn stmt(&mut self, s: &ast::PenaltyStmt) -> Stmt {
+        match s {
+            ast::PenaltyStmt::If {
+                cond,
+                then,
+                otherwise,
+                ..
+            } => {
+                let text: Arc<str> = self
+                    .sources
+                    .get(cond.span.file)
+                    .map_or("", |f| f.slice(cond.span))
+                    .into();
+                Stmt::If {
+                    cond: self.condition(cond),
+                    text,
+                    then: self.stmts(then),
+                    otherwise: self.stmts(otherwise),
+                }
+            }
+            ast::PenaltyStmt::Measures(ms) => Stmt::Measures(self.measures(ms)),
+            ast::PenaltyStmt::Penalty(p) => {
+                let alts = p
+                    .alts
+                    .iter()
+                    .filter_map(|a| match a {
+                        ast::PenaltyAlt::Fine(f) => self.fine(f).map(PenaltyAlt::Fine),
+                        ast::PenaltyAlt::Kind(k) => match PenaltyKind::from_zh(&k.text) {
+                            Some(PenaltyKind::Fine) | None => {
+                                let mut d = Diagnostic::error(
+                                    Code::UnknownPenalty,
+                                    k.span,
+                                    format!("未知的处罚种类“{}”", k.text),
+                                )
+                                .label("不是处罚种类");
+                                d = match nearest(&k.text, PenaltyKind::names()) {
+                                    Some(n) => d.help(format!("是否想写“{n}”？")),
+                                    None => d.help("处罚种类见《行政处罚法》第九条；罚款写作 罚款 下限..上限"),
+                                };
+                                self.diags.push(d);
+                                None
+                            }
+                            Some(kind) => Some(PenaltyAlt::Kind(kind)),
+                        },
+                    })
+                    .collect();
+                Stmt::Penalty(Penalty {
+                    discretionary: p.discretionary,
+                    alts,
+                })
+            }
+        }
+    }
+
+    fn measures(&mut self, ms: &[ast::Name]) -> Vec<Measure> {
+        ms.iter()
+            .filter_map(|m| match Measure::from_zh(&m.text) {
+                Some(x) => Some(x),
+                None => {
+                    let mut d = Diagnostic::error(
+                        Code::UnknownMeasure,
+                        m.span,
+                        format!("未知的措施“{}”", m.text),
+                    )
+                    .label("不是已知的措施");
+                    d = match nearest(&m.text, Measure::names()) {
+                        Some(n) => d.help(format!("是否想写“{n}”？")),
+                        None => d.help(format!(
+                            "措施有：{}",
+                            Measure::names().collect::<Vec<_>>().join("、")
+                        )),
+                    };
+                    self.diags.push(d);
+                    None
+                }
+            })
+            .collect()
+    }
+
+    fn amount(&mut self, a: &ast::Amount) -> Option<(Decimal, Decimal)> {
+        let lo = a.lo.unwrap_or(Decimal::ZERO);
+        if lo > a.hi {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::EmptyRange,
+                    a.span,
+                    format!("幅度的下限 {lo} 大于上限 {}", a.hi),
+                )
+                .label("下限大于上限")
+                .help("写作 下限..上限，如 200..1000"),
+            );
+            return None;
+        }
+        Some((lo, a.hi))
+    }
+
+    fn fine(&mut self, f: &ast::FineDecl) -> Option<FineSpec> {
+        let (lo, hi) = self.amount(&f.amount)?;
+        let scale = match &f.scale {
+            None => None,
+            Some(ast::Scale::PerUnit(n) | ast::Scale::Multiple(n)) => {
+                let kind = if matches!(f.scale, Some(ast::Scale::PerUnit(_))) {
+                    ScaleKind::PerUnit
+                } else {
+                    ScaleKind::Multiple
+                };
+                match self.fact_index.get(&n.text) {
+                    Some(&id) => {
+                        let ty = &self.facts[id as usize].ty;
+                        let ok = match kind {
+                            ScaleKind::PerUnit => matches!(ty, FactType::Int | FactType::Decimal),
+                            ScaleKind::Multiple => matches!(ty, FactType::Money),
+                        };
+                        if !ok {
+                            let want = if kind == ScaleKind::PerUnit {
+                                "整数或小数（数量）"
+                            } else {
+                                "金额"
+                            };
+                            self.diags.push(
+                                Diagnostic::error(
+                                    Code::ScaleFact,
+                                    n.span,
+                                    format!(
+                                        "事实 {} 是{}，这里须是{want}",
+                                        n.text,
+                                        ty.describe()
+                                    ),
+                                )
+                                .label("类型不符")
+                                .help("“每 事实”按数量计罚，“事实 倍”按金额的倍数计罚"),
+                            );
+                        }
+                        Some((id, kind))
+                    }
+                    None => {
+                        self.unknown_name(&n.text, n.span);
+                        None
+                    }
+                }
+            }
+        };
+        Some(FineSpec { lo, hi, scale })
+    }
+
+    fn entry(
+        &mut self,
+        e: &ast::EntryDecl,
+        violations: &HashMap<String, ViolationId>,
+    ) -> Option<Entry> {
+        let mut ok = true;
+        let modality = match e.modality {
+            Some((m, _)) => m,
+            None => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::MissingModality,
+                        e.id.span,
+                        format!("清单条目 {} 没有写“应当”或“可以”", e.id.text),
+                    )
+                    .label("缺少情形")
+                    .help("在适用的违法行为之后写“应当”或“可以”；两者的法律后果不同，没有默认值"),
+                );
+                ok = false;
+                Modality::May
+            }
+        };
+        if e.title.is_none() {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::MissingTitle,
+                    e.id.span,
+                    format!("清单条目 {} 没有标题", e.id.text),
+                )
+                .label("缺少标题")
+                .help("在“应当/可以”之后用引号写出清单公布的标题"),
+            );
+            ok = false;
+        }
+        if e.basis.is_empty() {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::MissingCitation,
+                    e.id.span,
+                    format!("清单条目 {} 没有写依据", e.id.text),
+                )
+                .label("缺少“依据”")
+                .help("写上 依据 \"《……》第……条\"，说明这一情形的法律根据"),
+            );
+            ok = false;
+        }
+        let cond = match e.when.as_slice() {
+            [] => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::MissingCondition,
+                        e.id.span,
+                        format!("清单条目 {} 没有条件", e.id.text),
+                    )
+                    .label("缺少“当 条件”")
+                    .help("写上 当 条件，如 当 first_offense 且 corrected"),
+                );
+                ok = false;
+                Expr::Lit(Value::Bool(false))
+            }
+            [c, rest @ ..] => {
+                for extra in rest {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::DuplicateClause,
+                            extra.span,
+                            format!("清单条目 {} 写了两个条件", e.id.text),
+                        )
+                        .label("第二个条件")
+                        .secondary(c.span, "第一个条件")
+                        .help("用“且”把两个条件合为一个"),
+                    );
+                }
+                self.condition(c)
+            }
+        };
+        let covers = if e.covers_all {
+            None
+        } else {
+            let mut ids = Vec::new();
+            for c in &e.covers {
+                match violations.get(&c.text) {
+                    Some(&id) => ids.push(id),
+                    None => {
+                        let mut d = Diagnostic::error(
+                            Code::UnknownViolation,
+                            c.span,
+                            format!("清单条目 {} 适用的违法行为 {} 不存在", e.id.text, c.text),
+                        )
+                        .label("没有这个编号");
+                        d = match nearest(&c.text, violations.keys().map(String::as_str)) {
+                            Some(n) => d.help(format!("是否想写 {n}？")),
+                            None => d.help("用 caliper list 查看已有的违法行为编号"),
+                        };
+                        self.diags.push(d);
+                        ok = false;
+                    }
+                }
+            }
+            Some(ids)
+        };
+        let mut ranges = PerParty::default();
+        if let Some(rs) = e.range_span {
+            if !matches!(
+                e.list,
+                ast::ListKind::Mitigated | ast::ListKind::LighterOrMitigated
+            ) {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::EntryRangeList,
+                        rs,
+                        format!("清单条目 {} 不是减轻条目，不能设定自有幅度", e.id.text),
+                    )
+                    .label("幅度")
+                    .help("从轻、从重在法定幅度内按比例计算；只有减轻条目可以写自有幅度"),
+                );
+            }
+            for (party, a) in &e.ranges {
+                let r = self.amount(a);
+                match party {
+                    Party::Individual => ranges.individual = r,
+                    Party::Unit => ranges.unit = r,
+                }
+            }
+        }
+        let measures = self.measures(&e.measures);
+        if !ok {
+            return None;
+        }
+        Some(Entry {
+            id: e.id.text.as_str().into(),
+            list: e.list,
+            statutory: e.statutory,
+            covers,
+            modality,
+            title: e.title.as_ref().map_or("", |t| t.value.as_str()).into(),
+            cond,
+            basis: e.basis.iter().map(|b| b.value.as_str().into()).collect(),
+            source: e.source.first().map(|s| s.value.as_str().into()),
+            measures,
+            ranges,
+            span: e.id.span,
+            location: self.location(e.id.span),
+        })
+    }
+}
+
+fn has_penalty(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::Penalty(p) => !p.alts.is_empty(),
+        Stmt::If {
+            then, otherwise, ..
+        } => has_penalty(then) || has_penalty(otherwise),
+        Stmt::Measures(_) => false,
+    })
+}

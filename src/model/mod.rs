@@ -1,0 +1,360 @@
+//! The checked rule set: names resolved, types checked, every problem collected. This is what the
+//! decision graph is compiled from; nothing after this stage sees the syntax tree.
+
+mod lower;
+mod kinds;
+pub mod expr;
+
+pub use expr::{Expr, Value};
+pub use kinds::{Measure, PenaltyKind};
+pub use lower::lower;
+
+use crate::source::{SourceMap, Span};
+use crate::syntax::ast::{ListKind, Modality, Party};
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Index of a fact.
+pub type FactId = u32;
+/// Index of a predicate.
+pub type PredicateId = u32;
+/// Index of a violation.
+pub type ViolationId = u32;
+/// Index of a list entry.
+pub type EntryId = u32;
+
+/// A checked rule set.
+#[derive(Debug)]
+pub struct RuleSet {
+    /// The header.
+    pub meta: Meta,
+    /// The parameters.
+    pub params: Params,
+    /// Declared facts, in declaration order.
+    pub facts: Vec<Fact>,
+    /// Fact name → index.
+    pub fact_index: HashMap<String, FactId>,
+    /// The facts the engine itself reads.
+    pub standard: StandardFacts,
+    /// Named predicates.
+    pub predicates: Vec<Predicate>,
+    /// Regulations.
+    pub regulations: Vec<Regulation>,
+    /// Violations, in file order.
+    pub violations: Vec<Violation>,
+    /// Code → index.
+    pub violation_index: HashMap<String, ViolationId>,
+    /// List entries, in file order.
+    pub entries: Vec<Entry>,
+    /// The files.
+    pub sources: SourceMap,
+    /// `sha256:` of the exact rule text.
+    pub digest: String,
+}
+
+/// The rule set's header.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    /// 名称
+    pub name: Arc<str>,
+    /// 版本
+    pub version: Arc<str>,
+    /// 施行
+    pub effective: Option<Date>,
+    /// 制定机关
+    pub authority: String,
+    /// 说明
+    pub notes: Vec<String>,
+}
+
+/// What to do when only discretionary (可以) mitigation meets aggravation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictPolicy {
+    /// 抵消: standard, may, both recorded.
+    Offset,
+    /// 从轻: the mitigation wins.
+    Mitigate,
+    /// 从重: the aggravation wins.
+    Aggravate,
+}
+
+/// A value per party type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PerParty<T> {
+    /// 个人
+    pub individual: T,
+    /// 单位
+    pub unit: T,
+}
+
+impl<T: Copy> PerParty<T> {
+    /// The value for a party.
+    pub fn get(&self, p: Party) -> T {
+        match p {
+            Party::Individual => self.individual,
+            Party::Unit => self.unit,
+        }
+    }
+}
+
+/// Rule-set parameters.
+#[derive(Debug, Clone)]
+pub struct Params {
+    /// 从轻比例: the lighter band ends at lo + lighter × d.
+    pub lighter: Decimal,
+    /// 从重比例: the aggravated band starts at lo + aggravated × d.
+    pub aggravated: Decimal,
+    /// 减轻下限: the mitigated band starts here.
+    pub mitigation_floor: Decimal,
+    /// 冲突处理
+    pub conflict: ConflictPolicy,
+    /// 简易程序 limits (Art. 51).
+    pub summary: PerParty<Option<Decimal>>,
+    /// 听证 thresholds (Art. 63); `None` until the bureau sets them.
+    pub hearing: PerParty<Option<Decimal>>,
+    /// 法制审核 thresholds (Art. 58).
+    pub legal_review: PerParty<Option<Decimal>>,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            lighter: Decimal::new(3, 1),
+            aggravated: Decimal::new(7, 1),
+            mitigation_floor: Decimal::ZERO,
+            conflict: ConflictPolicy::Offset,
+            summary: PerParty {
+                individual: Some(Decimal::from(200)),
+                unit: Some(Decimal::from(3000)),
+            },
+            hearing: PerParty::default(),
+            legal_review: PerParty::default(),
+        }
+    }
+}
+
+/// A fact's type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactType {
+    /// 布尔
+    Bool,
+    /// 整数
+    Int,
+    /// 小数
+    Decimal,
+    /// 金额
+    Money,
+    /// 日期
+    Date,
+    /// 选项: variant names and labels.
+    Enum(Vec<(String, String)>),
+}
+
+impl FactType {
+    /// The type's Chinese name.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            FactType::Bool => "是非（真/假）",
+            FactType::Int => "整数",
+            FactType::Decimal => "小数",
+            FactType::Money => "金额",
+            FactType::Date => "日期",
+            FactType::Enum(_) => "选项",
+        }
+    }
+
+    /// Numbers compare and compute with numbers.
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, FactType::Int | FactType::Decimal | FactType::Money)
+    }
+}
+
+/// A declared fact.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    /// ASCII name.
+    pub name: Arc<str>,
+    /// Type.
+    pub ty: FactType,
+    /// Chinese label.
+    pub label: Arc<str>,
+    /// Unit, if any.
+    pub unit: Option<String>,
+    /// Default when a case does not give it.
+    pub default: Option<Value>,
+    /// Declaration.
+    pub span: Span,
+}
+
+/// The facts the engine reads itself (party, income, Art. 29).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StandardFacts {
+    /// `party_type` (选项 individual / unit).
+    pub party_type: FactId,
+    /// Variant index of `individual`.
+    pub individual: u16,
+    /// `illegal_income` (金额).
+    pub illegal_income: Option<FactId>,
+    /// `already_fined` (布尔).
+    pub already_fined: Option<FactId>,
+}
+
+/// A named predicate.
+#[derive(Debug, Clone)]
+pub struct Predicate {
+    /// ASCII name.
+    pub name: Arc<str>,
+    /// Chinese description.
+    pub label: Arc<str>,
+    /// Its condition.
+    pub cond: Expr,
+    /// Declaration.
+    pub span: Span,
+}
+
+/// A regulation (法规) grouping violations.
+#[derive(Debug, Clone)]
+pub struct Regulation {
+    /// Short id.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// In force from.
+    pub effective: Option<Date>,
+    /// Notes.
+    pub notes: Vec<String>,
+}
+
+/// A violation.
+#[derive(Debug, Clone)]
+pub struct Violation {
+    /// Stable code.
+    pub code: Arc<str>,
+    /// Title.
+    pub title: Arc<str>,
+    /// Regulation index.
+    pub regulation: Option<u32>,
+    /// Article breached.
+    pub breach: Option<Arc<str>>,
+    /// Punishing article.
+    pub basis: Arc<str>,
+    /// Band fractions overriding the rule set's.
+    pub bands: Option<(Decimal, Decimal)>,
+    /// Statements per party: the common ones followed by the party's own; `None` where the
+    /// violation names no penalty for that party.
+    pub penalties: PerPartyStmts,
+    /// Declaration.
+    pub span: Span,
+    /// "path:line:col".
+    pub location: Arc<str>,
+}
+
+/// Penalty statements per party.
+#[derive(Debug, Clone, Default)]
+pub struct PerPartyStmts {
+    /// 个人
+    pub individual: Option<Vec<Stmt>>,
+    /// 单位
+    pub unit: Option<Vec<Stmt>>,
+}
+
+impl PerPartyStmts {
+    /// The statements for a party.
+    pub fn get(&self, p: Party) -> Option<&[Stmt]> {
+        match p {
+            Party::Individual => self.individual.as_deref(),
+            Party::Unit => self.unit.as_deref(),
+        }
+    }
+}
+
+/// A penalty statement.
+#[derive(Debug, Clone)]
+pub enum Stmt {
+    /// The article's own condition.
+    If {
+        /// Condition.
+        cond: Expr,
+        /// Its text, for the trace.
+        text: Arc<str>,
+        /// When it holds.
+        then: Vec<Stmt>,
+        /// When it does not.
+        otherwise: Vec<Stmt>,
+    },
+    /// Measures.
+    Measures(Vec<Measure>),
+    /// A penalty.
+    Penalty(Penalty),
+}
+
+/// One penalty or a choice of several.
+#[derive(Debug, Clone)]
+pub struct Penalty {
+    /// 可以: discretionary.
+    pub discretionary: bool,
+    /// One, or several alternatives.
+    pub alts: Vec<PenaltyAlt>,
+}
+
+/// A kind of penalty.
+#[derive(Debug, Clone)]
+pub enum PenaltyAlt {
+    /// A fine.
+    Fine(FineSpec),
+    /// Another kind.
+    Kind(PenaltyKind),
+}
+
+/// A fine range as the article writes it.
+#[derive(Debug, Clone, Copy)]
+pub struct FineSpec {
+    /// Lower end (0 for `..hi`).
+    pub lo: Decimal,
+    /// Upper end.
+    pub hi: Decimal,
+    /// Scaled by a fact.
+    pub scale: Option<(FactId, ScaleKind)>,
+}
+
+/// Per unit or multiple.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScaleKind {
+    /// 每
+    PerUnit,
+    /// 倍
+    Multiple,
+}
+
+/// A list entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Stable id.
+    pub id: Arc<str>,
+    /// Which list.
+    pub list: ListKind,
+    /// Restates a statute.
+    pub statutory: bool,
+    /// Violations covered; `None` = all.
+    pub covers: Option<Vec<ViolationId>>,
+    /// 应当 / 可以
+    pub modality: Modality,
+    /// Title as published.
+    pub title: Arc<str>,
+    /// Condition.
+    pub cond: Expr,
+    /// Citations.
+    pub basis: Vec<Arc<str>>,
+    /// Where it is adapted from.
+    pub source: Option<Arc<str>>,
+    /// Measures it brings.
+    pub measures: Vec<Measure>,
+    /// Its own range per party (mitigated lists).
+    pub ranges: PerParty<Option<(Decimal, Decimal)>>,
+    /// Declaration.
+    pub span: Span,
+    /// "path:line:col".
+    pub location: Arc<str>,
+}

@@ -1,0 +1,246 @@
+//! The public entry point: a loaded, checked and compiled rule set that evaluates cases.
+
+use crate::case::Case;
+use crate::decision::{Decision, FineRange, RuleSetInfo};
+use crate::diag::{Code, Diagnostic};
+use crate::eval::{self, CaseError};
+use crate::graph::Graph;
+use crate::load::{self, DiskSource, FileSource, MemorySource};
+use crate::model::{self, RuleSet};
+use crate::source::SourceMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Rules that could not be loaded: every diagnostic, with the sources to render them.
+#[derive(Debug)]
+pub struct LoadError {
+    /// The problems, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files, for rendering.
+    pub sources: SourceMap,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::diag::render_plain(&self.diagnostics, &self.sources))
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A checked, compiled rule set.
+#[derive(Debug)]
+pub struct Rules {
+    model: RuleSet,
+    graph: Graph,
+    info: RuleSetInfo,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Evaluation options.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Record the trace (on by default).
+    pub trace: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { trace: true }
+    }
+}
+
+impl Rules {
+    /// Loads the rule set whose root is `path`: a `.rules` file, or a directory holding
+    /// `main.rules`.
+    pub fn load(path: impl AsRef<Path>) -> Result<Rules, LoadError> {
+        let path = path.as_ref();
+        let (base, root) = if path.is_dir() {
+            (path.to_path_buf(), load::ROOT_FILE.to_string())
+        } else {
+            (
+                path.parent().unwrap_or(Path::new("")).to_path_buf(),
+                path.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            )
+        };
+        Rules::from_source(&DiskSource { base }, &root)
+    }
+
+    /// Loads a rule set from texts in memory: `(path, text)` pairs and the root's path.
+    pub fn from_sources(files: &[(String, String)], root: &str) -> Result<Rules, LoadError> {
+        Rules::from_source(&MemorySource { files }, root)
+    }
+
+    /// The default rule set embedded in the library (`rules/` of the source tree).
+    pub fn embedded() -> Result<Rules, LoadError> {
+        let files: Vec<(String, String)> = crate::embedded::FILES
+            .iter()
+            .map(|(p, t)| ((*p).to_string(), (*t).to_string()))
+            .collect();
+        Rules::from_sources(&files, load::ROOT_FILE)
+    }
+
+    /// Loads from any file source.
+    pub fn from_source(source: &dyn FileSource, root: &str) -> Result<Rules, LoadError> {
+        let g = load::gather(source, root);
+        if g.diags.iter().any(Diagnostic::is_error) {
+            let mut diagnostics = g.diags;
+            crate::diag::sort(&mut diagnostics);
+            return Err(LoadError {
+                diagnostics,
+                sources: g.sources,
+            });
+        }
+        let sources = g.sources.clone();
+        let (model, mut diags) = model::lower(&g.files, g.sources, g.digest);
+        diags.extend(g.diags);
+        let Some(model) = model else {
+            crate::diag::sort(&mut diags);
+            return Err(LoadError {
+                diagnostics: diags,
+                sources,
+            });
+        };
+        diags.extend(crate::check::run(&model));
+        crate::diag::sort(&mut diags);
+        let graph = Graph::compile(&model);
+        let info = RuleSetInfo {
+            name: model.meta.name.clone(),
+            version: model.meta.version.clone(),
+            digest: model.digest.as_str().into(),
+        };
+        Ok(Rules {
+            model,
+            graph,
+            info,
+            warnings: diags,
+        })
+    }
+
+    /// The checked model (facts, violations, entries).
+    pub fn model(&self) -> &RuleSet {
+        &self.model
+    }
+
+    /// Warnings found while loading (lints).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// The rule set's name, version and digest.
+    pub fn info(&self) -> &RuleSetInfo {
+        &self.info
+    }
+
+    /// Evaluates a case into a decision, with the trace.
+    pub fn evaluate(&self, case: &Case) -> Result<Decision, CaseError> {
+        self.evaluate_with(case, Options::default())
+    }
+
+    /// Evaluates a case with options.
+    pub fn evaluate_with(&self, case: &Case, opts: Options) -> Result<Decision, CaseError> {
+        let codes: Vec<&str> = match (&case.violation, &case.violations) {
+            (Some(v), None) => vec![v.as_str()],
+            (None, Some(vs)) if !vs.is_empty() => vs.iter().map(String::as_str).collect(),
+            (Some(_), Some(_)) => {
+                return Err(CaseError::new(
+                    Code::MalformedCase,
+                    "violation 与 violations 只能写一个",
+                    "violations",
+                ));
+            }
+            _ => {
+                return Err(CaseError::new(
+                    Code::MalformedCase,
+                    "案件须写明 violation（违法行为编号）",
+                    "violation",
+                ));
+            }
+        };
+        let mut ids = Vec::with_capacity(codes.len());
+        for (i, code) in codes.iter().enumerate() {
+            match self.model.violation_index.get(*code) {
+                Some(&id) => ids.push(id),
+                None => {
+                    let hint = crate::diag::nearest(
+                        code,
+                        self.model.violation_index.keys().map(String::as_str),
+                    )
+                    .map(|n| format!("；是否想写 {n}？"))
+                    .unwrap_or_default();
+                    let at = if case.violation.is_some() {
+                        "violation".to_string()
+                    } else {
+                        format!("violations[{i}]")
+                    };
+                    return Err(CaseError::new(
+                        Code::UnknownViolationInCase,
+                        format!("规则集中没有违法行为 {code}{hint}"),
+                        at,
+                    ));
+                }
+            }
+        }
+        let facts = eval::bind(&self.model, &self.graph, case)?;
+        let mut decided: Vec<eval::Decided> = ids
+            .iter()
+            .map(|&id| {
+                eval::decide(
+                    &self.model,
+                    &self.graph.plans[id as usize],
+                    id,
+                    &facts,
+                    &self.info,
+                    opts.trace,
+                )
+            })
+            .collect();
+        let mut decision = if decided.len() == 1 {
+            decided.pop().map(|d| d.decision)
+        } else {
+            Some(several_norms(decided))
+        }
+        .ok_or_else(|| CaseError::new(Code::MalformedCase, "案件没有违法行为", "violation"))?;
+        decision.case_id = case.case_id.clone();
+        Ok(decision)
+    }
+
+    /// Evaluates a case given as JSON text.
+    pub fn evaluate_json(&self, text: &str) -> Result<Decision, CaseError> {
+        let case: Case = serde_json::from_str(text).map_err(|e| {
+            CaseError::new(
+                Code::MalformedCase,
+                format!("案件不是有效的 JSON 案件文档：{e}"),
+                format!("第 {} 行第 {} 列", e.line(), e.column()),
+            )
+        })?;
+        self.evaluate(&case)
+    }
+}
+
+/// Art. 29: the norm with the higher fine decides (highest statutory maximum for this party,
+/// then the highest minimum); the others are reported in `concurrent` with their fines
+/// suppressed.
+fn several_norms(mut decided: Vec<eval::Decided>) -> Decision {
+    let key = |f: &Option<FineRange>| f.map(|f| (f.max, f.min));
+    let best = decided
+        .iter()
+        .enumerate()
+        .max_by(|(i, a), (j, b)| key(&a.statutory).cmp(&key(&b.statutory)).then(j.cmp(i)))
+        .map_or(0, |(i, _)| i);
+    let chosen = decided.swap_remove(best);
+    let mut d = chosen.decision;
+    for other in decided {
+        let mut o = other.decision;
+        o.fine = None;
+        o.penalties.retain(|p| p.kind != crate::model::PenaltyKind::Fine);
+        o.concurrent.clear();
+        d.concurrent.push(o);
+    }
+    let art29: Arc<str> = eval::law::ART_29.into();
+    if !d.basis.contains(&art29) {
+        d.basis.push(art29);
+    }
+    d
+}
