@@ -9,12 +9,19 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
-    let mut out = String::from("/// The shipped rule files: (path relative to rules/, text).\npub static FILES: &[(&str, &str)] = &[\n");
-    for rel in &files {
-        let full = root.join(rel);
-        let _ = writeln!(out, "    ({rel:?}, include_str!({:?})),", full.display().to_string());
+    let mut out = String::new();
+    for (name, doc, suffix) in [
+        ("FILES", "The shipped rule files", ".rules"),
+        ("TESTS", "The shipped rules' test files", ".test.toml"),
+    ] {
+        let _ = writeln!(out, "/// {doc}: (path relative to rules/, text).");
+        let _ = writeln!(out, "pub static {name}: &[(&str, &str)] = &[");
+        for rel in files.iter().filter(|f| f.ends_with(suffix)) {
+            let full = root.join(rel);
+            let _ = writeln!(out, "    ({rel:?}, include_str!({:?})),", full.display().to_string());
+        }
+        out.push_str("];\n");
     }
-    out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("embedded_rules.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
@@ -26,7 +33,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
         println!("cargo:rerun-if-changed={}", p.display());
         if p.is_dir() {
             collect(root, &p, out);
-        } else if p.extension().is_some_and(|x| x == "rules") {
+        } else if p.extension().is_some_and(|x| x == "rules" || x == "toml") {
             if let Ok(rel) = p.strip_prefix(root) {
                 out.push(rel.to_string_lossy().replace('\\', "/"));
             }

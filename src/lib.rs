@@ -10,6 +10,7 @@ pub mod graph;
 pub mod load;
 pub mod model;
 mod rules;
+pub mod suite;
 pub mod source;
 pub mod syntax;
 

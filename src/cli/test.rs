@@ -1,1 +1,71 @@
-pub fn run(_p: &[std::path::PathBuf]) -> u8 { 0 }
+//! `caliper test`: runs the test cases beside the rules and shows expected against actual.
+
+use super::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_TEST_FAILED, load_rules};
+use caliper::suite::{Report, run_file};
+use std::path::{Path, PathBuf};
+
+pub fn run(paths: &[PathBuf]) -> u8 {
+    let mut report = Report::default();
+    if paths.is_empty() {
+        let rules = match load_rules(None) {
+            Ok(r) => r,
+            Err(c) => return c,
+        };
+        for (path, text) in caliper::suite::embedded_tests() {
+            run_file(&rules, &format!("rules/{path}"), text, &mut report);
+        }
+    } else {
+        for p in paths {
+            let rules = match load_rules(Some(p)) {
+                Ok(r) => r,
+                Err(c) => return c,
+            };
+            let dir = if p.is_dir() { p.clone() } else { p.parent().unwrap_or(Path::new(".")).to_path_buf() };
+            let mut files = Vec::new();
+            collect(&dir, &mut files);
+            files.sort();
+            if files.is_empty() {
+                eprintln!("{} 下没有测试文件（*.test.toml）", dir.display());
+            }
+            for f in files {
+                match std::fs::read_to_string(&f) {
+                    Ok(text) => run_file(&rules, &f.display().to_string(), &text, &mut report),
+                    Err(e) => report.errors.push((f.display().to_string(), e.to_string())),
+                }
+            }
+        }
+    }
+    for (file, msg) in &report.errors {
+        eprintln!("错误：无法读取测试文件 {file}：{msg}");
+    }
+    for f in &report.failures {
+        println!("失败：{}（{}）", f.name, f.file);
+        for (what, want, got) in &f.mismatches {
+            println!("    {what}：预期 {want}，实际 {got}");
+        }
+    }
+    println!(
+        "{} passed, {} failed",
+        report.passed,
+        report.failures.len()
+    );
+    if !report.errors.is_empty() {
+        EXIT_CANNOT_RUN
+    } else if report.failures.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_TEST_FAILED
+    }
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else if p.to_string_lossy().ends_with(".test.toml") {
+            out.push(p);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Tests beside the rules: cases a drafter writes by hand in `*.test.toml` files, with the
+//! expected outcome, fine and citations, run against a rule set by `caliper test`.
+
+use crate::case::Case;
+use crate::decision::{Decision, Outcome};
+use crate::rules::Rules;
+use serde::Deserialize;
+
+/// One test file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDoc {
+    #[serde(default)]
+    case: Vec<CaseDoc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseDoc {
+    name: String,
+    #[serde(default)]
+    case_id: Option<String>,
+    #[serde(default)]
+    violation: Option<String>,
+    #[serde(default)]
+    violations: Option<Vec<String>>,
+    #[serde(default)]
+    facts: toml::Table,
+    expect: Expect,
+}
+
+/// What the drafter expects.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    outcome: String,
+    #[serde(default)]
+    mandatory: Option<bool>,
+    #[serde(default)]
+    fine: Option<String>,
+    #[serde(default)]
+    penalties: Option<Vec<String>>,
+    #[serde(default)]
+    basis: Vec<String>,
+    #[serde(default)]
+    applied: Option<Vec<String>>,
+    #[serde(default)]
+    needs: Option<Vec<String>>,
+    #[serde(default)]
+    measures: Option<Vec<String>>,
+}
+
+/// A test case that did not give what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Test file.
+    pub file: String,
+    /// Case name.
+    pub name: String,
+    /// (what, expected, actual) for each mismatch.
+    pub mismatches: Vec<(String, String, String)>,
+}
+
+/// The result of running test files.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Cases run.
+    pub passed: usize,
+    /// Cases that failed.
+    pub failures: Vec<Failure>,
+    /// Files that could not be read (path, message).
+    pub errors: Vec<(String, String)>,
+}
+
+/// Runs the cases of one test file (`text`, shown as `path`) against `rules`.
+pub fn run_file(rules: &Rules, path: &str, text: &str, report: &mut Report) {
+    let doc: FileDoc = match toml::from_str(text) {
+        Ok(d) => d,
+        Err(e) => {
+            let at = e
+                .span()
+                .map(|s| {
+                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                    format!("第 {line} 行：")
+                })
+                .unwrap_or_default();
+            report
+                .errors
+                .push((path.to_string(), format!("{at}{}", e.message())));
+            return;
+        }
+    };
+    for c in doc.case {
+        let case = Case {
+            case_id: c.case_id.clone(),
+            violation: c.violation.clone(),
+            violations: c.violations.clone(),
+            facts: c
+                .facts
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json(v)))
+                .collect(),
+        };
+        let mismatches = match rules.evaluate(&case) {
+            Ok(d) => compare(&c.expect, &d),
+            Err(e) => vec![("案件".into(), "一个决定".into(), e.to_string())],
+        };
+        if mismatches.is_empty() {
+            report.passed += 1;
+        } else {
+            report.failures.push(Failure {
+                file: path.to_string(),
+                name: c.name,
+                mismatches,
+            });
+        }
+    }
+}
+
+/// TOML → the JSON of the case contract (dates become "YYYY-MM-DD" strings).
+fn to_json(v: &toml::Value) -> serde_json::Value {
+    match v {
+        toml::Value::String(s) => serde_json::Value::String(s.clone()),
+        toml::Value::Integer(i) => serde_json::Value::from(*i),
+        toml::Value::Float(f) => {
+            serde_json::from_str(&f.to_string()).unwrap_or(serde_json::Value::Null)
+        }
+        toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
+        toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
+        toml::Value::Array(a) => serde_json::Value::Array(a.iter().map(to_json).collect()),
+        toml::Value::Table(t) => serde_json::Value::Object(
+            t.iter().map(|(k, v)| (k.clone(), to_json(v))).collect(),
+        ),
+    }
+}
+
+fn compare(e: &Expect, d: &Decision) -> Vec<(String, String, String)> {
+    let mut m = Vec::new();
+    let mut check = |what: &str, want: String, got: String| {
+        if want != got {
+            m.push((what.to_string(), want, got));
+        }
+    };
+    match Outcome::from_code(&e.outcome) {
+        Some(o) => check("outcome", o.code().into(), d.outcome.code().into()),
+        None => check("outcome", e.outcome.clone(), "（预期中的结果名称无效）".into()),
+    }
+    if let Some(want) = e.mandatory {
+        check("mandatory", want.to_string(), d.mandatory.to_string());
+    }
+    if let Some(want) = &e.fine {
+        let got = d.fine.map_or_else(|| "none".to_string(), |f| f.to_string());
+        check("fine", normalize_range(want), got);
+    }
+    if let Some(want) = &e.penalties {
+        let got: Vec<&str> = d.penalties.iter().map(|p| p.kind.code()).collect();
+        check("penalties", want.join(", "), got.join(", "));
+    }
+    if let Some(want) = &e.measures {
+        let got: Vec<&str> = d.measures.iter().map(|p| p.code()).collect();
+        check("measures", sorted(want), sorted(&got));
+    }
+    for b in &e.basis {
+        if !d.basis.iter().any(|x| &**x == b.as_str()) {
+            let got: Vec<&str> = d.basis.iter().map(|x| &**x).collect();
+            check("basis", format!("含 {b}"), got.join("；"));
+        }
+    }
+    if let Some(want) = &e.applied {
+        let got: Vec<&str> = d.applied.iter().map(|a| &*a.id).collect();
+        check("applied", sorted(want), sorted(&got));
+    }
+    if let Some(want) = &e.needs {
+        let got: Vec<&str> = d.needs.iter().map(|a| &**a).collect();
+        check("needs", sorted(want), sorted(&got));
+    }
+    m
+}
+
+fn sorted<S: AsRef<str>>(v: &[S]) -> String {
+    let mut v: Vec<&str> = v.iter().map(AsRef::as_ref).collect();
+    v.sort_unstable();
+    v.join(", ")
+}
+
+/// "60..140", "60 .. 140.00" → "60..140"; "none" stays.
+fn normalize_range(s: &str) -> String {
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+    let Some((a, b)) = s.split_once("..") else {
+        return s.trim().to_string();
+    };
+    match (Decimal::from_str(a.trim()), Decimal::from_str(b.trim())) {
+        (Ok(a), Ok(b)) => format!("{}..{}", a.normalize(), b.normalize()),
+        _ => s.trim().to_string(),
+    }
+}
+
+/// The test files embedded with the default rule set: (path, text).
+pub fn embedded_tests() -> &'static [(&'static str, &'static str)] {
+    crate::embedded::TESTS
+}
