@@ -1,4 +1,51 @@
-//! caliper
+//! # caliper — 行政处罚裁量基准规则引擎
+//!
+//! caliper turns a bureau's discretion standards (the "four lists": 不予处罚, 从轻, 减轻, 从重) into
+//! rule files, checks them, and evaluates the facts of a case into a recommended outcome with its
+//! fine range, penalties, measures, procedure, every citation and a trace in Chinese.
+//!
+//! The pipeline, one module per stage: [`syntax`] (pest grammar → typed syntax tree) →
+//! [`model`] (names resolved, types checked, every problem a [`diag::Diagnostic`]) → [`check`]
+//! (lints) → [`graph`] (the compiled decision graph) → [`eval`] (three-valued evaluation) →
+//! [`explain`] (the trace in Chinese). [`Rules`] ties them together.
+//!
+//! ```
+//! use caliper::{Case, Outcome, Rules};
+//!
+//! // The shipped model rule set for Xuchang city management, embedded in the library.
+//! let rules = Rules::embedded().expect("the shipped rules load");
+//!
+//! // An individual dumped rubbish (许昌市容条例 第四十九条第二项: 个人 200 元以下).
+//! let case = Case::new("XR-49-2")
+//!     .fact("party_type", "individual")
+//!     .fact("age", 35)
+//!     .fact("minor", false)
+//!     .fact("harm", "general")
+//!     .fact("corrected", false)
+//!     .fact("first_offense", false)
+//!     .fact("prior_penalties_12m", 0);
+//! let decision = rules.evaluate(&case).expect("a valid case");
+//! assert_eq!(decision.outcome, Outcome::Standard);
+//! assert_eq!(decision.fine.map(|f| f.to_string()).as_deref(), Some("60..140"));
+//!
+//! // A fact the walk needs and the case does not give is never taken as false.
+//! let unsure = Case::new("XR-49-2").fact("party_type", "individual");
+//! let decision = rules.evaluate(&unsure).expect("a valid case");
+//! assert_eq!(decision.outcome, Outcome::Undetermined);
+//! assert!(decision.needs.iter().any(|n| &**n == "age"));
+//!
+//! // A bad case is an error document, never a decision.
+//! let bad = Case::new("XR-49-2").fact("volum_m3", 1);
+//! let err = rules.evaluate(&bad).unwrap_err();
+//! assert_eq!(err.code, "E0501");
+//! assert!(err.message.contains("volume_m3"));
+//! ```
+//!
+//! Rule sets can also be loaded from a directory ([`Rules::load`]) or from texts in memory
+//! ([`Rules::from_sources`]); a rule set with errors gives a [`LoadError`] holding every
+//! diagnostic, which [`diag::render_human`], [`diag::render_plain`] and [`diag::render_json`]
+//! print.
+
 pub mod case;
 pub mod check;
 pub mod decision;
@@ -10,8 +57,8 @@ pub mod graph;
 pub mod load;
 pub mod model;
 mod rules;
-pub mod suite;
 pub mod source;
+pub mod suite;
 pub mod syntax;
 
 pub use case::Case;

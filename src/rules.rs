@@ -76,9 +76,9 @@ impl Rules {
     pub fn embedded() -> Result<Rules, LoadError> {
         let files: Vec<(String, String)> = crate::embedded::FILES
             .iter()
-            .map(|(p, t)| ((*p).to_string(), (*t).to_string()))
+            .map(|(p, t)| (format!("rules/{p}"), (*t).to_string()))
             .collect();
-        Rules::from_sources(&files, load::ROOT_FILE)
+        Rules::from_sources(&files, &format!("rules/{}", load::ROOT_FILE))
     }
 
     /// Loads from any file source.

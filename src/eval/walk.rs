@@ -355,6 +355,7 @@ pub fn decide(
 
     // Step 4: statutory no-penalty (shall). Any `true` decides, whatever was unknown before:
     // every branch then ends in no_penalty, shall.
+    let mut unknown4 = false;
     for &id in plan.statutory_no_penalty.iter() {
         let cond = &rules.entries[id as usize].cond;
         let t = w.env.truth(cond);
@@ -367,12 +368,13 @@ pub fn decide(
                 w.entry_step(4, id, t);
                 w.need(cond);
                 undetermined = true;
+                unknown4 = true;
             }
             Some(false) => {}
         }
     }
 
-    if !undetermined || known3 {
+    if !unknown4 {
         w.step(|| Step::NoneApplies { step: 4 });
     }
 

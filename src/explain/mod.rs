@@ -10,9 +10,13 @@ use std::fmt::Write;
 /// A decision as text for a person: the conclusion, the fine, the basis and the walk.
 pub fn render_decision(d: &Decision) -> String {
     let mut s = String::new();
-    let m = if d.mandatory { "应当" } else { "可以" };
     let _ = writeln!(s, "违法行为：{}", d.violation);
-    let _ = writeln!(s, "裁量结果：{}（{m}）", d.outcome.zh());
+    if d.outcome == crate::decision::Outcome::Undetermined {
+        let _ = writeln!(s, "裁量结果：{}", d.outcome.zh());
+    } else {
+        let m = if d.mandatory { "应当" } else { "可以" };
+        let _ = writeln!(s, "裁量结果：{}（{m}）", d.outcome.zh());
+    }
     if let Some(f) = d.fine {
         let _ = writeln!(s, "罚款幅度：{} 元至 {} 元", f.min.normalize(), f.max.normalize());
     }

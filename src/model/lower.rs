@@ -744,16 +744,15 @@ impl Lowerer {
                         self.diags.push(
                             Diagnostic::error(
                                 Code::TypeMismatch,
-                                span,
+                                b.span,
                                 format!(
                                     "比较两边的类型不同：左边是{}，右边是{}",
                                     tx.describe(&self.facts),
                                     ty.describe(&self.facts)
                                 ),
                             )
-                            .label("不能这样比较")
-                            .secondary(a.span, tx.describe(&self.facts))
-                            .secondary(b.span, ty.describe(&self.facts))
+                            .label(format!("这里是{}", ty.describe(&self.facts)))
+                            .secondary(a.span, format!("这里是{}", tx.describe(&self.facts)))
                             .help("数值与数值比较，日期与日期比较，选项与它的可选值比较"),
                         );
                     } else if ordered && !matches!(tx, Ty::Num | Ty::Date) {
@@ -1010,6 +1009,8 @@ impl Lowerer {
             .collect()
     }
 
+    /// The range of an amount. An empty range is reported and still returned, so that the
+    /// violation does not also look as if it had no penalty.
     fn amount(&mut self, a: &ast::Amount) -> Option<(Decimal, Decimal)> {
         let lo = a.lo.unwrap_or(Decimal::ZERO);
         if lo > a.hi {
@@ -1022,7 +1023,6 @@ impl Lowerer {
                 .label("下限大于上限")
                 .help("写作 下限..上限，如 200..1000"),
             );
-            return None;
         }
         Some((lo, a.hi))
     }
