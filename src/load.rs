@@ -106,7 +106,11 @@ fn visit(
     hasher.update(text.as_bytes());
     hasher.update([0]);
     let id = g.sources.add(path, text);
-    let text = g.sources.get(id).map(|f| f.text.clone()).unwrap_or_default();
+    let text = g
+        .sources
+        .get(id)
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
     let (file, diags) = syntax::parse(id, &text);
     g.diags.extend(diags);
     stack.push(path.to_string());

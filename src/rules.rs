@@ -183,6 +183,14 @@ impl Rules {
             }
         }
         let facts = eval::bind(&self.model, &self.graph, case)?;
+        // The decision date defaults to today in China (UTC+8, no daylight saving since 1991).
+        let today = if case.facts.contains_key("decision_date") {
+            jiff::civil::Date::MIN
+        } else {
+            jiff::tz::Offset::constant(8)
+                .to_datetime(jiff::Timestamp::now())
+                .date()
+        };
         let mut decided: Vec<eval::Decided> = ids
             .iter()
             .map(|&id| {
@@ -193,6 +201,7 @@ impl Rules {
                     &facts,
                     &self.info,
                     opts.trace,
+                    today,
                 )
             })
             .collect();
@@ -234,7 +243,8 @@ fn several_norms(mut decided: Vec<eval::Decided>) -> Decision {
     for other in decided {
         let mut o = other.decision;
         o.fine = None;
-        o.penalties.retain(|p| p.kind != crate::model::PenaltyKind::Fine);
+        o.penalties
+            .retain(|p| p.kind != crate::model::PenaltyKind::Fine);
         o.concurrent.clear();
         d.concurrent.push(o);
     }

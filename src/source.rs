@@ -194,7 +194,13 @@ mod tests {
     fn columns_count_characters_not_bytes() {
         let f = SourceFile::new("a.rules", "违法行为 X\n  标题 \"乱扔\" y");
         let off = f.text.find('y').unwrap();
-        assert_eq!(f.line_col(off), LineCol { line: 2, column: 11 });
+        assert_eq!(
+            f.line_col(off),
+            LineCol {
+                line: 2,
+                column: 11
+            }
+        );
         assert_eq!(f.utf16_col(off), 10);
         let off = f.text.find('X').unwrap();
         assert_eq!(f.line_col(off), LineCol { line: 1, column: 6 });

@@ -128,9 +128,9 @@ fn to_json(v: &toml::Value) -> serde_json::Value {
         toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
         toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
         toml::Value::Array(a) => serde_json::Value::Array(a.iter().map(to_json).collect()),
-        toml::Value::Table(t) => serde_json::Value::Object(
-            t.iter().map(|(k, v)| (k.clone(), to_json(v))).collect(),
-        ),
+        toml::Value::Table(t) => {
+            serde_json::Value::Object(t.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
     }
 }
 
@@ -143,7 +143,11 @@ fn compare(e: &Expect, d: &Decision) -> Vec<(String, String, String)> {
     };
     match Outcome::from_code(&e.outcome) {
         Some(o) => check("outcome", o.code().into(), d.outcome.code().into()),
-        None => check("outcome", e.outcome.clone(), "（预期中的结果名称无效）".into()),
+        None => check(
+            "outcome",
+            e.outcome.clone(),
+            "（预期中的结果名称无效）".into(),
+        ),
     }
     if let Some(want) = e.mandatory {
         check("mandatory", want.to_string(), d.mandatory.to_string());

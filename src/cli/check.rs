@@ -1,6 +1,6 @@
 //! `caliper check`: every problem of a rule set, pointing into the files.
 
-use super::{ErrorFormat, EXIT_CANNOT_RUN, EXIT_ERRORS, EXIT_OK};
+use super::{EXIT_CANNOT_RUN, EXIT_ERRORS, EXIT_OK, ErrorFormat};
 use caliper::Rules;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -67,8 +67,7 @@ pub fn run(paths: &[PathBuf], format: ErrorFormat) -> u8 {
     if let ErrorFormat::Json = format {
         println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::Value::Array(json_items))
-                .unwrap_or_default()
+            serde_json::to_string_pretty(&serde_json::Value::Array(json_items)).unwrap_or_default()
         );
     }
     worst

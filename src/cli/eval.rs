@@ -8,7 +8,9 @@ pub fn run(file: Option<&Path>, rules: Option<&Path>, explain: bool) -> u8 {
     let text = match file {
         None => read_stdin(),
         Some(p) if p == Path::new("-") => read_stdin(),
-        Some(p) => std::fs::read_to_string(p).map_err(|e| format!("无法读取案件 {}：{e}", p.display())),
+        Some(p) => {
+            std::fs::read_to_string(p).map_err(|e| format!("无法读取案件 {}：{e}", p.display()))
+        }
     };
     let text = match text {
         Ok(t) => t,

@@ -11,11 +11,10 @@ pub fn run(keyword: Option<&str>, rules: Option<&Path>) -> u8 {
     let m = rules.model();
     let mut n = 0;
     for v in &m.violations {
-        let hit = keyword.is_none_or(|k| {
-            v.code.contains(k) || v.title.contains(k) || v.basis.contains(k)
-        });
+        let hit = keyword
+            .is_none_or(|k| v.code.contains(k) || v.title.contains(k) || v.basis().contains(k));
         if hit {
-            println!("{}\t{}\t{}", v.code, v.title, v.basis);
+            println!("{}\t{}\t{}", v.code, v.title, v.basis());
             n += 1;
         }
     }

@@ -119,7 +119,10 @@ fn load_rules(path: Option<&std::path::Path>) -> Result<caliper::Rules, u8> {
             "{}",
             caliper::diag::render_human(&e.diagnostics, &e.sources, color)
         );
-        eprintln!("规则集有 {} 个错误，无法使用", e.diagnostics.iter().filter(|d| d.is_error()).count());
+        eprintln!(
+            "规则集有 {} 个错误，无法使用",
+            e.diagnostics.iter().filter(|d| d.is_error()).count()
+        );
         EXIT_ERRORS
     })
 }

@@ -20,7 +20,11 @@ pub fn run(paths: &[PathBuf]) -> u8 {
                 Ok(r) => r,
                 Err(c) => return c,
             };
-            let dir = if p.is_dir() { p.clone() } else { p.parent().unwrap_or(Path::new(".")).to_path_buf() };
+            let dir = if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent().unwrap_or(Path::new(".")).to_path_buf()
+            };
             let mut files = Vec::new();
             collect(&dir, &mut files);
             files.sort();
@@ -44,11 +48,7 @@ pub fn run(paths: &[PathBuf]) -> u8 {
             println!("    {what}：预期 {want}，实际 {got}");
         }
     }
-    println!(
-        "{} passed, {} failed",
-        report.passed,
-        report.failures.len()
-    );
+    println!("{} passed, {} failed", report.passed, report.failures.len());
     if !report.errors.is_empty() {
         EXIT_CANNOT_RUN
     } else if report.failures.is_empty() {
@@ -59,7 +59,9 @@ pub fn run(paths: &[PathBuf]) -> u8 {
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {

@@ -105,6 +105,12 @@ codes! {
         "文件不存在、不可读或不是 UTF-8 编码。";
     MissingStandardFact = "M0227", Error, "缺少标准事实",
         "规则集须声明引擎所用的标准事实（party_type、harm、corrected、illegal_income 等），类型须与约定相同。";
+    VersionMixed = "M0228", Error, "版本之外又写了依据或处罚",
+        "违法行为有“版本”块时，依据和处罚都写在各版本之内，版本之外只写标题、违反和废止。";
+    VersionPeriod = "C0302", Error, "版本期间重叠或无效",
+        "同一违法行为的各版本期间不能重叠：前一个版本的终止日期须早于后一个版本的施行日期；废止日期须晚于最早版本的施行日期。否则在某一天适用哪个版本就不明确。";
+    VersionGap = "C0303", Error, "版本之间有空档",
+        "前一个版本终止与后一个版本施行之间有空档，这段时间的行为没有可适用的版本。让前一个版本的终止日期紧接后一个版本的施行日期。";
     EntryRangeList = "C0301", Error, "清单条目的自有幅度只适用于减轻清单",
         "“幅度”设定减轻处罚时的罚款幅度，只能写在减轻（或从轻或者减轻）条目中。";
     UnreachableEntry = "L0401", Warning, "清单条目永远不会适用",
@@ -115,6 +121,8 @@ codes! {
         "事实的值须符合声明的类型：是非为 true/false，整数为整数，金额和小数为数字，日期为 \"YYYY-MM-DD\"，选项为其可选值之一。";
     UnknownViolationInCase = "E0503", Error, "案件中的违法行为编号不存在",
         "violation 须是规则集中某一违法行为的编号；用 caliper list 查找。";
+    DateOrder = "E0505", Error, "案件中的日期先后矛盾",
+        "违法行为发生之日 ≤ 终了之日、发现之日 ≤ 处罚决定之日，出生日期早于违法行为；检查案件中的日期。";
     MalformedCase = "E0504", Error, "案件文档格式错误",
         "案件须是 JSON 对象，含 violation（或 violations）和 facts。";
 }

@@ -61,7 +61,9 @@ fn render_with(diags: &[Diagnostic], sources: &SourceMap, renderer: &Renderer) -
         }
         let mut report: Vec<Group<'_>> = vec![title.elements(elements)];
         if let Some(help) = &d.help {
-            report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
         }
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");

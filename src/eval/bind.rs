@@ -82,7 +82,106 @@ pub fn bind(rules: &RuleSet, graph: &Graph, case: &Case) -> Result<Vec<Option<Va
         })?;
         facts[id as usize] = Some(value);
     }
+    check_dates(rules, &facts)?;
+    derive_age(rules, &mut facts);
     Ok(facts)
+}
+
+fn date(facts: &[Option<Value>], f: Option<u32>) -> Option<(jiff::civil::Date, u32)> {
+    let f = f?;
+    match facts.get(f as usize).copied().flatten() {
+        Some(Value::Date(d)) => Some((d, f)),
+        _ => None,
+    }
+}
+
+/// The dates of a case must be in the order the facts happened.
+fn check_dates(rules: &RuleSet, facts: &[Option<Value>]) -> Result<(), CaseError> {
+    let s = rules.standard;
+    let name = |f: u32| rules.facts[f as usize].name.clone();
+    let label = |f: u32| rules.facts[f as usize].label.clone();
+    let pairs = [
+        (
+            s.violation_date,
+            s.violation_end_date,
+            "终了之日不能早于发生之日",
+        ),
+        (
+            s.violation_date,
+            s.discovery_date,
+            "违法行为不能在发生之前被发现",
+        ),
+        (
+            s.discovery_date,
+            s.decision_date,
+            "处罚决定不能早于发现违法行为",
+        ),
+        (
+            s.violation_date,
+            s.decision_date,
+            "处罚决定不能早于违法行为",
+        ),
+        (s.birth_date, s.violation_date, "违法行为不能早于出生"),
+    ];
+    for (earlier, later, why) in pairs {
+        if let (Some((a, fa)), Some((b, fb))) = (date(facts, earlier), date(facts, later))
+            && b < a
+        {
+            return Err(CaseError::new(
+                Code::DateOrder,
+                format!("{}（{b}）早于{}（{a}）：{why}", label(fb), label(fa)),
+                format!("facts.{}", name(fb)),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Age in full years on the act date from `birth_date` (which wins over `age`). A person reaches N
+/// full years on the day *after* the Nth birthday; a 29 February birthday falls on 28 February in
+/// other years (as the Civil Code counts periods).
+fn derive_age(rules: &RuleSet, facts: &mut [Option<Value>]) {
+    let s = rules.standard;
+    let (Some((birth, _)), Some(age_fact)) = (date(facts, s.birth_date), s.age) else {
+        return;
+    };
+    let value = date(facts, s.violation_date).map(|(act, _)| Value::Int(full_years(birth, act)));
+    if let Some(slot) = facts.get_mut(age_fact as usize) {
+        *slot = value;
+    }
+}
+
+/// Full years reached on `on` by a person born on `birth` (day-after-the-birthday rule).
+pub fn full_years(birth: jiff::civil::Date, on: jiff::civil::Date) -> i64 {
+    let mut n = i64::from(on.year()) - i64::from(birth.year());
+    while n > 0 {
+        let reached = i16::try_from(n)
+            .ok()
+            .and_then(|y| birth.checked_add(jiff::Span::new().years(y)).ok())
+            .is_some_and(|birthday| on > birthday);
+        if reached {
+            return n;
+        }
+        n -= 1;
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_years;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_birthday_counts_from_the_next_day() {
+        assert_eq!(full_years(date(2010, 6, 18), date(2024, 6, 18)), 13);
+        assert_eq!(full_years(date(2010, 6, 18), date(2024, 6, 19)), 14);
+        assert_eq!(full_years(date(2010, 6, 18), date(2024, 6, 17)), 13);
+        assert_eq!(full_years(date(2008, 2, 29), date(2022, 2, 28)), 13);
+        assert_eq!(full_years(date(2008, 2, 29), date(2022, 3, 1)), 14);
+        assert_eq!(full_years(date(2008, 2, 29), date(2026, 2, 28)), 17);
+        assert_eq!(full_years(date(2008, 2, 29), date(2026, 3, 1)), 18);
+    }
 }
 
 fn convert(ty: &FactType, raw: &serde_json::Value) -> Option<Value> {

@@ -7,3 +7,7 @@ pub const ART_28_2: &str = "《中华人民共和国行政处罚法》第二十�
 pub const ART_29: &str = "《中华人民共和国行政处罚法》第二十九条";
 /// Art. 38: no legal basis, no penalty.
 pub const ART_38: &str = "《中华人民共和国行政处罚法》第三十八条";
+/// Art. 36: limitation.
+pub const ART_36: &str = "《中华人民共和国行政处罚法》第三十六条";
+/// Art. 37: the law at the time of the act, unless the new one is lighter.
+pub const ART_37: &str = "《中华人民共和国行政处罚法》第三十七条";

@@ -70,9 +70,15 @@ mod tests {
         assert_eq!(b(Outcome::Standard, dec!(0), dec!(200)), "60..140");
         // 5000..50000
         assert_eq!(b(Outcome::Lighter, dec!(5000), dec!(50000)), "5000..18500");
-        assert_eq!(b(Outcome::Aggravated, dec!(5000), dec!(50000)), "36500..50000");
+        assert_eq!(
+            b(Outcome::Aggravated, dec!(5000), dec!(50000)),
+            "36500..50000"
+        );
         // 1000..5000 per m², 20 m²
-        assert_eq!(b(Outcome::Standard, dec!(20000), dec!(100000)), "44000..76000");
+        assert_eq!(
+            b(Outcome::Standard, dec!(20000), dec!(100000)),
+            "44000..76000"
+        );
     }
 
     #[test]

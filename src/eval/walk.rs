@@ -175,7 +175,10 @@ fn combine(rules: &RuleSet, mit: &[EntryId], agg: &[EntryId]) -> Combined {
     let shall = |ids: &[EntryId]| ids.iter().any(|i| entry(i).modality == Modality::Shall);
     let mitigation = |mandatory: bool, applied: Vec<EntryId>, outweighed: Vec<EntryId>, why| {
         let mitigated = mit.iter().any(|i| entry(i).list == ListKind::Mitigated);
-        let or_m = !mitigated && mit.iter().any(|i| entry(i).list == ListKind::LighterOrMitigated);
+        let or_m = !mitigated
+            && mit
+                .iter()
+                .any(|i| entry(i).list == ListKind::LighterOrMitigated);
         Combined {
             outcome: if mitigated {
                 Outcome::Mitigated
@@ -274,7 +277,89 @@ fn statutory_fine(
     }
 }
 
-/// Decides one violation for the bound facts.
+fn date_of(facts: &[Option<Value>], f: Option<FactId>) -> Option<jiff::civil::Date> {
+    match f.and_then(|f| facts.get(f as usize).copied().flatten()) {
+        Some(Value::Date(d)) => Some(d),
+        _ => None,
+    }
+}
+
+/// A version's weight for Art. 37: (highest fine, lowest fine, kinds), for this party.
+fn weight(
+    rules: &RuleSet,
+    env: &mut Env<'_>,
+    version: &crate::model::Version,
+    party: Party,
+) -> (Option<(Decimal, Decimal)>, Vec<PenaltyKind>) {
+    fn walk<'r>(env: &mut Env<'_>, stmts: &'r [Stmt], out: &mut Vec<&'r Penalty>) {
+        for s in stmts {
+            match s {
+                Stmt::Penalty(p) => out.push(p),
+                Stmt::Measures(_) => {}
+                Stmt::If {
+                    cond,
+                    then,
+                    otherwise,
+                    ..
+                } => match env.truth(cond) {
+                    Some(true) => walk(env, then, out),
+                    Some(false) => walk(env, otherwise, out),
+                    None => {
+                        walk(env, then, out);
+                        walk(env, otherwise, out);
+                    }
+                },
+            }
+        }
+    }
+    let mut ps = Vec::new();
+    if let Some(stmts) = version.penalties.get(party) {
+        walk(env, stmts, &mut ps);
+    }
+    let mut fine: Option<(Decimal, Decimal)> = None;
+    let mut kinds = Vec::new();
+    for p in ps {
+        for a in &p.alts {
+            match a {
+                PenaltyAlt::Fine(f) => {
+                    let q = f
+                        .scale
+                        .and_then(|(id, _)| env.facts.get(id as usize).copied().flatten())
+                        .and_then(Value::as_decimal)
+                        .unwrap_or(Decimal::ONE);
+                    let (lo, hi) = (f.lo * q, f.hi * q);
+                    fine = Some(fine.map_or((hi, lo), |(h, l)| (h.max(hi), l.max(lo))));
+                    push_unique(&mut kinds, &[PenaltyKind::Fine]);
+                }
+                PenaltyAlt::Kind(k) => push_unique(&mut kinds, &[*k]),
+            }
+        }
+    }
+    let _ = rules;
+    (fine, kinds)
+}
+
+/// Art. 37 [CONV]: the newer version punishes more lightly if its maximum fine is lower, or the
+/// same with a lower minimum, or it drops a kind of penalty.
+fn lighter(
+    new: &(Option<(Decimal, Decimal)>, Vec<PenaltyKind>),
+    old: &(Option<(Decimal, Decimal)>, Vec<PenaltyKind>),
+) -> bool {
+    let fine_key = |f: &Option<(Decimal, Decimal)>| f.unwrap_or((Decimal::ZERO, Decimal::ZERO));
+    let (nh, nl) = fine_key(&new.0);
+    let (oh, ol) = fine_key(&old.0);
+    if nh != oh {
+        return nh < oh;
+    }
+    if nl != ol {
+        return nl < ol;
+    }
+    new.1.len() < old.1.len() && new.1.iter().all(|k| old.1.contains(k))
+}
+
+/// Decides one violation for the bound facts. `today` is the decision date when the case does
+/// not give one.
+#[allow(clippy::too_many_arguments)]
 pub fn decide(
     rules: &RuleSet,
     plan: &Plan,
@@ -282,6 +367,7 @@ pub fn decide(
     facts: &[Option<Value>],
     info: &RuleSetInfo,
     trace_on: bool,
+    today: jiff::civil::Date,
 ) -> Decided {
     let v = &rules.violations[vid as usize];
     let std = rules.standard;
@@ -300,13 +386,13 @@ pub fn decide(
     w.step(|| Step::Start {
         code: v.code.clone(),
         title: v.title.clone(),
-        basis: v.basis.clone(),
+        basis: v.basis().clone(),
         party: party.map(party_zh),
     });
     let law = Law {
         version: v
-            .regulation
-            .and_then(|r| rules.regulations[r as usize].effective)
+            .current()
+            .from
             .or(rules.meta.effective)
             .map(|d| d.to_string()),
         reason: None,
@@ -321,7 +407,7 @@ pub fn decide(
         alternatives: Vec::new(),
         measures: vec![Measure::OrderCorrection],
         procedure: Procedure::default(),
-        basis: vec![v.basis.clone()],
+        basis: vec![v.basis().clone()],
         applied: Vec::new(),
         outweighed: Vec::new(),
         needs: Vec::new(),
@@ -335,7 +421,154 @@ pub fn decide(
         w.need_fact(std.party_type);
         return finish_undetermined(w, out);
     };
-    let Some(stmts) = v.penalties.get(party) else {
+    let mut undetermined = false;
+
+    // Step 1: the law in force (Art. 37, 从旧兼从轻).
+    let act = date_of(facts, std.violation_date);
+    let decision_date = date_of(facts, std.decision_date).unwrap_or(today);
+    let mut version = v.versions.len() - 1;
+    match act {
+        None => {
+            if let Some(f) = std.violation_date {
+                w.need_fact(f);
+            }
+            undetermined = true;
+        }
+        Some(act) => match v.version_on(act) {
+            None => {
+                w.step(|| Step::NoNormOnActDate { date: act });
+                push_basis(&mut out.basis, &[law::ART_37.into(), law::ART_38.into()]);
+                out.law.version = None;
+                out.law.reason = Some(format!("{act} 该行为不受本规定处罚"));
+                return finish_no_penalty(w, out, true, &[]);
+            }
+            Some(old) => {
+                version = old;
+                match v.version_on(decision_date) {
+                    None if decision_date > act => {
+                        w.step(|| Step::Repealed {
+                            date: decision_date,
+                        });
+                        push_basis(&mut out.basis, &[law::ART_37.into()]);
+                        out.law.version = v.versions[old].from.map(|d| d.to_string());
+                        out.law.reason = Some(format!(
+                            "作出处罚决定时（{decision_date}）已不认为是违法，适用新的规定"
+                        ));
+                        return finish_no_penalty(w, out, true, &[]);
+                    }
+                    Some(new) if new != old => {
+                        let wn = weight(rules, &mut w.env, &v.versions[new], party);
+                        let wo = weight(rules, &mut w.env, &v.versions[old], party);
+                        let use_new = lighter(&wn, &wo);
+                        let (from_old, from_new) = (
+                            v.versions[old]
+                                .from
+                                .map_or_else(String::new, |d| d.to_string()),
+                            v.versions[new]
+                                .from
+                                .map_or_else(String::new, |d| d.to_string()),
+                        );
+                        out.law.reason = Some(if use_new {
+                            version = new;
+                            format!(
+                                "行为时适用 {from_old} 起施行的规定，作出决定时 {from_new} 起施行的规定处罚较轻，依照第三十七条适用新的规定"
+                            )
+                        } else {
+                            format!(
+                                "行为时适用 {from_old} 起施行的规定；{from_new} 起施行的规定处罚不轻于原规定，依照第三十七条适用行为时的规定"
+                            )
+                        });
+                        push_basis(&mut out.basis, &[law::ART_37.into()]);
+                        let reason = out.law.reason.clone().unwrap_or_default();
+                        w.step(|| Step::Text(format!("第1步 {reason}")));
+                    }
+                    _ => {}
+                }
+            }
+        },
+    }
+    let ver = &v.versions[version];
+    out.basis[0] = ver.basis.clone();
+    out.law.version = ver.from.or(rules.meta.effective).map(|d| d.to_string());
+
+    // Step 2: limitation (Art. 36), counted as the Civil Code counts periods.
+    let start = date_of(facts, std.violation_end_date).or(act);
+    let discovery = date_of(facts, std.discovery_date);
+    let five = match std
+        .safety_related
+        .and_then(|f| facts.get(f as usize).copied().flatten())
+    {
+        Some(Value::Bool(true)) => match std.harm {
+            Some((h, none)) => match facts.get(h as usize).copied().flatten() {
+                Some(Value::Enum(x)) => Some(x != none),
+                _ => None,
+            },
+            None => Some(false),
+        },
+        _ => Some(false),
+    };
+    match (start, discovery) {
+        (Some(start), Some(discovery)) => {
+            let last = |years: i16| {
+                start
+                    .checked_add(jiff::Span::new().years(years))
+                    .unwrap_or(jiff::civil::Date::MAX)
+            };
+            let (two, five_last) = (last(2), last(5));
+            let barred = match five {
+                Some(true) => Some(discovery > five_last),
+                Some(false) => Some(discovery > two),
+                None if discovery <= two => Some(false),
+                None if discovery > five_last => Some(true),
+                None => None,
+            };
+            match barred {
+                Some(true) => {
+                    let years = if five == Some(true) { 5 } else { 2 };
+                    let end = if years == 5 { five_last } else { two };
+                    w.step(|| Step::Limitation {
+                        start,
+                        last: end,
+                        discovery,
+                        years,
+                        barred: true,
+                    });
+                    push_basis(&mut out.basis, &[law::ART_36.into()]);
+                    return finish_no_penalty(w, out, true, &[]);
+                }
+                Some(false) => {
+                    let years = if five == Some(true) { 5 } else { 2 };
+                    let end = if years == 5 { five_last } else { two };
+                    w.step(|| Step::Limitation {
+                        start,
+                        last: end,
+                        discovery,
+                        years,
+                        barred: false,
+                    });
+                }
+                None => {
+                    if let Some((h, _)) = std.harm {
+                        w.need_fact(h);
+                    }
+                    undetermined = true;
+                }
+            }
+        }
+        _ => {
+            for f in [std.violation_date, std.discovery_date]
+                .into_iter()
+                .flatten()
+            {
+                if facts.get(f as usize).copied().flatten().is_none() {
+                    w.need_fact(f);
+                }
+            }
+            undetermined = true;
+        }
+    }
+
+    let Some(stmts) = ver.penalties.get(party) else {
         w.step(|| Step::NoNormForParty {
             party: party_zh(party),
         });
@@ -346,12 +579,12 @@ pub fn decide(
     // Step 3: the article's own condition.
     let mut active = Active::default();
     let known3 = w.collect(stmts, &mut active);
-    if known3 && active.penalties.is_empty() {
+    if known3 && active.penalties.is_empty() && !undetermined {
         w.step(|| Step::NothingRemains);
         push_unique(&mut out.measures, &active.measures);
         return finish_no_penalty(w, out, true, &[]);
     }
-    let mut undetermined = !known3;
+    undetermined |= !known3;
 
     // Step 4: statutory no-penalty (shall). Any `true` decides, whatever was unknown before:
     // every branch then ends in no_penalty, shall.
@@ -479,7 +712,16 @@ pub fn decide(
 
     if let Some(np) = may_np {
         // No penalty, may: what applies without the discretion is the rest of the walk.
-        let alt = punish(&mut w, rules, v, party, &active, &combined, statutory.as_ref(), None);
+        let alt = punish(
+            &mut w,
+            rules,
+            ver,
+            party,
+            &active,
+            &combined,
+            statutory.as_ref(),
+            None,
+        );
         out.alternatives.push(Alternative {
             outcome: alt.outcome,
             mandatory: alt.mandatory,
@@ -496,7 +738,7 @@ pub fn decide(
     let result = punish(
         &mut w,
         rules,
-        v,
+        ver,
         party,
         &active,
         &combined,
@@ -534,7 +776,16 @@ pub fn decide(
         };
         let c = combine(rules, &m, &agg_all);
         if c.outcome != out.outcome {
-            let alt = punish(&mut w, rules, v, party, &active, &c, statutory.as_ref(), None);
+            let alt = punish(
+                &mut w,
+                rules,
+                ver,
+                party,
+                &active,
+                &c,
+                statutory.as_ref(),
+                None,
+            );
             out.alternatives.push(Alternative {
                 outcome: alt.outcome,
                 mandatory: alt.mandatory,
@@ -546,7 +797,16 @@ pub fn decide(
         let mut c = combined.clone();
         c.outcome = Outcome::Mitigated;
         c.or_mitigated = false;
-        let alt = punish(&mut w, rules, v, party, &active, &c, statutory.as_ref(), None);
+        let alt = punish(
+            &mut w,
+            rules,
+            ver,
+            party,
+            &active,
+            &c,
+            statutory.as_ref(),
+            None,
+        );
         if alt.outcome == Outcome::Mitigated {
             out.alternatives.push(Alternative {
                 outcome: alt.outcome,
@@ -583,7 +843,7 @@ struct Punished {
 fn punish(
     w: &mut Walk<'_>,
     rules: &RuleSet,
-    v: &crate::model::Violation,
+    v: &crate::model::Version,
     party: Party,
     active: &Active<'_>,
     combined: &Combined,
@@ -594,6 +854,7 @@ fn punish(
     let fractions = v
         .bands
         .unwrap_or((rules.params.lighter, rules.params.aggravated));
+    let _ = party;
     let has_lighter_kind = active.penalties.iter().any(|p| {
         p.alts
             .iter()
@@ -621,12 +882,24 @@ fn punish(
                 } else {
                     stays_lighter = true;
                     outcome = Outcome::Lighter;
-                    money::band(outcome, s.min, s.max, fractions, rules.params.mitigation_floor)
+                    money::band(
+                        outcome,
+                        s.min,
+                        s.max,
+                        fractions,
+                        rules.params.mitigation_floor,
+                    )
                 }
             } else if let (Outcome::Mitigated, Some((lo, hi))) = (outcome, own) {
                 Some(money::range(lo, hi))
             } else {
-                money::band(outcome, s.min, s.max, fractions, rules.params.mitigation_floor)
+                money::band(
+                    outcome,
+                    s.min,
+                    s.max,
+                    fractions,
+                    rules.params.mitigation_floor,
+                )
             }
         }
     };
@@ -649,7 +922,11 @@ fn punish(
             w.trace.push(Step::Fine {
                 statutory: *s,
                 scale: scale.clone(),
-                band: if drop_fine || already_fined { None } else { fine },
+                band: if drop_fine || already_fined {
+                    None
+                } else {
+                    fine
+                },
                 outcome,
             });
         }
@@ -741,7 +1018,12 @@ fn no_penalty_by(w: Walk<'_>, mut out: Decision, id: EntryId, shall: bool) -> De
     finish_no_penalty(w, out, shall, &measures)
 }
 
-fn finish_no_penalty(mut w: Walk<'_>, mut out: Decision, shall: bool, measures: &[Measure]) -> Decided {
+fn finish_no_penalty(
+    mut w: Walk<'_>,
+    mut out: Decision,
+    shall: bool,
+    measures: &[Measure],
+) -> Decided {
     out.outcome = Outcome::NoPenalty;
     out.mandatory = shall;
     out.penalties.clear();
@@ -809,7 +1091,8 @@ fn procedure(rules: &RuleSet, party: Party, out: &mut Decision) {
         };
     let heavy_kind = out.penalties.iter().any(|p| p.kind.needs_hearing());
     let over = |t: Option<Decimal>| matches!((max, t), (Some(m), Some(t)) if m >= t);
-    out.procedure.hearing_notice = punishes && (heavy_kind || over(rules.params.hearing.get(party)));
+    out.procedure.hearing_notice =
+        punishes && (heavy_kind || over(rules.params.hearing.get(party)));
     out.procedure.legal_review =
         out.procedure.hearing_notice || (punishes && over(rules.params.legal_review.get(party)));
 }

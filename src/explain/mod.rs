@@ -18,7 +18,12 @@ pub fn render_decision(d: &Decision) -> String {
         let _ = writeln!(s, "裁量结果：{}（{m}）", d.outcome.zh());
     }
     if let Some(f) = d.fine {
-        let _ = writeln!(s, "罚款幅度：{} 元至 {} 元", f.min.normalize(), f.max.normalize());
+        let _ = writeln!(
+            s,
+            "罚款幅度：{} 元至 {} 元",
+            f.min.normalize(),
+            f.max.normalize()
+        );
     }
     if !d.penalties.is_empty() {
         let kinds: Vec<&str> = d.penalties.iter().map(|p| p.kind.zh()).collect();
@@ -30,7 +35,12 @@ pub fn render_decision(d: &Decision) -> String {
         let m = if a.mandatory { "应当" } else { "可以" };
         let _ = write!(s, "也可：{}（{m}）", a.outcome.zh());
         if let Some(f) = a.fine {
-            let _ = write!(s, "，罚款 {} 元至 {} 元", f.min.normalize(), f.max.normalize());
+            let _ = write!(
+                s,
+                "，罚款 {} 元至 {} 元",
+                f.min.normalize(),
+                f.max.normalize()
+            );
         }
         s.push('\n');
     }
@@ -67,6 +77,10 @@ pub fn render_decision(d: &Decision) -> String {
     for (i, line) in d.trace.lines().iter().enumerate() {
         let _ = writeln!(s, "  {}. {line}", i + 1);
     }
-    let _ = writeln!(s, "规则集：{} {}（{}）", d.ruleset.name, d.ruleset.version, d.ruleset.digest);
+    let _ = writeln!(
+        s,
+        "规则集：{} {}（{}）",
+        d.ruleset.name, d.ruleset.version, d.ruleset.digest
+    );
     s
 }

@@ -21,6 +21,29 @@ pub enum Step {
         /// 公民 / 单位, if known.
         party: Option<&'static str>,
     },
+    /// No version of the norm was in force on the act date (Arts. 37, 38).
+    NoNormOnActDate {
+        /// The act date.
+        date: jiff::civil::Date,
+    },
+    /// The norm was repealed by the decision date (Art. 37).
+    Repealed {
+        /// The decision date.
+        date: jiff::civil::Date,
+    },
+    /// The limitation period (Art. 36).
+    Limitation {
+        /// Day the period runs from.
+        start: jiff::civil::Date,
+        /// Its last day.
+        last: jiff::civil::Date,
+        /// Discovery date.
+        discovery: jiff::civil::Date,
+        /// 2 or 5.
+        years: u8,
+        /// Discovered too late.
+        barred: bool,
+    },
     /// The article names no penalty for this party type (Art. 38).
     NoNormForParty {
         /// 公民 / 单位
@@ -125,6 +148,32 @@ impl Step {
                 let _ = write!(s, "违法行为 {code}「{title}」，处罚依据{basis}");
                 if let Some(p) = party {
                     let _ = write!(s, "；当事人为{p}");
+                }
+            }
+            Step::NoNormOnActDate { date } => {
+                let _ = write!(
+                    s,
+                    "第1步 违法行为发生时（{date}）没有处罚该行为的规定：不予处罚（应当，《中华人民共和国行政处罚法》第三十七条、第三十八条）"
+                );
+            }
+            Step::Repealed { date } => {
+                let _ = write!(
+                    s,
+                    "第1步 作出处罚决定时（{date}）该规定已废止，不再认为是违法：不予处罚（应当，《中华人民共和国行政处罚法》第三十七条）"
+                );
+            }
+            Step::Limitation {
+                start,
+                last,
+                discovery,
+                years,
+                barred,
+            } => {
+                let _ = write!(s, "第2步 时效 {years} 年，自 {start} 起算，最后一日 {last}；{discovery} 发现");
+                if *barred {
+                    s.push_str("，已超过时效：不再给予行政处罚（应当，《中华人民共和国行政处罚法》第三十六条）");
+                } else {
+                    s.push_str("，未超过时效");
                 }
             }
             Step::NoNormForParty { party } => {

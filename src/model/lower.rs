@@ -77,8 +77,7 @@ pub fn lower(
             );
         } else {
             let id = cx.pred_names.len() as u32;
-            cx.pred_names
-                .insert(p.name.text.clone(), (id, p.name.span));
+            cx.pred_names.insert(p.name.text.clone(), (id, p.name.span));
         }
     }
     // Predicates in id order (duplicates were not given an id).
@@ -117,7 +116,8 @@ pub fn lower(
             continue;
         }
         violation_spans.insert(v.code.text.clone(), v.code.span);
-        let lowered = cx.violation(v, *reg);
+        let from = reg.and_then(|r| regulations[r as usize].effective);
+        let lowered = cx.violation(v, *reg, from);
         violation_index.insert(v.code.text.clone(), violations.len() as u32);
         violations.push(lowered);
     }
@@ -253,7 +253,11 @@ impl Lowerer {
             ),
         }
         meta.effective = h.effective.first().and_then(|d| d.date);
-        meta.authority = h.authority.first().map(|s| s.value.clone()).unwrap_or_default();
+        meta.authority = h
+            .authority
+            .first()
+            .map(|s| s.value.clone())
+            .unwrap_or_default();
         meta.notes = h.notes.iter().map(|n| n.value.clone()).collect();
 
         let names = [
@@ -405,13 +409,17 @@ impl Lowerer {
                     .map(|(n, l)| {
                         (
                             n.text.clone(),
-                            l.as_ref().map_or_else(|| n.text.clone(), |l| l.value.clone()),
+                            l.as_ref()
+                                .map_or_else(|| n.text.clone(), |l| l.value.clone()),
                         )
                     })
                     .collect(),
             ),
         };
-        let default = f.default.as_ref().and_then(|d| self.default_value(f, &ty, d));
+        let default = f
+            .default
+            .as_ref()
+            .and_then(|d| self.default_value(f, &ty, d));
         let id = self.facts.len() as FactId;
         self.facts.push(Fact {
             name: f.name.text.as_str().into(),
@@ -475,14 +483,28 @@ impl Lowerer {
         for (name, want, slot) in [
             ("illegal_income", FactType::Money, 0),
             ("already_fined", FactType::Bool, 1),
+            ("violation_date", FactType::Date, 2),
+            ("violation_end_date", FactType::Date, 3),
+            ("discovery_date", FactType::Date, 4),
+            ("decision_date", FactType::Date, 5),
+            ("birth_date", FactType::Date, 6),
+            ("age", FactType::Int, 7),
+            ("safety_related", FactType::Bool, 8),
         ] {
             match self.fact_index.get(name) {
                 Some(&id) if self.facts[id as usize].ty == want => {
-                    if slot == 0 {
-                        std.illegal_income = Some(id);
-                    } else {
-                        std.already_fined = Some(id);
-                    }
+                    let field = match slot {
+                        0 => &mut std.illegal_income,
+                        1 => &mut std.already_fined,
+                        2 => &mut std.violation_date,
+                        3 => &mut std.violation_end_date,
+                        4 => &mut std.discovery_date,
+                        5 => &mut std.decision_date,
+                        6 => &mut std.birth_date,
+                        7 => &mut std.age,
+                        _ => &mut std.safety_related,
+                    };
+                    *field = Some(id);
                 }
                 Some(&id) => {
                     let s = self.facts[id as usize].span;
@@ -498,6 +520,12 @@ impl Lowerer {
                 }
                 None => {}
             }
+        }
+        if let Some(&id) = self.fact_index.get("harm")
+            && let FactType::Enum(vs) = &self.facts[id as usize].ty
+            && let Some(none) = vs.iter().position(|(v, _)| v == "none")
+        {
+            std.harm = Some((id, none as u16));
         }
         std
     }
@@ -631,7 +659,9 @@ impl Lowerer {
                         )
                         .label("不是可选值");
                         d = match nearest(n, names.iter().copied()) {
-                            Some(s) => d.help(format!("是否想写 {s}？可选值有：{}", names.join("、"))),
+                            Some(s) => {
+                                d.help(format!("是否想写 {s}？可选值有：{}", names.join("、")))
+                            }
                             None => d.help(format!("可选值有：{}", names.join("、"))),
                         };
                         self.diags.push(d);
@@ -673,7 +703,11 @@ impl Lowerer {
             B::And | B::Or => {
                 let (x, tx) = self.expr(a);
                 let (y, ty) = self.expr(b);
-                let word = if op == B::And { "“且”" } else { "“或”" };
+                let word = if op == B::And {
+                    "“且”"
+                } else {
+                    "“或”"
+                };
                 self.expect(&tx, Ty::Bool, a.span, word);
                 self.expect(&ty, Ty::Bool, b.span, word);
                 let e = if op == B::And {
@@ -760,10 +794,7 @@ impl Lowerer {
                             Diagnostic::error(
                                 Code::TypeMismatch,
                                 span,
-                                format!(
-                                    "{}不能比较大小",
-                                    tx.describe(&self.facts)
-                                ),
+                                format!("{}不能比较大小", tx.describe(&self.facts)),
                             )
                             .label("只能用 = 或 != 比较")
                             .help("大小比较只用于数值和日期"),
@@ -812,41 +843,188 @@ impl Lowerer {
         }
     }
 
-    fn violation(&mut self, v: &ast::ViolationDecl, regulation: Option<u32>) -> Violation {
-        for (what, list) in [("违反", &v.breach), ("依据", &v.basis)] {
-            for extra in list.iter().skip(1) {
+    fn violation(
+        &mut self,
+        v: &ast::ViolationDecl,
+        regulation: Option<u32>,
+        regulation_from: Option<jiff::civil::Date>,
+    ) -> Violation {
+        for extra in v.breach.iter().skip(1) {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::DuplicateClause,
+                    extra.span,
+                    format!("违法行为 {} 的“违反”写了两次", v.code.text),
+                )
+                .label("第二次")
+                .secondary(v.breach[0].span, "第一次")
+                .help("只保留一处；同一条文的几款可以写在一个字符串里"),
+            );
+        }
+        let top_has_penalty = !v.common.is_empty() || !v.parties.is_empty() || !v.basis.is_empty();
+        let mut versions = Vec::new();
+        if v.versions.is_empty() {
+            let body = Body {
+                basis: &v.basis,
+                bands: &v.bands,
+                common: &v.common,
+                parties: &v.parties,
+            };
+            versions.push(self.version(&v.code, body, regulation_from, None, v.code.span));
+        } else {
+            if top_has_penalty {
+                let span = v.basis.first().map_or(v.code.span, |b| b.span);
                 self.diags.push(
                     Diagnostic::error(
-                        Code::DuplicateClause,
-                        extra.span,
-                        format!("违法行为 {} 的“{what}”写了两次", v.code.text),
+                        Code::VersionMixed,
+                        span,
+                        format!(
+                            "违法行为 {} 既有“版本”块，又在版本之外写了依据或处罚",
+                            v.code.text
+                        ),
                     )
-                    .label("第二次")
-                    .secondary(list[0].span, "第一次")
-                    .help("只保留一处；同一条文的几款可以写在一个字符串里"),
+                    .label("版本之外的依据或处罚")
+                    .secondary(v.versions[0].span, "版本从这里开始")
+                    .help("有多个版本时，把依据和处罚都写进各自的“版本”块"),
                 );
             }
+            for ver in &v.versions {
+                let body = Body {
+                    basis: &ver.basis,
+                    bands: &ver.bands,
+                    common: &ver.common,
+                    parties: &ver.parties,
+                };
+                let from = ver.from.date;
+                let until = ver.until.and_then(|u| u.date);
+                if let (Some(f), Some(u)) = (from, until)
+                    && f > u
+                {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::VersionPeriod,
+                            ver.span,
+                            format!("版本的施行日期 {f} 晚于终止日期 {u}"),
+                        )
+                        .label("期间为空")
+                        .help("写作 版本 起始日 至 终止日，两天都包括在内"),
+                    );
+                }
+                versions.push(self.version(&v.code, body, from, until, ver.span));
+            }
+            versions.sort_by_key(|x: &Version| x.from);
+            for pair in versions.windows(2) {
+                let (a, b) = (&pair[0], &pair[1]);
+                let Some(b_from) = b.from else { continue };
+                match a.until {
+                    None => self.diags.push(
+                        Diagnostic::error(
+                            Code::VersionPeriod,
+                            a.span,
+                            format!("违法行为 {} 的两个版本期间重叠", v.code.text),
+                        )
+                        .label("这个版本没有终止日期")
+                        .secondary(b.span, format!("下一个版本自 {b_from} 施行"))
+                        .help(format!(
+                            "给前一个版本写上终止日期：至 {}",
+                            b_from.yesterday().map_or_else(|_| String::new(), |d| d.to_string())
+                        )),
+                    ),
+                    Some(u) if u >= b_from => self.diags.push(
+                        Diagnostic::error(
+                            Code::VersionPeriod,
+                            b.span,
+                            format!("违法行为 {} 的两个版本期间重叠：{b_from} 至 {u} 同时有两个版本", v.code.text),
+                        )
+                        .label("与前一个版本重叠")
+                        .secondary(a.span, "前一个版本")
+                        .help("前一个版本的终止日期须是后一个版本施行日期的前一天"),
+                    ),
+                    Some(u) if u.tomorrow().is_ok_and(|t| t < b_from) => self.diags.push(
+                        Diagnostic::error(
+                            Code::VersionGap,
+                            b.span,
+                            format!(
+                                "违法行为 {} 的版本之间有空档：{} 至 {} 没有任何版本",
+                                v.code.text,
+                                u.tomorrow().map_or_else(|_| String::new(), |d| d.to_string()),
+                                b_from.yesterday().map_or_else(|_| String::new(), |d| d.to_string())
+                            ),
+                        )
+                        .label("与前一个版本不相接")
+                        .secondary(a.span, "前一个版本")
+                        .help("若这段时间该行为确实不受处罚，写明；否则让前一个版本的终止日期紧接后一个版本"),
+                    ),
+                    Some(_) => {}
+                }
+            }
         }
-        let basis: Arc<str> = match v.basis.first() {
+        let repealed = v.repeal.first().and_then(|d| d.date);
+        if let (Some(r), Some(first)) = (repealed, versions.first().and_then(|x| x.from))
+            && r <= first
+        {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::VersionPeriod,
+                    v.repeal[0].span,
+                    format!("废止日期 {r} 不晚于最早版本的施行日期 {first}"),
+                )
+                .label("废止日期")
+                .help("废止日期须在各版本施行之后"),
+            );
+        }
+        Violation {
+            code: v.code.text.as_str().into(),
+            title: v.title.value.as_str().into(),
+            regulation,
+            breach: v.breach.first().map(|b| b.value.as_str().into()),
+            versions,
+            repealed,
+            span: v.code.span,
+            location: self.location(v.code.span),
+        }
+    }
+
+    fn version(
+        &mut self,
+        code: &ast::Name,
+        body: Body<'_>,
+        from: Option<jiff::civil::Date>,
+        until: Option<jiff::civil::Date>,
+        span: Span,
+    ) -> Version {
+        for extra in body.basis.iter().skip(1) {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::DuplicateClause,
+                    extra.span,
+                    format!("违法行为 {} 的“依据”写了两次", code.text),
+                )
+                .label("第二次")
+                .secondary(body.basis[0].span, "第一次")
+                .help("只保留一处；同一条文的几款可以写在一个字符串里"),
+            );
+        }
+        let basis: Arc<str> = match body.basis.first() {
             Some(b) => b.value.as_str().into(),
             None => {
                 self.diags.push(
                     Diagnostic::error(
                         Code::MissingCitation,
-                        v.code.span,
-                        format!("违法行为 {} 没有写处罚依据", v.code.text),
+                        if span == code.span { code.span } else { span },
+                        format!("违法行为 {} 没有写处罚依据", code.text),
                     )
                     .label("缺少“依据”")
-                    .help("在违法行为中写：依据 \"《……》第……条\""),
+                    .help("在违法行为（或其版本）中写：依据 \"《……》第……条\""),
                 );
                 "".into()
             }
         };
         let mut bands = None;
-        if !v.bands.is_empty() {
+        if !body.bands.is_empty() {
             let mut lighter = None;
             let mut aggravated = None;
-            for (name, value, span) in &v.bands {
+            for (name, value, span) in body.bands {
                 match name.text.as_str() {
                     "从轻比例" if *value <= Decimal::ONE => lighter = Some(*value),
                     "从重比例" if *value <= Decimal::ONE => aggravated = Some(*value),
@@ -866,16 +1044,16 @@ impl Lowerer {
             }
         }
 
-        let common = self.stmts(&v.common);
+        let common = self.stmts(body.common);
         let mut penalties = PerPartyStmts::default();
         let mut seen: Vec<(Party, Span)> = Vec::new();
-        for b in &v.parties {
+        for b in body.parties {
             if let Some((_, first)) = seen.iter().find(|(p, _)| *p == b.party) {
                 self.diags.push(
                     Diagnostic::error(
                         Code::DuplicateParty,
                         b.span,
-                        format!("违法行为 {} 中当事人类型重复", v.code.text),
+                        format!("违法行为 {} 中当事人类型重复", code.text),
                     )
                     .label("第二个")
                     .secondary(*first, "第一个")
@@ -906,23 +1084,20 @@ impl Lowerer {
             self.diags.push(
                 Diagnostic::error(
                     Code::NoPenalty,
-                    v.code.span,
-                    format!("违法行为 {} 没有规定任何处罚", v.code.text),
+                    if span == code.span { code.span } else { span },
+                    format!("违法行为 {} 没有规定任何处罚", code.text),
                 )
                 .label("没有处罚")
                 .help("写出法条规定的处罚，如 罚款 200..1000 或 警告"),
             );
         }
-        Violation {
-            code: v.code.text.as_str().into(),
-            title: v.title.value.as_str().into(),
-            regulation,
-            breach: v.breach.first().map(|b| b.value.as_str().into()),
+        Version {
+            from,
+            until,
             basis,
             bands,
             penalties,
-            span: v.code.span,
-            location: self.location(v.code.span),
+            span,
         }
     }
 
@@ -1054,11 +1229,7 @@ impl Lowerer {
                                 Diagnostic::error(
                                     Code::ScaleFact,
                                     n.span,
-                                    format!(
-                                        "事实 {} 是{}，这里须是{want}",
-                                        n.text,
-                                        ty.describe()
-                                    ),
+                                    format!("事实 {} 是{}，这里须是{want}", n.text, ty.describe()),
                                 )
                                 .label("类型不符")
                                 .help("“每 事实”按数量计罚，“事实 倍”按金额的倍数计罚"),
@@ -1152,8 +1323,36 @@ impl Lowerer {
                 self.condition(c)
             }
         };
-        let covers = if e.covers_all {
+        let covers = if e.covers_all && e.except.is_empty() {
             None
+        } else if e.covers_all {
+            let mut excluded = Vec::new();
+            for c in &e.except {
+                match violations.get(&c.text) {
+                    Some(&id) => excluded.push(id),
+                    None => {
+                        let mut d = Diagnostic::error(
+                            Code::UnknownViolation,
+                            c.span,
+                            format!("清单条目 {} 排除的违法行为 {} 不存在", e.id.text, c.text),
+                        )
+                        .label("没有这个编号");
+                        d = match nearest(&c.text, violations.keys().map(String::as_str)) {
+                            Some(n) => d.help(format!("是否想写 {n}？")),
+                            None => d.help("用 caliper list 查看已有的违法行为编号"),
+                        };
+                        self.diags.push(d);
+                        ok = false;
+                    }
+                }
+            }
+            let mut all: Vec<ViolationId> = violations
+                .values()
+                .copied()
+                .filter(|v| !excluded.contains(v))
+                .collect();
+            all.sort_unstable();
+            Some(all)
         } else {
             let mut ids = Vec::new();
             for c in &e.covers {
@@ -1221,6 +1420,14 @@ impl Lowerer {
             location: self.location(e.id.span),
         })
     }
+}
+
+/// The clauses a violation or one of its versions holds.
+struct Body<'a> {
+    basis: &'a [ast::Str],
+    bands: &'a [(ast::Name, Decimal, Span)],
+    common: &'a [ast::PenaltyStmt],
+    parties: &'a [ast::PartyBlock],
 }
 
 fn has_penalty(stmts: &[Stmt]) -> bool {

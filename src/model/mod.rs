@@ -1,9 +1,9 @@
 //! The checked rule set: names resolved, types checked, every problem collected. This is what the
 //! decision graph is compiled from; nothing after this stage sees the syntax tree.
 
-mod lower;
-mod kinds;
 pub mod expr;
+mod kinds;
+mod lower;
 
 pub use expr::{Expr, Value};
 pub use kinds::{Measure, PenaltyKind};
@@ -199,6 +199,22 @@ pub struct StandardFacts {
     pub illegal_income: Option<FactId>,
     /// `already_fined` (布尔).
     pub already_fined: Option<FactId>,
+    /// `violation_date` (日期).
+    pub violation_date: Option<FactId>,
+    /// `violation_end_date` (日期).
+    pub violation_end_date: Option<FactId>,
+    /// `discovery_date` (日期).
+    pub discovery_date: Option<FactId>,
+    /// `decision_date` (日期).
+    pub decision_date: Option<FactId>,
+    /// `birth_date` (日期).
+    pub birth_date: Option<FactId>,
+    /// `age` (整数).
+    pub age: Option<FactId>,
+    /// `safety_related` (布尔).
+    pub safety_related: Option<FactId>,
+    /// `harm` (选项) and the index of its `none` variant.
+    pub harm: Option<(FactId, u16)>,
 }
 
 /// A named predicate.
@@ -238,17 +254,56 @@ pub struct Violation {
     pub regulation: Option<u32>,
     /// Article breached.
     pub breach: Option<Arc<str>>,
+    /// The versions of the punishing article, oldest first, periods contiguous.
+    pub versions: Vec<Version>,
+    /// From this day on the act is no longer punished.
+    pub repealed: Option<Date>,
+    /// Declaration.
+    pub span: Span,
+    /// "path:line:col".
+    pub location: Arc<str>,
+}
+
+impl Violation {
+    /// The newest version (what the rule set publishes as the current law).
+    pub fn current(&self) -> &Version {
+        // Lowering guarantees at least one version.
+        &self.versions[self.versions.len() - 1]
+    }
+
+    /// The punishing article of the newest version.
+    pub fn basis(&self) -> &Arc<str> {
+        &self.current().basis
+    }
+
+    /// The index of the version in force on `date`; `None` before the first version, after a
+    /// closed last version, or from the repeal date on.
+    pub fn version_on(&self, date: Date) -> Option<usize> {
+        if self.repealed.is_some_and(|r| date >= r) {
+            return None;
+        }
+        self.versions
+            .iter()
+            .rposition(|v| v.from.is_none_or(|f| f <= date) && v.until.is_none_or(|u| date <= u))
+    }
+}
+
+/// The punishing article as it read in one period.
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// First day in force (`None`: since always, as far as the rule set knows).
+    pub from: Option<Date>,
+    /// Last day in force (`None`: still in force).
+    pub until: Option<Date>,
     /// Punishing article.
     pub basis: Arc<str>,
     /// Band fractions overriding the rule set's.
     pub bands: Option<(Decimal, Decimal)>,
     /// Statements per party: the common ones followed by the party's own; `None` where the
-    /// violation names no penalty for that party.
+    /// article names no penalty for that party.
     pub penalties: PerPartyStmts,
-    /// Declaration.
+    /// Where it is declared.
     pub span: Span,
-    /// "path:line:col".
-    pub location: Arc<str>,
 }
 
 /// Penalty statements per party.

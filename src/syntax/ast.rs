@@ -207,7 +207,30 @@ pub struct ViolationDecl {
     pub common: Vec<PenaltyStmt>,
     /// `个人 { … }` / `单位 { … }`
     pub parties: Vec<PartyBlock>,
+    /// `版本 … { … }`
+    pub versions: Vec<VersionDecl>,
+    /// `废止 DATE`
+    pub repeal: Vec<DateLit>,
     /// Keyword to code.
+    pub span: Span,
+}
+
+/// `版本 FROM [至 UNTIL] [起] { … }`: the article as it read in one period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VersionDecl {
+    /// First day in force.
+    pub from: DateLit,
+    /// Last day in force, if closed.
+    pub until: Option<DateLit>,
+    /// `依据 "…"`
+    pub basis: Vec<Str>,
+    /// `幅度 …`
+    pub bands: Vec<(Name, Decimal, Span)>,
+    /// Statements outside party blocks.
+    pub common: Vec<PenaltyStmt>,
+    /// Party blocks.
+    pub parties: Vec<PartyBlock>,
+    /// The keyword and period.
     pub span: Span,
 }
 
@@ -330,6 +353,8 @@ pub struct EntryDecl {
     pub covers: Vec<Name>,
     /// `适用 全部`
     pub covers_all: bool,
+    /// `适用 全部 除 …`
+    pub except: Vec<Name>,
     /// 应当 / 可以 (required; checked in the model).
     pub modality: Option<(Modality, Span)>,
     /// Title as published.

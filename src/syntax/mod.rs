@@ -186,12 +186,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::variant => "可选值",
         Rule::kw_unset => "“未设定”",
         Rule::op_or | Rule::op_and => "“且”或“或”",
-        Rule::op_eq
-        | Rule::op_ne
-        | Rule::op_lt
-        | Rule::op_le
-        | Rule::op_gt
-        | Rule::op_ge => "比较符",
+        Rule::op_eq | Rule::op_ne | Rule::op_lt | Rule::op_le | Rule::op_gt | Rule::op_ge => {
+            "比较符"
+        }
         Rule::op_add | Rule::op_sub | Rule::op_mul | Rule::op_div => "运算符",
         Rule::when_clause => "“当”",
         Rule::basis_clause => "“依据”",
@@ -276,13 +273,9 @@ impl Visitor<'_> {
             Ok(d) => Some(d),
             Err(_) => {
                 self.diags.push(
-                    Diagnostic::error(
-                        Code::BadDate,
-                        span,
-                        format!("日期 {} 不存在", p.as_str()),
-                    )
-                    .label("不是真实的日期")
-                    .help("日期写作 YYYY-MM-DD，月份 01–12，日须在该月天数之内"),
+                    Diagnostic::error(Code::BadDate, span, format!("日期 {} 不存在", p.as_str()))
+                        .label("不是真实的日期")
+                        .help("日期写作 YYYY-MM-DD，月份 01–12，日须在该月天数之内"),
                 );
                 None
             }
@@ -296,9 +289,13 @@ impl Visitor<'_> {
             Err(_) => {
                 let span = self.span(&p);
                 self.diags.push(
-                    Diagnostic::error(Code::BadNumber, span, format!("数字 {} 无法表示", p.as_str()))
-                        .label("位数过多")
-                        .help("数字最多 28 位有效数字"),
+                    Diagnostic::error(
+                        Code::BadNumber,
+                        span,
+                        format!("数字 {} 无法表示", p.as_str()),
+                    )
+                    .label("位数过多")
+                    .help("数字最多 28 位有效数字"),
                 );
                 Decimal::ZERO
             }
@@ -552,10 +549,22 @@ impl Visitor<'_> {
             bands: vec![],
             common: vec![],
             parties: vec![],
+            versions: vec![],
+            repeal: vec![],
             span,
         };
         for c in p.into_inner() {
             match c.as_rule() {
+                Rule::version_block => {
+                    let ver = self.visit_version_block(c);
+                    v.versions.push(ver);
+                }
+                Rule::repeal_clause => {
+                    if let Some(d) = c.into_inner().next() {
+                        let d = self.visit_date(d);
+                        v.repeal.push(d);
+                    }
+                }
                 Rule::code => {
                     v.code = self.name(&c);
                     v.span.end = v.code.span.end;
@@ -565,6 +574,63 @@ impl Visitor<'_> {
                     if let Some(s) = c.into_inner().next() {
                         let s = self.visit_string(s);
                         v.breach.push(s);
+                    }
+                }
+                Rule::basis_clause => {
+                    if let Some(s) = c.into_inner().next() {
+                        let s = self.visit_string(s);
+                        v.basis.push(s);
+                    }
+                }
+                Rule::bands_clause => {
+                    let mut it = c.into_inner();
+                    while let (Some(n), Some(num)) = (it.next(), it.next()) {
+                        let name = self.name(&n);
+                        let sp = self.span(&num);
+                        let d = self.visit_number(num);
+                        let whole = name_span_to(&name, sp);
+                        v.bands.push((name, d, whole));
+                    }
+                }
+                Rule::party_block => {
+                    let b = self.visit_party_block(c);
+                    v.parties.push(b);
+                }
+                _ => {
+                    if let Some(s) = self.visit_penalty_stmt(c) {
+                        v.common.push(s);
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    fn visit_version_block(&mut self, p: Pair<'_, Rule>) -> VersionDecl {
+        let span = self.span(&p);
+        let mut v = VersionDecl {
+            from: DateLit { date: None, span },
+            until: None,
+            basis: vec![],
+            bands: vec![],
+            common: vec![],
+            parties: vec![],
+            span,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::period => {
+                    let sp = self.span(&c);
+                    v.span = Span {
+                        end: sp.end,
+                        ..v.span
+                    };
+                    let mut it = c.into_inner();
+                    if let Some(d) = it.next() {
+                        v.from = self.visit_date(d);
+                    }
+                    if let Some(d) = it.next() {
+                        v.until = Some(self.visit_date(d));
                     }
                 }
                 Rule::basis_clause => {
@@ -757,6 +823,7 @@ impl Visitor<'_> {
             },
             covers: vec![],
             covers_all: false,
+            except: vec![],
             modality: None,
             title: None,
             when: vec![],
@@ -787,6 +854,12 @@ impl Visitor<'_> {
                     for x in c.into_inner() {
                         match x.as_rule() {
                             Rule::kw_all => e.covers_all = true,
+                            Rule::except => {
+                                for code in x.into_inner() {
+                                    let n = self.name(&code);
+                                    e.except.push(n);
+                                }
+                            }
                             _ => e.covers.push(self.name(&x)),
                         }
                     }
@@ -900,7 +973,9 @@ mod tests {
 不予处罚 N-1 适用 A-1, B-2 "no modality" 当 x
 "#);
         assert_eq!(f.items.len(), 2);
-        let Item::Entry(e) = &f.items[1] else { panic!() };
+        let Item::Entry(e) = &f.items[1] else {
+            panic!()
+        };
         assert!(e.modality.is_none());
         assert_eq!(e.covers.len(), 2);
     }
