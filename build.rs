@@ -18,16 +18,23 @@ fn main() {
         let _ = writeln!(out, "pub static {name}: &[(&str, &str)] = &[");
         for rel in files.iter().filter(|f| f.ends_with(suffix)) {
             let full = root.join(rel);
-            let _ = writeln!(out, "    ({rel:?}, include_str!({:?})),", full.display().to_string());
+            let _ = writeln!(
+                out,
+                "    ({rel:?}, include_str!({:?})),",
+                full.display().to_string()
+            );
         }
         out.push_str("];\n");
     }
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("embedded_rules.rs");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"))
+        .join("embedded_rules.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         println!("cargo:rerun-if-changed={}", p.display());

@@ -191,6 +191,10 @@ pub struct Decision {
     pub penalties: Vec<PenaltyOut>,
     /// Fine range, or null.
     pub fine: Option<FineRange>,
+    /// The statutory fine range of the applied norm for this party and these facts (after
+    /// per-unit and multiple-based amounts), or null where the norm fines nothing.
+    #[serde(default)]
+    pub statutory: Option<FineRange>,
     /// Other lawful outcomes.
     pub alternatives: Vec<Alternative>,
     /// Measures.

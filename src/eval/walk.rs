@@ -37,6 +37,8 @@ struct Walk<'a> {
     trace: Trace,
     on: bool,
     needs: Vec<FactId>,
+    /// The applied version's fine range for this party and these facts (Art. 29 compares it).
+    statutory: Option<FineRange>,
 }
 
 impl Walk<'_> {
@@ -382,6 +384,7 @@ pub fn decide(
         trace: Trace::new(),
         on: trace_on,
         needs: Vec::new(),
+        statutory: None,
     };
     w.step(|| Step::Start {
         code: v.code.clone(),
@@ -404,6 +407,7 @@ pub fn decide(
         mandatory: false,
         penalties: Vec::new(),
         fine: None,
+        statutory: None,
         alternatives: Vec::new(),
         measures: vec![Measure::OrderCorrection],
         procedure: Procedure::default(),
@@ -489,6 +493,9 @@ pub fn decide(
     }
     let ver = &v.versions[version];
     out.basis[0] = ver.basis.clone();
+    w.statutory = weight(rules, &mut w.env, ver, party)
+        .0
+        .map(|(max, min)| money::range(min, max));
     out.law.version = ver.from.or(rules.meta.effective).map(|d| d.to_string());
 
     // Step 2: limitation (Art. 36), counted as the Civil Code counts periods.
@@ -825,9 +832,10 @@ pub fn decide(
         fine,
     });
     out.trace = w.trace;
+    out.statutory = statutory.map(|s| s.0).or(w.statutory);
     Decided {
+        statutory: out.statutory,
         decision: out,
-        statutory: statutory.map(|s| s.0),
     }
 }
 
@@ -1041,9 +1049,10 @@ fn finish_no_penalty(
     }
     out.procedure = Procedure::default();
     out.trace = w.trace;
+    out.statutory = w.statutory;
     Decided {
         decision: out,
-        statutory: None,
+        statutory: w.statutory,
     }
 }
 
@@ -1067,9 +1076,10 @@ fn finish_undetermined(mut w: Walk<'_>, mut out: Decision) -> Decided {
         w.trace.push(Step::Undetermined { facts });
     }
     out.trace = w.trace;
+    out.statutory = w.statutory;
     Decided {
         decision: out,
-        statutory: None,
+        statutory: w.statutory,
     }
 }
 
