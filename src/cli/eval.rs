@@ -26,9 +26,10 @@ pub fn run(file: Option<&Path>, rules: Option<&Path>, explain: bool) -> u8 {
     match rules.evaluate_json(&text) {
         Ok(d) => {
             if explain {
-                print!("{}", caliper::explain::render_decision(&d));
+                super::write_stdout(&caliper::explain::render_decision(&d));
             } else {
-                println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
+                let json = serde_json::to_string_pretty(&d).unwrap_or_default();
+                super::write_stdout(&format!("{json}\n"));
             }
             EXIT_OK
         }

@@ -4,6 +4,7 @@ mod check;
 mod eval;
 mod explain;
 mod list;
+mod publish;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -65,11 +66,32 @@ enum Command {
         #[arg(long)]
         rules: Option<PathBuf>,
     },
+    /// 生成向社会公布的裁量基准文本（HTML 或 Markdown）
+    Publish {
+        /// 规则集的根文件或目录（默认：内置规则集）
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = PublishFormat::Html)]
+        format: PublishFormat,
+        /// 写入文件（默认：标准输出）
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// 解释诊断代码（如 M0209）；不写代码时列出全部
     Explain {
         /// 诊断代码
         code: Option<String>,
     },
+}
+
+/// The published document's format.
+#[derive(Clone, Copy, ValueEnum)]
+enum PublishFormat {
+    /// 独立的 HTML 文件，可在 A4 纸上打印
+    Html,
+    /// Markdown
+    Markdown,
 }
 
 /// How diagnostics are printed.
@@ -96,6 +118,17 @@ pub fn run() -> ExitCode {
         } => eval::run(file.as_deref(), rules.as_deref(), explain),
         Command::Test { paths } => test::run(&paths),
         Command::List { keyword, rules } => list::run(keyword.as_deref(), rules.as_deref()),
+        Command::Publish {
+            rules,
+            format,
+            output,
+        } => {
+            let format = match format {
+                PublishFormat::Html => caliper::explain::publish::Format::Html,
+                PublishFormat::Markdown => caliper::explain::publish::Format::Markdown,
+            };
+            publish::run(rules.as_deref(), format, output.as_deref())
+        }
         Command::Explain { code } => explain::run(code.as_deref()),
     };
     ExitCode::from(code)
@@ -125,4 +158,15 @@ fn load_rules(path: Option<&std::path::Path>) -> Result<caliper::Rules, u8> {
         );
         EXIT_ERRORS
     })
+}
+
+/// Writes to standard output; a closed pipe (`caliper publish | head`) ends quietly.
+fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("错误：无法写出结果：{e}");
+    }
 }

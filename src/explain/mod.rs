@@ -1,6 +1,8 @@
 //! Explaining a decision: the trace of the walk, rendered in Chinese for a caseworker.
 
+pub mod publish;
 mod trace;
+pub mod words;
 
 pub use trace::{Step, Trace};
 

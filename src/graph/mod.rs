@@ -41,18 +41,9 @@ impl Graph {
                 ListKind::Lighter | ListKind::LighterOrMitigated | ListKind::Mitigated => 2,
                 ListKind::Aggravated => 3,
             };
-            match &e.covers {
-                None => {
-                    for b in &mut buckets {
-                        b[slot].push(i as EntryId);
-                    }
-                }
-                Some(vs) => {
-                    for &v in vs {
-                        if let Some(b) = buckets.get_mut(v as usize) {
-                            b[slot].push(i as EntryId);
-                        }
-                    }
+            for (v, b) in buckets.iter_mut().enumerate() {
+                if e.covers.covers(v as u32) {
+                    b[slot].push(i as EntryId);
                 }
             }
         }

@@ -1323,13 +1323,11 @@ impl Lowerer {
                 self.condition(c)
             }
         };
-        let covers = if e.covers_all && e.except.is_empty() {
-            None
-        } else if e.covers_all {
-            let mut excluded = Vec::new();
+        let covers = if e.covers_all {
+            let mut except = Vec::new();
             for c in &e.except {
                 match violations.get(&c.text) {
-                    Some(&id) => excluded.push(id),
+                    Some(&id) => except.push(id),
                     None => {
                         let mut d = Diagnostic::error(
                             Code::UnknownViolation,
@@ -1346,13 +1344,7 @@ impl Lowerer {
                     }
                 }
             }
-            let mut all: Vec<ViolationId> = violations
-                .values()
-                .copied()
-                .filter(|v| !excluded.contains(v))
-                .collect();
-            all.sort_unstable();
-            Some(all)
+            Coverage::All { except }
         } else {
             let mut ids = Vec::new();
             for c in &e.covers {
@@ -1374,7 +1366,7 @@ impl Lowerer {
                     }
                 }
             }
-            Some(ids)
+            Coverage::Only(ids)
         };
         let mut ranges = PerParty::default();
         if let Some(rs) = e.range_span {

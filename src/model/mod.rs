@@ -383,6 +383,28 @@ pub enum ScaleKind {
     Multiple,
 }
 
+/// Which violations a list entry covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Coverage {
+    /// `适用 全部 [除 …]`
+    All {
+        /// The codes excepted.
+        except: Vec<ViolationId>,
+    },
+    /// `适用 A, B`
+    Only(Vec<ViolationId>),
+}
+
+impl Coverage {
+    /// Whether it covers a violation.
+    pub fn covers(&self, v: ViolationId) -> bool {
+        match self {
+            Coverage::All { except } => !except.contains(&v),
+            Coverage::Only(ids) => ids.contains(&v),
+        }
+    }
+}
+
 /// A list entry.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -392,8 +414,8 @@ pub struct Entry {
     pub list: ListKind,
     /// Restates a statute.
     pub statutory: bool,
-    /// Violations covered; `None` = all.
-    pub covers: Option<Vec<ViolationId>>,
+    /// The violations it covers.
+    pub covers: Coverage,
     /// 应当 / 可以
     pub modality: Modality,
     /// Title as published.

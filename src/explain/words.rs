@@ -1,0 +1,226 @@
+//! Rules in words: conditions, penalties and amounts as a citizen reads them in a published list.
+
+use crate::model::expr::{ArithOp, CmpOp};
+use crate::model::{Expr, FactType, FineSpec, PenaltyAlt, RuleSet, ScaleKind, Stmt, Value};
+use rust_decimal::Decimal;
+
+/// A condition in Chinese words, with the facts' labels.
+pub fn condition(rules: &RuleSet, e: &Expr) -> String {
+    match e {
+        Expr::And(a, b) => format!("{}，且{}", condition(rules, a), condition(rules, b)),
+        Expr::Or(a, b) => format!("{}，或者{}", paren(rules, a), paren(rules, b)),
+        Expr::Not(x) => format!("并非{}", paren(rules, x)),
+        Expr::Pred(p) => rules
+            .predicates
+            .get(*p as usize)
+            .map_or_else(String::new, |p| p.label.to_string()),
+        Expr::Fact(_) | Expr::Lit(_) | Expr::Neg(_) | Expr::Arith(..) => value(rules, e, None),
+        Expr::Cmp(op, a, b) => {
+            let fact = match (&**a, &**b) {
+                (Expr::Fact(f), _) | (_, Expr::Fact(f)) => Some(*f),
+                _ => None,
+            };
+            let word = match op {
+                CmpOp::Eq => "为",
+                CmpOp::Ne => "不为",
+                CmpOp::Lt => "少于",
+                CmpOp::Le => "不超过",
+                CmpOp::Gt => "超过",
+                CmpOp::Ge => "达到",
+            };
+            format!("{}{word}{}", value(rules, a, fact), value(rules, b, fact))
+        }
+        Expr::In(x, set) => {
+            let fact = match &**x {
+                Expr::Fact(f) => Some(*f),
+                _ => None,
+            };
+            let items: Vec<String> = set.iter().map(|v| literal(rules, *v, fact)).collect();
+            format!("{}为{}", value(rules, x, fact), items.join("或"))
+        }
+    }
+}
+
+fn paren(rules: &RuleSet, e: &Expr) -> String {
+    match e {
+        Expr::And(..) | Expr::Or(..) => format!("（{}）", condition(rules, e)),
+        _ => condition(rules, e),
+    }
+}
+
+/// A value: a fact's label (with its unit), a literal, or arithmetic.
+fn value(rules: &RuleSet, e: &Expr, fact: Option<u32>) -> String {
+    match e {
+        Expr::Fact(f) => rules
+            .facts
+            .get(*f as usize)
+            .map_or_else(String::new, |f| f.label.to_string()),
+        Expr::Lit(v) => literal(rules, *v, fact),
+        Expr::Neg(x) => format!("-{}", value(rules, x, fact)),
+        Expr::Arith(op, a, b) => {
+            let sym = match op {
+                ArithOp::Add => "加",
+                ArithOp::Sub => "减",
+                ArithOp::Mul => "乘以",
+                ArithOp::Div => "除以",
+            };
+            format!("{}{sym}{}", value(rules, a, fact), value(rules, b, fact))
+        }
+        other => condition(rules, other),
+    }
+}
+
+fn literal(rules: &RuleSet, v: Value, fact: Option<u32>) -> String {
+    let f = fact.and_then(|f| rules.facts.get(f as usize));
+    match v {
+        Value::Bool(true) => "是".into(),
+        Value::Bool(false) => "否".into(),
+        Value::Int(i) => format!("{i}{}", unit(f)),
+        Value::Dec(d) => format!("{}{}", d.normalize(), unit(f)),
+        Value::Date(d) => d.to_string(),
+        Value::Enum(i) => match f.map(|f| &f.ty) {
+            Some(FactType::Enum(vs)) => vs
+                .get(i as usize)
+                .map_or_else(String::new, |(_, label)| label.clone()),
+            _ => i.to_string(),
+        },
+    }
+}
+
+fn unit(f: Option<&crate::model::Fact>) -> String {
+    match f.and_then(|f| f.unit.as_deref()) {
+        Some(u) => u.to_string(),
+        None if f.is_some_and(|f| f.ty == FactType::Money) => "元".into(),
+        None => String::new(),
+    }
+}
+
+/// An amount range in the words of a statute: "五千元以上五万元以下" written with digits.
+pub fn range_yuan(lo: Decimal, hi: Decimal) -> String {
+    let (lo, hi) = (lo.normalize(), hi.normalize());
+    if lo == hi {
+        format!("{lo}元")
+    } else if lo.is_zero() {
+        format!("{hi}元以下")
+    } else {
+        format!("{lo}元以上{hi}元以下")
+    }
+}
+
+/// A fine as the article states it.
+pub fn fine(rules: &RuleSet, f: &FineSpec) -> String {
+    match f.scale {
+        None => format!("罚款{}", range_yuan(f.lo, f.hi)),
+        Some((fact, ScaleKind::PerUnit)) => {
+            let fact = &rules.facts[fact as usize];
+            let per = fact.unit.clone().unwrap_or_else(|| fact.label.to_string());
+            format!("按{}每{per}罚款{}", fact.label, range_yuan(f.lo, f.hi))
+        }
+        Some((fact, ScaleKind::Multiple)) => {
+            let fact = &rules.facts[fact as usize];
+            let (lo, hi) = (f.lo.normalize(), f.hi.normalize());
+            if lo == hi {
+                format!("罚款{}的{hi}倍", fact.label)
+            } else if lo.is_zero() {
+                format!("罚款{}的{hi}倍以下", fact.label)
+            } else {
+                format!("罚款{}的{lo}倍以上{hi}倍以下", fact.label)
+            }
+        }
+    }
+}
+
+/// A penalty statement list in words, with the article's own conditions.
+pub fn stmts(rules: &RuleSet, stmts: &[Stmt]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for s in stmts {
+        match s {
+            Stmt::Measures(ms) => {
+                let names: Vec<&str> = ms.iter().map(|m| m.zh()).collect();
+                parts.push(names.join("、"));
+            }
+            Stmt::Penalty(p) => {
+                let alts: Vec<String> = p
+                    .alts
+                    .iter()
+                    .map(|a| match a {
+                        PenaltyAlt::Fine(f) => fine(rules, f),
+                        PenaltyAlt::Kind(k) => k.zh().to_string(),
+                    })
+                    .collect();
+                let may = if p.discretionary { "可以处" } else { "" };
+                parts.push(format!("{may}{}", alts.join("或者")));
+            }
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+                ..
+            } => {
+                let mut t = format!(
+                    "{}的，{}",
+                    condition(rules, cond),
+                    stmts_or_none(rules, then)
+                );
+                if !otherwise.is_empty() {
+                    t.push_str(&format!("；否则，{}", stmts_or_none(rules, otherwise)));
+                }
+                parts.push(t);
+            }
+        }
+    }
+    parts.join("，")
+}
+
+fn stmts_or_none(rules: &RuleSet, s: &[Stmt]) -> String {
+    if s.is_empty() {
+        "不予处罚".into()
+    } else {
+        stmts(rules, s)
+    }
+}
+
+/// The fines of a statement list with the conditions under which each arises.
+pub fn fines_with_conditions(rules: &RuleSet, stmts: &[Stmt]) -> Vec<(Option<String>, FineSpec)> {
+    fn walk(
+        rules: &RuleSet,
+        stmts: &[Stmt],
+        path: &mut Vec<String>,
+        out: &mut Vec<(Option<String>, FineSpec)>,
+    ) {
+        for s in stmts {
+            match s {
+                Stmt::Penalty(p) => {
+                    for a in &p.alts {
+                        if let PenaltyAlt::Fine(f) = a {
+                            let cond = if path.is_empty() {
+                                None
+                            } else {
+                                Some(path.join("，且"))
+                            };
+                            out.push((cond, *f));
+                        }
+                    }
+                }
+                Stmt::Measures(_) => {}
+                Stmt::If {
+                    cond,
+                    then,
+                    otherwise,
+                    ..
+                } => {
+                    let words = condition(rules, cond);
+                    path.push(words.clone());
+                    walk(rules, then, path, out);
+                    path.pop();
+                    path.push(format!("并非{words}"));
+                    walk(rules, otherwise, path, out);
+                    path.pop();
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(rules, stmts, &mut Vec::new(), &mut out);
+    out
+}
