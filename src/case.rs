@@ -1,4 +1,4 @@
-//! The case document of the public contract (`spec/contract.md`): what a caseworker or another
+//! The case document of the public contract (`docs/evaluation.md`): what a caseworker or another
 //! program gives the evaluator.
 
 use indexmap::IndexMap;

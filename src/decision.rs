@@ -1,4 +1,4 @@
-//! The decision document of the public contract (`spec/contract.md`): what the evaluator
+//! The decision document of the public contract (`docs/evaluation.md`): what the evaluator
 //! recommends, with every citation and the trace.
 
 use crate::explain::Trace;

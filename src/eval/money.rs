@@ -1,4 +1,4 @@
-//! Fine arithmetic: exact decimals, rounded half-up to the fen, and the bands of semantics.md
+//! Fine arithmetic: exact decimals, rounded half-up to the fen, and the bands of docs/evaluation.md
 //! step 8.
 
 use crate::decision::{FineRange, Outcome};

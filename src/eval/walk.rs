@@ -1,4 +1,4 @@
-//! The walk of `spec/semantics.md` steps 3–8 over the compiled graph for one violation: the
+//! The walk of `docs/evaluation.md` steps 1–8 over the compiled graph for one violation: the
 //! article's own condition, statutory no-penalty, first offence and the no-penalty list,
 //! circumstances, combination, fine; then the measures and procedure that follow.
 

@@ -60,7 +60,7 @@ pub enum Step {
     NothingRemains,
     /// A list entry matched or could not be decided.
     Entry {
-        /// Step number of semantics.md (4, 5, 6).
+        /// Step number of the walk in docs/evaluation.md (4, 5, 6).
         step: u8,
         /// List name in Chinese.
         list: &'static str,
