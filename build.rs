@@ -13,6 +13,7 @@ fn main() {
     for (name, doc, suffix) in [
         ("FILES", "The shipped rule files", ".rules"),
         ("TESTS", "The shipped rules' test files", ".test.toml"),
+        ("SCRIPTS", "The shipped hook scripts", ".rhai"),
     ] {
         let _ = writeln!(out, "/// {doc}: (path relative to rules/, text).");
         let _ = writeln!(out, "pub static {name}: &[(&str, &str)] = &[");
@@ -40,7 +41,10 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
         println!("cargo:rerun-if-changed={}", p.display());
         if p.is_dir() {
             collect(root, &p, out);
-        } else if p.extension().is_some_and(|x| x == "rules" || x == "toml") {
+        } else if p
+            .extension()
+            .is_some_and(|x| x == "rules" || x == "toml" || x == "rhai")
+        {
             if let Ok(rel) = p.strip_prefix(root) {
                 out.push(rel.to_string_lossy().replace('\\', "/"));
             }

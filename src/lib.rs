@@ -54,6 +54,7 @@ mod embedded;
 pub mod eval;
 pub mod explain;
 pub mod graph;
+pub mod hooks;
 pub mod load;
 pub mod model;
 mod rules;

@@ -26,7 +26,12 @@ impl FileSource for DiskSource {
     fn read(&self, path: &str) -> Result<String, String> {
         let full = self.base.join(path);
         std::fs::read(&full)
-            .map_err(|e| e.to_string())
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+                std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+                std::io::ErrorKind::IsADirectory => "这是一个目录".to_string(),
+                _ => e.to_string(),
+            })
             .and_then(|b| String::from_utf8(b).map_err(|_| "不是 UTF-8 编码".to_string()))
     }
 }
@@ -96,11 +101,15 @@ pub fn gather(source: &dyn FileSource, root: &str) -> Gathered {
 fn visit(
     source: &dyn FileSource,
     path: &str,
-    text: String,
+    mut text: String,
     g: &mut Gathered,
     stack: &mut Vec<String>,
     hasher: &mut Sha256,
 ) {
+    // Editors on Windows write a byte-order mark; it carries no meaning.
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        text = rest.to_string();
+    }
     hasher.update(path.as_bytes());
     hasher.update([0]);
     hasher.update(text.as_bytes());
@@ -122,7 +131,46 @@ fn visit(
             _ => None,
         })
         .collect();
+    let scripts: Vec<ast::Str> = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            ast::Item::Hook(h) => Some(h),
+            _ => None,
+        })
+        .flat_map(|h| &h.scripts)
+        .filter_map(|s| match s {
+            ast::ScriptRef::File(s) => Some(s.clone()),
+            ast::ScriptRef::Inline { .. } => None,
+        })
+        .collect();
     g.files.push((id, file));
+    // Hook scripts are part of the rule text: read through the same source, kept in the source
+    // map (diagnostics point into them) and hashed into the digest, in load order.
+    for script in scripts {
+        let target = join(path, &script.value);
+        if g.sources.find(&target).is_some() {
+            continue;
+        }
+        match source.read(&target) {
+            Ok(t) => {
+                hasher.update(target.as_bytes());
+                hasher.update([0]);
+                hasher.update(t.as_bytes());
+                hasher.update([0]);
+                g.sources.add(target, t);
+            }
+            Err(e) => g.diags.push(
+                Diagnostic::error(
+                    Code::ScriptNotFound,
+                    script.span,
+                    format!("无法读取钩子脚本 {target}：{e}"),
+                )
+                .label("这个文件不存在或不可读")
+                .help("路径相对于写有该钩子的规则文件所在的目录"),
+            ),
+        }
+    }
     for inc in includes {
         let target = join(path, &inc.value);
         if stack.contains(&target) {
@@ -157,7 +205,7 @@ fn visit(
 }
 
 /// `dir/of/including.rules` + `other.rules` → `dir/of/other.rules`, with `..` resolved.
-fn join(including: &str, target: &str) -> String {
+pub(crate) fn join(including: &str, target: &str) -> String {
     let base = Path::new(including).parent().unwrap_or(Path::new(""));
     let mut parts: Vec<String> = Vec::new();
     for c in base.join(target).components() {

@@ -76,6 +76,7 @@ impl Rules {
     pub fn embedded() -> Result<Rules, LoadError> {
         let files: Vec<(String, String)> = crate::embedded::FILES
             .iter()
+            .chain(crate::embedded::SCRIPTS)
             .map(|(p, t)| (format!("rules/{p}"), (*t).to_string()))
             .collect();
         Rules::from_sources(&files, &format!("rules/{}", load::ROOT_FILE))
@@ -204,7 +205,7 @@ impl Rules {
                     today,
                 )
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         let mut decision = if decided.len() == 1 {
             decided.pop().map(|d| d.decision)
         } else {

@@ -74,17 +74,41 @@ fn cites(d: &Decision, article: &str) -> bool {
     d.basis.iter().any(|b| b.contains(article))
 }
 
+/// (act, end of a continuing act, discovery, safety_related, harm, barred)
+type LimitationRow = (
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    bool,
+    &'static str,
+    bool,
+);
+
 #[test]
 fn limitation_ends_on_the_last_day_of_the_period() {
     // (act, end of a continuing act, discovery, safety_related, harm, barred)
-    let table: &[(&str, Option<&str>, &str, bool, &str, bool)] = &[
+    let table: &[LimitationRow] = &[
         ("2022-04-12", None, "2024-04-12", false, "general", false),
         ("2022-04-12", None, "2024-04-13", false, "general", true),
         ("2020-02-29", None, "2022-02-28", false, "general", false),
         ("2020-02-29", None, "2022-03-01", false, "general", true),
         // A continuing act: the period runs from its end.
-        ("2021-03-01", Some("2022-01-10"), "2024-01-10", false, "general", false),
-        ("2021-03-01", Some("2022-01-10"), "2024-01-11", false, "general", true),
+        (
+            "2021-03-01",
+            Some("2022-01-10"),
+            "2024-01-10",
+            false,
+            "general",
+            false,
+        ),
+        (
+            "2021-03-01",
+            Some("2022-01-10"),
+            "2024-01-11",
+            false,
+            "general",
+            true,
+        ),
         // Five years where life, health or financial safety is involved and there is harm.
         ("2020-05-01", None, "2025-05-01", true, "general", false),
         ("2020-05-01", None, "2025-05-02", true, "general", true),
@@ -101,7 +125,8 @@ fn limitation_ends_on_the_last_day_of_the_period() {
             case = case.fact("violation_end_date", end);
         }
         let d = SHIPPED.evaluate(&case).expect("valid case");
-        let what = format!("act {act} end {end:?} discovered {discovered} safety {safety} harm {harm}");
+        let what =
+            format!("act {act} end {end:?} discovered {discovered} safety {safety} harm {harm}");
         if barred {
             assert_eq!(d.outcome, Outcome::NoPenalty, "{what}");
             assert!(d.mandatory, "{what}");
@@ -151,7 +176,10 @@ fn age_is_reached_the_day_after_the_birthday() {
     let case = adult("XR-49-2", "2024-06-18", "2024-06-18")
         .fact("birth_date", "2010-06-18")
         .fact("age", 30);
-    assert_eq!(SHIPPED.evaluate(&case).expect("valid").outcome, Outcome::NoPenalty);
+    assert_eq!(
+        SHIPPED.evaluate(&case).expect("valid").outcome,
+        Outcome::NoPenalty
+    );
 }
 
 #[test]
@@ -159,18 +187,67 @@ fn art_37_applies_the_old_law_unless_the_new_one_is_lighter() {
     // (code, act, decision, outcome, fine, version used, cites Art. 37)
     let table = [
         // The new law is heavier: the old one applies (individual ..200).
-        ("T-HEAVIER", "2020-08-20", "2020-10-01", Outcome::Standard, "60..140", Some("2015-01-01")),
+        (
+            "T-HEAVIER",
+            "2020-08-20",
+            "2020-10-01",
+            Outcome::Standard,
+            "60..140",
+            Some("2015-01-01"),
+        ),
         // Committed under the new law.
-        ("T-HEAVIER", "2020-09-01", "2020-10-01", Outcome::Standard, "220..380", Some("2020-09-01")),
+        (
+            "T-HEAVIER",
+            "2020-09-01",
+            "2020-10-01",
+            Outcome::Standard,
+            "220..380",
+            Some("2020-09-01"),
+        ),
         // The new law is lighter (same maximum, lower minimum): it applies.
-        ("T-LIGHTER", "2020-08-31", "2020-10-01", Outcome::Standard, "1850..3650", Some("2020-09-01")),
+        (
+            "T-LIGHTER",
+            "2020-08-31",
+            "2020-10-01",
+            Outcome::Standard,
+            "1850..3650",
+            Some("2020-09-01"),
+        ),
         // Decided before the change: the law of the act.
-        ("T-LIGHTER", "2020-08-01", "2020-08-31", Outcome::Standard, "2200..3800", Some("2015-01-01")),
+        (
+            "T-LIGHTER",
+            "2020-08-01",
+            "2020-08-31",
+            Outcome::Standard,
+            "2200..3800",
+            Some("2015-01-01"),
+        ),
         // No norm existed on the act date.
-        ("T-NEW", "2020-08-31", "2020-10-01", Outcome::NoPenalty, "none", None),
+        (
+            "T-NEW",
+            "2020-08-31",
+            "2020-10-01",
+            Outcome::NoPenalty,
+            "none",
+            None,
+        ),
         // Repealed by the decision date.
-        ("T-REPEALED", "2022-12-01", "2023-01-01", Outcome::NoPenalty, "none", Some("2015-01-01")),
-        ("T-REPEALED", "2022-12-01", "2022-12-31", Outcome::Standard, "440..760", Some("2015-01-01")),
+        (
+            "T-REPEALED",
+            "2022-12-01",
+            "2023-01-01",
+            Outcome::NoPenalty,
+            "none",
+            Some("2015-01-01"),
+        ),
+        (
+            "T-REPEALED",
+            "2022-12-01",
+            "2022-12-31",
+            Outcome::Standard,
+            "440..760",
+            Some("2015-01-01"),
+        ),
     ];
     for (code, act, decided, outcome, want, version) in table {
         let case = adult(code, act, act).fact("decision_date", decided);
@@ -197,8 +274,8 @@ fn art_29_follows_the_norm_with_the_higher_fine() {
     // (individual 200..1000, unit 1000..30000).
     let table: &[(&[&str], &str, &str, usize)] = &[
         (&["XR-49-1", "XR-49-2"], "individual", "XR-49-2", 1), // ..200 beats 20..100
-        (&["XR-49-2", "ZM-32"], "individual", "ZM-32", 1),    // 1000 beats 200
-        (&["XR-49-2", "ZM-32"], "unit", "XR-49-2", 1),        // 50000 beats 30000
+        (&["XR-49-2", "ZM-32"], "individual", "ZM-32", 1),     // 1000 beats 200
+        (&["XR-49-2", "ZM-32"], "unit", "XR-49-2", 1),         // 50000 beats 30000
         (&["XR-49-1", "ZM-32", "XR-49-2"], "unit", "XR-49-2", 2),
         (&["XR-49-1", "ZM-32", "XR-49-2"], "individual", "ZM-32", 2),
     ];
@@ -239,16 +316,30 @@ fn already_fined_removes_every_fine() {
 #[test]
 fn dates_out_of_order_are_errors_of_the_case() {
     for (facts, at) in [
-        (json!({"violation_date": "2025-03-05", "discovery_date": "2025-03-02"}), "facts.discovery_date"),
-        (json!({"discovery_date": "2025-03-05", "decision_date": "2025-03-04"}), "facts.decision_date"),
-        (json!({"violation_date": "2025-03-05", "violation_end_date": "2025-03-01"}), "facts.violation_end_date"),
-        (json!({"violation_date": "2025-02-30"}), "facts.violation_date"),
+        (
+            json!({"violation_date": "2025-03-05", "discovery_date": "2025-03-02"}),
+            "facts.discovery_date",
+        ),
+        (
+            json!({"discovery_date": "2025-03-05", "decision_date": "2025-03-04"}),
+            "facts.decision_date",
+        ),
+        (
+            json!({"violation_date": "2025-03-05", "violation_end_date": "2025-03-01"}),
+            "facts.violation_end_date",
+        ),
+        (
+            json!({"violation_date": "2025-02-30"}),
+            "facts.violation_date",
+        ),
     ] {
         let mut case = Case::new("XR-49-2");
         for (k, v) in facts.as_object().expect("object") {
             case.facts.insert(k.clone(), v.clone());
         }
-        let e = SHIPPED.evaluate(&case).expect_err("an error, not a decision");
+        let e = SHIPPED
+            .evaluate(&case)
+            .expect_err("an error, not a decision");
         assert_eq!(e.at, at);
     }
 }

@@ -1,5 +1,7 @@
 //! The stable diagnostic codes. Each is documented here, once, and printed by
-//! `caliper explain CODE`: S01xx syntax, M02xx model, C03xx checks, L04xx lints, E05xx cases.
+//! `caliper explain CODE`: S01xx syntax, M02xx model, C03xx checks, L04xx lints, E05xx cases,
+//! H06xx hooks (rhai scripts: H060x when rules load, H061x–H062x when a script runs, H063x the
+//! legality guard).
 
 use super::Severity;
 use serde::{Serialize, Serializer};
@@ -125,6 +127,44 @@ codes! {
         "违法行为发生之日 ≤ 终了之日、发现之日 ≤ 处罚决定之日，出生日期早于违法行为；检查案件中的日期。";
     MalformedCase = "E0504", Error, "案件文档格式错误",
         "案件须是 JSON 对象，含 violation（或 violations）和 facts。";
+    ScriptSyntax = "H0601", Error, "钩子脚本语法错误",
+        "钩子脚本不符合 rhai 语法，或超出编译时的限制（表达式嵌套层数、函数个数）。提示指出脚本中的行和列；rhai 的写法见 docs/hooks.md。";
+    ScriptNotFound = "H0602", Error, "钩子脚本文件不存在",
+        "“脚本”后的路径相对于写有该钩子的规则文件；检查文件名和扩展名 .rhai。内嵌的规则集须把脚本放在 rules/ 之下。";
+    ScriptUnknownName = "H0603", Error, "脚本中使用了未声明的名称",
+        "脚本只能读取规则集声明的事实和决定的常量（outcome、mandatory、fine_min、fine_max、statutory_min、statutory_max、violation），以及自己用 let 声明的变量。名称写错时提示给出最接近的事实。";
+    ScriptForbidden = "H0604", Error, "脚本使用了被禁止的功能",
+        "钩子脚本在沙箱中运行：不能用 eval、import（模块）、浮点数，也不能重新声明事实或决定常量的名称。需要的数据都以常量给出，金额是精确的小数。";
+    HookMissingCitation = "H0605", Error, "钩子缺少依据",
+        "每个钩子须写明授权它的地方规范性文件：依据 \"《……》\"。没有依据的地方例外不能改变裁量结果。";
+    HookUnknownViolation = "H0606", Error, "钩子适用的违法行为不存在",
+        "“适用”后的编号须是规则集中某一违法行为的编号，或者写“全部”（可加“除 编号”）。";
+    HookUnknownPoint = "H0607", Error, "未知的钩子时点",
+        "时点只能是“情节之后”（收集情节之后、综合之前，可以增加情节）或“结果之后”（综合和计算罚款之后，可以增加情节、改变结果或罚款）。";
+    HookDeclaration = "H0608", Error, "钩子声明不完整或重复",
+        "钩子须有唯一的编号、标题，并且“适用”“时点”“脚本”各写一次。";
+    HookReservedFact = "H0609", Error, "事实名称与脚本常量冲突",
+        "脚本中 outcome、mandatory、fine_min、fine_max、statutory_min、statutory_max、violation 是决定的常量；有钩子时，事实不能用这些名称。";
+    ScriptOperations = "H0611", Error, "脚本超出运算次数上限",
+        "钩子脚本的运算次数有上限（见 docs/hooks.md），死循环或过大的循环在此中止。检查循环的终止条件；裁量用的脚本只需很少的运算。";
+    ScriptCallDepth = "H0612", Error, "脚本函数调用层数超出上限",
+        "脚本中函数的嵌套调用层数有上限，无终止的递归在此中止。改用循环，或检查递归的终止条件。";
+    ScriptDataSize = "H0613", Error, "脚本中的数据超出大小上限",
+        "脚本中字符串、数组、映射的大小和变量个数都有上限（见 docs/hooks.md）。裁量用的脚本不需要大量数据。";
+    ScriptTimeout = "H0614", Error, "脚本超出运行时间上限",
+        "运算次数上限之外，还有一个运行时间上限作为保险。达到它说明脚本做了异常多的工作。";
+    ScriptOutput = "H0615", Error, "脚本输出超出上限",
+        "print 和 debug 的输出写入推理过程，行数和总长度有上限。只输出对办案人员有用的说明，或改用 note。";
+    ScriptRuntime = "H0621", Error, "脚本运行出错",
+        "脚本运行时出错（如除以零、下标越界、修改事实常量、用 throw 抛出错误）。提示指出脚本中的位置；事实未知时其值为 ()，使用前先判断。";
+    ScriptCall = "H0622", Error, "函数不存在或参数类型不对",
+        "脚本调用了不存在的函数，或参数的类型不对。钩子可用的函数见 docs/hooks.md：add_circumstance(清单, 情形, 标题, 依据)、set_outcome(结果, 依据)、set_fine(下限, 上限)、note(文字)，参数都是文字，金额是整数或小数。";
+    ScriptReturn = "H0623", Error, "脚本返回了值",
+        "钩子脚本不通过返回值改变决定：结果只能通过 add_circumstance、set_outcome、set_fine 改变。删去最后一个表达式的值，或在末尾加分号。";
+    ScriptArgument = "H0624", Error, "函数参数的值无效",
+        "函数的参数类型对，但值不可用：清单须是 从轻、减轻、从轻或者减轻、从重、不予处罚 之一，情形须是 应当 或 可以，依据和标题不能为空，罚款须精确到分，set_outcome 和 set_fine 只能在“结果之后”调用。";
+    HookGuard = "H0631", Error, "钩子的结果违反法定界限",
+        "钩子运行之后引擎检查合法性：罚款须在法定幅度之内（减轻处罚、不予处罚除外），不能出现违法行为未规定的处罚种类，不能违背法定“应当”的情节。违反的是规则集的错误：不会给出被截断的数字，须修改钩子脚本。";
 }
 
 impl Serialize for Code {

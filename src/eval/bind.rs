@@ -66,8 +66,8 @@ pub fn bind(rules: &RuleSet, graph: &Graph, case: &Case) -> Result<Vec<Option<Va
             let fact = &rules.facts[id as usize];
             let want = match ty {
                 FactType::Bool => "true 或 false".to_string(),
-                FactType::Int => "整数".to_string(),
-                FactType::Decimal | FactType::Money => "数字".to_string(),
+                FactType::Int => "0 至 10^15 之间的整数".to_string(),
+                FactType::Decimal | FactType::Money => "0 至 10^15 之间的数字".to_string(),
                 FactType::Date => "日期字符串 \"YYYY-MM-DD\"（须是真实的日期）".to_string(),
                 FactType::Enum(vs) => {
                     let names: Vec<String> = vs.iter().map(|(v, _)| format!("\"{v}\"")).collect();
@@ -167,6 +167,46 @@ pub fn full_years(birth: jiff::civil::Date, on: jiff::civil::Date) -> i64 {
     0
 }
 
+/// Quantities and amounts are never negative, and at most 10^15 (yuan, m², trees …), so that
+/// fine arithmetic can never overflow.
+const MAX_QUANTITY: i64 = 1_000_000_000_000_000;
+
+fn convert(ty: &FactType, raw: &serde_json::Value) -> Option<Value> {
+    use serde_json::Value as J;
+    match (ty, raw) {
+        (FactType::Bool, J::Bool(b)) => Some(Value::Bool(*b)),
+        (FactType::Int, J::Number(n)) => n
+            .as_i64()
+            .filter(|i| (0..=MAX_QUANTITY).contains(i))
+            .or_else(|| {
+                let d = decimal(n.as_str())?;
+                if d.fract().is_zero() {
+                    i64::try_from(d)
+                        .ok()
+                        .filter(|i| (0..=MAX_QUANTITY).contains(i))
+                } else {
+                    None
+                }
+            })
+            .map(Value::Int),
+        (FactType::Decimal | FactType::Money, J::Number(n)) => decimal(n.as_str())
+            .filter(|d| !d.is_sign_negative() && *d <= Decimal::from(MAX_QUANTITY))
+            .map(Value::Dec),
+        (FactType::Date, J::String(s)) => jiff::civil::Date::from_str(s).ok().map(Value::Date),
+        (FactType::Enum(vs), J::String(s)) => vs
+            .iter()
+            .position(|(v, _)| v == s)
+            .map(|i| Value::Enum(i as u16)),
+        _ => None,
+    }
+}
+
+fn decimal(s: &str) -> Option<Decimal> {
+    Decimal::from_str(s)
+        .or_else(|_| Decimal::from_scientific(s))
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::full_years;
@@ -182,35 +222,4 @@ mod tests {
         assert_eq!(full_years(date(2008, 2, 29), date(2026, 2, 28)), 17);
         assert_eq!(full_years(date(2008, 2, 29), date(2026, 3, 1)), 18);
     }
-}
-
-fn convert(ty: &FactType, raw: &serde_json::Value) -> Option<Value> {
-    use serde_json::Value as J;
-    match (ty, raw) {
-        (FactType::Bool, J::Bool(b)) => Some(Value::Bool(*b)),
-        (FactType::Int, J::Number(n)) => n
-            .as_i64()
-            .or_else(|| {
-                let d = decimal(n.as_str())?;
-                if d.fract().is_zero() {
-                    i64::try_from(d).ok()
-                } else {
-                    None
-                }
-            })
-            .map(Value::Int),
-        (FactType::Decimal | FactType::Money, J::Number(n)) => decimal(n.as_str()).map(Value::Dec),
-        (FactType::Date, J::String(s)) => jiff::civil::Date::from_str(s).ok().map(Value::Date),
-        (FactType::Enum(vs), J::String(s)) => vs
-            .iter()
-            .position(|(v, _)| v == s)
-            .map(|i| Value::Enum(i as u16)),
-        _ => None,
-    }
-}
-
-fn decimal(s: &str) -> Option<Decimal> {
-    Decimal::from_str(s)
-        .or_else(|_| Decimal::from_scientific(s))
-        .ok()
 }

@@ -2,19 +2,25 @@
 //! article's own condition, statutory no-penalty, first offence and the no-penalty list,
 //! circumstances, combination, fine; then the measures and procedure that follow.
 
+use super::CaseError;
 use super::cond::Env;
 use super::law;
 use super::money;
 use crate::decision::*;
 use crate::explain::{Step, Trace};
 use crate::graph::Plan;
+use crate::hooks::{self, HookPoint};
 use crate::model::{
-    EntryId, FactId, Measure, Penalty, PenaltyAlt, PenaltyKind, RuleSet, ScaleKind, Stmt, Value,
-    ViolationId,
+    EntryId, FactId, HookId, Measure, Penalty, PenaltyAlt, PenaltyKind, RuleSet, ScaleKind, Stmt,
+    Value, ViolationId,
 };
 use crate::syntax::ast::{ListKind, Modality, Party};
 use rust_decimal::Decimal;
 use std::sync::Arc;
+
+/// A statutory range for this party and these facts, with how it was scaled (the fact's label,
+/// its value, and whether per unit rather than a multiple).
+type Statutory = (FineRange, Option<(Arc<str>, Decimal, bool)>);
 
 /// The result of deciding one violation, with what Art. 29 needs to compare norms.
 pub struct Decided {
@@ -39,12 +45,33 @@ struct Walk<'a> {
     needs: Vec<FactId>,
     /// The applied version's fine range for this party and these facts (Art. 29 compares it).
     statutory: Option<FineRange>,
+    plan: &'a Plan,
+    /// Hooks cover this violation and none has run yet.
+    hooks_pending: bool,
 }
 
 impl Walk<'_> {
     fn step(&mut self, s: impl FnOnce() -> Step) {
         if self.on {
             self.trace.push(s());
+        }
+    }
+
+    /// Records that the hooks covering this violation did not run, and why.
+    fn skip_hooks(&mut self, why: &'static str) {
+        if !std::mem::replace(&mut self.hooks_pending, false) || !self.on {
+            return;
+        }
+        let plan = self.plan;
+        for &h in plan
+            .hooks_after_circumstances
+            .iter()
+            .chain(plan.hooks_after_outcome.iter())
+        {
+            self.trace.push(Step::HookSkipped {
+                id: self.rules.hooks[h as usize].id.clone(),
+                why,
+            });
         }
     }
 
@@ -85,6 +112,8 @@ impl Walk<'_> {
                     match v {
                         Some(true) => known &= self.collect(then, active),
                         Some(false) => known &= self.collect(otherwise, active),
+                        // A condition that guards only measures does not change the outcome.
+                        None if !has_penalty(then) && !has_penalty(otherwise) => {}
                         None => {
                             self.need(cond);
                             // Keep walking both sides to find every missing fact.
@@ -116,6 +145,16 @@ impl Walk<'_> {
     }
 }
 
+fn has_penalty(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::Penalty(_) => true,
+        Stmt::Measures(_) => false,
+        Stmt::If {
+            then, otherwise, ..
+        } => has_penalty(then) || has_penalty(otherwise),
+    })
+}
+
 fn push_unique<T: PartialEq + Copy>(v: &mut Vec<T>, items: &[T]) {
     for i in items {
         if !v.contains(i) {
@@ -134,6 +173,16 @@ fn list_zh(list: ListKind, statutory: bool) -> &'static str {
         (false, ListKind::LighterOrMitigated) => "从轻或者减轻清单",
         (false, ListKind::Mitigated) => "减轻处罚清单",
         (false, ListKind::Aggravated) => "从重处罚清单",
+    }
+}
+
+fn hook_list_zh(list: ListKind) -> &'static str {
+    match list {
+        ListKind::NoPenalty => "不予处罚",
+        ListKind::Lighter => "从轻",
+        ListKind::LighterOrMitigated => "从轻或者减轻",
+        ListKind::Mitigated => "减轻",
+        ListKind::Aggravated => "从重",
     }
 }
 
@@ -167,20 +216,19 @@ struct Combined {
     mandatory: bool,
     /// 从轻或者减轻: mitigated is also lawful.
     or_mitigated: bool,
-    applied: Vec<EntryId>,
-    outweighed: Vec<EntryId>,
+    applied: Vec<Circ>,
+    outweighed: Vec<Circ>,
     why: &'static str,
 }
 
-fn combine(rules: &RuleSet, mit: &[EntryId], agg: &[EntryId]) -> Combined {
-    let entry = |id: &EntryId| &rules.entries[*id as usize];
-    let shall = |ids: &[EntryId]| ids.iter().any(|i| entry(i).modality == Modality::Shall);
-    let mitigation = |mandatory: bool, applied: Vec<EntryId>, outweighed: Vec<EntryId>, why| {
-        let mitigated = mit.iter().any(|i| entry(i).list == ListKind::Mitigated);
+fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
+    let shall = |cs: &[Circ]| cs.iter().any(|c| cx.shall(*c));
+    let mitigation = |mandatory: bool, applied: Vec<Circ>, outweighed: Vec<Circ>, why| {
+        let mitigated = mit.iter().any(|c| cx.list(*c) == ListKind::Mitigated);
         let or_m = !mitigated
             && mit
                 .iter()
-                .any(|i| entry(i).list == ListKind::LighterOrMitigated);
+                .any(|c| cx.list(*c) == ListKind::LighterOrMitigated);
         Combined {
             outcome: if mitigated {
                 Outcome::Mitigated
@@ -218,7 +266,7 @@ fn combine(rules: &RuleSet, mit: &[EntryId], agg: &[EntryId]) -> Combined {
             agg.to_vec(),
             "既有法定应当从轻或者减轻的情节，又有从重情节；地方清单不能改变法律的“应当”，从重情节不予适用",
         ),
-        (false, false) => match rules.params.conflict {
+        (false, false) => match cx.rules.params.conflict {
             crate::model::ConflictPolicy::Offset => Combined {
                 outcome: Outcome::Standard,
                 mandatory: false,
@@ -251,7 +299,7 @@ fn statutory_fine(
     rules: &RuleSet,
     env: &Env<'_>,
     active: &Active<'_>,
-) -> Result<Option<(FineRange, Option<(Arc<str>, Decimal, bool)>)>, FactId> {
+) -> Result<Option<Statutory>, FactId> {
     let Some(spec) = active.penalties.iter().find_map(|p| {
         p.alts.iter().find_map(|a| match a {
             PenaltyAlt::Fine(f) => Some(*f),
@@ -370,7 +418,7 @@ pub fn decide(
     info: &RuleSetInfo,
     trace_on: bool,
     today: jiff::civil::Date,
-) -> Decided {
+) -> Result<Decided, CaseError> {
     let v = &rules.violations[vid as usize];
     let std = rules.standard;
     let party = match facts.get(std.party_type as usize).copied().flatten() {
@@ -385,6 +433,9 @@ pub fn decide(
         on: trace_on,
         needs: Vec::new(),
         statutory: None,
+        plan,
+        hooks_pending: !plan.hooks_after_circumstances.is_empty()
+            || !plan.hooks_after_outcome.is_empty(),
     };
     w.step(|| Step::Start {
         code: v.code.clone(),
@@ -393,11 +444,7 @@ pub fn decide(
         party: party.map(party_zh),
     });
     let law = Law {
-        version: v
-            .current()
-            .from
-            .or(rules.meta.effective)
-            .map(|d| d.to_string()),
+        version: v.current().from.map(|d| d.to_string()),
         reason: None,
     };
     let mut out = Decision {
@@ -423,7 +470,7 @@ pub fn decide(
 
     let Some(party) = party else {
         w.need_fact(std.party_type);
-        return finish_undetermined(w, out);
+        return Ok(finish_undetermined(w, out));
     };
     let mut undetermined = false;
 
@@ -432,6 +479,15 @@ pub fn decide(
     let decision_date = date_of(facts, std.decision_date).unwrap_or(today);
     let mut version = v.versions.len() - 1;
     match act {
+        // A rule set that declares no violation_date cannot apply Arts. 36–37; steps 1–2 are
+        // skipped (the trace says so) rather than leaving every case undetermined.
+        None if std.violation_date.is_none() => {
+            w.step(|| {
+                Step::Text(
+                    "第1、2步 规则集没有声明 violation_date，未判断适用的法律版本和时效".into(),
+                )
+            });
+        }
         None => {
             if let Some(f) = std.violation_date {
                 w.need_fact(f);
@@ -444,7 +500,7 @@ pub fn decide(
                 push_basis(&mut out.basis, &[law::ART_37.into(), law::ART_38.into()]);
                 out.law.version = None;
                 out.law.reason = Some(format!("{act} 该行为不受本规定处罚"));
-                return finish_no_penalty(w, out, true, &[]);
+                return Ok(finish_no_penalty(w, out, true, &[]));
             }
             Some(old) => {
                 version = old;
@@ -458,7 +514,7 @@ pub fn decide(
                         out.law.reason = Some(format!(
                             "作出处罚决定时（{decision_date}）已不认为是违法，适用新的规定"
                         ));
-                        return finish_no_penalty(w, out, true, &[]);
+                        return Ok(finish_no_penalty(w, out, true, &[]));
                     }
                     Some(new) if new != old => {
                         let wn = weight(rules, &mut w.env, &v.versions[new], party);
@@ -496,7 +552,7 @@ pub fn decide(
     w.statutory = weight(rules, &mut w.env, ver, party)
         .0
         .map(|(max, min)| money::range(min, max));
-    out.law.version = ver.from.or(rules.meta.effective).map(|d| d.to_string());
+    out.law.version = ver.from.map(|d| d.to_string());
 
     // Step 2: limitation (Art. 36), counted as the Civil Code counts periods.
     let start = date_of(facts, std.violation_end_date).or(act);
@@ -541,7 +597,7 @@ pub fn decide(
                         barred: true,
                     });
                     push_basis(&mut out.basis, &[law::ART_36.into()]);
-                    return finish_no_penalty(w, out, true, &[]);
+                    return Ok(finish_no_penalty(w, out, true, &[]));
                 }
                 Some(false) => {
                     let years = if five == Some(true) { 5 } else { 2 };
@@ -562,6 +618,7 @@ pub fn decide(
                 }
             }
         }
+        _ if std.violation_date.is_none() || std.discovery_date.is_none() => {}
         _ => {
             for f in [std.violation_date, std.discovery_date]
                 .into_iter()
@@ -580,7 +637,7 @@ pub fn decide(
             party: party_zh(party),
         });
         out.basis.push(law::ART_38.into());
-        return finish_no_penalty(w, out, true, &[]);
+        return Ok(finish_no_penalty(w, out, true, &[]));
     };
 
     // Step 3: the article's own condition.
@@ -589,7 +646,7 @@ pub fn decide(
     if known3 && active.penalties.is_empty() && !undetermined {
         w.step(|| Step::NothingRemains);
         push_unique(&mut out.measures, &active.measures);
-        return finish_no_penalty(w, out, true, &[]);
+        return Ok(finish_no_penalty(w, out, true, &[]));
     }
     undetermined |= !known3;
 
@@ -602,7 +659,7 @@ pub fn decide(
         match t {
             Some(true) => {
                 w.entry_step(4, id, t);
-                return no_penalty_by(w, out, id, true);
+                return Ok(no_penalty_by(w, out, id, true));
             }
             None => {
                 w.entry_step(4, id, t);
@@ -628,7 +685,7 @@ pub fn decide(
             Some(true) => {
                 w.entry_step(5, id, t);
                 if e.modality == Modality::Shall {
-                    return no_penalty_by(w, out, id, true);
+                    return Ok(no_penalty_by(w, out, id, true));
                 }
                 may_np.get_or_insert(id);
             }
@@ -651,9 +708,9 @@ pub fn decide(
     }
 
     // Step 6: circumstances.
-    let mut mit: Vec<EntryId> = Vec::new();
-    let mut agg: Vec<EntryId> = Vec::new();
-    let mut unknown: Vec<(EntryId, bool)> = Vec::new();
+    let mut mit: Vec<Circ> = Vec::new();
+    let mut agg: Vec<Circ> = Vec::new();
+    let mut unknown: Vec<(Circ, bool)> = Vec::new();
     for (ids, is_mit) in [(&plan.mitigating, true), (&plan.aggravating, false)] {
         for &id in ids.iter() {
             let cond = &rules.entries[id as usize].cond;
@@ -661,11 +718,15 @@ pub fn decide(
             match t {
                 Some(true) => {
                     w.entry_step(6, id, t);
-                    if is_mit { mit.push(id) } else { agg.push(id) }
+                    if is_mit {
+                        mit.push(Circ::Entry(id))
+                    } else {
+                        agg.push(Circ::Entry(id))
+                    }
                 }
                 None => {
                     w.entry_step(6, id, t);
-                    unknown.push((id, is_mit));
+                    unknown.push((Circ::Entry(id), is_mit));
                 }
                 Some(false) => {}
             }
@@ -675,9 +736,68 @@ pub fn decide(
         w.step(|| Step::NoCircumstance);
     }
 
+    // Step 9, first hook point (情节之后): local exceptions add circumstances before step 7
+    // combines them. Not while the outcome is already undetermined.
+    let mut added: Vec<Added> = Vec::new();
+    let mut np: Option<(Circ, bool)> = may_np.map(|id| (Circ::Entry(id), false));
+    if !plan.hooks_after_circumstances.is_empty() {
+        if undetermined {
+            w.skip_hooks("结果待定（缺少事实），地方例外不运行");
+        } else {
+            w.hooks_pending = false;
+            let statutory_full = statutory_fine(rules, &w.env, &active).ok().flatten();
+            let statutory = statutory_full.as_ref().map(|s| s.0);
+            for &hid in plan.hooks_after_circumstances.iter() {
+                let (outcome, mandatory, fine) = {
+                    let cx = Circs::new(rules, &added);
+                    match np {
+                        Some((c, shall)) => (Outcome::NoPenalty, shall || cx.shall(c), None),
+                        None => {
+                            let c = combine(&cx, &mit, &agg);
+                            let p = punish(
+                                &mut w,
+                                &cx,
+                                ver,
+                                party,
+                                &active,
+                                &c,
+                                statutory_full.as_ref(),
+                                None,
+                            );
+                            (p.outcome, p.mandatory, p.fine)
+                        }
+                    }
+                };
+                let snap = hooks::Snapshot {
+                    violation: &v.code,
+                    outcome,
+                    mandatory,
+                    fine,
+                    statutory,
+                };
+                let effects = run_hook(&mut w, hid, HookPoint::AfterCircumstances, facts, &snap)?;
+                add_circumstances(
+                    &mut w,
+                    hid,
+                    effects.circumstances,
+                    &mut added,
+                    &mut mit,
+                    &mut agg,
+                    &mut np,
+                );
+                record_notes(&mut w, hid, effects.notes);
+            }
+        }
+    }
+    let cx = Circs::new(rules, &added);
+
+    // A no-penalty circumstance with 应当 from a hook decides as one from the list would:
+    // whatever else is unknown, the outcome is no penalty.
+    let np_shall = matches!(np, Some((_, true)));
+
     // Step 7: combine; unknown circumstances matter only if some assignment changes the result.
-    let combined = combine(rules, &mit, &agg);
-    if !unknown.is_empty() {
+    let combined = combine(&cx, &mit, &agg);
+    if !unknown.is_empty() && !np_shall {
         let decisive = if unknown.len() > 6 {
             true
         } else {
@@ -689,14 +809,14 @@ pub fn decide(
                         if *is_mit { m.push(*id) } else { a.push(*id) }
                     }
                 }
-                let c = combine(rules, &m, &a);
+                let c = combine(&cx, &m, &a);
                 c.outcome != combined.outcome
                     || c.mandatory != combined.mandatory
                     || c.or_mitigated != combined.or_mitigated
             })
         };
-        for (id, _) in &unknown {
-            if decisive {
+        for (c, _) in &unknown {
+            if decisive && let Circ::Entry(id) = c {
                 let cond = &rules.entries[*id as usize].cond;
                 w.need(cond);
             }
@@ -707,6 +827,7 @@ pub fn decide(
     // Step 8: the fine.
     let statutory = match statutory_fine(rules, &w.env, &active) {
         Ok(s) => s,
+        Err(_) if np_shall => None,
         Err(f) => {
             w.need_fact(f);
             undetermined = true;
@@ -714,27 +835,320 @@ pub fn decide(
         }
     };
     if undetermined {
-        return finish_undetermined(w, out);
+        return Ok(finish_undetermined(w, out));
     }
 
-    if let Some(np) = may_np {
-        // No penalty, may: what applies without the discretion is the rest of the walk.
-        let alt = punish(
-            &mut w,
-            rules,
-            ver,
-            party,
-            &active,
-            &combined,
-            statutory.as_ref(),
-            None,
-        );
-        out.alternatives.push(Alternative {
-            outcome: alt.outcome,
-            mandatory: alt.mandatory,
-            fine: alt.fine,
-        });
-        return no_penalty_by(w, out, np, false);
+    let tail = Tail {
+        ver,
+        party,
+        active: &active,
+        statutory: statutory.as_ref(),
+    };
+    let base = if plan.hooks_after_outcome.is_empty() {
+        None
+    } else {
+        Some(out.clone())
+    };
+    let mut settled = settle(&mut w, &cx, &mut out, &tail, &agg, np, combined);
+
+    // Step 9, second hook point (结果之后): local exceptions may add circumstances (combined
+    // again), move the outcome and set the fine; each is checked by the legality guard.
+    if let Some(base) = base {
+        w.hooks_pending = false;
+        for &hid in plan.hooks_after_outcome.iter() {
+            let snap = hooks::Snapshot {
+                violation: &v.code,
+                outcome: out.outcome,
+                mandatory: out.mandatory,
+                fine: out.fine,
+                statutory: statutory.as_ref().map(|s| s.0),
+            };
+            let effects = run_hook(&mut w, hid, HookPoint::AfterOutcome, facts, &snap)?;
+            let hooks::Effects {
+                circumstances,
+                outcome: outcome_move,
+                fine: fine_set,
+                notes,
+                ..
+            } = effects;
+            if !circumstances.is_empty() {
+                add_circumstances(
+                    &mut w,
+                    hid,
+                    circumstances,
+                    &mut added,
+                    &mut mit,
+                    &mut agg,
+                    &mut np,
+                );
+                out = base.clone();
+                let cx = Circs::new(rules, &added);
+                let combined = combine(&cx, &mit, &agg);
+                settled = settle(&mut w, &cx, &mut out, &tail, &agg, np, combined);
+            }
+            let cx = Circs::new(rules, &added);
+            let before = Before::of(&out, &settled, &cx);
+            if let Some(m) = &outcome_move {
+                apply_move(&mut w, &cx, &mut out, &tail, &settled, hid, m);
+            }
+            if let Some(f) = fine_set {
+                let fine = FineRange {
+                    min: f.min,
+                    max: f.max,
+                };
+                out.fine = Some(fine);
+                let id = rules.hooks[hid as usize].id.clone();
+                w.step(|| Step::HookFine { id, fine });
+            }
+            record_notes(&mut w, hid, notes);
+            guard(
+                &w,
+                &out,
+                &tail,
+                &before,
+                hid,
+                outcome_move.as_ref().map(|m| m.at),
+                fine_set.map(|f| f.at),
+            )?;
+        }
+    }
+    Ok(finish(w, out, statutory, party))
+}
+
+/// A circumstance in the walk: a list entry, or one a hook added (index into `added`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Circ {
+    Entry(EntryId),
+    Hook(u32),
+}
+
+/// A circumstance a hook added, with the hook.
+struct Added {
+    hook: HookId,
+    c: hooks::Circumstance,
+}
+
+/// Looks circumstances up, whichever kind they are.
+struct Circs<'a> {
+    rules: &'a RuleSet,
+    added: &'a [Added],
+}
+
+impl<'a> Circs<'a> {
+    fn new(rules: &'a RuleSet, added: &'a [Added]) -> Circs<'a> {
+        Circs { rules, added }
+    }
+
+    fn list(&self, c: Circ) -> ListKind {
+        match c {
+            Circ::Entry(id) => self.rules.entries[id as usize].list,
+            Circ::Hook(i) => self.added[i as usize].c.list,
+        }
+    }
+
+    fn shall(&self, c: Circ) -> bool {
+        match c {
+            Circ::Entry(id) => self.rules.entries[id as usize].modality == Modality::Shall,
+            Circ::Hook(i) => self.added[i as usize].c.shall,
+        }
+    }
+
+    /// A statutory 应当 circumstance (Arts. 30–33, 49): no local exception may move against it.
+    fn statutory_shall(&self, c: Circ) -> bool {
+        match c {
+            Circ::Entry(id) => {
+                let e = &self.rules.entries[id as usize];
+                e.statutory && e.modality == Modality::Shall
+            }
+            Circ::Hook(_) => false,
+        }
+    }
+
+    fn applied(&self, c: Circ) -> Applied {
+        match c {
+            Circ::Entry(id) => applied(self.rules, id),
+            Circ::Hook(i) => {
+                let a = &self.added[i as usize];
+                let hook = &self.rules.hooks[a.hook as usize];
+                let source: Arc<str> = if a.c.at.is_known() {
+                    hook.script
+                        .origin
+                        .location(&self.rules.sources, a.c.at)
+                        .into()
+                } else {
+                    hook.location.clone()
+                };
+                Applied {
+                    list: list_name(a.c.list, false),
+                    id: hook.id.clone(),
+                    title: a.c.title.clone(),
+                    source,
+                    mandatory: a.c.shall,
+                }
+            }
+        }
+    }
+
+    fn basis(&self, c: Circ, basis: &mut Vec<Arc<str>>) {
+        match c {
+            Circ::Entry(id) => push_basis(basis, &self.rules.entries[id as usize].basis),
+            Circ::Hook(i) => push_basis(
+                basis,
+                std::slice::from_ref(&self.added[i as usize].c.citation),
+            ),
+        }
+    }
+
+    fn measures(&self, c: Circ) -> &[Measure] {
+        match c {
+            Circ::Entry(id) => &self.rules.entries[id as usize].measures,
+            Circ::Hook(_) => &[],
+        }
+    }
+}
+
+/// Runs one hook and records what it printed; a failure is the case's error document.
+fn run_hook(
+    w: &mut Walk<'_>,
+    hid: HookId,
+    point: HookPoint,
+    facts: &[Option<Value>],
+    snap: &hooks::Snapshot<'_>,
+) -> Result<hooks::Effects, CaseError> {
+    let rules = w.rules;
+    let hook = &rules.hooks[hid as usize];
+    w.step(|| Step::HookRan {
+        id: hook.id.clone(),
+        title: hook.title.clone(),
+        point: point.zh(),
+    });
+    let effects = hooks::run(&hook.script, point, facts, snap).map_err(|f| {
+        let at = if f.pos.is_known() {
+            hook.script.origin.location(&rules.sources, f.pos)
+        } else {
+            hook.location.to_string()
+        };
+        CaseError::new(
+            f.code,
+            format!("钩子 {}「{}」：{}", hook.id, hook.title, f.message),
+            at,
+        )
+    })?;
+    if w.on {
+        for text in &effects.output {
+            w.trace.push(Step::HookOutput {
+                id: hook.id.clone(),
+                text: text.clone(),
+                note: false,
+            });
+        }
+    }
+    Ok(effects)
+}
+
+/// A hook's notes, after what it changed.
+fn record_notes(w: &mut Walk<'_>, hid: HookId, notes: Vec<String>) {
+    if w.on {
+        let id = &w.rules.hooks[hid as usize].id;
+        for text in notes {
+            w.trace.push(Step::HookOutput {
+                id: id.clone(),
+                text,
+                note: true,
+            });
+        }
+    }
+}
+
+/// Adds a hook's circumstances to the walk's: no-penalty ones compete as step 5's do (a shall
+/// one wins over a may one), the others join step 7.
+#[allow(clippy::too_many_arguments)]
+fn add_circumstances(
+    w: &mut Walk<'_>,
+    hid: HookId,
+    circumstances: Vec<hooks::Circumstance>,
+    added: &mut Vec<Added>,
+    mit: &mut Vec<Circ>,
+    agg: &mut Vec<Circ>,
+    np: &mut Option<(Circ, bool)>,
+) {
+    let id = &w.rules.hooks[hid as usize].id;
+    for c in circumstances {
+        let i = Circ::Hook(added.len() as u32);
+        if w.on {
+            w.trace.push(Step::HookCircumstance {
+                id: id.clone(),
+                list: hook_list_zh(c.list),
+                shall: c.shall,
+                title: c.title.clone(),
+                citation: c.citation.clone(),
+            });
+        }
+        match c.list {
+            ListKind::NoPenalty => match np {
+                Some((_, true)) => {}
+                Some(_) if !c.shall => {}
+                _ => *np = Some((i, c.shall)),
+            },
+            ListKind::Aggravated => agg.push(i),
+            _ => mit.push(i),
+        }
+        added.push(Added { hook: hid, c });
+    }
+}
+
+/// What steps 7 and 8 need besides the circumstances.
+struct Tail<'r> {
+    ver: &'r crate::model::Version,
+    party: Party,
+    active: &'r Active<'r>,
+    statutory: Option<&'r Statutory>,
+}
+
+/// The combination a settled decision rests on.
+#[derive(Default)]
+struct Settled {
+    combined: Option<Combined>,
+    /// The no-penalty circumstance it rests on, if any.
+    np: Option<Circ>,
+}
+
+/// Steps 7 and 8 into `out`: the no-penalty circumstance (may) with the rest of the walk as the
+/// alternative, or the combined outcome with its fine, penalties, circumstances and
+/// alternatives. The trace's last step and the procedure are left to [`finish`].
+#[allow(clippy::too_many_arguments)]
+fn settle(
+    w: &mut Walk<'_>,
+    cx: &Circs<'_>,
+    out: &mut Decision,
+    t: &Tail<'_>,
+    agg: &[Circ],
+    np: Option<(Circ, bool)>,
+    combined: Combined,
+) -> Settled {
+    let mut settled = Settled::default();
+    if let Some((c, shall)) = np {
+        if !shall {
+            // No penalty, may: what applies without the discretion is the rest of the walk.
+            let alt = punish(
+                w,
+                cx,
+                t.ver,
+                t.party,
+                t.active,
+                &combined,
+                t.statutory,
+                None,
+            );
+            out.alternatives.push(Alternative {
+                outcome: alt.outcome,
+                mandatory: alt.mandatory,
+                fine: alt.fine,
+            });
+        }
+        settled.combined = Some(combined);
+        mark_no_penalty_by(w, cx, out, c, shall, &mut settled);
+        return settled;
     }
 
     w.step(|| Step::Combined {
@@ -743,56 +1157,47 @@ pub fn decide(
         why: combined.why,
     });
     let result = punish(
-        &mut w,
-        rules,
-        ver,
-        party,
-        &active,
+        w,
+        cx,
+        t.ver,
+        t.party,
+        t.active,
         &combined,
-        statutory.as_ref(),
-        Some(&mut out),
+        t.statutory,
+        Some(out),
     );
     out.outcome = result.outcome;
     out.mandatory = result.mandatory;
     out.fine = result.fine;
-    for id in &combined.applied {
-        out.applied.push(applied(rules, *id));
-        push_basis(&mut out.basis, &rules.entries[*id as usize].basis);
-        push_unique(&mut out.measures, &rules.entries[*id as usize].measures);
+    for c in &combined.applied {
+        out.applied.push(cx.applied(*c));
+        cx.basis(*c, &mut out.basis);
+        push_unique(&mut out.measures, cx.measures(*c));
     }
-    for id in &combined.outweighed {
-        out.outweighed.push(applied(rules, *id));
+    for c in &combined.outweighed {
+        out.outweighed.push(cx.applied(*c));
     }
-    push_unique(&mut out.measures, &active.measures);
+    push_unique(&mut out.measures, &t.active.measures);
 
     // Alternatives: the outcome without the discretion, and 减轻 where the law allows it.
     if !combined.mandatory && out.outcome != Outcome::NoPenalty {
-        let without: Vec<EntryId> = combined
+        let without: Vec<Circ> = combined
             .applied
             .iter()
             .copied()
-            .filter(|i| rules.entries[*i as usize].modality == Modality::Shall)
+            .filter(|c| cx.shall(*c))
             .collect();
-        let (m, a): (Vec<EntryId>, Vec<EntryId>) = without
+        let (m, a): (Vec<Circ>, Vec<Circ>) = without
             .into_iter()
-            .partition(|i| rules.entries[*i as usize].list != ListKind::Aggravated);
-        let agg_all: Vec<EntryId> = if combined.outcome == Outcome::Standard {
-            agg.clone()
+            .partition(|c| cx.list(*c) != ListKind::Aggravated);
+        let agg_all: Vec<Circ> = if combined.outcome == Outcome::Standard {
+            agg.to_vec()
         } else {
             a
         };
-        let c = combine(rules, &m, &agg_all);
+        let c = combine(cx, &m, &agg_all);
         if c.outcome != out.outcome {
-            let alt = punish(
-                &mut w,
-                rules,
-                ver,
-                party,
-                &active,
-                &c,
-                statutory.as_ref(),
-                None,
-            );
+            let alt = punish(w, cx, t.ver, t.party, t.active, &c, t.statutory, None);
             out.alternatives.push(Alternative {
                 outcome: alt.outcome,
                 mandatory: alt.mandatory,
@@ -804,16 +1209,7 @@ pub fn decide(
         let mut c = combined.clone();
         c.outcome = Outcome::Mitigated;
         c.or_mitigated = false;
-        let alt = punish(
-            &mut w,
-            rules,
-            ver,
-            party,
-            &active,
-            &c,
-            statutory.as_ref(),
-            None,
-        );
+        let alt = punish(w, cx, t.ver, t.party, t.active, &c, t.statutory, None);
         if alt.outcome == Outcome::Mitigated {
             out.alternatives.push(Alternative {
                 outcome: alt.outcome,
@@ -822,8 +1218,47 @@ pub fn decide(
             });
         }
     }
+    settled.combined = Some(combined);
+    settled
+}
 
-    procedure(rules, party, &mut out);
+/// No penalty by a circumstance (steps 5 and 9): the circumstance, its citations and measures,
+/// education, and the measures step of the trace.
+fn mark_no_penalty_by(
+    w: &mut Walk<'_>,
+    cx: &Circs<'_>,
+    out: &mut Decision,
+    c: Circ,
+    shall: bool,
+    settled: &mut Settled,
+) {
+    out.applied.push(cx.applied(c));
+    cx.basis(c, &mut out.basis);
+    out.outcome = Outcome::NoPenalty;
+    out.mandatory = shall;
+    out.penalties.clear();
+    out.fine = None;
+    push_unique(&mut out.measures, &[Measure::Education]);
+    push_unique(&mut out.measures, cx.measures(c));
+    if w.on {
+        let names = out.measures.iter().map(|m| m.zh()).collect();
+        w.trace.push(Step::Measures { names });
+    }
+    settled.np = Some(c);
+}
+
+/// The last step of a walk that reached step 7: procedure, the result line, the statutory range.
+fn finish(
+    mut w: Walk<'_>,
+    mut out: Decision,
+    statutory: Option<Statutory>,
+    party: Party,
+) -> Decided {
+    if out.outcome == Outcome::NoPenalty {
+        out.procedure = Procedure::default();
+    } else {
+        procedure(w.rules, party, &mut out);
+    }
     let fine = out.fine;
     let (o, m) = (out.outcome, out.mandatory);
     w.step(|| Step::Result {
@@ -839,6 +1274,250 @@ pub fn decide(
     }
 }
 
+/// A hook moves the outcome (结果之后): the band of the new outcome, the penalties it keeps, and
+/// the decision before the move as the alternative without the local discretion.
+fn apply_move(
+    w: &mut Walk<'_>,
+    cx: &Circs<'_>,
+    out: &mut Decision,
+    t: &Tail<'_>,
+    settled: &Settled,
+    hid: HookId,
+    m: &hooks::Move,
+) {
+    let id = w.rules.hooks[hid as usize].id.clone();
+    let (outcome, citation) = (m.outcome, m.citation.clone());
+    w.step(|| Step::HookOutcome {
+        id,
+        outcome,
+        citation,
+    });
+    push_basis(&mut out.basis, std::slice::from_ref(&m.citation));
+    if m.outcome == out.outcome {
+        return;
+    }
+    let previous = Alternative {
+        outcome: out.outcome,
+        mandatory: out.mandatory,
+        fine: out.fine,
+    };
+    if m.outcome == Outcome::NoPenalty {
+        out.outcome = Outcome::NoPenalty;
+        out.penalties.clear();
+        out.fine = None;
+        push_unique(&mut out.measures, &[Measure::Education]);
+    } else {
+        let mut combined = settled.combined.clone().unwrap_or(Combined {
+            outcome: m.outcome,
+            mandatory: false,
+            or_mitigated: false,
+            applied: Vec::new(),
+            outweighed: Vec::new(),
+            why: "",
+        });
+        combined.outcome = m.outcome;
+        combined.mandatory = false;
+        combined.or_mitigated = false;
+        if previous.outcome == Outcome::NoPenalty {
+            out.measures.retain(|x| *x != Measure::Education);
+        }
+        out.penalties.clear();
+        let result = punish(
+            w,
+            cx,
+            t.ver,
+            t.party,
+            t.active,
+            &combined,
+            t.statutory,
+            Some(out),
+        );
+        out.outcome = result.outcome;
+        out.fine = result.fine;
+    }
+    out.mandatory = false;
+    out.alternatives.retain(|a| a.outcome != out.outcome);
+    out.alternatives.insert(0, previous);
+}
+
+/// The decision just before a hook's direct moves, and the statutory 应当 circumstances it
+/// rests on.
+struct Before {
+    outcome: Outcome,
+    fine: Option<FineRange>,
+    /// A statutory 应当 mitigation (or no penalty) was applied: nothing may be heavier.
+    floor_shall: Option<Arc<str>>,
+    /// A statutory 应当 aggravation was applied: nothing may be lighter.
+    ceiling_shall: Option<Arc<str>>,
+}
+
+impl Before {
+    fn of(out: &Decision, settled: &Settled, cx: &Circs<'_>) -> Before {
+        let mut b = Before {
+            outcome: out.outcome,
+            fine: out.fine,
+            floor_shall: None,
+            ceiling_shall: None,
+        };
+        let applied = settled
+            .combined
+            .iter()
+            .filter(|_| settled.np.is_none())
+            .flat_map(|c| c.applied.iter().copied())
+            .chain(settled.np);
+        for c in applied {
+            if !cx.statutory_shall(c) {
+                continue;
+            }
+            let title = match c {
+                Circ::Entry(id) => cx.rules.entries[id as usize].id.clone(),
+                Circ::Hook(_) => continue,
+            };
+            if cx.list(c) == ListKind::Aggravated {
+                b.ceiling_shall.get_or_insert(title);
+            } else {
+                b.floor_shall.get_or_insert(title);
+            }
+        }
+        b
+    }
+}
+
+/// The legality guard (semantics.md step 9), after each hook of the second point: the fine
+/// stays within the statutory range (except 减轻 and 不予处罚), no kind of penalty appears that
+/// the violation does not list for these facts, and no direct move goes against a statutory
+/// 应当 circumstance. A breach is an error of the rule set naming the hook and its citation;
+/// the number is never clamped.
+fn guard(
+    w: &Walk<'_>,
+    out: &Decision,
+    t: &Tail<'_>,
+    before: &Before,
+    hid: HookId,
+    moved_at: Option<hooks::Pos>,
+    fine_at: Option<hooks::Pos>,
+) -> Result<(), CaseError> {
+    let rules = w.rules;
+    let hook = &rules.hooks[hid as usize];
+    let breach = |what: String, at: Option<hooks::Pos>| {
+        let at = match at {
+            Some(p) if p.is_known() => hook.script.origin.location(&rules.sources, p),
+            _ => hook.location.to_string(),
+        };
+        CaseError::new(
+            crate::diag::Code::HookGuard,
+            format!(
+                "钩子 {}（依据{}）{what}；地方例外不得超出法定界限，本案不作出决定，须修改该钩子",
+                hook.id,
+                hook.citation()
+            ),
+            at,
+        )
+    };
+    let yuan = |d: Decimal| d.normalize().to_string();
+    if let Some(f) = out.fine {
+        if out.outcome == Outcome::NoPenalty {
+            return Err(breach("在不予处罚的同时设定了罚款".to_string(), fine_at));
+        }
+        let fines = out.penalties.iter().any(|p| p.kind == PenaltyKind::Fine);
+        let (Some((s, _)), true) = (t.statutory, fines) else {
+            return Err(breach(
+                "设定了罚款，而本案不处罚款（该违法行为对本案当事人没有规定罚款，或者依法不得再处罚款）"
+                    .to_string(),
+                fine_at,
+            ));
+        };
+        if f.max > s.max {
+            return Err(breach(
+                format!(
+                    "使罚款上限 {} 元超过法定最高额 {} 元",
+                    yuan(f.max),
+                    yuan(s.max)
+                ),
+                fine_at.or(moved_at),
+            ));
+        }
+        if out.outcome != Outcome::Mitigated && f.min < s.min {
+            return Err(breach(
+                format!(
+                    "使罚款下限 {} 元低于法定最低额 {} 元，而结果不是减轻处罚",
+                    yuan(f.min),
+                    yuan(s.min)
+                ),
+                fine_at.or(moved_at),
+            ));
+        }
+        if out.outcome == Outcome::Mitigated && fine_at.is_some() && f.max > s.min {
+            return Err(breach(
+                format!(
+                    "减轻处罚却使罚款上限 {} 元高于法定最低额 {} 元",
+                    yuan(f.max),
+                    yuan(s.min)
+                ),
+                fine_at,
+            ));
+        }
+    }
+    let settled_kinds: Vec<PenaltyKind> = t
+        .active
+        .penalties
+        .iter()
+        .flat_map(|p| p.alts.iter())
+        .map(|a| match a {
+            PenaltyAlt::Fine(_) => PenaltyKind::Fine,
+            PenaltyAlt::Kind(k) => *k,
+        })
+        .collect();
+    if let Some(p) = out
+        .penalties
+        .iter()
+        .find(|p| p.kind != PenaltyKind::ConfiscateIncome && !settled_kinds.contains(&p.kind))
+    {
+        return Err(breach(
+            format!("使决定出现了该违法行为没有规定的处罚种类“{}”", p.kind.zh()),
+            moved_at,
+        ));
+    }
+    if moved_at.is_none() && fine_at.is_none() {
+        return Ok(());
+    }
+    let heavier = out.outcome > before.outcome
+        || match (before.fine, out.fine) {
+            (Some(b), Some(f)) => f.max > b.max,
+            (None, Some(_)) => true,
+            _ => false,
+        };
+    let lighter = out.outcome < before.outcome
+        || match (before.fine, out.fine) {
+            (Some(b), Some(f)) => f.min < b.min,
+            (Some(_), None) => true,
+            _ => false,
+        };
+    if let Some(id) = &before.floor_shall
+        && heavier
+    {
+        return Err(breach(
+            format!(
+                "使结果重于法定应当适用的情节 {id} 所定的{}",
+                before.outcome.zh()
+            ),
+            moved_at.or(fine_at),
+        ));
+    }
+    if let Some(id) = &before.ceiling_shall
+        && lighter
+    {
+        return Err(breach(
+            format!(
+                "使结果轻于法定应当适用的情节 {id} 所定的{}",
+                before.outcome.zh()
+            ),
+            moved_at.or(fine_at),
+        ));
+    }
+    Ok(())
+}
+
 struct Punished {
     outcome: Outcome,
     mandatory: bool,
@@ -850,14 +1529,15 @@ struct Punished {
 #[allow(clippy::too_many_arguments)]
 fn punish(
     w: &mut Walk<'_>,
-    rules: &RuleSet,
+    cx: &Circs<'_>,
     v: &crate::model::Version,
     party: Party,
     active: &Active<'_>,
     combined: &Combined,
-    statutory: Option<&(FineRange, Option<(Arc<str>, Decimal, bool)>)>,
+    statutory: Option<&Statutory>,
     out: Option<&mut Decision>,
 ) -> Punished {
+    let rules = cx.rules;
     let mut outcome = combined.outcome;
     let fractions = v
         .bands
@@ -873,7 +1553,10 @@ fn punish(
         combined
             .applied
             .iter()
-            .filter_map(|i| rules.entries[*i as usize].ranges.get(party))
+            .filter_map(|c| match c {
+                Circ::Entry(i) => rules.entries[*i as usize].ranges.get(party),
+                Circ::Hook(_) => None,
+            })
             .next()
     } else {
         None
@@ -972,7 +1655,7 @@ fn punish(
     }
     if already_fined {
         w.step(|| Step::AlreadyFined);
-        out.basis.push(law::ART_29.into());
+        push_basis(&mut out.basis, &[law::ART_29.into()]);
     }
     // Art. 28 ¶2: illegal income is confiscated where a penalty is imposed.
     if let Some(f) = rules.standard.illegal_income
@@ -1038,6 +1721,7 @@ fn finish_no_penalty(
     out.fine = None;
     push_unique(&mut out.measures, &[Measure::Education]);
     push_unique(&mut out.measures, measures);
+    w.skip_hooks("前几步已依法作出不予处罚（应当）的决定，地方例外不得改变");
     if w.on {
         let names = out.measures.iter().map(|m| m.zh()).collect();
         w.trace.push(Step::Measures { names });
@@ -1057,6 +1741,7 @@ fn finish_no_penalty(
 }
 
 fn finish_undetermined(mut w: Walk<'_>, mut out: Decision) -> Decided {
+    w.skip_hooks("结果待定（缺少事实），地方例外不运行");
     out.outcome = Outcome::Undetermined;
     out.mandatory = false;
     out.needs = w

@@ -72,6 +72,8 @@ struct EntryRow {
     condition: String,
     basis: String,
     source: Option<String>,
+    /// The entry's own mitigated range, in words.
+    range: String,
 }
 
 /// Renders the rule set as a published list.
@@ -130,6 +132,20 @@ fn entry_row(rules: &RuleSet, e: &Entry) -> EntryRow {
             .collect::<Vec<_>>()
             .join("；"),
         source: e.source.as_ref().map(|s| s.to_string()),
+        range: {
+            let mut parts = Vec::new();
+            if let Some((lo, hi)) = e.ranges.individual {
+                parts.push(format!("公民{}", words::range_yuan(lo, hi)));
+            }
+            if let Some((lo, hi)) = e.ranges.unit {
+                parts.push(format!("法人或者其他组织{}", words::range_yuan(lo, hi)));
+            }
+            if parts.is_empty() {
+                String::new()
+            } else {
+                format!("（罚款：{}）", parts.join("，"))
+            }
+        },
     }
 }
 
@@ -344,7 +360,7 @@ const CSS: &str = r#"
 * { box-sizing: border-box; }
 body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", "SimSun", "WenQuanYi Micro Hei", serif;
        font-size: 10.5pt; line-height: 1.7; color: #111; max-width: 190mm; margin: 0 auto; padding: 8mm 0;
-       text-align: justify; word-break: break-all; }
+       text-align: justify; line-break: strict; overflow-wrap: anywhere; }
 h1 { font-size: 20pt; text-align: center; margin: 0 0 4pt; letter-spacing: 0.1em; }
 h2 { font-size: 14pt; border-bottom: 1.5pt solid #333; padding-bottom: 2pt; margin-top: 18pt; break-after: avoid; }
 h3 { font-size: 11.5pt; margin: 14pt 0 4pt; break-after: avoid; }
@@ -352,14 +368,15 @@ h3 { font-size: 11.5pt; margin: 14pt 0 4pt; break-after: avoid; }
 .notice { border: 1pt solid #999; background: #f6f6f6; padding: 6pt 10pt; margin: 10pt 0; }
 table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; font-size: 9.5pt; break-inside: auto; }
 th, td { border: 0.75pt solid #666; padding: 3pt 5pt; vertical-align: top; }
-th { background: #eee; font-weight: bold; text-align: center; white-space: nowrap; }
+th { background: #eee; font-weight: bold; text-align: center; }
 tr { break-inside: avoid; }
 td.num { white-space: nowrap; text-align: center; font-variant-numeric: tabular-nums; }
 .violation { break-inside: avoid-page; border-top: 0.5pt dashed #aaa; padding-top: 4pt; }
 .label { color: #444; font-weight: bold; }
 nav ol { columns: 2; column-gap: 12mm; padding-left: 1.5em; }
 nav a { color: #111; text-decoration: none; }
-.code { font-family: "DejaVu Sans Mono", monospace; font-size: 9.5pt; }
+.code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; white-space: nowrap; overflow-wrap: normal; }
+table.entries { table-layout: fixed; }
 @media print { nav { break-after: page; } a { color: inherit; } }
 "#;
 
@@ -442,7 +459,7 @@ fn html(d: &Doc) -> String {
                     );
                 }
                 if !ver.bands.is_empty() {
-                    s.push_str("<table><thead><tr><th>当事人</th><th>情形</th><th>单位</th><th>从轻</th><th>一般</th><th>从重</th><th>减轻</th></tr></thead><tbody>\n");
+                    s.push_str("<table><thead><tr><th>当事人</th><th>情形</th><th>计罚单位</th><th>从轻</th><th>一般</th><th>从重</th><th>减轻</th></tr></thead><tbody>\n");
                     for b in &ver.bands {
                         let _ = writeln!(
                             s,
@@ -471,31 +488,24 @@ fn html(d: &Doc) -> String {
 }
 
 fn entries_html(s: &mut String, rows: &[EntryRow], covers: bool) {
-    s.push_str("<table><thead><tr><th>清单</th><th>编号</th>");
-    if covers {
-        s.push_str("<th>适用</th>");
-    }
-    s.push_str("<th>情形</th><th>条件</th><th>处理</th><th>依据</th></tr></thead><tbody>\n");
+    s.push_str("<table class=\"entries\"><colgroup><col style=\"width:11%\"><col style=\"width:30%\"><col style=\"width:27%\"><col style=\"width:12%\"><col style=\"width:20%\"></colgroup>\n<thead><tr><th>编号</th><th>情形</th><th>条件</th><th>处理</th><th>依据</th></tr></thead><tbody>\n");
     for e in rows {
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td class=\"code\">{}</td>",
-            e.list,
-            esc(&e.id)
-        );
-        if covers {
-            let _ = write!(s, "<td>{}</td>", esc(&e.covers));
+        let mut notes = String::new();
+        if covers && e.covers != "全部违法行为" {
+            notes.push_str(&format!("<br><small>适用：{}</small>", esc(&e.covers)));
         }
-        let source = e.source.as_ref().map_or_else(String::new, |src| {
-            format!("<br><small>来源：{}</small>", esc(src))
-        });
+        if let Some(src) = &e.source {
+            notes.push_str(&format!("<br><small>来源：{}</small>", esc(src)));
+        }
         let _ = writeln!(
             s,
-            "<td>{}{source}</td><td>{}</td><td class=\"num\">{}{}</td><td>{}</td></tr>",
+            "<tr><td class=\"code\">{}</td><td>{}{notes}</td><td>{}</td><td>{}{}{}</td><td>{}</td></tr>",
+            esc(&e.id),
             esc(&e.title),
             esc(&e.condition),
             e.modality,
             e.list,
+            esc(&e.range),
             esc(&e.basis)
         );
     }
@@ -547,7 +557,7 @@ fn markdown(d: &Doc) -> String {
                     let _ = writeln!(s, "- **法定处罚（{who}）：** {text}");
                 }
                 if !ver.bands.is_empty() {
-                    s.push_str("\n| 当事人 | 情形 | 单位 | 从轻 | 一般 | 从重 | 减轻 |\n|---|---|---|---|---|---|---|\n");
+                    s.push_str("\n| 当事人 | 情形 | 计罚单位 | 从轻 | 一般 | 从重 | 减轻 |\n|---|---|---|---|---|---|---|\n");
                     for b in &ver.bands {
                         let _ = writeln!(
                             s,
@@ -573,44 +583,26 @@ fn markdown(d: &Doc) -> String {
 }
 
 fn entries_md(s: &mut String, rows: &[EntryRow], covers: bool) {
-    if covers {
-        s.push_str(
-            "| 清单 | 编号 | 适用 | 情形 | 条件 | 处理 | 依据 |\n|---|---|---|---|---|---|---|\n",
-        );
-    } else {
-        s.push_str("| 清单 | 编号 | 情形 | 条件 | 处理 | 依据 |\n|---|---|---|---|---|---|\n");
-    }
+    s.push_str("| 编号 | 情形 | 条件 | 处理 | 依据 |\n|---|---|---|---|---|\n");
     for e in rows {
-        let title = match &e.source {
-            Some(src) => format!("{}（来源：{}）", e.title, src),
-            None => e.title.clone(),
-        };
-        if covers {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} | {}{} | {} |",
-                e.list,
-                e.id,
-                md_cell(&e.covers),
-                md_cell(&title),
-                md_cell(&e.condition),
-                e.modality,
-                e.list,
-                md_cell(&e.basis)
-            );
-        } else {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {}{} | {} |",
-                e.list,
-                e.id,
-                md_cell(&title),
-                md_cell(&e.condition),
-                e.modality,
-                e.list,
-                md_cell(&e.basis)
-            );
+        let mut title = e.title.clone();
+        if covers && e.covers != "全部违法行为" {
+            title.push_str(&format!("（适用：{}）", e.covers));
         }
+        if let Some(src) = &e.source {
+            title.push_str(&format!("（来源：{src}）"));
+        }
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {}{}{} | {} |",
+            e.id,
+            md_cell(&title),
+            md_cell(&e.condition),
+            e.modality,
+            e.list,
+            md_cell(&e.range),
+            md_cell(&e.basis)
+        );
     }
     s.push('\n');
 }

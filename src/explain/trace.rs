@@ -130,6 +130,60 @@ pub enum Step {
         /// Fine.
         fine: Option<FineRange>,
     },
+    /// A local exception (rhai hook) ran (step 9).
+    HookRan {
+        /// Hook id.
+        id: Arc<str>,
+        /// Its title.
+        title: Arc<str>,
+        /// 情节之后 / 结果之后.
+        point: &'static str,
+    },
+    /// A hook did not run, and why.
+    HookSkipped {
+        /// Hook id.
+        id: Arc<str>,
+        /// Why not.
+        why: &'static str,
+    },
+    /// A hook added a circumstance.
+    HookCircumstance {
+        /// Hook id.
+        id: Arc<str>,
+        /// List name in Chinese.
+        list: &'static str,
+        /// 应当 / 可以.
+        shall: bool,
+        /// Title.
+        title: Arc<str>,
+        /// Citation.
+        citation: Arc<str>,
+    },
+    /// A hook moved the outcome.
+    HookOutcome {
+        /// Hook id.
+        id: Arc<str>,
+        /// The new outcome.
+        outcome: Outcome,
+        /// Citation.
+        citation: Arc<str>,
+    },
+    /// A hook set the fine.
+    HookFine {
+        /// Hook id.
+        id: Arc<str>,
+        /// The fine.
+        fine: FineRange,
+    },
+    /// A hook's note (`note`) or output (`print`, `debug`).
+    HookOutput {
+        /// Hook id.
+        id: Arc<str>,
+        /// The text.
+        text: String,
+        /// `note` (true) or `print`/`debug`.
+        note: bool,
+    },
     /// Free text (deserialised traces, notes).
     Text(String),
 }
@@ -275,6 +329,36 @@ impl Step {
                 if let Some(f) = fine {
                     let _ = write!(s, "，罚款 {} 元", yuan(*f));
                 }
+            }
+            Step::HookRan { id, title, point } => {
+                let _ = write!(s, "第9步 地方例外 {id}「{title}」（{point}）运行");
+            }
+            Step::HookSkipped { id, why } => {
+                let _ = write!(s, "第9步 地方例外 {id} 未运行：{why}");
+            }
+            Step::HookCircumstance {
+                id,
+                list,
+                shall,
+                title,
+                citation,
+            } => {
+                let m = if *shall { "应当" } else { "可以" };
+                let _ = write!(s, "第9步 地方例外 {id} 增加{list}情节「{title}」（{m}），依据{citation}");
+            }
+            Step::HookOutcome {
+                id,
+                outcome,
+                citation,
+            } => {
+                let _ = write!(s, "第9步 地方例外 {id} 将结果定为{}，依据{citation}", outcome.zh());
+            }
+            Step::HookFine { id, fine } => {
+                let _ = write!(s, "第9步 地方例外 {id} 将罚款定为 {} 元", yuan(*fine));
+            }
+            Step::HookOutput { id, text, note } => {
+                let what = if *note { "说明" } else { "输出" };
+                let _ = write!(s, "第9步 地方例外 {id} {what}：{text}");
             }
             Step::Text(t) => s.push_str(t),
         }

@@ -1,8 +1,10 @@
 //! The decision graph compiled from the model: for each violation, the list entries that can
 //! apply to it, already sorted into the steps of the walk, so that evaluation touches only what
-//! concerns the case's violation however large the rule set is.
+//! concerns the case's violation however large the rule set is. The hooks that cover a violation
+//! are listed per hook point, so a violation without hooks never reaches rhai.
 
-use crate::model::{EntryId, FactType, RuleSet, Value};
+use crate::hooks::HookPoint;
+use crate::model::{EntryId, FactType, HookId, RuleSet, Value};
 use crate::syntax::ast::{ListKind, Modality};
 
 /// What evaluation walks for one violation.
@@ -16,6 +18,11 @@ pub struct Plan {
     pub mitigating: Box<[EntryId]>,
     /// Step 6: aggravated entries.
     pub aggravating: Box<[EntryId]>,
+    /// Step 9: hooks that run after the circumstances are collected (情节之后), in file order.
+    /// Empty (no allocation, no rhai call) for a violation no hook covers.
+    pub hooks_after_circumstances: Box<[HookId]>,
+    /// Step 9: hooks that run after the outcome is combined (结果之后), in file order.
+    pub hooks_after_outcome: Box<[HookId]>,
 }
 
 /// The compiled rule set.
@@ -47,12 +54,35 @@ impl Graph {
                 }
             }
         }
-        for [a, b, c, d] in buckets {
+        let mut hooks: Vec<[Vec<HookId>; 2]> = vec![Default::default(); rules.violations.len()];
+        for (i, h) in rules.hooks.iter().enumerate() {
+            let slot = match h.point {
+                HookPoint::AfterCircumstances => 0,
+                HookPoint::AfterOutcome => 1,
+            };
+            match &h.covers {
+                None => {
+                    for b in &mut hooks {
+                        b[slot].push(i as HookId);
+                    }
+                }
+                Some(vs) => {
+                    for &v in vs {
+                        if let Some(b) = hooks.get_mut(v as usize) {
+                            b[slot].push(i as HookId);
+                        }
+                    }
+                }
+            }
+        }
+        for ([a, b, c, d], [e, f]) in buckets.into_iter().zip(hooks) {
             plans.push(Plan {
                 statutory_no_penalty: a.into(),
                 no_penalty: b.into(),
                 mitigating: c.into(),
                 aggravating: d.into(),
+                hooks_after_circumstances: e.into(),
+                hooks_after_outcome: f.into(),
             });
         }
         Graph {

@@ -26,6 +26,7 @@ pub fn lower(
     let mut pred_decls = Vec::new();
     let mut viol_decls: Vec<(&ast::ViolationDecl, Option<u32>)> = Vec::new();
     let mut entry_decls = Vec::new();
+    let mut hook_decls = Vec::new();
     let mut regulations = Vec::new();
     for (_, file) in files {
         for item in &file.items {
@@ -46,6 +47,7 @@ pub fn lower(
                 }
                 ast::Item::Violation(v) => viol_decls.push((v, None)),
                 ast::Item::Entry(e) => entry_decls.push(e),
+                ast::Item::Hook(h) => hook_decls.push(h),
             }
         }
     }
@@ -144,6 +146,8 @@ pub fn lower(
         }
     }
 
+    let hooks = cx.hooks(&hook_decls, &violation_index, &entry_spans);
+
     let standard = cx.standard_facts(&headers);
 
     let Lowerer {
@@ -169,6 +173,7 @@ pub fn lower(
         violations,
         violation_index,
         entries,
+        hooks,
         sources,
         digest,
     };
@@ -199,16 +204,16 @@ impl Ty {
     }
 }
 
-struct Lowerer {
-    diags: Vec<Diagnostic>,
-    sources: SourceMap,
-    facts: Vec<Fact>,
+pub(super) struct Lowerer {
+    pub(super) diags: Vec<Diagnostic>,
+    pub(super) sources: SourceMap,
+    pub(super) facts: Vec<Fact>,
     fact_index: HashMap<String, FactId>,
     pred_names: HashMap<String, (PredicateId, Span)>,
 }
 
 impl Lowerer {
-    fn location(&self, span: Span) -> Arc<str> {
+    pub(super) fn location(&self, span: Span) -> Arc<str> {
         self.sources.location(span).to_string().into()
     }
 
@@ -740,12 +745,32 @@ impl Lowerer {
                     B::Gt => CmpOp::Gt,
                     _ => CmpOp::Ge,
                 };
-                // An option name on either side is resolved against the other side's type.
-                let is_variant_name = |e: &ast::Expr, me: &Self| {
-                    matches!(&e.kind, ast::ExprKind::Name(n)
-                        if !me.fact_index.contains_key(n) && !me.pred_names.contains_key(n))
+                // An option name on either side is resolved against the other side's type: a name
+                // that is a variant of the other side's option fact is that variant, even where a
+                // fact of the same name exists (`harm = minor` beside the fact `minor`).
+                let enum_variants = |e: &ast::Expr, me: &Self| -> Option<Vec<String>> {
+                    let ast::ExprKind::Name(n) = &e.kind else {
+                        return None;
+                    };
+                    let id = *me.fact_index.get(n)?;
+                    match &me.facts[id as usize].ty {
+                        FactType::Enum(vs) => Some(vs.iter().map(|(v, _)| v.clone()).collect()),
+                        _ => None,
+                    }
                 };
-                let (x, tx, y, ty) = if is_variant_name(b, self) {
+                let (va, vb) = (enum_variants(a, self), enum_variants(b, self));
+                let is_variant_name = |e: &ast::Expr, other: &Option<Vec<String>>, me: &Self| {
+                    let ast::ExprKind::Name(n) = &e.kind else {
+                        return false;
+                    };
+                    if other.as_ref().is_some_and(|vs| vs.iter().any(|v| v == n)) {
+                        return true;
+                    }
+                    !me.fact_index.contains_key(n) && !me.pred_names.contains_key(n)
+                };
+                let b_is_variant = is_variant_name(b, &va, self);
+                let a_is_variant = !b_is_variant && is_variant_name(a, &vb, self);
+                let (x, tx, y, ty) = if b_is_variant {
                     let (x, tx) = self.expr(a);
                     if let Ty::Enum(_) = tx {
                         let v = self.constant_for(&tx, b);
@@ -756,7 +781,7 @@ impl Lowerer {
                         let (y, ty) = self.expr(b);
                         (x, tx, y, ty)
                     }
-                } else if is_variant_name(a, self) {
+                } else if a_is_variant {
                     let (y, ty) = self.expr(b);
                     if let Ty::Enum(_) = ty {
                         let v = self.constant_for(&ty, a);
@@ -1039,8 +1064,26 @@ impl Lowerer {
                     ),
                 }
             }
-            if let (Some(l), Some(a)) = (lighter, aggravated) {
-                bands = Some((l, a));
+            match (lighter, aggravated) {
+                (Some(l), Some(a)) if l <= a => bands = Some((l, a)),
+                (Some(_), Some(_)) => self.diags.push(
+                    Diagnostic::error(
+                        Code::UnknownParameter,
+                        body.bands[0].2.to(body.bands[body.bands.len() - 1].2),
+                        format!("违法行为 {} 的从轻比例大于从重比例", code.text),
+                    )
+                    .label("比例颠倒")
+                    .help("从轻比例须不大于从重比例，如 从轻比例 0.3 从重比例 0.7"),
+                ),
+                _ => self.diags.push(
+                    Diagnostic::error(
+                        Code::UnknownParameter,
+                        body.bands[0].2,
+                        format!("违法行为 {} 的幅度须同时写从轻比例和从重比例", code.text),
+                    )
+                    .label("只写了一个比例")
+                    .help("写作：幅度 从轻比例 0.3 从重比例 0.7"),
+                ),
             }
         }
 
@@ -1188,6 +1231,14 @@ impl Lowerer {
     /// violation does not also look as if it had no penalty.
     fn amount(&mut self, a: &ast::Amount) -> Option<(Decimal, Decimal)> {
         let lo = a.lo.unwrap_or(Decimal::ZERO);
+        if a.hi > Decimal::from(1_000_000_000_000_i64) {
+            self.diags.push(
+                Diagnostic::error(Code::BadNumber, a.span, format!("数额 {} 过大", a.hi))
+                    .label("超过一万亿")
+                    .help("罚款数额、倍数和单价不能超过 1000000000000"),
+            );
+            return None;
+        }
         if lo > a.hi {
             self.diags.push(
                 Diagnostic::error(

@@ -2,6 +2,7 @@
 //! decision graph is compiled from; nothing after this stage sees the syntax tree.
 
 pub mod expr;
+mod hooks;
 mod kinds;
 mod lower;
 
@@ -24,6 +25,8 @@ pub type PredicateId = u32;
 pub type ViolationId = u32;
 /// Index of a list entry.
 pub type EntryId = u32;
+/// Index of a hook.
+pub type HookId = u32;
 
 /// A checked rule set.
 #[derive(Debug)]
@@ -48,7 +51,9 @@ pub struct RuleSet {
     pub violation_index: HashMap<String, ViolationId>,
     /// List entries, in file order.
     pub entries: Vec<Entry>,
-    /// The files.
+    /// Local exceptions (rhai hooks), in file order, their scripts compiled.
+    pub hooks: Vec<Hook>,
+    /// The files (rule files and hook scripts).
     pub sources: SourceMap,
     /// `sha256:` of the exact rule text.
     pub digest: String,
@@ -434,4 +439,33 @@ pub struct Entry {
     pub span: Span,
     /// "path:line:col".
     pub location: Arc<str>,
+}
+
+/// A local exception: a compiled rhai script, the violations it covers, where it runs in the
+/// walk, and the local normative document that authorises it.
+#[derive(Debug, Clone)]
+pub struct Hook {
+    /// Stable id.
+    pub id: Arc<str>,
+    /// What it does.
+    pub title: Arc<str>,
+    /// Violations covered; `None` = all.
+    pub covers: Option<Vec<ViolationId>>,
+    /// Where it runs.
+    pub point: crate::hooks::HookPoint,
+    /// The authorising document(s); the first is named in messages.
+    pub basis: Vec<Arc<str>>,
+    /// The compiled script.
+    pub script: Arc<crate::hooks::Script>,
+    /// Declaration.
+    pub span: Span,
+    /// "path:line:col" of the declaration.
+    pub location: Arc<str>,
+}
+
+impl Hook {
+    /// The first citation (lowering guarantees one).
+    pub fn citation(&self) -> &str {
+        self.basis.first().map_or("", |b| b)
+    }
 }

@@ -55,6 +55,8 @@ pub enum Item {
     Violation(ViolationDecl),
     /// a list entry
     Entry(EntryDecl),
+    /// `钩子 …`: a local exception in rhai
+    Hook(HookDecl),
 }
 
 /// The rule-set header.
@@ -373,6 +375,44 @@ pub struct EntryDecl {
     pub range_span: Option<Span>,
     /// List keyword to id.
     pub span: Span,
+}
+
+/// `钩子 ID "标题" { 适用 …  时点 …  脚本 …  依据 "…" }`: a local exception written in rhai.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HookDecl {
+    /// Stable id.
+    pub id: Name,
+    /// What it does, as the local document says it.
+    pub title: Str,
+    /// Codes covered; empty with `all`.
+    pub covers: Vec<Name>,
+    /// `适用 全部`
+    pub covers_all: bool,
+    /// `适用 全部 除 …`
+    pub except: Vec<Name>,
+    /// `时点 …` (once; checked in the model).
+    pub points: Vec<Name>,
+    /// `脚本 …` (once; checked in the model).
+    pub scripts: Vec<ScriptRef>,
+    /// `依据 "…"`: the local normative document that authorises it (required).
+    pub basis: Vec<Str>,
+    /// Keyword to id.
+    pub span: Span,
+}
+
+/// Where a hook's script is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScriptRef {
+    /// `脚本 "hooks/x.rhai"`: a file, relative to the rule file.
+    File(Str),
+    /// `脚本 """ … """`: the text as written, and its span inside the rule file (without the
+    /// quotes), so that positions in the script are positions in the file.
+    Inline {
+        /// The script.
+        text: String,
+        /// Where the text is.
+        span: Span,
+    },
 }
 
 /// A condition or arithmetic expression.

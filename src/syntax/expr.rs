@@ -1,6 +1,7 @@
 //! Conditions: a static Pratt parser gives `或 < 且 < 不 < comparisons < + - < * / < unary -`.
 
 use super::{Rule, Visitor};
+use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, Expr, ExprKind};
 use pest::iterators::{Pair, Pairs};
@@ -26,7 +27,19 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 
 impl Visitor<'_> {
     pub(super) fn visit_expr(&mut self, p: Pair<'_, Rule>) -> Expr {
+        let span = self.span(&p);
         let pairs = p.into_inner();
+        if pairs.len() > super::MAX_TERMS {
+            self.diags.push(
+                Diagnostic::error(Code::Syntax, span, "条件过长")
+                    .label(format!("超过 {} 项", super::MAX_TERMS))
+                    .help("把条件拆成几个谓词（谓词 名称 \"说明\" 当 条件），再组合使用"),
+            );
+            return Expr {
+                kind: ExprKind::Bool(false),
+                span,
+            };
+        }
         self.pratt(pairs)
     }
 

@@ -29,6 +29,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "从轻",
     "减轻",
     "从重",
+    "钩子",
 ];
 
 /// Parses one file. Syntax errors do not stop the parse: it resumes at the next line that starts
@@ -39,6 +40,19 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
 
     let mut out = File::default();
     let mut diags = Vec::new();
+    if let Some(at) = too_deep(text) {
+        // pest and the tree walks recurse once per level: refuse before the stack does.
+        diags.push(
+            Diagnostic::error(
+                Code::Syntax,
+                Span::new(file, at, at + 1),
+                "括号嵌套超过 64 层",
+            )
+            .label("嵌套过深")
+            .help("把条件拆成几个谓词（谓词 名称 \"说明\" 当 条件），再组合使用"),
+        );
+        return (out, diags);
+    }
     let mut offset = 0;
     while offset <= text.len() {
         let rest = &text[offset..];
@@ -79,6 +93,34 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
         }
     }
     (out, diags)
+}
+
+/// Longest run of terms a condition may have; longer ones are refused (the trees recurse on them).
+const MAX_TERMS: usize = 256;
+
+/// The byte offset where brackets nest deeper than 64 levels, outside strings and comments.
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut in_str, mut in_comment) = (0usize, false, false);
+    let mut prev = '\0';
+    for (i, c) in text.char_indices() {
+        match c {
+            '\n' => in_comment = false,
+            _ if in_comment => {}
+            '"' if prev != '\\' => in_str = !in_str,
+            _ if in_str => {}
+            '#' => in_comment = true,
+            '(' | '{' | '（' => {
+                depth += 1;
+                if depth > 64 {
+                    return Some(i);
+                }
+            }
+            ')' | '}' | '）' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    None
 }
 
 /// Byte offset of the first unindented line after `from` that starts with an item keyword.
@@ -166,6 +208,11 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::regulation => "“法规”",
         Rule::violation => "“违法行为”",
         Rule::list_entry | Rule::list_kind => "清单条目（不予处罚、从轻、减轻、从重）",
+        Rule::hook => "“钩子”",
+        Rule::hook_point => "“时点”",
+        Rule::point_name => "时点（情节之后、结果之后）",
+        Rule::hook_script => "“脚本”",
+        Rule::script_block => "三个双引号括起的脚本",
         Rule::string => "带双引号的文字",
         Rule::ident => "名称（ASCII 字母开头）",
         Rule::code | Rule::entry_id => "编号（如 XR-49-2）",
@@ -250,6 +297,10 @@ impl Visitor<'_> {
                 Rule::list_entry => {
                     let e = self.visit_list_entry(item);
                     out.items.push(Item::Entry(e));
+                }
+                Rule::hook => {
+                    let h = self.visit_hook(item);
+                    out.items.push(Item::Hook(h));
                 }
                 _ => {}
             }
@@ -915,6 +966,82 @@ impl Visitor<'_> {
     }
 }
 
+impl Visitor<'_> {
+    fn visit_hook(&mut self, p: Pair<'_, Rule>) -> HookDecl {
+        let span = self.span(&p);
+        let mut h = HookDecl {
+            id: Name {
+                text: String::new(),
+                span,
+            },
+            title: Str {
+                value: String::new(),
+                span,
+            },
+            covers: vec![],
+            covers_all: false,
+            except: vec![],
+            points: vec![],
+            scripts: vec![],
+            basis: vec![],
+            span,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::entry_id => {
+                    h.id = self.name(&c);
+                    h.span.end = h.id.span.end;
+                }
+                Rule::string => h.title = self.visit_string(c),
+                Rule::coverage => {
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::kw_all => h.covers_all = true,
+                            Rule::except => {
+                                for code in x.into_inner() {
+                                    let n = self.name(&code);
+                                    h.except.push(n);
+                                }
+                            }
+                            _ => h.covers.push(self.name(&x)),
+                        }
+                    }
+                }
+                Rule::hook_point => {
+                    if let Some(n) = c.into_inner().next() {
+                        h.points.push(self.name(&n));
+                    }
+                }
+                Rule::hook_script => {
+                    let Some(x) = c.into_inner().next() else {
+                        continue;
+                    };
+                    if x.as_rule() == Rule::script_block {
+                        if let Some(inner) = x.into_inner().next() {
+                            let span = self.span(&inner);
+                            h.scripts.push(ScriptRef::Inline {
+                                text: inner.as_str().to_string(),
+                                span,
+                            });
+                        }
+                    } else {
+                        let s = self.visit_string(x);
+                        h.scripts.push(ScriptRef::File(s));
+                    }
+                }
+                Rule::basis_clause => {
+                    if let Some(s) = c.into_inner().next() {
+                        let s = self.visit_string(s);
+                        h.basis.push(s);
+                    }
+                }
+                _ => {}
+            }
+        }
+        h
+    }
+}
+
 fn visit_party(p: &Pair<'_, Rule>) -> Party {
     match p.clone().into_inner().next().map(|k| k.as_rule()) {
         Some(Rule::kw_unit_party) => Party::Unit,
@@ -978,6 +1105,29 @@ mod tests {
         };
         assert!(e.modality.is_none());
         assert_eq!(e.covers.len(), 2);
+    }
+
+    #[test]
+    fn parses_hooks_with_a_file_or_an_inline_script() {
+        let text = "钩子 H-1 \"便民点\" {\n    适用 XR-42\n    时点 情节之后\n    脚本 \"hooks/a.rhai\"\n    依据 \"《某文件》\"\n}\n钩子 H-2 \"t\" { 适用 全部 时点 结果之后 脚本 \"\"\"\nnote(\"x\"); // \"q\"\n\"\"\" }\n";
+        let f = ok(text);
+        let Item::Hook(h) = &f.items[0] else {
+            panic!("not a hook")
+        };
+        assert_eq!(h.id.text, "H-1");
+        assert_eq!(h.covers[0].text, "XR-42");
+        assert_eq!(h.points[0].text, "情节之后");
+        assert!(matches!(&h.scripts[0], ScriptRef::File(s) if s.value == "hooks/a.rhai"));
+        assert_eq!(h.basis.len(), 1);
+        let Item::Hook(h) = &f.items[1] else {
+            panic!("not a hook")
+        };
+        assert!(h.covers_all);
+        let ScriptRef::Inline { text: script, span } = &h.scripts[0] else {
+            panic!("not inline")
+        };
+        assert_eq!(script, "\nnote(\"x\"); // \"q\"\n");
+        assert_eq!(&text[span.range()], script);
     }
 
     #[test]

@@ -1,0 +1,218 @@
+//! Decision and load benchmarks.
+//!
+//! - `decision/shipped`: one decision on the embedded rules, parsed case in, decision with its
+//!   full trace out (target ≤ 1 µs); `decision/shipped_unit` is a second case, for a unit with a
+//!   mandatory statutory mitigating circumstance and a list entry.
+//! - `decision/json_to_json`: the same from JSON text to JSON text (target ≤ 5 µs).
+//! - `decision/large_ruleset`: the case of `decision/shipped` against a generated rule set of
+//!   4,000 entries over 1,000 violations (target ≤ 1.5× `decision/shipped`).
+//! - `load/generated_1000x10000`: loading, checking and compiling 1,000 violations and 10,000
+//!   entries from memory (target ≤ 150 ms).
+//!
+//! Run with `cargo bench --bench decision`; `cargo bench --bench decision -- --test` runs each
+//! once (and the setup asserts that the generated rule sets load and decide as expected).
+
+mod support;
+
+use caliper::{Case, Decision, Outcome, Rules};
+use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
+use std::cell::OnceCell;
+use std::hint::black_box;
+use std::time::Duration;
+
+/// XR-49-2 for an individual (the case of examples/xr-49-2-individual.json).
+const INDIVIDUAL: &str = r#"{
+  "case_id": "XC-2025-0142",
+  "violation": "XR-49-2",
+  "facts": {
+    "party_type": "individual",
+    "age": 35,
+    "violation_date": "2025-03-02",
+    "discovery_date": "2025-03-05",
+    "minor": false,
+    "harm": "general",
+    "corrected": false,
+    "first_offense": false,
+    "prior_penalties_12m": 0
+  }
+}"#;
+
+/// XR-49-2 for a unit that corrected and eliminated the harm: S-32-1 (应当从轻或者减轻) and the
+/// list entry L-XR-49-2-1 (可以从轻) apply.
+const UNIT: &str = r#"{
+  "case_id": "XC-2025-0143",
+  "violation": "XR-49-2",
+  "facts": {
+    "party_type": "unit",
+    "violation_date": "2025-04-10",
+    "discovery_date": "2025-04-11",
+    "minor": false,
+    "harm": "general",
+    "corrected": true,
+    "first_offense": false,
+    "eliminated_harm": true,
+    "prior_penalties_12m": 0
+  }
+}"#;
+
+/// Loads (path, text) files or panics with the rendered diagnostics; lints fail too.
+fn load(files: &[(String, String)]) -> Rules {
+    let rules = Rules::from_sources(files, support::ROOT)
+        .unwrap_or_else(|e| panic!("the generated rule set does not load:\n{e}"));
+    assert!(
+        rules.warnings().is_empty(),
+        "the generated rule set has warnings: {:#?}",
+        rules.warnings()
+    );
+    rules
+}
+
+fn case(text: &str) -> Case {
+    serde_json::from_str(text).expect("the bench case is valid JSON")
+}
+
+fn decide(rules: &Rules, case: &Case) -> Decision {
+    rules
+        .evaluate(case)
+        .unwrap_or_else(|e| panic!("the bench case is an error: {e}"))
+}
+
+fn fine(d: &Decision) -> String {
+    d.fine.map_or_else(|| "none".to_string(), |f| f.to_string())
+}
+
+/// The shipped rules and the two cases, checked.
+struct Shipped {
+    rules: Rules,
+    individual: Case,
+    unit: Case,
+}
+
+fn shipped() -> Shipped {
+    let rules = Rules::embedded().unwrap_or_else(|e| panic!("the shipped rules do not load:\n{e}"));
+    let individual = case(INDIVIDUAL);
+    let unit = case(UNIT);
+
+    let d = decide(&rules, &individual);
+    assert_eq!(
+        (d.outcome, fine(&d).as_str()),
+        (Outcome::Standard, "60..140")
+    );
+    assert!(!d.trace.steps().is_empty());
+    let du = decide(&rules, &unit);
+    assert_eq!(du.outcome, Outcome::Lighter, "{du:#?}");
+    assert!(du.mandatory && du.applied.len() == 2, "{du:#?}");
+    let out = serde_json::to_string(&d).expect("serializes");
+    assert!(out.contains("\"outcome\":\"standard\""), "{out}");
+    Shipped {
+        rules,
+        individual,
+        unit,
+    }
+}
+
+/// The generated rule set of 1,000 violations and 4,000 entries, and the XR-49-2 case moved onto
+/// a generated violation of the same shape; checked to decide exactly like the shipped XR-49-2.
+fn large(shipped: &Shipped) -> (Rules, Case) {
+    let files = support::generate(1_000, 4_000);
+    let rules = load(&files);
+    let model = rules.model();
+    assert_eq!(model.violations.len(), 1_000);
+    let generated = model.entries.iter().filter(|e| e.id.contains("-G")).count();
+    assert_eq!(generated, 4_000);
+
+    let mut moved = shipped.individual.clone();
+    let target = support::xr_49_2_like(1_000);
+    moved.violation = Some(target.clone());
+    let own_id = format!("-{target}-");
+    let own = model
+        .entries
+        .iter()
+        .filter(|e| e.id.contains(&own_id))
+        .count();
+    assert!(own >= 4, "{target} has only {own} entries of its own");
+
+    let d = decide(&shipped.rules, &shipped.individual);
+    let dl = decide(&rules, &moved);
+    let key = |d: &Decision| {
+        (
+            d.outcome,
+            d.mandatory,
+            fine(d),
+            d.penalties.clone(),
+            d.trace.steps().len(),
+        )
+    };
+    assert_eq!(key(&dl), key(&d), "{target} decides like XR-49-2");
+    (rules, moved)
+}
+
+fn decisions(c: &mut Criterion) {
+    // Set up lazily, so that a filtered run (e.g. `--bench load/`) does not pay for it.
+    let shipped_cell = OnceCell::new();
+    let large_cell = OnceCell::new();
+    let s = || shipped_cell.get_or_init(shipped);
+
+    let mut g = c.benchmark_group("decision");
+    g.bench_function("shipped", |b| {
+        let s = s();
+        b.iter(|| s.rules.evaluate(black_box(&s.individual)))
+    });
+    g.bench_function("shipped_unit", |b| {
+        let s = s();
+        b.iter(|| s.rules.evaluate(black_box(&s.unit)))
+    });
+    g.bench_function("json_to_json", |b| {
+        let s = s();
+        b.iter(|| {
+            let d = s
+                .rules
+                .evaluate_json(black_box(INDIVIDUAL))
+                .expect("the case decides");
+            serde_json::to_string(&d).expect("serializes")
+        })
+    });
+    g.bench_function("large_ruleset", |b| {
+        let (rules, case) = large_cell.get_or_init(|| large(s()));
+        b.iter(|| rules.evaluate(black_box(case)))
+    });
+    g.finish();
+}
+
+fn loading(c: &mut Criterion) {
+    let files_cell = OnceCell::new();
+    let files = || {
+        files_cell.get_or_init(|| {
+            let files = support::generate(1_000, 10_000);
+            let rules = load(&files);
+            assert_eq!(rules.model().violations.len(), 1_000);
+            let generated = rules
+                .model()
+                .entries
+                .iter()
+                .filter(|e| e.id.contains("-G"))
+                .count();
+            assert_eq!(generated, 10_000);
+            files
+        })
+    };
+
+    let mut g = c.benchmark_group("load");
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    g.bench_function("generated_1000x10000", |b| {
+        let files = files();
+        // One rule set alive at a time; dropping it is not timed.
+        b.iter_batched(
+            || (),
+            |()| Rules::from_sources(black_box(files), support::ROOT),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, decisions, loading);
+criterion_main!(benches);

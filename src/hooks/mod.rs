@@ -1,0 +1,599 @@
+//! Local exceptions in rhai (`spec/semantics.md` step 9): the one sandboxed engine, compiling a
+//! hook's script once when rules load, and running it against a case.
+//!
+//! A hook cannot do anything but read the case's facts and the decision so far (read-only
+//! constants) and call four functions that *record* what it wants: a circumstance, an outcome, a
+//! fine, a note. What was recorded comes back as [`Effects`]; the walk applies them and then the
+//! legality guard (`eval`) checks the result. The script itself never touches the decision.
+//!
+//! Everything the sandbox allows or limits is set in [`sandbox`], and nowhere else.
+
+mod errors;
+mod world;
+
+pub use world::{Circumstance, Effects, FineSet, Move, Pos};
+
+use crate::decision::{FineRange, Outcome};
+use crate::diag::{Code, nearest};
+use crate::model::{Fact, FactId, FactType, Value};
+use crate::source::{FileId, SourceMap, Span};
+use rhai::packages::Package;
+use rhai::{Dynamic, Engine, INT, ImmutableString, OptimizationLevel, Scope};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// Where a hook runs in the walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HookPoint {
+    /// 情节之后: after step 6 (circumstances collected), before step 7 combines them. The hook
+    /// may add circumstances, which are combined with the lists' own.
+    AfterCircumstances,
+    /// 结果之后: after steps 7–8 (outcome combined, fine computed). The hook may also add
+    /// circumstances (the outcome is combined again), move the outcome and set the fine.
+    AfterOutcome,
+}
+
+impl HookPoint {
+    /// The keyword a drafter writes.
+    pub fn zh(self) -> &'static str {
+        match self {
+            HookPoint::AfterCircumstances => "情节之后",
+            HookPoint::AfterOutcome => "结果之后",
+        }
+    }
+
+    /// Every point, for "did you mean".
+    pub const ALL: [HookPoint; 2] = [HookPoint::AfterCircumstances, HookPoint::AfterOutcome];
+
+    /// Parses the keyword.
+    pub fn from_zh(s: &str) -> Option<HookPoint> {
+        HookPoint::ALL.into_iter().find(|p| p.zh() == s)
+    }
+}
+
+/// The limits of the sandbox. Every one is set explicitly: rhai leaves operations unlimited by
+/// default, and its other defaults differ between debug and release builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Operations per run: the main, deterministic bound (a loop that never ends stops here).
+    pub operations: u64,
+    /// Nested function calls (recursion without end stops here).
+    pub call_levels: usize,
+    /// Expression nesting at top level, checked when the script compiles.
+    pub expr_depth: usize,
+    /// Expression nesting inside functions, checked when the script compiles.
+    pub function_expr_depth: usize,
+    /// Bytes in one string.
+    pub string_size: usize,
+    /// Items in one array.
+    pub array_size: usize,
+    /// Entries in one object map.
+    pub map_size: usize,
+    /// Variables alive at once (the facts a script reads count too).
+    pub variables: usize,
+    /// Functions a script may define.
+    pub functions: usize,
+    /// Lines a run may print (`print`, `debug`, `note`).
+    pub output_lines: usize,
+    /// Bytes a run may print in all.
+    pub output_bytes: usize,
+    /// Wall-clock time per run: a safety net behind the operation limit, never the main bound.
+    pub deadline: Duration,
+}
+
+/// The limits every shipped engine uses. A discretion hook reads a few facts and calls one or two
+/// functions: the shipped examples need under 100 operations, 2 call levels, a few hundred bytes.
+/// The limits leave room for a thousand times that and still stop a runaway script within
+/// milliseconds.
+pub const LIMITS: Limits = Limits {
+    // ~100 000 operations take ~5 ms in release and ~50 ms in a debug build.
+    operations: 100_000,
+    // Enough for helper functions calling each other; recursion has no place in a hook.
+    call_levels: 16,
+    expr_depth: 32,
+    function_expr_depth: 16,
+    // 4 KiB is ~1 300 Chinese characters: longer than any title, citation or note.
+    string_size: 4 * 1024,
+    array_size: 256,
+    map_size: 256,
+    // The facts a script reads are variables too; the shipped rule set declares ~40 facts.
+    variables: 128,
+    functions: 16,
+    // Output goes into the trace a caseworker reads: a few lines, not a log.
+    output_lines: 32,
+    output_bytes: 4 * 1024,
+    // Far above any lawful run (microseconds); reached only if the operation count failed to
+    // bound a run (one very slow operation), so a slow machine never trips it by mistake.
+    deadline: Duration::from_secs(1),
+};
+
+/// Names of the decision constants a script sees beside the facts.
+pub const DECISION_CONSTANTS: [&str; 7] = [
+    "violation",
+    "outcome",
+    "mandatory",
+    "fine_min",
+    "fine_max",
+    "statutory_min",
+    "statutory_max",
+];
+
+/// The functions a script may call to change the decision (for messages and "did you mean").
+pub const FUNCTIONS: [(&str, &str); 4] = [
+    (
+        "add_circumstance",
+        "add_circumstance(清单, 情形, 标题, 依据)，四个参数都是文字",
+    ),
+    ("set_outcome", "set_outcome(结果, 依据)，两个参数都是文字"),
+    (
+        "set_fine",
+        "set_fine(下限, 上限)，两个参数是整数或小数（元，精确到分）",
+    ),
+    ("note", "note(文字)"),
+];
+
+/// Builds the one sandboxed engine: the only place where what a script may do is decided.
+///
+/// - Packages: arithmetic (with exact decimals, `no_float`), logic, strings, arrays, maps,
+///   iterators, maths. Not the language-core package (`sleep` would block the thread beyond
+///   the reach of the operation count), not time (no clock), not blobs or bit fields.
+/// - No `eval` (disabled symbol), no modules (`no_module`: `import` is a reserved word), no
+///   file or network access (nothing registered does any), no closures (`no_closure`).
+/// - Strict variables: a name the script did not declare and that is not a fact or a decision
+///   constant is a compile error. No shadowing: a script cannot redeclare a fact.
+/// - `print` and `debug` go into the run's output (the trace), never to stdout.
+/// - Every limit of [`Limits`], and a wall-clock deadline checked from `on_progress`.
+pub fn sandbox(limits: &Limits) -> Engine {
+    let mut engine = Engine::new_raw();
+    for package in [
+        rhai::packages::ArithmeticPackage::new().as_shared_module(),
+        rhai::packages::LogicPackage::new().as_shared_module(),
+        rhai::packages::BasicStringPackage::new().as_shared_module(),
+        rhai::packages::MoreStringPackage::new().as_shared_module(),
+        rhai::packages::BasicIteratorPackage::new().as_shared_module(),
+        rhai::packages::BasicMathPackage::new().as_shared_module(),
+        rhai::packages::BasicArrayPackage::new().as_shared_module(),
+        rhai::packages::BasicMapPackage::new().as_shared_module(),
+    ] {
+        engine.register_global_module(package);
+    }
+    engine.disable_symbol("eval");
+    engine.set_strict_variables(true);
+    engine.set_allow_shadowing(false);
+    engine.set_fail_on_invalid_map_property(true);
+    // Simple optimisation only folds what the script itself fixes; facts are compiled as
+    // variables (never constants) so that no placeholder value is folded into the AST.
+    engine.set_optimization_level(OptimizationLevel::Simple);
+
+    engine.set_max_operations(limits.operations);
+    engine.set_max_call_levels(limits.call_levels);
+    engine.set_max_expr_depths(limits.expr_depth, limits.function_expr_depth);
+    engine.set_max_string_size(limits.string_size);
+    engine.set_max_array_size(limits.array_size);
+    engine.set_max_map_size(limits.map_size);
+    engine.set_max_variables(limits.variables);
+    engine.set_max_functions(limits.functions);
+
+    world::install(&mut engine, *limits);
+    engine
+}
+
+/// The shared engine, built once.
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| sandbox(&LIMITS))
+}
+
+/// Where a script's text is: a `.rhai` file (from its start) or a `脚本 """ … """` block inside
+/// a rule file (from the first character after the quotes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    /// The file holding the text.
+    pub file: FileId,
+    /// Byte offset of the script's first character in that file.
+    pub start: u32,
+}
+
+impl Origin {
+    /// The byte span of a rhai position (1-based line, 1-based character column, relative to
+    /// the script) in the file that holds it: one character wide, clamped into the text.
+    pub fn span(&self, sources: &SourceMap, pos: Pos) -> Span {
+        let Some(file) = sources.get(self.file) else {
+            return Span::new(self.file, self.start as usize, self.start as usize);
+        };
+        let text = file.text.get(self.start as usize..).unwrap_or("");
+        let offset = self.start as usize + offset_of(text, pos);
+        let end = file
+            .text
+            .get(offset..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(offset, |c| offset + c.len_utf8());
+        Span::new(self.file, offset, end)
+    }
+
+    /// `path:line:column` of a position, for error documents.
+    pub fn location(&self, sources: &SourceMap, pos: Pos) -> String {
+        sources.location(self.span(sources, pos)).to_string()
+    }
+}
+
+/// Byte offset in `text` of a rhai position; positions past a line's end or the text's end
+/// are clamped (rhai reports "end of script" one past the last character).
+fn offset_of(text: &str, pos: Pos) -> usize {
+    if pos.line == 0 {
+        return 0;
+    }
+    let mut line_start = 0;
+    for _ in 1..pos.line {
+        match text[line_start..].find('\n') {
+            Some(n) => line_start += n + 1,
+            None => return text.len(),
+        }
+    }
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |n| line_start + n);
+    let line = &text[line_start..line_end];
+    let col = (pos.column.max(1) - 1) as usize;
+    line_start + line.char_indices().nth(col).map_or(line.len(), |(i, _)| i)
+}
+
+/// A fact a script reads, ready to be pushed as a constant.
+#[derive(Debug, Clone)]
+struct ScriptFact {
+    id: FactId,
+    name: ImmutableString,
+    /// An option's variant names, in variant order.
+    variants: Option<Box<[ImmutableString]>>,
+}
+
+/// A compiled hook script.
+#[derive(Debug, Clone)]
+pub struct Script {
+    ast: rhai::AST,
+    /// The facts whose names occur in the text (a superset of those it reads).
+    facts: Box<[ScriptFact]>,
+    /// Which decision constants occur in the text, by index into [`DECISION_CONSTANTS`].
+    constants: u8,
+    /// Where the text is.
+    pub origin: Origin,
+}
+
+/// A script that did not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// H0601, H0603 or H0604.
+    pub code: Code,
+    /// What is wrong, in Chinese.
+    pub message: String,
+    /// The label under the span.
+    pub label: String,
+    /// How to fix it.
+    pub help: String,
+    /// Where in the script.
+    pub pos: Pos,
+}
+
+/// Compiles a script once, when rules load. Every declared fact and decision constant is a
+/// known name (so a misspelt one does not compile); only the names that occur in the text are
+/// kept for running.
+pub fn compile(text: &str, origin: Origin, facts: &[Fact]) -> Result<Script, CompileError> {
+    let mut scope = Scope::with_capacity(facts.len() + DECISION_CONSTANTS.len());
+    for f in facts {
+        scope.push_dynamic(&*f.name, Dynamic::UNIT);
+    }
+    for c in DECISION_CONSTANTS {
+        scope.push_dynamic(c, Dynamic::UNIT);
+    }
+    let ast = engine()
+        .compile_with_scope(&scope, text)
+        .map_err(|e| errors::compile_error(&e, facts))?;
+    redeclarations(text, facts)?;
+    let words = identifiers(text);
+    let used: Box<[ScriptFact]> = facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| words.contains(&&*f.name))
+        .map(|(i, f)| ScriptFact {
+            id: i as FactId,
+            name: f.name.as_ref().into(),
+            variants: match &f.ty {
+                FactType::Enum(vs) => Some(vs.iter().map(|(v, _)| v.as_str().into()).collect()),
+                _ => None,
+            },
+        })
+        .collect();
+    let mut constants = 0u8;
+    for (i, c) in DECISION_CONSTANTS.iter().enumerate() {
+        if words.contains(c) {
+            constants |= 1 << i;
+        }
+    }
+    Ok(Script {
+        ast,
+        facts: used,
+        constants,
+        origin,
+    })
+}
+
+/// A script may not declare a variable named like a fact or a decision constant: at run time
+/// that name is a constant and the declaration would fail. rhai's parser checks shadowing only
+/// against the script's own declarations, so the check compiles the script once more behind a
+/// first line that declares every name (errors on that line are not the script's).
+fn redeclarations(text: &str, facts: &[Fact]) -> Result<(), CompileError> {
+    let mut probe = String::with_capacity(text.len() + 24 * (facts.len() + 7));
+    for name in facts
+        .iter()
+        .map(|f| &*f.name)
+        .chain(DECISION_CONSTANTS.iter().copied())
+    {
+        probe.push_str("let ");
+        probe.push_str(name);
+        probe.push_str(" = ();");
+    }
+    probe.push('\n');
+    probe.push_str(text);
+    match engine().compile(&probe) {
+        Err(e) if e.position().line().is_some_and(|l| l > 1) => {
+            let mut err = errors::compile_error(&e, facts);
+            err.pos.line -= 1;
+            Err(err)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Every identifier-like word of a text (strings and comments included: a superset is safe).
+fn identifiers(text: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The decision so far, as the script sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Snapshot<'a> {
+    /// The violation's code.
+    pub violation: &'a str,
+    /// The outcome so far (at 情节之后: what the circumstances so far combine to).
+    pub outcome: Outcome,
+    /// 应当 or 可以.
+    pub mandatory: bool,
+    /// The fine so far.
+    pub fine: Option<FineRange>,
+    /// The statutory fine range for this party and these facts.
+    pub statutory: Option<FineRange>,
+}
+
+/// A script that stopped with an error, or broke a limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The H06xx code.
+    pub code: Code,
+    /// What happened, in Chinese, naming the limit where one was reached.
+    pub message: String,
+    /// Where in the script, if known.
+    pub pos: Pos,
+}
+
+/// Runs a compiled script for one case. Only the facts and constants the script names are
+/// pushed into its scope.
+pub fn run(
+    script: &Script,
+    point: HookPoint,
+    facts: &[Option<Value>],
+    snap: &Snapshot<'_>,
+) -> Result<Effects, Failure> {
+    run_on(engine(), &LIMITS, script, point, facts, snap)
+}
+
+fn run_on(
+    engine: &Engine,
+    limits: &Limits,
+    script: &Script,
+    point: HookPoint,
+    facts: &[Option<Value>],
+    snap: &Snapshot<'_>,
+) -> Result<Effects, Failure> {
+    let mut scope = Scope::with_capacity(script.facts.len() + 7);
+    for f in script.facts.iter() {
+        let value = match facts.get(f.id as usize).copied().flatten() {
+            None => Dynamic::UNIT,
+            Some(Value::Bool(b)) => Dynamic::from_bool(b),
+            Some(Value::Int(i)) => Dynamic::from_int(i as INT),
+            Some(Value::Dec(d)) => Dynamic::from_decimal(d),
+            Some(Value::Date(d)) => Dynamic::from(d.to_string()),
+            Some(Value::Enum(i)) => f
+                .variants
+                .as_ref()
+                .and_then(|vs| vs.get(i as usize))
+                .map_or(Dynamic::UNIT, |v| Dynamic::from(v.clone())),
+        };
+        scope.push_constant_dynamic(f.name.as_str(), value);
+    }
+    if script.constants != 0 {
+        let money =
+            |d: Option<rust_decimal::Decimal>| d.map_or(Dynamic::UNIT, Dynamic::from_decimal);
+        let values = [
+            Dynamic::from(snap.violation.to_string()),
+            Dynamic::from(outcome_zh(snap.outcome)),
+            Dynamic::from_bool(snap.mandatory),
+            money(snap.fine.map(|f| f.min)),
+            money(snap.fine.map(|f| f.max)),
+            money(snap.statutory.map(|f| f.min)),
+            money(snap.statutory.map(|f| f.max)),
+        ];
+        for (i, (name, value)) in DECISION_CONSTANTS.iter().zip(values).enumerate() {
+            if script.constants & (1 << i) != 0 {
+                scope.push_constant_dynamic(*name, value);
+            }
+        }
+    }
+    world::begin(point);
+    let result = engine.eval_ast_with_scope::<Dynamic>(&mut scope, &script.ast);
+    let (effects, stopped) = world::end();
+    match result {
+        Err(e) => Err(errors::run_error(&e, limits)),
+        Ok(_) if stopped.is_some() => Err(errors::stopped(stopped, Pos::default(), limits)),
+        Ok(v) if !v.is_unit() => Err(errors::returned(&v)),
+        Ok(_) => Ok(effects),
+    }
+}
+
+/// The short Chinese name of an outcome, as scripts read and write it.
+pub fn outcome_zh(o: Outcome) -> &'static str {
+    match o {
+        Outcome::NoPenalty => "不予处罚",
+        Outcome::Mitigated => "减轻",
+        Outcome::Lighter => "从轻",
+        Outcome::Standard => "一般",
+        Outcome::Aggravated => "从重",
+        Outcome::Undetermined => "待定",
+    }
+}
+
+/// An outcome from its name in a script (short or with 处罚).
+fn outcome_from_zh(s: &str) -> Option<Outcome> {
+    let s = s
+        .strip_suffix("处罚")
+        .filter(|x| !x.is_empty() && *x != "不予")
+        .unwrap_or(s);
+    [
+        Outcome::NoPenalty,
+        Outcome::Mitigated,
+        Outcome::Lighter,
+        Outcome::Standard,
+        Outcome::Aggravated,
+    ]
+    .into_iter()
+    .find(|o| outcome_zh(*o) == s)
+}
+
+/// The nearest function a script may call, for a misspelt one.
+fn nearest_function(name: &str) -> Option<&'static str> {
+    nearest(name, FUNCTIONS.iter().map(|(n, _)| *n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> Vec<Fact> {
+        vec![
+            Fact {
+                name: "corrected".into(),
+                ty: FactType::Bool,
+                label: "及时改正".into(),
+                unit: None,
+                default: None,
+                span: Span::default(),
+            },
+            Fact {
+                name: "harm".into(),
+                ty: FactType::Enum(vec![
+                    ("none".into(), "无".into()),
+                    ("minor".into(), "轻微".into()),
+                ]),
+                label: "危害后果".into(),
+                unit: None,
+                default: None,
+                span: Span::default(),
+            },
+        ]
+    }
+
+    const ORIGIN: Origin = Origin {
+        file: FileId(0),
+        start: 0,
+    };
+
+    fn snap() -> Snapshot<'static> {
+        Snapshot {
+            violation: "X-1",
+            outcome: Outcome::Standard,
+            mandatory: true,
+            fine: None,
+            statutory: None,
+        }
+    }
+
+    #[test]
+    fn offsets_count_characters_and_clamp() {
+        let text = "let a = 1;\n\"中文\" + x\n";
+        let at = offset_of(text, Pos { line: 2, column: 8 });
+        assert_eq!(&text[at..at + 1], "x");
+        assert_eq!(offset_of(text, Pos { line: 9, column: 1 }), text.len());
+        assert_eq!(
+            offset_of(
+                text,
+                Pos {
+                    line: 1,
+                    column: 99
+                }
+            ),
+            10
+        );
+    }
+
+    #[test]
+    fn facts_are_constants_and_only_named_ones_are_kept() {
+        let s = compile("if corrected { note(\"改正\"); }", ORIGIN, &facts()).unwrap();
+        assert_eq!(s.facts.len(), 1);
+        let e = run(
+            &s,
+            HookPoint::AfterCircumstances,
+            &[Some(Value::Bool(true)), None],
+            &snap(),
+        )
+        .unwrap();
+        assert_eq!(e.notes, vec!["改正".to_string()]);
+        let s = compile("harm == \"minor\" && print(harm) == ()", ORIGIN, &facts());
+        assert!(s.is_ok());
+        let s = compile("corrected = true;", ORIGIN, &facts()).unwrap();
+        let err = run(
+            &s,
+            HookPoint::AfterOutcome,
+            &[Some(Value::Bool(false)), None],
+            &snap(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, Code::ScriptRuntime);
+    }
+
+    #[test]
+    fn the_deadline_stops_a_run_the_operation_count_would_not() {
+        let limits = Limits {
+            operations: 0,
+            deadline: Duration::from_millis(30),
+            ..LIMITS
+        };
+        let engine = sandbox(&limits);
+        let s = compile("let x = 0; loop { x += 1; }", ORIGIN, &facts()).unwrap();
+        let started = std::time::Instant::now();
+        let err = run_on(
+            &engine,
+            &limits,
+            &s,
+            HookPoint::AfterOutcome,
+            &[None, None],
+            &snap(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, Code::ScriptTimeout, "{err:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn outcome_names_read_both_ways() {
+        assert_eq!(outcome_from_zh("从轻"), Some(Outcome::Lighter));
+        assert_eq!(outcome_from_zh("从轻处罚"), Some(Outcome::Lighter));
+        assert_eq!(outcome_from_zh("不予处罚"), Some(Outcome::NoPenalty));
+        assert_eq!(outcome_from_zh("一般处罚"), Some(Outcome::Standard));
+        assert_eq!(outcome_from_zh("从宽"), None);
+    }
+}

@@ -1,0 +1,82 @@
+//! `caliper publish`: the published document, as Markdown and HTML, from the same rules the engine
+//! evaluates (Art. 34). Snapshots are what a citizen reads; the assertions pin the numbers.
+
+use caliper::Rules;
+use caliper::explain::publish::{Format, publish};
+
+fn sample() -> Rules {
+    Rules::load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/publish"
+    ))
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn markdown_states_penalties_bands_and_lists() {
+    let md = publish(sample().model(), Format::Markdown);
+    // Statutory penalty in words, with the article's own condition.
+    assert!(md.contains("警告，逾期未改正的，罚款200元以下"), "{md}");
+    // Bands in yuan for ..200: lighter 0–60, standard 60–140, aggravated 140–200.
+    assert!(md.contains("| 0–60 | 60–140 | 140–200 |"), "{md}");
+    // Per unit: 50..100 per m² → 50–65, 65–85, 85–100, mitigated 0–50.
+    assert!(
+        md.contains("元/平方米 | 50–65 | 65–85 | 85–100 | 0–50 |"),
+        "{md}"
+    );
+    // Multiples: 1..3 × cost → 1–1.6, 1.6–2.4, 2.4–3.
+    assert!(md.contains("| 1–1.6 | 1.6–2.4 | 2.4–3 |"), "{md}");
+    // Both versions, newest first, with their periods.
+    let new = md.find("2022-01-01 起").expect("new version");
+    let old = md.find("2020-01-01 至 2021-12-31").expect("old version");
+    assert!(new < old);
+    // Conditions in words, modality and sources.
+    assert!(
+        md.contains("初次违法，且面积不超过5平方米，且及时改正"),
+        "{md}"
+    );
+    assert!(md.contains("可以不予处罚"));
+    assert!(md.contains("来源：改编自某地公布的清单（样例）"));
+    assert!(md.contains("全部违法行为（YL-2 除外）"));
+    // An entry's own mitigated range.
+    assert!(
+        md.contains("可以减轻处罚（罚款：公民500元以下，法人或者其他组织1000元以下）"),
+        "{md}"
+    );
+    insta::assert_snapshot!("publish_markdown", md);
+}
+
+#[test]
+fn html_is_self_contained_and_printable() {
+    let html = publish(sample().model(), Format::Html);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    assert!(html.contains("@page { size: A4"));
+    // No external assets: no links, scripts or images from anywhere.
+    for forbidden in ["http://", "https://", "<script", "<link", "<img", "@import"] {
+        assert!(!html.contains(forbidden), "found {forbidden}");
+    }
+    // A table of contents pointing at each regulation.
+    assert!(html.contains("<a href=\"#reg-0\">《样例条例》</a>"));
+    assert!(html.contains("<section id=\"reg-0\">"));
+    // Text is escaped.
+    assert!(!html.contains("<样例"));
+    insta::assert_snapshot!("publish_html", html);
+}
+
+#[test]
+fn the_shipped_rules_publish_every_violation() {
+    let rules = Rules::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let md = publish(rules.model(), Format::Markdown);
+    for v in &rules.model().violations {
+        assert!(
+            md.contains(&format!("### {} ", v.code)),
+            "{} missing",
+            v.code
+        );
+    }
+    for e in &rules.model().entries {
+        assert!(md.contains(&*e.id), "{} missing", e.id);
+    }
+    assert!(md.contains("非任何行政机关的正式文件"));
+}
