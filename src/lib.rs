@@ -23,7 +23,9 @@
 //!     .fact("harm", "general")
 //!     .fact("corrected", false)
 //!     .fact("first_offense", false)
-//!     .fact("prior_penalties_12m", 0);
+//!     .fact("prior_penalties_12m", 0)
+//!     .fact("violation_date", "2025-03-02")
+//!     .fact("discovery_date", "2025-03-05");
 //! let decision = rules.evaluate(&case).expect("a valid case");
 //! assert_eq!(decision.outcome, Outcome::Standard);
 //! assert_eq!(decision.fine.map(|f| f.to_string()).as_deref(), Some("60..140"));

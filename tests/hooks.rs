@@ -361,3 +361,29 @@ fn the_shipped_examples_load_and_their_cases_pass() {
     let trace = d.trace.lines().join("\n");
     assert!(trace.contains("在夜市点的规定时间内经营"), "{trace}");
 }
+
+#[test]
+fn hooks_of_one_point_run_in_order_and_moves_stay_on_top_of_a_recombination() {
+    let hooks = "钩子 H-T-A \"先改结果\" {\n    适用 X-1\n    时点 结果之后\n    脚本 \"\"\"set_outcome(\"从轻\", \"《测试用规范性文件》第四条\");\"\"\"\n    依据 \"《测试用规范性文件》第四条\"\n}\n钩子 H-T-B \"再加情节\" {\n    适用 X-1\n    时点 结果之后\n    脚本 \"\"\"if outcome == \"从轻\" { add_circumstance(\"从重\", \"可以\", \"后加的情节\", \"《测试用规范性文件》第五条\"); }\"\"\"\n    依据 \"《测试用规范性文件》第五条\"\n}\n";
+    let files = vec![
+        (
+            "main.rules".to_string(),
+            format!("{BASE}\n包含 \"hook.rules\"\n"),
+        ),
+        ("hook.rules".to_string(), hooks.to_string()),
+    ];
+    let rules = Rules::from_sources(&files, "main.rules").expect("loads");
+    let mut c = Case::new("X-1");
+    for (k, v) in base_facts() {
+        c.facts.insert(k, v);
+    }
+    let d = rules.evaluate(&c).expect("decides");
+    // H-T-B saw H-T-A's move; its circumstance recombined (aggravated), and H-T-A's move stays.
+    assert_eq!(d.outcome, Outcome::Lighter);
+    assert!(!d.mandatory);
+    assert_eq!(d.fine.map(|f| f.to_string()).as_deref(), Some("50..95"));
+    assert!(d.applied.iter().any(|a| &*a.id == "H-T-B"));
+    for cite in ["第四条", "第五条"] {
+        assert!(d.basis.iter().any(|b| b.contains(cite)), "{:?}", d.basis);
+    }
+}

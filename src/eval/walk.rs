@@ -549,6 +549,12 @@ pub fn decide(
     }
     let ver = &v.versions[version];
     out.basis[0] = ver.basis.clone();
+    if version != v.versions.len() - 1
+        && let Some(Step::Start { basis, .. }) = w.trace.steps_mut().first_mut()
+    {
+        // The walk began with the current article; name the version actually applied.
+        *basis = ver.basis.clone();
+    }
     w.statutory = weight(rules, &mut w.env, ver, party)
         .0
         .map(|(max, min)| money::range(min, max));
@@ -748,9 +754,11 @@ pub fn decide(
             let statutory_full = statutory_fine(rules, &w.env, &active).ok().flatten();
             let statutory = statutory_full.as_ref().map(|s| s.0);
             for &hid in plan.hooks_after_circumstances.iter() {
+                let reads = rules.hooks[hid as usize].script.reads_decision();
                 let (outcome, mandatory, fine) = {
                     let cx = Circs::new(rules, &added);
                     match np {
+                        _ if !reads => (Outcome::Standard, true, None),
                         Some((c, shall)) => (Outcome::NoPenalty, shall || cx.shall(c), None),
                         None => {
                             let c = combine(&cx, &mit, &agg);
@@ -855,6 +863,8 @@ pub fn decide(
     // again), move the outcome and set the fine; each is checked by the legality guard.
     if let Some(base) = base {
         w.hooks_pending = false;
+        // Moves of earlier hooks, applied again on top of a combination a later hook redoes.
+        let mut moves: Vec<(HookId, Option<hooks::Move>, Option<hooks::FineSet>)> = Vec::new();
         for &hid in plan.hooks_after_outcome.iter() {
             let snap = hooks::Snapshot {
                 violation: &v.code,
@@ -885,11 +895,22 @@ pub fn decide(
                 let cx = Circs::new(rules, &added);
                 let combined = combine(&cx, &mit, &agg);
                 settled = settle(&mut w, &cx, &mut out, &tail, &agg, np, combined);
+                for (h, m, f) in &moves {
+                    if let Some(m) = m {
+                        apply_move(&mut w, &cx, &mut out, &tail, &settled, *h, m, false);
+                    }
+                    if let Some(f) = f {
+                        out.fine = Some(FineRange {
+                            min: f.min,
+                            max: f.max,
+                        });
+                    }
+                }
             }
             let cx = Circs::new(rules, &added);
             let before = Before::of(&out, &settled, &cx);
             if let Some(m) = &outcome_move {
-                apply_move(&mut w, &cx, &mut out, &tail, &settled, hid, m);
+                apply_move(&mut w, &cx, &mut out, &tail, &settled, hid, m, true);
             }
             if let Some(f) = fine_set {
                 let fine = FineRange {
@@ -910,6 +931,9 @@ pub fn decide(
                 outcome_move.as_ref().map(|m| m.at),
                 fine_set.map(|f| f.at),
             )?;
+            if outcome_move.is_some() || fine_set.is_some() {
+                moves.push((hid, outcome_move, fine_set));
+            }
         }
     }
     Ok(finish(w, out, statutory, party))
@@ -1062,7 +1086,6 @@ fn record_notes(w: &mut Walk<'_>, hid: HookId, notes: Vec<String>) {
 
 /// Adds a hook's circumstances to the walk's: no-penalty ones compete as step 5's do (a shall
 /// one wins over a may one), the others join step 7.
-#[allow(clippy::too_many_arguments)]
 fn add_circumstances(
     w: &mut Walk<'_>,
     hid: HookId,
@@ -1116,7 +1139,6 @@ struct Settled {
 /// Steps 7 and 8 into `out`: the no-penalty circumstance (may) with the rest of the walk as the
 /// alternative, or the combined outcome with its fine, penalties, circumstances and
 /// alternatives. The trace's last step and the procedure are left to [`finish`].
-#[allow(clippy::too_many_arguments)]
 fn settle(
     w: &mut Walk<'_>,
     cx: &Circs<'_>,
@@ -1275,7 +1297,12 @@ fn finish(
 }
 
 /// A hook moves the outcome (结果之后): the band of the new outcome, the penalties it keeps, and
-/// the decision before the move as the alternative without the local discretion.
+/// the decision before the move as the alternative without the local discretion. `traced` is
+/// false when an earlier move is applied again after a later hook recombined.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the walk's state is passed piecewise so that the circumstances can be borrowed apart"
+)]
 fn apply_move(
     w: &mut Walk<'_>,
     cx: &Circs<'_>,
@@ -1284,14 +1311,17 @@ fn apply_move(
     settled: &Settled,
     hid: HookId,
     m: &hooks::Move,
+    traced: bool,
 ) {
-    let id = w.rules.hooks[hid as usize].id.clone();
-    let (outcome, citation) = (m.outcome, m.citation.clone());
-    w.step(|| Step::HookOutcome {
-        id,
-        outcome,
-        citation,
-    });
+    if traced {
+        let id = w.rules.hooks[hid as usize].id.clone();
+        let (outcome, citation) = (m.outcome, m.citation.clone());
+        w.step(|| Step::HookOutcome {
+            id,
+            outcome,
+            citation,
+        });
+    }
     push_basis(&mut out.basis, std::slice::from_ref(&m.citation));
     if m.outcome == out.outcome {
         return;

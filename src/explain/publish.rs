@@ -48,6 +48,7 @@ struct ViolSection {
 
 struct VersionText {
     period: Option<String>,
+    breach: Option<String>,
     basis: String,
     penalty: Vec<(String, String)>,
     bands: Vec<BandRow>,
@@ -325,6 +326,7 @@ fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
             }
             VersionText {
                 period,
+                breach: ver.breach.as_ref().map(|b| b.to_string()),
                 basis: ver.basis.to_string(),
                 penalty,
                 bands,
@@ -551,6 +553,9 @@ fn markdown(d: &Doc) -> String {
             for ver in &v.versions {
                 if let Some(p) = &ver.period {
                     let _ = writeln!(s, "- **施行期间：** {p}");
+                }
+                if let Some(b) = &ver.breach {
+                    let _ = writeln!(s, "- **违反：** {b}");
                 }
                 let _ = writeln!(s, "- **处罚依据：** {}", ver.basis);
                 for (who, text) in &ver.penalty {

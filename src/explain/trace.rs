@@ -396,6 +396,11 @@ impl Trace {
         &self.steps
     }
 
+    /// The steps, to correct one already recorded.
+    pub(crate) fn steps_mut(&mut self) -> &mut Vec<Step> {
+        &mut self.steps
+    }
+
     /// The steps as Chinese sentences.
     pub fn lines(&self) -> Vec<String> {
         self.steps.iter().map(Step::render).collect()

@@ -140,10 +140,12 @@ pub(super) fn run_error(e: &EvalAltResult, limits: &Limits) -> Failure {
         EvalAltResult::ErrorFunctionNotFound(sig, _) => {
             let name = sig.split([' ', '(']).next().unwrap_or(sig);
             let message = match FUNCTIONS.iter().find(|(n, _)| *n == name) {
-                Some((_, usage)) => format!("函数参数的类型不对：{}；写法是 {usage}", plain(sig)),
+                Some((_, usage)) => {
+                    format!("函数参数的类型不对：{}；写法是 {usage}", signature(sig))
+                }
                 None => match nearest_function(name) {
-                    Some(n) => format!("函数 {} 不存在；是否想写 {n}？", plain(sig)),
-                    None => format!("函数 {} 不存在，或参数的类型不对", plain(sig)),
+                    Some(n) => format!("函数 {} 不存在；是否想写 {n}？", signature(sig)),
+                    None => format!("函数 {} 不存在，或参数的类型不对", signature(sig)),
                 },
             };
             (Code::ScriptCall, message)
@@ -151,12 +153,16 @@ pub(super) fn run_error(e: &EvalAltResult, limits: &Limits) -> Failure {
         EvalAltResult::ErrorMismatchDataType(want, got, _)
         | EvalAltResult::ErrorMismatchOutputType(want, got, _) => (
             Code::ScriptCall,
-            format!("类型不对：这里须是 {want}，却是 {got}"),
+            format!("类型不对：这里须是{}，却是{}", plain(want), plain(got)),
         ),
         EvalAltResult::ErrorRuntime(v, _) => match v.clone().try_cast::<ArgumentError>() {
             Some(ArgumentError(m)) => (Code::ScriptArgument, m),
             None => (Code::ScriptRuntime, format!("脚本抛出错误：{v}")),
         },
+        EvalAltResult::ErrorParsing(ParseErrorType::Reserved(sym), _) if sym == "eval" => (
+            Code::ScriptRuntime,
+            "脚本不能使用 eval（经由函数指针也不能）".to_string(),
+        ),
         EvalAltResult::ErrorAssignmentToConstant(name, _) => (
             Code::ScriptRuntime,
             format!("不能修改 {name}：事实和决定的常量是只读的"),
@@ -204,12 +210,28 @@ pub(super) fn returned(v: &Dynamic) -> Failure {
 
 /// rhai's type names as a drafter reads them.
 fn plain(s: &str) -> String {
-    s.replace("&str | ImmutableString | String", "文字")
-        .replace("ImmutableString", "文字")
-        .replace("rust_decimal::Decimal", "小数")
-        .replace("decimal", "小数")
-        .replace("i64", "整数")
-        .replace("bool", "是非")
-        .replace("()", "空值")
-        .replace("string", "文字")
+    match s.trim() {
+        "&str | ImmutableString | String" | "ImmutableString" | "string" => "文字".into(),
+        "rust_decimal::Decimal" | "decimal" => "小数".into(),
+        "i64" => "整数".into(),
+        "bool" => "是非".into(),
+        "()" => "空值".into(),
+        "array" => "数组".into(),
+        "map" => "映射".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A function signature as rhai prints it (`name (i64, &str | ImmutableString | String)`), with
+/// the argument types as a drafter reads them.
+fn signature(sig: &str) -> String {
+    let Some((name, args)) = sig.split_once(" (") else {
+        return sig.to_string();
+    };
+    let args = args.strip_suffix(')').unwrap_or(args);
+    if args.is_empty() {
+        return format!("{name}()");
+    }
+    let types: Vec<String> = args.split(", ").map(plain).collect();
+    format!("{name}({})", types.join(", "))
 }

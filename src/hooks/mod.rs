@@ -259,6 +259,14 @@ pub struct Script {
     pub origin: Origin,
 }
 
+impl Script {
+    /// Whether the script reads the decision so far (so the walk need not compute it for a
+    /// script that does not).
+    pub fn reads_decision(&self) -> bool {
+        self.constants & 0b1_1110 != 0
+    }
+}
+
 /// A script that did not compile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompileError {

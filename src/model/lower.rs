@@ -890,6 +890,7 @@ impl Lowerer {
         let mut versions = Vec::new();
         if v.versions.is_empty() {
             let body = Body {
+                breach: &[],
                 basis: &v.basis,
                 bands: &v.bands,
                 common: &v.common,
@@ -915,6 +916,7 @@ impl Lowerer {
             }
             for ver in &v.versions {
                 let body = Body {
+                    breach: &ver.breach,
                     basis: &ver.basis,
                     bands: &ver.bands,
                     common: &ver.common,
@@ -1137,6 +1139,7 @@ impl Lowerer {
         Version {
             from,
             until,
+            breach: body.breach.first().map(|b| b.value.as_str().into()),
             basis,
             bands,
             penalties,
@@ -1467,6 +1470,7 @@ impl Lowerer {
 
 /// The clauses a violation or one of its versions holds.
 struct Body<'a> {
+    breach: &'a [ast::Str],
     basis: &'a [ast::Str],
     bands: &'a [(ast::Name, Decimal, Span)],
     common: &'a [ast::PenaltyStmt],

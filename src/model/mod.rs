@@ -300,6 +300,8 @@ pub struct Version {
     pub from: Option<Date>,
     /// Last day in force (`None`: still in force).
     pub until: Option<Date>,
+    /// The article breached, where it changed with the version.
+    pub breach: Option<Arc<str>>,
     /// Punishing article.
     pub basis: Arc<str>,
     /// Band fractions overriding the rule set's.

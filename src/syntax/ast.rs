@@ -224,6 +224,8 @@ pub struct VersionDecl {
     pub from: DateLit,
     /// Last day in force, if closed.
     pub until: Option<DateLit>,
+    /// `违反 "…"` where the breached article changed with the version.
+    pub breach: Vec<Str>,
     /// `依据 "…"`
     pub basis: Vec<Str>,
     /// `幅度 …`

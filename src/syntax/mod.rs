@@ -662,6 +662,7 @@ impl Visitor<'_> {
         let mut v = VersionDecl {
             from: DateLit { date: None, span },
             until: None,
+            breach: vec![],
             basis: vec![],
             bands: vec![],
             common: vec![],
@@ -682,6 +683,12 @@ impl Visitor<'_> {
                     }
                     if let Some(d) = it.next() {
                         v.until = Some(self.visit_date(d));
+                    }
+                }
+                Rule::breach_clause => {
+                    if let Some(s) = c.into_inner().next() {
+                        let s = self.visit_string(s);
+                        v.breach.push(s);
                     }
                 }
                 Rule::basis_clause => {
