@@ -159,7 +159,7 @@ pub struct Applied {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Law {
     /// The version's effective date.
-    pub version: Option<String>,
+    pub version: Option<Arc<str>>,
     /// Why it was chosen, if not the one in force on the act date.
     pub reason: Option<String>,
 }
@@ -216,5 +216,5 @@ pub struct Decision {
     /// The walk, in Chinese.
     pub trace: Trace,
     /// The rule set.
-    pub ruleset: RuleSetInfo,
+    pub ruleset: Arc<RuleSetInfo>,
 }

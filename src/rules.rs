@@ -33,7 +33,7 @@ impl std::error::Error for LoadError {}
 pub struct Rules {
     model: RuleSet,
     graph: Graph,
-    info: RuleSetInfo,
+    info: Arc<RuleSetInfo>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -106,11 +106,11 @@ impl Rules {
         diags.extend(crate::check::run(&model));
         crate::diag::sort(&mut diags);
         let graph = Graph::compile(&model);
-        let info = RuleSetInfo {
+        let info = Arc::new(RuleSetInfo {
             name: model.meta.name.clone(),
             version: model.meta.version.clone(),
             digest: model.digest.as_str().into(),
-        };
+        });
         Ok(Rules {
             model,
             graph,
@@ -141,9 +141,21 @@ impl Rules {
 
     /// Evaluates a case with options.
     pub fn evaluate_with(&self, case: &Case, opts: Options) -> Result<Decision, CaseError> {
-        let codes: Vec<&str> = match (&case.violation, &case.violations) {
-            (Some(v), None) => vec![v.as_str()],
-            (None, Some(vs)) if !vs.is_empty() => vs.iter().map(String::as_str).collect(),
+        let single: [u32; 1];
+        let several: Vec<u32>;
+        let ids: &[u32] = match (&case.violation, &case.violations) {
+            (Some(v), None) => {
+                single = [self.violation_id(v, || "violation".to_string())?];
+                &single
+            }
+            (None, Some(vs)) if !vs.is_empty() => {
+                several = vs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| self.violation_id(v, || format!("violations[{i}]")))
+                    .collect::<Result<_, _>>()?;
+                &several
+            }
             (Some(_), Some(_)) => {
                 return Err(CaseError::new(
                     Code::MalformedCase,
@@ -159,61 +171,74 @@ impl Rules {
                 ));
             }
         };
-        let mut ids = Vec::with_capacity(codes.len());
-        for (i, code) in codes.iter().enumerate() {
-            match self.model.violation_index.get(*code) {
-                Some(&id) => ids.push(id),
-                None => {
-                    let hint = crate::diag::nearest(
-                        code,
-                        self.model.violation_index.keys().map(String::as_str),
-                    )
-                    .map(|n| format!("；是否想写 {n}？"))
-                    .unwrap_or_default();
-                    let at = if case.violation.is_some() {
-                        "violation".to_string()
-                    } else {
-                        format!("violations[{i}]")
-                    };
-                    return Err(CaseError::new(
-                        Code::UnknownViolationInCase,
-                        format!("规则集中没有违法行为 {code}{hint}"),
-                        at,
-                    ));
-                }
-            }
-        }
-        let facts = eval::bind(&self.model, &self.graph, case)?;
+        // The facts live on the stack for rule sets of up to 64 facts: a case allocates nothing
+        // for them.
+        let defaults = &self.graph.defaults;
+        let mut stack = [None; 64];
+        let mut heap = Vec::new();
+        let facts: &mut [Option<crate::model::Value>] = if defaults.len() <= stack.len() {
+            let slots = &mut stack[..defaults.len()];
+            slots.copy_from_slice(defaults);
+            slots
+        } else {
+            heap.extend_from_slice(defaults);
+            &mut heap
+        };
+        eval::bind(&self.model, &self.graph, case, facts)?;
+        let facts: &[Option<crate::model::Value>] = facts;
         // The decision date defaults to today in China (UTC+8, no daylight saving since 1991).
-        let today = if case.facts.contains_key("decision_date") {
+        let given = self
+            .model
+            .standard
+            .decision_date
+            .and_then(|f| facts.get(f as usize).copied().flatten())
+            .is_some();
+        let today = if given {
             jiff::civil::Date::MIN
         } else {
             jiff::tz::Offset::constant(8)
                 .to_datetime(jiff::Timestamp::now())
                 .date()
         };
-        let mut decided: Vec<eval::Decided> = ids
-            .iter()
-            .map(|&id| {
-                eval::decide(
-                    &self.model,
-                    &self.graph.plans[id as usize],
-                    id,
-                    &facts,
-                    &self.info,
-                    opts.trace,
-                    today,
-                )
-            })
-            .collect::<Result<_, _>>()?;
-        let mut decision = if decided.len() == 1 {
-            decided.pop().map(|d| d.decision)
-        } else {
-            Some(several_norms(decided))
-        }
-        .ok_or_else(|| CaseError::new(Code::MalformedCase, "案件没有违法行为", "violation"))?;
+        let decide = |id: u32| {
+            eval::decide(
+                &self.model,
+                &self.graph.plans[id as usize],
+                id,
+                facts,
+                &self.info,
+                opts.trace,
+                today,
+            )
+        };
+        let mut decision = match ids {
+            [one] => decide(*one)?.decision,
+            many => {
+                let decided = many
+                    .iter()
+                    .map(|&id| decide(id))
+                    .collect::<Result<Vec<_>, _>>()?;
+                several_norms(decided)
+            }
+        };
         decision.case_id = case.case_id.clone();
         Ok(decision)
+    }
+
+    /// The index of a violation code, or the case error naming it (and the nearest code).
+    fn violation_id(&self, code: &str, at: impl FnOnce() -> String) -> Result<u32, CaseError> {
+        if let Some(&id) = self.model.violation_index.get(code) {
+            return Ok(id);
+        }
+        let hint =
+            crate::diag::nearest(code, self.model.violation_index.keys().map(String::as_str))
+                .map(|n| format!("；是否想写 {n}？"))
+                .unwrap_or_default();
+        Err(CaseError::new(
+            Code::UnknownViolationInCase,
+            format!("规则集中没有违法行为 {code}{hint}"),
+            at(),
+        ))
     }
 
     /// Evaluates a case given as JSON text.

@@ -45,8 +45,13 @@ impl std::fmt::Display for CaseError {
 impl std::error::Error for CaseError {}
 
 /// The case's facts by fact index, defaults filled in.
-pub fn bind(rules: &RuleSet, graph: &Graph, case: &Case) -> Result<Vec<Option<Value>>, CaseError> {
-    let mut facts = graph.defaults.clone();
+/// Binds into `facts`, which holds the defaults on entry (one slot per declared fact).
+pub fn bind(
+    rules: &RuleSet,
+    graph: &Graph,
+    case: &Case,
+    facts: &mut [Option<Value>],
+) -> Result<(), CaseError> {
     for (key, raw) in &case.facts {
         let Some(&id) = rules.fact_index.get(key.as_str()) else {
             let hint = nearest(key, rules.fact_index.keys().map(String::as_str))
@@ -82,9 +87,9 @@ pub fn bind(rules: &RuleSet, graph: &Graph, case: &Case) -> Result<Vec<Option<Va
         })?;
         facts[id as usize] = Some(value);
     }
-    check_dates(rules, &facts)?;
-    derive_age(rules, &mut facts);
-    Ok(facts)
+    check_dates(rules, facts)?;
+    derive_age(rules, facts);
+    Ok(())
 }
 
 fn date(facts: &[Option<Value>], f: Option<u32>) -> Option<(jiff::civil::Date, u32)> {
@@ -192,13 +197,31 @@ fn convert(ty: &FactType, raw: &serde_json::Value) -> Option<Value> {
         (FactType::Decimal | FactType::Money, J::Number(n)) => decimal(n.as_str())
             .filter(|d| !d.is_sign_negative() && *d <= Decimal::from(MAX_QUANTITY))
             .map(Value::Dec),
-        (FactType::Date, J::String(s)) => jiff::civil::Date::from_str(s).ok().map(Value::Date),
+        (FactType::Date, J::String(s)) => parse_date(s).map(Value::Date),
         (FactType::Enum(vs), J::String(s)) => vs
             .iter()
             .position(|(v, _)| v == s)
             .map(|i| Value::Enum(i as u16)),
         _ => None,
     }
+}
+
+/// `YYYY-MM-DD`, and a real date; the common form is read directly (jiff's general parser
+/// handles the rest).
+fn parse_date(s: &str) -> Option<jiff::civil::Date> {
+    let b = s.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0i16, |acc, c| {
+                c.is_ascii_digit().then(|| acc * 10 + i16::from(c - b'0'))
+            })
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
+            return jiff::civil::Date::new(y, m as i8, d as i8).ok();
+        }
+        return None;
+    }
+    jiff::civil::Date::from_str(s).ok()
 }
 
 fn decimal(s: &str) -> Option<Decimal> {

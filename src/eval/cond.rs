@@ -12,8 +12,81 @@ pub struct Env<'a> {
     pub rules: &'a RuleSet,
     /// Fact values by index; `None` is unknown.
     pub facts: &'a [Option<Value>],
-    /// Predicate results: 0 not yet, 1 false, 2 true, 3 unknown.
-    pub memo: Vec<u8>,
+    /// Predicate results, evaluated at most once per case.
+    memo: Memo,
+}
+
+/// Predicate results: for up to 64 predicates three bit sets (evaluated, true, unknown), so a
+/// case allocates nothing for them; beyond that a byte per predicate (0 not yet, 1 false, 2 true,
+/// 3 unknown).
+enum Memo {
+    Small { done: u64, truth: u64, unknown: u64 },
+    Large(Vec<u8>),
+}
+
+impl Memo {
+    fn new(n: usize) -> Memo {
+        if n <= 64 {
+            Memo::Small {
+                done: 0,
+                truth: 0,
+                unknown: 0,
+            }
+        } else {
+            Memo::Large(vec![0; n])
+        }
+    }
+
+    /// `None`: not evaluated yet; `Some(r)`: the result (itself maybe unknown).
+    fn get(&self, i: usize) -> Option<Option<bool>> {
+        match self {
+            Memo::Small {
+                done,
+                truth,
+                unknown,
+            } => {
+                if done >> i & 1 == 0 {
+                    None
+                } else if unknown >> i & 1 == 1 {
+                    Some(None)
+                } else {
+                    Some(Some(truth >> i & 1 == 1))
+                }
+            }
+            Memo::Large(v) => match v.get(i).copied() {
+                Some(1) => Some(Some(false)),
+                Some(2) => Some(Some(true)),
+                Some(3) => Some(None),
+                _ => None,
+            },
+        }
+    }
+
+    fn set(&mut self, i: usize, r: Option<bool>) {
+        match self {
+            Memo::Small {
+                done,
+                truth,
+                unknown,
+            } => {
+                *done |= 1 << i;
+                match r {
+                    Some(true) => *truth |= 1 << i,
+                    Some(false) => {}
+                    None => *unknown |= 1 << i,
+                }
+            }
+            Memo::Large(v) => {
+                if let Some(m) = v.get_mut(i) {
+                    *m = match r {
+                        Some(false) => 1,
+                        Some(true) => 2,
+                        None => 3,
+                    };
+                }
+            }
+        }
+    }
 }
 
 impl<'a> Env<'a> {
@@ -22,7 +95,7 @@ impl<'a> Env<'a> {
         Env {
             rules,
             facts,
-            memo: vec![0; rules.predicates.len()],
+            memo: Memo::new(rules.predicates.len()),
         }
     }
 
@@ -75,21 +148,12 @@ impl<'a> Env<'a> {
 
     fn predicate(&mut self, id: u32) -> Option<bool> {
         let i = id as usize;
-        match self.memo.get(i).copied() {
-            Some(1) => return Some(false),
-            Some(2) => return Some(true),
-            Some(3) => return None,
-            _ => {}
+        if let Some(r) = self.memo.get(i) {
+            return r;
         }
         let rules = self.rules;
         let r = rules.predicates.get(i).and_then(|p| self.truth(&p.cond));
-        if let Some(m) = self.memo.get_mut(i) {
-            *m = match r {
-                Some(false) => 1,
-                Some(true) => 2,
-                None => 3,
-            };
-        }
+        self.memo.set(i, r);
         r
     }
 

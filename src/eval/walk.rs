@@ -18,9 +18,15 @@ use crate::syntax::ast::{ListKind, Modality, Party};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
-/// A statutory range for this party and these facts, with how it was scaled (the fact's label,
-/// its value, and whether per unit rather than a multiple).
-type Statutory = (FineRange, Option<(Arc<str>, Decimal, bool)>);
+/// A statutory range for this party and these facts, with how it was scaled, and the bands
+/// computed when the rules loaded where the range does not depend on the facts.
+#[derive(Debug, Clone)]
+struct Statutory {
+    range: FineRange,
+    /// The scaling fact's label, its value, and whether per unit rather than a multiple.
+    scale: Option<(Arc<str>, Decimal, bool)>,
+    bands: Option<crate::model::FixedBands>,
+}
 
 /// The result of deciding one violation, with what Art. 29 needs to compare norms.
 pub struct Decided {
@@ -48,6 +54,9 @@ struct Walk<'a> {
     plan: &'a Plan,
     /// Hooks cover this violation and none has run yet.
     hooks_pending: bool,
+    /// The version applied and the party, once step 1 has chosen: the statutory range of a
+    /// decision that ends before step 8 is computed from them only when it is written out.
+    applied_version: Option<(&'a crate::model::Version, Party)>,
 }
 
 impl Walk<'_> {
@@ -176,16 +185,6 @@ fn list_zh(list: ListKind, statutory: bool) -> &'static str {
     }
 }
 
-fn hook_list_zh(list: ListKind) -> &'static str {
-    match list {
-        ListKind::NoPenalty => "不予处罚",
-        ListKind::Lighter => "从轻",
-        ListKind::LighterOrMitigated => "从轻或者减轻",
-        ListKind::Mitigated => "减轻",
-        ListKind::Aggravated => "从重",
-    }
-}
-
 fn list_name(list: ListKind, statutory: bool) -> ListName {
     if statutory {
         return ListName::Statute;
@@ -309,7 +308,13 @@ fn statutory_fine(
         return Ok(None);
     };
     match spec.scale {
-        None => Ok(Some((money::range(spec.lo, spec.hi), None))),
+        None => Ok(Some(Statutory {
+            range: spec
+                .fixed
+                .map_or_else(|| money::range(spec.lo, spec.hi), |b| b.statutory),
+            scale: None,
+            bands: spec.fixed,
+        })),
         Some((fact, kind)) => {
             let q = env
                 .facts
@@ -319,10 +324,11 @@ fn statutory_fine(
                 .and_then(Value::as_decimal)
                 .ok_or(fact)?;
             let label = rules.facts[fact as usize].label.clone();
-            Ok(Some((
-                money::range(spec.lo * q, spec.hi * q),
-                Some((label, q, kind == ScaleKind::PerUnit)),
-            )))
+            Ok(Some(Statutory {
+                range: money::range(spec.lo * q, spec.hi * q),
+                scale: Some((label, q, kind == ScaleKind::PerUnit)),
+                bands: None,
+            }))
         }
     }
 }
@@ -415,7 +421,7 @@ pub fn decide(
     plan: &Plan,
     vid: ViolationId,
     facts: &[Option<Value>],
-    info: &RuleSetInfo,
+    info: &Arc<RuleSetInfo>,
     trace_on: bool,
     today: jiff::civil::Date,
 ) -> Result<Decided, CaseError> {
@@ -429,10 +435,11 @@ pub fn decide(
     let mut w = Walk {
         rules,
         env: Env::new(rules, facts),
-        trace: Trace::new(),
+        trace: Trace::with_capacity(if trace_on { 16 } else { 0 }),
         on: trace_on,
         needs: Vec::new(),
         statutory: None,
+        applied_version: None,
         plan,
         hooks_pending: !plan.hooks_after_circumstances.is_empty()
             || !plan.hooks_after_outcome.is_empty(),
@@ -441,10 +448,10 @@ pub fn decide(
         code: v.code.clone(),
         title: v.title.clone(),
         basis: v.basis().clone(),
-        party: party.map(party_zh),
+        party,
     });
     let law = Law {
-        version: v.current().from.map(|d| d.to_string()),
+        version: v.current().label.clone(),
         reason: None,
     };
     let mut out = Decision {
@@ -510,7 +517,7 @@ pub fn decide(
                             date: decision_date,
                         });
                         push_basis(&mut out.basis, &[law::ART_37.into()]);
-                        out.law.version = v.versions[old].from.map(|d| d.to_string());
+                        out.law.version = v.versions[old].label.clone();
                         out.law.reason = Some(format!(
                             "作出处罚决定时（{decision_date}）已不认为是违法，适用新的规定"
                         ));
@@ -555,10 +562,8 @@ pub fn decide(
         // The walk began with the current article; name the version actually applied.
         *basis = ver.basis.clone();
     }
-    w.statutory = weight(rules, &mut w.env, ver, party)
-        .0
-        .map(|(max, min)| money::range(min, max));
-    out.law.version = ver.from.map(|d| d.to_string());
+    w.applied_version = Some((ver, party));
+    out.law.version = ver.label.clone();
 
     // Step 2: limitation (Art. 36), counted as the Civil Code counts periods.
     let start = date_of(facts, std.violation_end_date).or(act);
@@ -752,7 +757,7 @@ pub fn decide(
         } else {
             w.hooks_pending = false;
             let statutory_full = statutory_fine(rules, &w.env, &active).ok().flatten();
-            let statutory = statutory_full.as_ref().map(|s| s.0);
+            let statutory = statutory_full.as_ref().map(|s| s.range);
             for &hid in plan.hooks_after_circumstances.iter() {
                 let reads = rules.hooks[hid as usize].script.reads_decision();
                 let (outcome, mandatory, fine) = {
@@ -871,7 +876,7 @@ pub fn decide(
                 outcome: out.outcome,
                 mandatory: out.mandatory,
                 fine: out.fine,
-                statutory: statutory.as_ref().map(|s| s.0),
+                statutory: statutory.as_ref().map(|s| s.range),
             };
             let effects = run_hook(&mut w, hid, HookPoint::AfterOutcome, facts, &snap)?;
             let hooks::Effects {
@@ -1101,7 +1106,7 @@ fn add_circumstances(
         if w.on {
             w.trace.push(Step::HookCircumstance {
                 id: id.clone(),
-                list: hook_list_zh(c.list),
+                list: c.list,
                 shall: c.shall,
                 title: c.title.clone(),
                 citation: c.citation.clone(),
@@ -1288,8 +1293,11 @@ fn finish(
         mandatory: m,
         fine,
     });
+    out.statutory = match statutory {
+        Some(s) => Some(s.range),
+        None => lazy_statutory(&mut w),
+    };
     out.trace = w.trace;
-    out.statutory = statutory.map(|s| s.0).or(w.statutory);
     Decided {
         statutory: out.statutory,
         decision: out,
@@ -1450,7 +1458,7 @@ fn guard(
             return Err(breach("在不予处罚的同时设定了罚款".to_string(), fine_at));
         }
         let fines = out.penalties.iter().any(|p| p.kind == PenaltyKind::Fine);
-        let (Some((s, _)), true) = (t.statutory, fines) else {
+        let (Some(Statutory { range: s, .. }), true) = (t.statutory, fines) else {
             return Err(breach(
                 "设定了罚款，而本案不处罚款（该违法行为对本案当事人没有规定罚款，或者依法不得再处罚款）"
                     .to_string(),
@@ -1595,8 +1603,16 @@ fn punish(
     let mut stays_lighter = false;
     let fine = match statutory {
         None => None,
-        Some((s, _)) => {
-            if outcome == Outcome::Mitigated && own.is_none() && s.min.is_zero() {
+        Some(st) => {
+            let s = &st.range;
+            // Precomputed bands where the range does not depend on the facts.
+            let fixed = st.bands.as_ref().and_then(|b| b.get(outcome));
+            if let (Some(band), true) = (
+                fixed,
+                outcome != Outcome::Mitigated || own.is_none() && !s.min.is_zero(),
+            ) {
+                Some(band)
+            } else if outcome == Outcome::Mitigated && own.is_none() && s.min.is_zero() {
                 if has_lighter_kind {
                     drop_fine = true;
                     None
@@ -1638,18 +1654,18 @@ fn punish(
             fine,
         };
     };
-    if let Some((s, scale)) = statutory {
+    if let Some(st) = statutory {
         if w.on {
-            w.trace.push(Step::Fine {
-                statutory: *s,
-                scale: scale.clone(),
+            w.trace.push(Step::Fine(Box::new(crate::explain::FineStep {
+                statutory: st.range,
+                scale: st.scale.clone(),
                 band: if drop_fine || already_fined {
                     None
                 } else {
                     fine
                 },
                 outcome,
-            });
+            })));
         }
     }
     if drop_fine {
@@ -1715,6 +1731,19 @@ fn punish(
     }
 }
 
+/// The statutory range of the applied version for this party, for decisions that end before
+/// step 8 computes it (Art. 29 compares norms by it).
+fn lazy_statutory(w: &mut Walk<'_>) -> Option<FineRange> {
+    if w.statutory.is_none()
+        && let Some((ver, party)) = w.applied_version
+    {
+        w.statutory = weight(w.rules, &mut w.env, ver, party)
+            .0
+            .map(|(max, min)| money::range(min, max));
+    }
+    w.statutory
+}
+
 fn push_basis(basis: &mut Vec<Arc<str>>, cites: &[Arc<str>]) {
     for c in cites {
         if !basis.iter().any(|b| b == c) {
@@ -1762,11 +1791,11 @@ fn finish_no_penalty(
         });
     }
     out.procedure = Procedure::default();
+    out.statutory = lazy_statutory(&mut w);
     out.trace = w.trace;
-    out.statutory = w.statutory;
     Decided {
+        statutory: out.statutory,
         decision: out,
-        statutory: w.statutory,
     }
 }
 
@@ -1790,11 +1819,11 @@ fn finish_undetermined(mut w: Walk<'_>, mut out: Decision) -> Decided {
             .collect();
         w.trace.push(Step::Undetermined { facts });
     }
+    out.statutory = lazy_statutory(&mut w);
     out.trace = w.trace;
-    out.statutory = w.statutory;
     Decided {
+        statutory: out.statutory,
         decision: out,
-        statutory: w.statutory,
     }
 }
 

@@ -4,7 +4,7 @@ pub mod publish;
 mod trace;
 pub mod words;
 
-pub use trace::{Step, Trace};
+pub use trace::{FineStep, Step, Trace};
 
 use crate::decision::Decision;
 use std::fmt::Write;

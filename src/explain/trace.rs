@@ -4,8 +4,20 @@
 use crate::decision::{FineRange, Outcome};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt::Write;
 use std::sync::Arc;
+
+/// The fine's statutory range and band (boxed: the largest step, recorded once per decision).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FineStep {
+    /// Statutory range for this party after scaling.
+    pub statutory: FineRange,
+    /// How it was scaled: fact label and value, per unit (true) or multiple (false).
+    pub scale: Option<(Arc<str>, Decimal, bool)>,
+    /// The band chosen.
+    pub band: Option<FineRange>,
+    /// Outcome whose band it is.
+    pub outcome: Outcome,
+}
 
 /// One step of the walk.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,8 +30,8 @@ pub enum Step {
         title: Arc<str>,
         /// The punishing article.
         basis: Arc<str>,
-        /// 公民 / 单位, if known.
-        party: Option<&'static str>,
+        /// The party type, if known.
+        party: Option<crate::syntax::ast::Party>,
     },
     /// No version of the norm was in force on the act date (Arts. 37, 38).
     NoNormOnActDate {
@@ -92,16 +104,7 @@ pub enum Step {
     /// Art. 29: the act was already fined.
     AlreadyFined,
     /// The fine's statutory range and band.
-    Fine {
-        /// Statutory range for this party after scaling.
-        statutory: FineRange,
-        /// How it was scaled: fact label and value.
-        scale: Option<(Arc<str>, Decimal, bool)>,
-        /// The band chosen.
-        band: Option<FineRange>,
-        /// Outcome whose band it is.
-        outcome: Outcome,
-    },
+    Fine(Box<FineStep>),
     /// 减轻 with a statutory minimum of 0: the fine is dropped, lighter kinds kept.
     FineDropped,
     /// 减轻 impossible (minimum 0, no lighter kind): stays 从轻.
@@ -150,8 +153,8 @@ pub enum Step {
     HookCircumstance {
         /// Hook id.
         id: Arc<str>,
-        /// List name in Chinese.
-        list: &'static str,
+        /// Which list.
+        list: crate::syntax::ast::ListKind,
         /// 应当 / 可以.
         shall: bool,
         /// Title.
@@ -191,7 +194,12 @@ pub enum Step {
 impl Step {
     /// The step as a Chinese sentence.
     pub fn render(&self) -> String {
-        let mut s = String::new();
+        self.to_string()
+    }
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, s: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Step::Start {
                 code,
@@ -199,22 +207,24 @@ impl Step {
                 basis,
                 party,
             } => {
-                let _ = write!(s, "违法行为 {code}「{title}」，处罚依据{basis}");
-                if let Some(p) = party {
-                    let _ = write!(s, "；当事人为{p}");
+                write!(s, "违法行为 {code}「{title}」，处罚依据{basis}")?;
+                match party {
+                    Some(crate::syntax::ast::Party::Individual) => s.write_str("；当事人为公民")?,
+                    Some(crate::syntax::ast::Party::Unit) => {
+                        s.write_str("；当事人为法人或者其他组织")?
+                    }
+                    None => {}
                 }
             }
             Step::NoNormOnActDate { date } => {
-                let _ = write!(
-                    s,
+                write!(s,
                     "第1步 违法行为发生时（{date}）没有处罚该行为的规定：不予处罚（应当，《中华人民共和国行政处罚法》第三十七条、第三十八条）"
-                );
+                )?;
             }
             Step::Repealed { date } => {
-                let _ = write!(
-                    s,
+                write!(s,
                     "第1步 作出处罚决定时（{date}）该规定已废止，不再认为是违法：不予处罚（应当，《中华人民共和国行政处罚法》第三十七条）"
-                );
+                )?;
             }
             Step::Limitation {
                 start,
@@ -223,18 +233,17 @@ impl Step {
                 years,
                 barred,
             } => {
-                let _ = write!(s, "第2步 时效 {years} 年，自 {start} 起算，最后一日 {last}；{discovery} 发现");
+                write!(s, "第2步 时效 {years} 年，自 {start} 起算，最后一日 {last}；{discovery} 发现")?;
                 if *barred {
-                    s.push_str("，已超过时效：不再给予行政处罚（应当，《中华人民共和国行政处罚法》第三十六条）");
+                    s.write_str("，已超过时效：不再给予行政处罚（应当，《中华人民共和国行政处罚法》第三十六条）")?;
                 } else {
-                    s.push_str("，未超过时效");
+                    s.write_str("，未超过时效")?;
                 }
             }
             Step::NoNormForParty { party } => {
-                let _ = write!(
-                    s,
+                write!(s,
                     "该条文对{party}没有规定处罚：没有法定依据的，不得给予行政处罚（《中华人民共和国行政处罚法》第三十八条）"
-                );
+                )?;
             }
             Step::ArticleCondition { text, value } => {
                 let v = match value {
@@ -242,10 +251,10 @@ impl Step {
                     Some(false) => "不成立",
                     None => "无法判断（缺少事实）",
                 };
-                let _ = write!(s, "第3步 条文自身的条件「{text}」：{v}");
+                write!(s, "第3步 条文自身的条件「{text}」：{v}")?;
             }
             Step::NothingRemains => {
-                s.push_str("第3步 条文自身的条件不成立，没有应予处罚的内容：不予处罚（应当）");
+                s.write_str("第3步 条文自身的条件不成立，没有应予处罚的内容：不予处罚（应当）")?;
             }
             Step::Entry {
                 step,
@@ -261,63 +270,63 @@ impl Step {
                     Some(false) => "不符合",
                     None => "无法判断（缺少事实）",
                 };
-                let _ = write!(s, "第{step}步 {list} {id}「{title}」（{m}）：{v}");
+                write!(s, "第{step}步 {list} {id}「{title}」（{m}）：{v}")?;
             }
             Step::NoneApplies { step: 4 } => {
-                s.push_str("第4步 不属于法定应当不予处罚的情形（不满十四周岁、不能辨认或者控制、轻微且及时改正无危害后果、无主观过错）")
+                s.write_str("第4步 不属于法定应当不予处罚的情形（不满十四周岁、不能辨认或者控制、轻微且及时改正无危害后果、无主观过错）")?
             }
             Step::NoneApplies { step } => {
-                let _ = write!(s, "第{step}步 不属于初次违法可以不予处罚的情形，也不符合不予处罚清单");
+                write!(s, "第{step}步 不属于初次违法可以不予处罚的情形，也不符合不予处罚清单")?;
             }
-            Step::NoCircumstance => s.push_str("第6步 没有从轻、减轻或者从重情节"),
+            Step::NoCircumstance => s.write_str("第6步 没有从轻、减轻或者从重情节")?,
             Step::Combined {
                 outcome,
                 mandatory,
                 why,
             } => {
                 let m = if *mandatory { "应当" } else { "可以" };
-                let _ = write!(s, "第7步 综合情节：{why}，{}（{m}）", outcome.zh());
+                write!(s, "第7步 综合情节：{why}，{}（{m}）", outcome.zh())?;
             }
-            Step::AlreadyFined => s.push_str(
+            Step::AlreadyFined => s.write_str(
                 "同一违法行为已被处以罚款，不得再次罚款（《中华人民共和国行政处罚法》第二十九条）",
-            ),
-            Step::Fine {
-                statutory,
-                scale,
-                band,
-                outcome,
-            } => {
-                let _ = write!(s, "第8步 法定罚款幅度 {} 元", yuan(*statutory));
+            )?,
+            Step::Fine(fine) => {
+                let FineStep {
+                    statutory,
+                    scale,
+                    band,
+                    outcome,
+                } = &**fine;
+                write!(s, "第8步 法定罚款幅度 {} 元", yuan(*statutory))?;
                 if let Some((label, v, per_unit)) = scale {
                     let how = if *per_unit { "按数量" } else { "按倍数" };
-                    let _ = write!(s, "（{how}计算，{label} = {}）", v.normalize());
+                    write!(s, "（{how}计算，{label} = {}）", v.normalize())?;
                 }
                 match band {
                     Some(b) => {
-                        let _ = write!(s, "；{}幅度 {} 元", outcome.zh(), yuan(*b));
+                        write!(s, "；{}幅度 {} 元", outcome.zh(), yuan(*b))?;
                     }
-                    None => s.push_str("；不予罚款"),
+                    None => s.write_str("；不予罚款")?,
                 }
             }
             Step::FineDropped => {
-                s.push_str("第8步 法定罚款下限为 0，减轻处罚即不予罚款，保留较轻的处罚种类")
+                s.write_str("第8步 法定罚款下限为 0，减轻处罚即不予罚款，保留较轻的处罚种类")?
             }
-            Step::MitigationStaysLighter => s.push_str(
+            Step::MitigationStaysLighter => s.write_str(
                 "第8步 法定罚款下限为 0 且该违法行为没有较轻的处罚种类，无法减轻，按从轻处罚",
-            ),
+            )?,
             Step::Measures { names } => {
-                let _ = write!(s, "措施：{}", names.join("、"));
+                write!(s, "措施：{}", names.join("、"))?;
             }
             Step::ConfiscateIncome { amount } => {
-                let _ = write!(
-                    s,
+                write!(s,
                     "有违法所得 {} 元，应当予以没收（《中华人民共和国行政处罚法》第二十八条第二款）",
                     amount.normalize()
-                );
+                )?;
             }
             Step::Undetermined { facts } => {
                 let names: Vec<&str> = facts.iter().map(|f| &**f).collect();
-                let _ = write!(s, "结果取决于案件未给出的事实：{}；请补充后再判断", names.join("、"));
+                write!(s, "结果取决于案件未给出的事实：{}；请补充后再判断", names.join("、"))?;
             }
             Step::Result {
                 outcome,
@@ -325,16 +334,16 @@ impl Step {
                 fine,
             } => {
                 let m = if *mandatory { "应当" } else { "可以" };
-                let _ = write!(s, "结论：{}（{m}）", outcome.zh());
+                write!(s, "结论：{}（{m}）", outcome.zh())?;
                 if let Some(f) = fine {
-                    let _ = write!(s, "，罚款 {} 元", yuan(*f));
+                    write!(s, "，罚款 {} 元", yuan(*f))?;
                 }
             }
             Step::HookRan { id, title, point } => {
-                let _ = write!(s, "第9步 地方例外 {id}「{title}」（{point}）运行");
+                write!(s, "第9步 地方例外 {id}「{title}」（{point}）运行")?;
             }
             Step::HookSkipped { id, why } => {
-                let _ = write!(s, "第9步 地方例外 {id} 未运行：{why}");
+                write!(s, "第9步 地方例外 {id} 未运行：{why}")?;
             }
             Step::HookCircumstance {
                 id,
@@ -344,25 +353,32 @@ impl Step {
                 citation,
             } => {
                 let m = if *shall { "应当" } else { "可以" };
-                let _ = write!(s, "第9步 地方例外 {id} 增加{list}情节「{title}」（{m}），依据{citation}");
+                let list = match list {
+                    crate::syntax::ast::ListKind::NoPenalty => "不予处罚",
+                    crate::syntax::ast::ListKind::Lighter => "从轻",
+                    crate::syntax::ast::ListKind::LighterOrMitigated => "从轻或者减轻",
+                    crate::syntax::ast::ListKind::Mitigated => "减轻",
+                    crate::syntax::ast::ListKind::Aggravated => "从重",
+                };
+                write!(s, "第9步 地方例外 {id} 增加{list}情节「{title}」（{m}），依据{citation}")?;
             }
             Step::HookOutcome {
                 id,
                 outcome,
                 citation,
             } => {
-                let _ = write!(s, "第9步 地方例外 {id} 将结果定为{}，依据{citation}", outcome.zh());
+                write!(s, "第9步 地方例外 {id} 将结果定为{}，依据{citation}", outcome.zh())?;
             }
             Step::HookFine { id, fine } => {
-                let _ = write!(s, "第9步 地方例外 {id} 将罚款定为 {} 元", yuan(*fine));
+                write!(s, "第9步 地方例外 {id} 将罚款定为 {} 元", yuan(*fine))?;
             }
             Step::HookOutput { id, text, note } => {
                 let what = if *note { "说明" } else { "输出" };
-                let _ = write!(s, "第9步 地方例外 {id} {what}：{text}");
+                write!(s, "第9步 地方例外 {id} {what}：{text}")?;
             }
-            Step::Text(t) => s.push_str(t),
+            Step::Text(t) => s.write_str(t)?,
         }
-        s
+        Ok(())
     }
 }
 
@@ -386,6 +402,13 @@ impl Trace {
         Trace { steps: Vec::new() }
     }
 
+    /// An empty trace with room for `n` steps.
+    pub fn with_capacity(n: usize) -> Trace {
+        Trace {
+            steps: Vec::with_capacity(n),
+        }
+    }
+
     /// Records a step.
     pub fn push(&mut self, step: Step) {
         self.steps.push(step);
@@ -407,9 +430,19 @@ impl Trace {
     }
 }
 
+/// A step serialised as its Chinese sentence.
+struct Rendered<'a>(&'a Step);
+
+impl Serialize for Rendered<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
+    }
+}
+
 impl Serialize for Trace {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.steps.iter().map(Step::render))
+        // Each step is written straight into the output, without a String of its own.
+        s.collect_seq(self.steps.iter().map(Rendered))
     }
 }
 

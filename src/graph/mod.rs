@@ -4,7 +4,7 @@
 //! are listed per hook point, so a violation without hooks never reaches rhai.
 
 use crate::hooks::HookPoint;
-use crate::model::{EntryId, FactType, HookId, RuleSet, Value};
+use crate::model::{Coverage, EntryId, FactType, HookId, RuleSet, Value};
 use crate::syntax::ast::{ListKind, Modality};
 
 /// What evaluation walks for one violation.
@@ -48,9 +48,21 @@ impl Graph {
                 ListKind::Lighter | ListKind::LighterOrMitigated | ListKind::Mitigated => 2,
                 ListKind::Aggravated => 3,
             };
-            for (v, b) in buckets.iter_mut().enumerate() {
-                if e.covers.covers(v as u32) {
-                    b[slot].push(i as EntryId);
+            // Linear in entries plus coverage: a listed entry goes only to its violations.
+            match &e.covers {
+                Coverage::Only(ids) => {
+                    for &v in ids {
+                        if let Some(b) = buckets.get_mut(v as usize) {
+                            b[slot].push(i as EntryId);
+                        }
+                    }
+                }
+                Coverage::All { except } => {
+                    for (v, b) in buckets.iter_mut().enumerate() {
+                        if !except.contains(&(v as u32)) {
+                            b[slot].push(i as EntryId);
+                        }
+                    }
                 }
             }
         }

@@ -12,7 +12,7 @@ impl Lowerer {
     pub(super) fn hooks(
         &mut self,
         decls: &[&ast::HookDecl],
-        violations: &HashMap<String, ViolationId>,
+        violations: &NameMap<ViolationId>,
         entries: &HashMap<String, Span>,
     ) -> Vec<Hook> {
         if decls.is_empty() {
@@ -107,11 +107,7 @@ impl Lowerer {
         }
     }
 
-    fn hook(
-        &mut self,
-        h: &ast::HookDecl,
-        violations: &HashMap<String, ViolationId>,
-    ) -> Option<Hook> {
+    fn hook(&mut self, h: &ast::HookDecl, violations: &NameMap<ViolationId>) -> Option<Hook> {
         let mut ok = true;
         if h.basis.is_empty() {
             self.diags.push(
@@ -197,7 +193,7 @@ impl Lowerer {
     fn hook_covers(
         &mut self,
         h: &ast::HookDecl,
-        violations: &HashMap<String, ViolationId>,
+        violations: &NameMap<ViolationId>,
         ok: &mut bool,
     ) -> Option<Vec<ViolationId>> {
         if !h.covers_all && h.covers.is_empty() {

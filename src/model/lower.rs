@@ -17,7 +17,7 @@ pub fn lower(
         diags: Vec::new(),
         sources,
         facts: Vec::new(),
-        fact_index: HashMap::new(),
+        fact_index: NameMap::default(),
         pred_names: HashMap::new(),
     };
 
@@ -101,7 +101,7 @@ pub fn lower(
     cx.check_predicate_cycles(&predicates);
 
     let mut violations = Vec::new();
-    let mut violation_index: HashMap<String, ViolationId> = HashMap::new();
+    let mut violation_index: NameMap<ViolationId> = NameMap::default();
     let mut violation_spans: HashMap<String, Span> = HashMap::new();
     for (v, reg) in &viol_decls {
         if let Some(first) = violation_spans.get(&v.code.text) {
@@ -147,6 +147,19 @@ pub fn lower(
     }
 
     let hooks = cx.hooks(&hook_decls, &violation_index, &entry_spans);
+
+    // Fixed ranges get their bands once, here, instead of on every decision.
+    for v in &mut violations {
+        for ver in &mut v.versions {
+            let fractions = ver.bands.unwrap_or((params.lighter, params.aggravated));
+            for stmts in [&mut ver.penalties.individual, &mut ver.penalties.unit]
+                .into_iter()
+                .flatten()
+            {
+                fix_bands(stmts, fractions, params.mitigation_floor);
+            }
+        }
+    }
 
     let standard = cx.standard_facts(&headers);
 
@@ -208,7 +221,7 @@ pub(super) struct Lowerer {
     pub(super) diags: Vec<Diagnostic>,
     pub(super) sources: SourceMap,
     pub(super) facts: Vec<Fact>,
-    fact_index: HashMap<String, FactId>,
+    fact_index: NameMap<FactId>,
     pred_names: HashMap<String, (PredicateId, Span)>,
 }
 
@@ -826,6 +839,19 @@ impl Lowerer {
                         );
                     }
                 }
+                // A whole-number literal compared with a whole-number fact is stored as one, so
+                // that evaluation compares integers instead of converting to decimals.
+                let int_lit = |e: Expr, other: &Expr, me: &Self| match (e, other) {
+                    (Expr::Lit(Value::Dec(d)), Expr::Fact(f))
+                        if me.facts[*f as usize].ty == FactType::Int && d.fract().is_zero() =>
+                    {
+                        i64::try_from(d)
+                            .map_or(Expr::Lit(Value::Dec(d)), |i| Expr::Lit(Value::Int(i)))
+                    }
+                    (e, _) => e,
+                };
+                let y = int_lit(y, &x, self);
+                let x = int_lit(x, &y, self);
                 (Expr::Cmp(cmp, Box::new(x), Box::new(y)), Ty::Bool)
             }
         }
@@ -1138,6 +1164,7 @@ impl Lowerer {
         }
         Version {
             from,
+            label: from.map(|d| Arc::from(d.to_string())),
             until,
             breach: body.breach.first().map(|b| b.value.as_str().into()),
             basis,
@@ -1298,14 +1325,15 @@ impl Lowerer {
                 }
             }
         };
-        Some(FineSpec { lo, hi, scale })
+        Some(FineSpec {
+            lo,
+            hi,
+            scale,
+            fixed: None,
+        })
     }
 
-    fn entry(
-        &mut self,
-        e: &ast::EntryDecl,
-        violations: &HashMap<String, ViolationId>,
-    ) -> Option<Entry> {
+    fn entry(&mut self, e: &ast::EntryDecl, violations: &NameMap<ViolationId>) -> Option<Entry> {
         let mut ok = true;
         let modality = match e.modality {
             Some((m, _)) => m,
@@ -1465,6 +1493,29 @@ impl Lowerer {
             span: e.id.span,
             location: self.location(e.id.span),
         })
+    }
+}
+
+fn fix_bands(stmts: &mut [Stmt], fractions: (Decimal, Decimal), floor: Decimal) {
+    for s in stmts {
+        match s {
+            Stmt::Penalty(p) => {
+                for a in &mut p.alts {
+                    if let PenaltyAlt::Fine(f) = a
+                        && f.scale.is_none()
+                    {
+                        f.fixed = Some(FixedBands::new(f.lo, f.hi, fractions, floor));
+                    }
+                }
+            }
+            Stmt::If {
+                then, otherwise, ..
+            } => {
+                fix_bands(then, fractions, floor);
+                fix_bands(otherwise, fractions, floor);
+            }
+            Stmt::Measures(_) => {}
+        }
     }
 }
 

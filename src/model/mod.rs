@@ -28,6 +28,48 @@ pub type EntryId = u32;
 /// Index of a hook.
 pub type HookId = u32;
 
+/// A map keyed by short ASCII names (facts, codes), with a word-at-a-time multiplicative hash
+/// (as rustc's FxHash): binding a case looks up every fact by name, and SipHash's protection
+/// against flooding buys nothing for keys a drafter declared.
+pub type NameMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<NameHasher>>;
+
+/// The hasher of [`NameMap`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NameHasher(u64);
+
+impl NameHasher {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl std::hash::Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+}
+
 /// A checked rule set.
 #[derive(Debug)]
 pub struct RuleSet {
@@ -38,7 +80,7 @@ pub struct RuleSet {
     /// Declared facts, in declaration order.
     pub facts: Vec<Fact>,
     /// Fact name → index.
-    pub fact_index: HashMap<String, FactId>,
+    pub fact_index: NameMap<FactId>,
     /// The facts the engine itself reads.
     pub standard: StandardFacts,
     /// Named predicates.
@@ -48,7 +90,7 @@ pub struct RuleSet {
     /// Violations, in file order.
     pub violations: Vec<Violation>,
     /// Code → index.
-    pub violation_index: HashMap<String, ViolationId>,
+    pub violation_index: NameMap<ViolationId>,
     /// List entries, in file order.
     pub entries: Vec<Entry>,
     /// Local exceptions (rhai hooks), in file order, their scripts compiled.
@@ -298,6 +340,8 @@ impl Violation {
 pub struct Version {
     /// First day in force (`None`: since always, as far as the rule set knows).
     pub from: Option<Date>,
+    /// `from` as text, as decisions report it in `law.version`.
+    pub label: Option<Arc<str>>,
     /// Last day in force (`None`: still in force).
     pub until: Option<Date>,
     /// The article breached, where it changed with the version.
@@ -362,6 +406,10 @@ pub struct Penalty {
 }
 
 /// A kind of penalty.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a rule set holds a few hundred penalties; the fine's precomputed bands are read on every decision"
+)]
 #[derive(Debug, Clone)]
 pub enum PenaltyAlt {
     /// A fine.
@@ -379,6 +427,54 @@ pub struct FineSpec {
     pub hi: Decimal,
     /// Scaled by a fact.
     pub scale: Option<(FactId, ScaleKind)>,
+    /// The rounded range and bands, computed when the rules load, where there is no scale.
+    pub fixed: Option<FixedBands>,
+}
+
+/// A fixed fine range and its bands (docs/evaluation.md step 8), rounded to the fen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FixedBands {
+    /// The statutory range.
+    pub statutory: crate::decision::FineRange,
+    /// 从轻, 一般, 从重, 减轻.
+    pub bands: [crate::decision::FineRange; 4],
+}
+
+impl FixedBands {
+    /// Computes the bands of a range.
+    pub fn new(
+        lo: Decimal,
+        hi: Decimal,
+        fractions: (Decimal, Decimal),
+        floor: Decimal,
+    ) -> FixedBands {
+        use crate::decision::Outcome as O;
+        let b = |o| {
+            crate::eval::money::band(o, lo, hi, fractions, floor)
+                .unwrap_or(crate::eval::money::range(lo, hi))
+        };
+        FixedBands {
+            statutory: crate::eval::money::range(lo, hi),
+            bands: [
+                b(O::Lighter),
+                b(O::Standard),
+                b(O::Aggravated),
+                b(O::Mitigated),
+            ],
+        }
+    }
+
+    /// The band of an outcome that has one.
+    pub fn get(&self, o: crate::decision::Outcome) -> Option<crate::decision::FineRange> {
+        use crate::decision::Outcome as O;
+        match o {
+            O::Lighter => Some(self.bands[0]),
+            O::Standard => Some(self.bands[1]),
+            O::Aggravated => Some(self.bands[2]),
+            O::Mitigated => Some(self.bands[3]),
+            O::NoPenalty | O::Undetermined => None,
+        }
+    }
 }
 
 /// Per unit or multiple.

@@ -35,9 +35,6 @@ const ITEM_KEYWORDS: &[&str] = &[
 /// Parses one file. Syntax errors do not stop the parse: it resumes at the next line that starts
 /// (unindented) with an item keyword, so a drafter sees every error of the file in one run.
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
-    static LIMIT: std::sync::Once = std::sync::Once::new();
-    LIMIT.call_once(|| pest::set_call_limit(std::num::NonZeroUsize::new(10_000_000)));
-
     let mut out = File::default();
     let mut diags = Vec::new();
     if let Some(at) = too_deep(text) {
