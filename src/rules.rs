@@ -1,6 +1,6 @@
 //! The public entry point: a loaded, checked and compiled rule set that evaluates cases.
 
-use crate::case::Case;
+use crate::case::{Case, CaseText};
 use crate::decision::{Decision, FineRange, RuleSetInfo};
 use crate::diag::{Code, Diagnostic};
 use crate::eval::{self, CaseError};
@@ -141,9 +141,27 @@ impl Rules {
 
     /// Evaluates a case with options.
     pub fn evaluate_with(&self, case: &Case, opts: Options) -> Result<Decision, CaseError> {
+        self.evaluate_parts(
+            case.case_id.as_deref(),
+            case.violation.as_deref(),
+            case.violations.as_deref(),
+            |facts| eval::bind(&self.model, &self.graph, case, facts),
+            opts,
+        )
+    }
+
+    /// The evaluation of a case given by its parts; `bind` fills the facts.
+    fn evaluate_parts(
+        &self,
+        case_id: Option<&str>,
+        violation: Option<&str>,
+        violations: Option<&[String]>,
+        bind: impl FnOnce(&mut [Option<crate::model::Value>]) -> Result<(), CaseError>,
+        opts: Options,
+    ) -> Result<Decision, CaseError> {
         let single: [u32; 1];
         let several: Vec<u32>;
-        let ids: &[u32] = match (&case.violation, &case.violations) {
+        let ids: &[u32] = match (violation, violations) {
             (Some(v), None) => {
                 single = [self.violation_id(v, || "violation".to_string())?];
                 &single
@@ -184,7 +202,7 @@ impl Rules {
             heap.extend_from_slice(defaults);
             &mut heap
         };
-        eval::bind(&self.model, &self.graph, case, facts)?;
+        bind(facts)?;
         let facts: &[Option<crate::model::Value>] = facts;
         // The decision date defaults to today in China (UTC+8, no daylight saving since 1991).
         let given = self
@@ -221,7 +239,7 @@ impl Rules {
                 several_norms(decided)
             }
         };
-        decision.case_id = case.case_id.clone();
+        decision.case_id = case_id.map(str::to_string);
         Ok(decision)
     }
 
@@ -241,16 +259,54 @@ impl Rules {
         ))
     }
 
-    /// Evaluates a case given as JSON text.
+    /// Evaluates a case given as JSON text (the contract's case document). The facts are read
+    /// straight from the text.
     pub fn evaluate_json(&self, text: &str) -> Result<Decision, CaseError> {
-        let case: Case = serde_json::from_str(text).map_err(|e| {
+        self.evaluate_json_with(text, Options::default())
+    }
+
+    /// Evaluates a case given as JSON text, with options.
+    pub fn evaluate_json_with(&self, text: &str, opts: Options) -> Result<Decision, CaseError> {
+        let case: CaseText<'_> = serde_json::from_str(text).map_err(|e| {
             CaseError::new(
                 Code::MalformedCase,
                 format!("案件不是有效的 JSON 案件文档：{e}"),
                 format!("第 {} 行第 {} 列", e.line(), e.column()),
             )
         })?;
-        self.evaluate(&case)
+        let facts = &case.facts.0;
+        self.evaluate_parts(
+            case.case_id.as_deref(),
+            case.violation.as_deref(),
+            case.violations.as_deref(),
+            |slots| {
+                eval::bind_inputs(
+                    &self.model,
+                    &self.graph,
+                    facts
+                        .iter()
+                        .map(|(k, v)| (k.as_ref(), eval::Input::Text(v.get()))),
+                    slots,
+                )
+            },
+            opts,
+        )
+    }
+
+    /// JSON text in, JSON text out: the decision document, or the error document of the
+    /// contract (`{ "error": { … } }`). What the HTTP API and the C ABI serve.
+    pub fn decide_json(&self, text: &str) -> String {
+        // Decisions with their trace run to a few kilobytes: one allocation, no regrowth.
+        let mut out = Vec::with_capacity(8192);
+        let written = match self.evaluate_json(text) {
+            Ok(d) => serde_json::to_writer(&mut out, &d),
+            Err(e) => serde_json::to_writer(&mut out, &e.to_document()),
+        };
+        match written.map(|()| String::from_utf8(out)) {
+            Ok(Ok(s)) => s,
+            // serde_json writes UTF-8 and cannot fail on these types; say so rather than panic.
+            _ => r#"{"error":{"code":"E0504","message":"无法写出决定","at":""}}"#.to_string(),
+        }
     }
 }
 

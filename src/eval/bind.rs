@@ -44,16 +44,50 @@ impl std::fmt::Display for CaseError {
 
 impl std::error::Error for CaseError {}
 
-/// The case's facts by fact index, defaults filled in.
-/// Binds into `facts`, which holds the defaults on entry (one slot per declared fact).
+/// A fact's value as a case gives it: parsed JSON (a [`Case`]), or the raw JSON text of the
+/// value (a case read straight from JSON text, without building a document first).
+#[derive(Clone, Copy)]
+pub enum Input<'a> {
+    /// A parsed value.
+    Json(&'a serde_json::Value),
+    /// The JSON text of one value.
+    Text(&'a str),
+}
+
+impl std::fmt::Display for Input<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Input::Json(v) => write!(f, "{v}"),
+            Input::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// Binds a [`Case`]'s facts into `facts`, which holds the defaults on entry (one slot per
+/// declared fact).
 pub fn bind(
     rules: &RuleSet,
     graph: &Graph,
     case: &Case,
     facts: &mut [Option<Value>],
 ) -> Result<(), CaseError> {
-    for (key, raw) in &case.facts {
-        let Some(&id) = rules.fact_index.get(key.as_str()) else {
+    bind_inputs(
+        rules,
+        graph,
+        case.facts.iter().map(|(k, v)| (k.as_str(), Input::Json(v))),
+        facts,
+    )
+}
+
+/// Binds (name, value) pairs into `facts`, which holds the defaults on entry.
+pub fn bind_inputs<'a>(
+    rules: &RuleSet,
+    graph: &Graph,
+    inputs: impl Iterator<Item = (&'a str, Input<'a>)>,
+    facts: &mut [Option<Value>],
+) -> Result<(), CaseError> {
+    for (key, raw) in inputs {
+        let Some(&id) = rules.fact_index.get(key) else {
             let hint = nearest(key, rules.fact_index.keys().map(String::as_str))
                 .map(|n| format!("；是否想写 {n}？"))
                 .unwrap_or_default();
@@ -63,11 +97,14 @@ pub fn bind(
                 format!("facts.{key}"),
             ));
         };
-        if raw.is_null() {
-            continue; // explicitly unknown
-        }
         let ty = &graph.types[id as usize];
-        let value = convert(ty, raw).ok_or_else(|| {
+        let value = match raw {
+            Input::Json(serde_json::Value::Null) => continue, // explicitly unknown
+            Input::Text("null") => continue,
+            Input::Json(v) => convert(ty, v),
+            Input::Text(t) => convert_text(ty, t),
+        };
+        let value = value.ok_or_else(|| {
             let fact = &rules.facts[id as usize];
             let want = match ty {
                 FactType::Bool => "true 或 false".to_string(),
@@ -175,6 +212,52 @@ pub fn full_years(birth: jiff::civil::Date, on: jiff::civil::Date) -> i64 {
 /// Quantities and amounts are never negative, and at most 10^15 (yuan, m², trees …), so that
 /// fine arithmetic can never overflow.
 const MAX_QUANTITY: i64 = 1_000_000_000_000_000;
+
+/// Converts the JSON text of one value, as [`convert`] converts a parsed one.
+fn convert_text(ty: &FactType, raw: &str) -> Option<Value> {
+    let string = || -> Option<std::borrow::Cow<'_, str>> {
+        let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+        if inner.contains('\\') {
+            serde_json::from_str::<String>(raw)
+                .ok()
+                .map(std::borrow::Cow::Owned)
+        } else {
+            Some(std::borrow::Cow::Borrowed(inner))
+        }
+    };
+    let number = raw.starts_with(|c: char| c.is_ascii_digit() || c == '-');
+    match ty {
+        FactType::Bool => match raw {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        FactType::Int if number => raw
+            .parse::<i64>()
+            .ok()
+            .or_else(|| {
+                let d = decimal(raw)?;
+                if d.fract().is_zero() {
+                    i64::try_from(d).ok()
+                } else {
+                    None
+                }
+            })
+            .filter(|i| (0..=MAX_QUANTITY).contains(i))
+            .map(Value::Int),
+        FactType::Decimal | FactType::Money if number => decimal(raw)
+            .filter(|d| !d.is_sign_negative() && *d <= Decimal::from(MAX_QUANTITY))
+            .map(Value::Dec),
+        FactType::Date => parse_date(&string()?).map(Value::Date),
+        FactType::Enum(vs) => {
+            let s = string()?;
+            vs.iter()
+                .position(|(v, _)| *v == *s)
+                .map(|i| Value::Enum(i as u16))
+        }
+        _ => None,
+    }
+}
 
 fn convert(ty: &FactType, raw: &serde_json::Value) -> Option<Value> {
     use serde_json::Value as J;

@@ -7,5 +7,5 @@ pub mod money;
 mod walk;
 
 pub use bind::CaseError;
-pub(crate) use bind::bind;
+pub(crate) use bind::{Input, bind, bind_inputs};
 pub(crate) use walk::{Decided, decide};
