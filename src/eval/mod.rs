@@ -1,9 +1,14 @@
 //! Evaluation: a case's facts in, a decision out, walking only the compiled graph.
 
 mod bind;
+mod combine;
 mod cond;
+mod exceptions;
+mod fine;
 pub(crate) mod law;
+mod law_in_time;
 pub mod money;
+mod procedure;
 mod walk;
 
 pub use bind::CaseError;

@@ -1,0 +1,185 @@
+//! Step 7, combination: the circumstances found (list entries and those a hook adds) and how
+//! mitigation and aggravation combine into an outcome.
+
+use super::walk::*;
+use crate::decision::*;
+use crate::hooks::{self};
+use crate::model::{EntryId, HookId, Measure, RuleSet};
+use crate::syntax::ast::{ListKind, Modality};
+use std::sync::Arc;
+
+/// The result of combining circumstances (step 7).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Combined {
+    pub(super) outcome: Outcome,
+    pub(super) mandatory: bool,
+    /// 从轻或者减轻: mitigated is also lawful.
+    pub(super) or_mitigated: bool,
+    pub(super) applied: Vec<Circ>,
+    pub(super) outweighed: Vec<Circ>,
+    pub(super) why: &'static str,
+}
+
+pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
+    let shall = |cs: &[Circ]| cs.iter().any(|c| cx.shall(*c));
+    let mitigation = |mandatory: bool, applied: Vec<Circ>, outweighed: Vec<Circ>, why| {
+        let mitigated = mit.iter().any(|c| cx.list(*c) == ListKind::Mitigated);
+        let or_m = !mitigated
+            && mit
+                .iter()
+                .any(|c| cx.list(*c) == ListKind::LighterOrMitigated);
+        Combined {
+            outcome: if mitigated {
+                Outcome::Mitigated
+            } else {
+                Outcome::Lighter
+            },
+            mandatory,
+            or_mitigated: or_m,
+            applied,
+            outweighed,
+            why,
+        }
+    };
+    match (mit.is_empty(), agg.is_empty()) {
+        (true, true) => Combined {
+            outcome: Outcome::Standard,
+            mandatory: true,
+            or_mitigated: false,
+            applied: vec![],
+            outweighed: vec![],
+            why: "没有从轻、减轻或者从重情节",
+        },
+        (true, false) => Combined {
+            outcome: Outcome::Aggravated,
+            mandatory: shall(agg),
+            or_mitigated: false,
+            applied: agg.to_vec(),
+            outweighed: vec![],
+            why: "只有从重情节",
+        },
+        (false, true) => mitigation(shall(mit), mit.to_vec(), vec![], "只有从轻或者减轻情节"),
+        (false, false) if shall(mit) => mitigation(
+            true,
+            mit.to_vec(),
+            agg.to_vec(),
+            "既有法定应当从轻或者减轻的情节，又有从重情节；地方清单不能改变法律的“应当”，从重情节不予适用",
+        ),
+        (false, false) => match cx.rules.params.conflict {
+            crate::model::ConflictPolicy::Offset => Combined {
+                outcome: Outcome::Standard,
+                mandatory: false,
+                or_mitigated: false,
+                applied: mit.iter().chain(agg).copied().collect(),
+                outweighed: vec![],
+                why: "可以从轻或者减轻的情节与从重情节相抵",
+            },
+            crate::model::ConflictPolicy::Mitigate => mitigation(
+                false,
+                mit.to_vec(),
+                agg.to_vec(),
+                "可以从轻或者减轻的情节与从重情节并存，按规则集的冲突处理从轻",
+            ),
+            crate::model::ConflictPolicy::Aggravate => Combined {
+                outcome: Outcome::Aggravated,
+                mandatory: shall(agg),
+                or_mitigated: false,
+                applied: agg.to_vec(),
+                outweighed: mit.to_vec(),
+                why: "可以从轻或者减轻的情节与从重情节并存，按规则集的冲突处理从重",
+            },
+        },
+    }
+}
+
+/// A circumstance in the walk: a list entry, or one a hook added (index into `added`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Circ {
+    Entry(EntryId),
+    Hook(u32),
+}
+
+/// A circumstance a hook added, with the hook.
+pub(super) struct Added {
+    pub(super) hook: HookId,
+    pub(super) c: hooks::Circumstance,
+}
+
+/// Looks circumstances up, whichever kind they are.
+pub(super) struct Circs<'a> {
+    pub(super) rules: &'a RuleSet,
+    pub(super) added: &'a [Added],
+}
+
+impl<'a> Circs<'a> {
+    pub(super) fn new(rules: &'a RuleSet, added: &'a [Added]) -> Circs<'a> {
+        Circs { rules, added }
+    }
+
+    pub(super) fn list(&self, c: Circ) -> ListKind {
+        match c {
+            Circ::Entry(id) => self.rules.entries[id as usize].list,
+            Circ::Hook(i) => self.added[i as usize].c.list,
+        }
+    }
+
+    pub(super) fn shall(&self, c: Circ) -> bool {
+        match c {
+            Circ::Entry(id) => self.rules.entries[id as usize].modality == Modality::Shall,
+            Circ::Hook(i) => self.added[i as usize].c.shall,
+        }
+    }
+
+    /// A statutory 应当 circumstance (Arts. 30–33, 49): no local exception may move against it.
+    pub(super) fn statutory_shall(&self, c: Circ) -> bool {
+        match c {
+            Circ::Entry(id) => {
+                let e = &self.rules.entries[id as usize];
+                e.statutory && e.modality == Modality::Shall
+            }
+            Circ::Hook(_) => false,
+        }
+    }
+
+    pub(super) fn applied(&self, c: Circ) -> Applied {
+        match c {
+            Circ::Entry(id) => applied(self.rules, id),
+            Circ::Hook(i) => {
+                let a = &self.added[i as usize];
+                let hook = &self.rules.hooks[a.hook as usize];
+                let source: Arc<str> = if a.c.at.is_known() {
+                    hook.script
+                        .origin
+                        .location(&self.rules.sources, a.c.at)
+                        .into()
+                } else {
+                    hook.location.clone()
+                };
+                Applied {
+                    list: list_name(a.c.list, false),
+                    id: hook.id.clone(),
+                    title: a.c.title.clone(),
+                    source,
+                    mandatory: a.c.shall,
+                }
+            }
+        }
+    }
+
+    pub(super) fn basis(&self, c: Circ, basis: &mut Vec<Arc<str>>) {
+        match c {
+            Circ::Entry(id) => push_basis(basis, &self.rules.entries[id as usize].basis),
+            Circ::Hook(i) => push_basis(
+                basis,
+                std::slice::from_ref(&self.added[i as usize].c.citation),
+            ),
+        }
+    }
+
+    pub(super) fn measures(&self, c: Circ) -> &[Measure] {
+        match c {
+            Circ::Entry(id) => &self.rules.entries[id as usize].measures,
+            Circ::Hook(_) => &[],
+        }
+    }
+}

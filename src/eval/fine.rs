@@ -1,0 +1,252 @@
+//! Step 8, the fine: the statutory range for this party and these facts (per unit, multiples),
+//! the band of the outcome, the penalties written out, Art. 28 ¶2 and Art. 29.
+
+use super::cond::Env;
+use super::law;
+use super::money;
+use super::{combine::*, law_in_time::*, walk::*};
+use crate::decision::*;
+use crate::explain::Step;
+use crate::model::{FactId, PenaltyAlt, PenaltyKind, RuleSet, ScaleKind, Value};
+use crate::syntax::ast::Party;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// A statutory range for this party and these facts, with how it was scaled, and the bands
+/// computed when the rules loaded where the range does not depend on the facts.
+#[derive(Debug, Clone)]
+pub(super) struct Statutory {
+    pub(super) range: FineRange,
+    /// The scaling fact's label, its value, and whether per unit rather than a multiple.
+    pub(super) scale: Option<(Arc<str>, Decimal, bool)>,
+    pub(super) bands: Option<crate::model::FixedBands>,
+}
+
+/// The statutory fine range of the active fine for these facts: `Err(fact)` when it needs a
+/// fact the case does not give.
+pub(super) fn statutory_fine(
+    rules: &RuleSet,
+    env: &Env<'_>,
+    active: &Active<'_>,
+) -> Result<Option<Statutory>, FactId> {
+    let Some(spec) = active.penalties.iter().find_map(|p| {
+        p.alts.iter().find_map(|a| match a {
+            PenaltyAlt::Fine(f) => Some(*f),
+            PenaltyAlt::Kind(_) => None,
+        })
+    }) else {
+        return Ok(None);
+    };
+    match spec.scale {
+        None => Ok(Some(Statutory {
+            range: spec
+                .fixed
+                .map_or_else(|| money::range(spec.lo, spec.hi), |b| b.statutory),
+            scale: None,
+            bands: spec.fixed,
+        })),
+        Some((fact, kind)) => {
+            let q = env
+                .facts
+                .get(fact as usize)
+                .copied()
+                .flatten()
+                .and_then(Value::as_decimal)
+                .ok_or(fact)?;
+            let label = rules.facts[fact as usize].label.clone();
+            Ok(Some(Statutory {
+                range: money::range(spec.lo * q, spec.hi * q),
+                scale: Some((label, q, kind == ScaleKind::PerUnit)),
+                bands: None,
+            }))
+        }
+    }
+}
+
+pub(super) struct Punished {
+    pub(super) outcome: Outcome,
+    pub(super) mandatory: bool,
+    pub(super) fine: Option<FineRange>,
+}
+
+/// Steps 8 and after for an outcome that punishes: the band, the penalties, Art. 28 and 29.
+/// With `out`, the penalties and trace are written; without, only the outcome is computed.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn punish(
+    w: &mut Walk<'_>,
+    cx: &Circs<'_>,
+    v: &crate::model::Version,
+    party: Party,
+    active: &Active<'_>,
+    combined: &Combined,
+    statutory: Option<&Statutory>,
+    out: Option<&mut Decision>,
+) -> Punished {
+    let rules = cx.rules;
+    let mut outcome = combined.outcome;
+    let fractions = v
+        .bands
+        .unwrap_or((rules.params.lighter, rules.params.aggravated));
+    let _ = party;
+    let has_lighter_kind = active.penalties.iter().any(|p| {
+        p.alts
+            .iter()
+            .any(|a| matches!(a, PenaltyAlt::Kind(k) if k.is_lighter_kind()))
+    });
+    // An entry's own range for 减轻 (the first matched one that sets it for this party).
+    let own = if outcome == Outcome::Mitigated {
+        combined
+            .applied
+            .iter()
+            .filter_map(|c| match c {
+                Circ::Entry(i) => rules.entries[*i as usize].ranges.get(party),
+                Circ::Hook(_) => None,
+            })
+            .next()
+    } else {
+        None
+    };
+    let mut drop_fine = false;
+    let mut stays_lighter = false;
+    let fine = match statutory {
+        None => None,
+        Some(st) => {
+            let s = &st.range;
+            // Precomputed bands where the range does not depend on the facts.
+            let fixed = st.bands.as_ref().and_then(|b| b.get(outcome));
+            if let (Some(band), true) = (
+                fixed,
+                outcome != Outcome::Mitigated || own.is_none() && !s.min.is_zero(),
+            ) {
+                Some(band)
+            } else if outcome == Outcome::Mitigated && own.is_none() && s.min.is_zero() {
+                if has_lighter_kind {
+                    drop_fine = true;
+                    None
+                } else {
+                    stays_lighter = true;
+                    outcome = Outcome::Lighter;
+                    money::band(
+                        outcome,
+                        s.min,
+                        s.max,
+                        fractions,
+                        rules.params.mitigation_floor,
+                    )
+                }
+            } else if let (Outcome::Mitigated, Some((lo, hi))) = (outcome, own) {
+                Some(money::range(lo, hi))
+            } else {
+                money::band(
+                    outcome,
+                    s.min,
+                    s.max,
+                    fractions,
+                    rules.params.mitigation_floor,
+                )
+            }
+        }
+    };
+    let already_fined = rules
+        .standard
+        .already_fined
+        .and_then(|f| w.env.facts.get(f as usize).copied().flatten())
+        == Some(Value::Bool(true));
+    let fine = if already_fined { None } else { fine };
+
+    let Some(out) = out else {
+        return Punished {
+            outcome,
+            mandatory: combined.mandatory,
+            fine,
+        };
+    };
+    if let Some(st) = statutory {
+        if w.on {
+            w.trace.push(Step::Fine(Box::new(crate::explain::FineStep {
+                statutory: st.range,
+                scale: st.scale.clone(),
+                band: if drop_fine || already_fined {
+                    None
+                } else {
+                    fine
+                },
+                outcome,
+            })));
+        }
+    }
+    if drop_fine {
+        w.step(|| Step::FineDropped);
+    }
+    if stays_lighter {
+        w.step(|| Step::MitigationStaysLighter);
+    }
+    for p in &active.penalties {
+        let kinds: Vec<PenaltyKind> = p
+            .alts
+            .iter()
+            .filter_map(|a| match a {
+                PenaltyAlt::Fine(_) if drop_fine || already_fined => None,
+                PenaltyAlt::Fine(_) => Some(PenaltyKind::Fine),
+                PenaltyAlt::Kind(k) => Some(*k),
+            })
+            .collect();
+        for (i, k) in kinds.iter().enumerate() {
+            let others: Vec<PenaltyKind> = kinds
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, k)| *k)
+                .collect();
+            out.penalties.push(PenaltyOut {
+                kind: *k,
+                discretionary: p.discretionary,
+                alternatives: others,
+                amount: None,
+            });
+        }
+    }
+    if already_fined {
+        w.step(|| Step::AlreadyFined);
+        push_basis(&mut out.basis, &[law::ART_29.into()]);
+    }
+    // Art. 28 ¶2: illegal income is confiscated where a penalty is imposed.
+    if let Some(f) = rules.standard.illegal_income
+        && let Some(Value::Dec(amount)) = w.env.facts.get(f as usize).copied().flatten()
+        && amount > Decimal::ZERO
+        && !out.penalties.is_empty()
+    {
+        out.penalties.push(PenaltyOut {
+            kind: PenaltyKind::ConfiscateIncome,
+            discretionary: false,
+            alternatives: Vec::new(),
+            amount: Some(money::fen(amount)),
+        });
+        push_basis(&mut out.basis, &[law::ART_28_2.into()]);
+        w.step(|| Step::ConfiscateIncome { amount });
+    }
+    let outcome = if out.penalties.is_empty() {
+        // Art. 29: nothing but the fine was listed, and it may not be imposed again.
+        Outcome::NoPenalty
+    } else {
+        outcome
+    };
+    Punished {
+        outcome,
+        mandatory: combined.mandatory || outcome == Outcome::NoPenalty,
+        fine,
+    }
+}
+
+/// The statutory range of the applied version for this party, for decisions that end before
+/// step 8 computes it (Art. 29 compares norms by it).
+pub(super) fn lazy_statutory(w: &mut Walk<'_>) -> Option<FineRange> {
+    if w.statutory.is_none()
+        && let Some((ver, party)) = w.applied_version
+    {
+        w.statutory = weight(w.rules, &mut w.env, ver, party)
+            .0
+            .map(|(max, min)| money::range(min, max));
+    }
+    w.statutory
+}
