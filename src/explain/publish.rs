@@ -308,8 +308,11 @@ fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
                             .map_or_else(String::new, |r| fmt(r.min, r.max))
                     };
                     use crate::decision::Outcome as O;
-                    let mitigated = if f.lo.is_zero() {
-                        "不予罚款（保留警告等较轻处罚）".to_string()
+                    let lighter_kind = has_lighter_kind(stmts);
+                    let mitigated = if f.lo.is_zero() && lighter_kind {
+                        "不予罚款，保留警告等较轻处罚".to_string()
+                    } else if f.lo.is_zero() {
+                        "法定最低额为 0 且无较轻处罚种类，按从轻".to_string()
                     } else {
                         b(O::Mitigated)
                     };
@@ -335,12 +338,32 @@ fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
         .collect()
 }
 
+/// Whether the statements list a lighter kind (a warning or a criticism) that 减轻 can keep.
+fn has_lighter_kind(stmts: &[crate::model::Stmt]) -> bool {
+    use crate::model::{PenaltyAlt, Stmt};
+    stmts.iter().any(|s| match s {
+        Stmt::Penalty(p) => p
+            .alts
+            .iter()
+            .any(|a| matches!(a, PenaltyAlt::Kind(k) if k.is_lighter_kind())),
+        Stmt::If {
+            then, otherwise, ..
+        } => has_lighter_kind(then) || has_lighter_kind(otherwise),
+        Stmt::Measures(_) => false,
+    })
+}
+
 fn band_text(a: Decimal, b: Decimal, _unit: &str) -> String {
     if a == b {
         a.normalize().to_string()
     } else {
         format!("{}–{}", a.normalize(), b.normalize())
     }
+}
+
+/// A range that may wrap after its dash in a narrow table cell.
+fn breakable(s: &str) -> String {
+    esc(s).replace('–', "–<wbr>")
 }
 
 fn esc(s: &str) -> String {
@@ -372,13 +395,13 @@ table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; font-size: 9.
 th, td { border: 0.75pt solid #666; padding: 3pt 5pt; vertical-align: top; }
 th { background: #eee; font-weight: bold; text-align: center; }
 tr { break-inside: avoid; }
-td.num { white-space: nowrap; text-align: center; font-variant-numeric: tabular-nums; }
+td.num { text-align: center; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
 .violation { break-inside: avoid-page; border-top: 0.5pt dashed #aaa; padding-top: 4pt; }
 .label { color: #444; font-weight: bold; }
 nav ol { columns: 2; column-gap: 12mm; padding-left: 1.5em; }
 nav a { color: #111; text-decoration: none; }
 .code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; white-space: nowrap; overflow-wrap: normal; }
-table.entries { table-layout: fixed; }
+table.entries, table.bands { table-layout: fixed; }
 @media print { nav { break-after: page; } a { color: inherit; } }
 "#;
 
@@ -461,7 +484,7 @@ fn html(d: &Doc) -> String {
                     );
                 }
                 if !ver.bands.is_empty() {
-                    s.push_str("<table><thead><tr><th>当事人</th><th>情形</th><th>计罚单位</th><th>从轻</th><th>一般</th><th>从重</th><th>减轻</th></tr></thead><tbody>\n");
+                    s.push_str("<table class=\"bands\"><colgroup><col style=\"width:15%\"><col style=\"width:19%\"><col style=\"width:10%\"><col style=\"width:12%\"><col style=\"width:12%\"><col style=\"width:12%\"><col style=\"width:20%\"></colgroup>\n<thead><tr><th>当事人</th><th>情形</th><th>计罚单位</th><th>从轻</th><th>一般</th><th>从重</th><th>减轻</th></tr></thead><tbody>\n");
                     for b in &ver.bands {
                         let _ = writeln!(
                             s,
@@ -469,10 +492,10 @@ fn html(d: &Doc) -> String {
                             esc(&b.who),
                             esc(b.condition.as_deref().unwrap_or("—")),
                             esc(&b.unit),
-                            esc(&b.lighter),
-                            esc(&b.standard),
-                            esc(&b.aggravated),
-                            esc(&b.mitigated)
+                            breakable(&b.lighter),
+                            breakable(&b.standard),
+                            breakable(&b.aggravated),
+                            breakable(&b.mitigated)
                         );
                     }
                     s.push_str("</tbody></table>\n");
