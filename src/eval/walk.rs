@@ -380,29 +380,23 @@ pub fn decide(
                 None => None,
             };
             match barred {
-                Some(true) => {
-                    let years = if five == Some(true) { 5 } else { 2 };
-                    let end = if years == 5 { five_last } else { two };
+                Some(barred) => {
+                    let (years, last) = if five == Some(true) {
+                        (5, five_last)
+                    } else {
+                        (2, two)
+                    };
                     w.step(|| Step::Limitation {
                         start,
-                        last: end,
+                        last,
                         discovery,
                         years,
-                        barred: true,
+                        barred,
                     });
-                    push_basis(&mut out.basis, &[law::ART_36.into()]);
-                    return Ok(finish_no_penalty(w, out, true, &[]));
-                }
-                Some(false) => {
-                    let years = if five == Some(true) { 5 } else { 2 };
-                    let end = if years == 5 { five_last } else { two };
-                    w.step(|| Step::Limitation {
-                        start,
-                        last: end,
-                        discovery,
-                        years,
-                        barred: false,
-                    });
+                    if barred {
+                        push_basis(&mut out.basis, &[law::ART_36.into()]);
+                        return Ok(finish_no_penalty(w, out, true, &[]));
+                    }
                 }
                 None => {
                     if let Some((h, _)) = std.harm {

@@ -1333,6 +1333,38 @@ impl Lowerer {
         })
     }
 
+    /// The violations an entry names (`适用 …` or `除 …`); false if one does not exist.
+    fn codes(
+        &mut self,
+        entry: &str,
+        codes: &[ast::Name],
+        verb: &str,
+        violations: &NameMap<ViolationId>,
+    ) -> (Vec<ViolationId>, bool) {
+        let mut ids = Vec::new();
+        let mut ok = true;
+        for c in codes {
+            match violations.get(&c.text) {
+                Some(&id) => ids.push(id),
+                None => {
+                    let mut d = Diagnostic::error(
+                        Code::UnknownViolation,
+                        c.span,
+                        format!("清单条目 {entry} {verb}的违法行为 {} 不存在", c.text),
+                    )
+                    .label("没有这个编号");
+                    d = match nearest(&c.text, violations.keys().map(String::as_str)) {
+                        Some(n) => d.help(format!("是否想写 {n}？")),
+                        None => d.help("用 caliper list 查看已有的违法行为编号"),
+                    };
+                    self.diags.push(d);
+                    ok = false;
+                }
+            }
+        }
+        (ids, ok)
+    }
+
     fn entry(&mut self, e: &ast::EntryDecl, violations: &NameMap<ViolationId>) -> Option<Entry> {
         let mut ok = true;
         let modality = match e.modality {
@@ -1406,48 +1438,12 @@ impl Lowerer {
             }
         };
         let covers = if e.covers_all {
-            let mut except = Vec::new();
-            for c in &e.except {
-                match violations.get(&c.text) {
-                    Some(&id) => except.push(id),
-                    None => {
-                        let mut d = Diagnostic::error(
-                            Code::UnknownViolation,
-                            c.span,
-                            format!("清单条目 {} 排除的违法行为 {} 不存在", e.id.text, c.text),
-                        )
-                        .label("没有这个编号");
-                        d = match nearest(&c.text, violations.keys().map(String::as_str)) {
-                            Some(n) => d.help(format!("是否想写 {n}？")),
-                            None => d.help("用 caliper list 查看已有的违法行为编号"),
-                        };
-                        self.diags.push(d);
-                        ok = false;
-                    }
-                }
-            }
+            let (except, found) = self.codes(&e.id.text, &e.except, "排除", violations);
+            ok &= found;
             Coverage::All { except }
         } else {
-            let mut ids = Vec::new();
-            for c in &e.covers {
-                match violations.get(&c.text) {
-                    Some(&id) => ids.push(id),
-                    None => {
-                        let mut d = Diagnostic::error(
-                            Code::UnknownViolation,
-                            c.span,
-                            format!("清单条目 {} 适用的违法行为 {} 不存在", e.id.text, c.text),
-                        )
-                        .label("没有这个编号");
-                        d = match nearest(&c.text, violations.keys().map(String::as_str)) {
-                            Some(n) => d.help(format!("是否想写 {n}？")),
-                            None => d.help("用 caliper list 查看已有的违法行为编号"),
-                        };
-                        self.diags.push(d);
-                        ok = false;
-                    }
-                }
-            }
+            let (ids, found) = self.codes(&e.id.text, &e.covers, "适用", violations);
+            ok &= found;
             Coverage::Only(ids)
         };
         let mut ranges = PerParty::default();

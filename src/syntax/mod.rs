@@ -243,6 +243,15 @@ fn describe(rule: Rule) -> Option<&'static str> {
     })
 }
 
+/// Where the shared clauses of a violation or a version go.
+struct Body<'a> {
+    breach: &'a mut Vec<Str>,
+    basis: &'a mut Vec<Str>,
+    bands: &'a mut Vec<(Name, Decimal, Span)>,
+    common: &'a mut Vec<PenaltyStmt>,
+    parties: &'a mut Vec<PartyBlock>,
+}
+
 struct Visitor<'d> {
     file: FileId,
     offset: usize,
@@ -618,37 +627,16 @@ impl Visitor<'_> {
                     v.span.end = v.code.span.end;
                 }
                 Rule::string => v.title = self.visit_string(c),
-                Rule::breach_clause => {
-                    if let Some(s) = c.into_inner().next() {
-                        let s = self.visit_string(s);
-                        v.breach.push(s);
-                    }
-                }
-                Rule::basis_clause => {
-                    if let Some(s) = c.into_inner().next() {
-                        let s = self.visit_string(s);
-                        v.basis.push(s);
-                    }
-                }
-                Rule::bands_clause => {
-                    let mut it = c.into_inner();
-                    while let (Some(n), Some(num)) = (it.next(), it.next()) {
-                        let name = self.name(&n);
-                        let sp = self.span(&num);
-                        let d = self.visit_number(num);
-                        let whole = name_span_to(&name, sp);
-                        v.bands.push((name, d, whole));
-                    }
-                }
-                Rule::party_block => {
-                    let b = self.visit_party_block(c);
-                    v.parties.push(b);
-                }
-                _ => {
-                    if let Some(s) = self.visit_penalty_stmt(c) {
-                        v.common.push(s);
-                    }
-                }
+                _ => self.visit_body_clause(
+                    c,
+                    Body {
+                        breach: &mut v.breach,
+                        basis: &mut v.basis,
+                        bands: &mut v.bands,
+                        common: &mut v.common,
+                        parties: &mut v.parties,
+                    },
+                ),
             }
         }
         v
@@ -682,40 +670,56 @@ impl Visitor<'_> {
                         v.until = Some(self.visit_date(d));
                     }
                 }
-                Rule::breach_clause => {
-                    if let Some(s) = c.into_inner().next() {
-                        let s = self.visit_string(s);
-                        v.breach.push(s);
-                    }
-                }
-                Rule::basis_clause => {
-                    if let Some(s) = c.into_inner().next() {
-                        let s = self.visit_string(s);
-                        v.basis.push(s);
-                    }
-                }
-                Rule::bands_clause => {
-                    let mut it = c.into_inner();
-                    while let (Some(n), Some(num)) = (it.next(), it.next()) {
-                        let name = self.name(&n);
-                        let sp = self.span(&num);
-                        let d = self.visit_number(num);
-                        let whole = name_span_to(&name, sp);
-                        v.bands.push((name, d, whole));
-                    }
-                }
-                Rule::party_block => {
-                    let b = self.visit_party_block(c);
-                    v.parties.push(b);
-                }
-                _ => {
-                    if let Some(s) = self.visit_penalty_stmt(c) {
-                        v.common.push(s);
-                    }
-                }
+                _ => self.visit_body_clause(
+                    c,
+                    Body {
+                        breach: &mut v.breach,
+                        basis: &mut v.basis,
+                        bands: &mut v.bands,
+                        common: &mut v.common,
+                        parties: &mut v.parties,
+                    },
+                ),
             }
         }
         v
+    }
+
+    /// The clauses a violation and each of its versions share.
+    fn visit_body_clause(&mut self, c: Pair<'_, Rule>, v: Body<'_>) {
+        match c.as_rule() {
+            Rule::breach_clause => {
+                if let Some(s) = c.into_inner().next() {
+                    let s = self.visit_string(s);
+                    v.breach.push(s);
+                }
+            }
+            Rule::basis_clause => {
+                if let Some(s) = c.into_inner().next() {
+                    let s = self.visit_string(s);
+                    v.basis.push(s);
+                }
+            }
+            Rule::bands_clause => {
+                let mut it = c.into_inner();
+                while let (Some(n), Some(num)) = (it.next(), it.next()) {
+                    let name = self.name(&n);
+                    let sp = self.span(&num);
+                    let d = self.visit_number(num);
+                    let whole = name_span_to(&name, sp);
+                    v.bands.push((name, d, whole));
+                }
+            }
+            Rule::party_block => {
+                let b = self.visit_party_block(c);
+                v.parties.push(b);
+            }
+            _ => {
+                if let Some(s) = self.visit_penalty_stmt(c) {
+                    v.common.push(s);
+                }
+            }
+        }
     }
 
     fn visit_party_block(&mut self, p: Pair<'_, Rule>) -> PartyBlock {
