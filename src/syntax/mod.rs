@@ -324,6 +324,16 @@ impl Visitor<'_> {
         Str { value, span }
     }
 
+    /// The first child of a clause, read as a string.
+    fn first_string(&mut self, c: Pair<'_, Rule>) -> Option<Str> {
+        c.into_inner().next().map(|s| self.visit_string(s))
+    }
+
+    /// The first child of a clause, read as a date.
+    fn first_date(&mut self, c: Pair<'_, Rule>) -> Option<DateLit> {
+        c.into_inner().next().map(|d| self.visit_date(d))
+    }
+
     fn visit_date(&mut self, p: Pair<'_, Rule>) -> DateLit {
         let span = self.span(&p);
         let date = match jiff::civil::Date::from_str(p.as_str()) {
@@ -381,28 +391,16 @@ impl Visitor<'_> {
             match c.as_rule() {
                 Rule::string => r.name = self.visit_string(c),
                 Rule::version_clause => {
-                    if let Some(s) = c.into_inner().next() {
-                        let s = self.visit_string(s);
-                        r.version.push(s);
-                    }
+                    r.version.extend(self.first_string(c));
                 }
                 Rule::effective_clause => {
-                    if let Some(d) = c.into_inner().next() {
-                        let d = self.visit_date(d);
-                        r.effective.push(d);
-                    }
+                    r.effective.extend(self.first_date(c));
                 }
                 Rule::authority_clause => {
-                    if let Some(s) = c.into_inner().next() {
-                        let s = self.visit_string(s);
-                        r.authority.push(s);
-                    }
+                    r.authority.extend(self.first_string(c));
                 }
                 Rule::note_clause => {
-                    if let Some(s) = c.into_inner().next() {
-                        let s = self.visit_string(s);
-                        r.notes.push(s);
-                    }
+                    r.notes.extend(self.first_string(c));
                 }
                 Rule::params => {
                     for param in c.into_inner() {
@@ -569,16 +567,10 @@ impl Visitor<'_> {
                 }
                 Rule::string => r.name = self.visit_string(c),
                 Rule::effective_clause => {
-                    if let Some(d) = c.into_inner().next() {
-                        let d = self.visit_date(d);
-                        r.effective.push(d);
-                    }
+                    r.effective.extend(self.first_date(c));
                 }
                 Rule::note_clause => {
-                    if let Some(s) = c.into_inner().next() {
-                        let s = self.visit_string(s);
-                        r.notes.push(s);
-                    }
+                    r.notes.extend(self.first_string(c));
                 }
                 Rule::violation => {
                     let v = self.visit_violation(c);
@@ -617,10 +609,7 @@ impl Visitor<'_> {
                     v.versions.push(ver);
                 }
                 Rule::repeal_clause => {
-                    if let Some(d) = c.into_inner().next() {
-                        let d = self.visit_date(d);
-                        v.repeal.push(d);
-                    }
+                    v.repeal.extend(self.first_date(c));
                 }
                 Rule::code => {
                     v.code = self.name(&c);
@@ -689,16 +678,10 @@ impl Visitor<'_> {
     fn visit_body_clause(&mut self, c: Pair<'_, Rule>, v: Body<'_>) {
         match c.as_rule() {
             Rule::breach_clause => {
-                if let Some(s) = c.into_inner().next() {
-                    let s = self.visit_string(s);
-                    v.breach.push(s);
-                }
+                v.breach.extend(self.first_string(c));
             }
             Rule::basis_clause => {
-                if let Some(s) = c.into_inner().next() {
-                    let s = self.visit_string(s);
-                    v.basis.push(s);
-                }
+                v.basis.extend(self.first_string(c));
             }
             Rule::bands_clause => {
                 let mut it = c.into_inner();
@@ -939,16 +922,10 @@ impl Visitor<'_> {
                     }
                 }
                 Rule::basis_clause => {
-                    if let Some(s) = c.into_inner().next() {
-                        let s = self.visit_string(s);
-                        e.basis.push(s);
-                    }
+                    e.basis.extend(self.first_string(c));
                 }
                 Rule::source_clause => {
-                    if let Some(s) = c.into_inner().next() {
-                        let s = self.visit_string(s);
-                        e.source.push(s);
-                    }
+                    e.source.extend(self.first_string(c));
                 }
                 Rule::measures => {
                     let m = self.visit_measures(c);
@@ -1038,10 +1015,7 @@ impl Visitor<'_> {
                     }
                 }
                 Rule::basis_clause => {
-                    if let Some(s) = c.into_inner().next() {
-                        let s = self.visit_string(s);
-                        h.basis.push(s);
-                    }
+                    h.basis.extend(self.first_string(c));
                 }
                 _ => {}
             }
