@@ -40,7 +40,7 @@ proptest! {
         let end = (start + len..=SAMPLE.len()).find(|i| SAMPLE.is_char_boundary(*i)).unwrap_or(SAMPLE.len());
         let text = format!("{}{}{}", &SAMPLE[..start], insert, &SAMPLE[end..]);
         let files = vec![
-            ("main.rules".to_string(), format!("规则集 \"t\" {{ 版本 \"1\" 施行 2025-01-01 }}\n包含 \"facts.rules\"\n包含 \"x.rules\"\n")),
+            ("main.rules".to_string(), "规则集 \"t\" { 版本 \"1\" 施行 2025-01-01 }\n包含 \"facts.rules\"\n包含 \"x.rules\"\n".to_string()),
             ("facts.rules".to_string(), FACTS.to_string()),
             ("x.rules".to_string(), text),
         ];
