@@ -55,6 +55,7 @@ pub mod diag;
 mod embedded;
 pub mod eval;
 pub mod explain;
+pub mod fmt;
 pub mod graph;
 pub mod hooks;
 pub mod load;

@@ -471,3 +471,35 @@ fn bug_a_long_condition_does_not_crash_check() {
         stderr(&o)
     );
 }
+
+#[test]
+fn fmt_checks_and_rewrites_rule_files() {
+    // The shipped rules are formatted.
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let o = run(&["fmt", "--check", rules.to_str().expect("UTF-8 path")]);
+    assert_exit(&o, 0);
+
+    let dir = scratch("fmt");
+    let file = dir.join("messy.rules");
+    let messy = "规则集 \"t\" {版本 \"1\" 施行 2025-01-01}\n事实 x 布尔 \"甲\"   # 说明\n";
+    std::fs::write(&file, messy).expect("write");
+    let path = file.to_str().expect("UTF-8 path");
+    let o = run(&["fmt", "--check", path]);
+    assert_exit(&o, 3);
+    assert!(stdout(&o).contains("需要格式化"), "{}", stdout(&o));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        messy,
+        "--check writes nothing"
+    );
+    let o = run(&["fmt", path]);
+    assert_exit(&o, 0);
+    let out = std::fs::read_to_string(&file).expect("read");
+    assert!(out.starts_with("规则集 \"t\" {\n    版本 \"1\"\n"), "{out}");
+    assert!(out.contains("事实 x 布尔 \"甲\"  # 说明\n"), "{out}");
+    // A file with a syntax error is reported and left alone.
+    std::fs::write(&file, "违法行为 A \"t\" { 罚款 1.. }").expect("write");
+    let o = run(&["fmt", path]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("S0101"), "{}", stderr(&o));
+}

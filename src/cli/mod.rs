@@ -3,6 +3,7 @@
 mod check;
 mod eval;
 mod explain;
+mod fmt;
 mod list;
 mod publish;
 mod test;
@@ -11,7 +12,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Exit codes: 0 ok, 1 could not run, 2 the rules or the case have errors, 3 a test failed.
+/// Exit codes: 0 ok, 1 could not run, 2 the rules or the case have errors, 3 a test failed (or,
+/// with `fmt --check`, a file is not formatted).
 pub const EXIT_OK: u8 = 0;
 /// Could not run (no such file …).
 pub const EXIT_CANNOT_RUN: u8 = 1;
@@ -78,6 +80,14 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 把规则文件改写为统一的格式（保留注释，并验证含义不变）
+    Fmt {
+        /// 规则文件或目录
+        paths: Vec<PathBuf>,
+        /// 只检查，不改写；有文件需要格式化时以 3 退出
+        #[arg(long)]
+        check: bool,
+    },
     /// 解释诊断代码（如 M0209）；不写代码时列出全部
     Explain {
         /// 诊断代码
@@ -129,6 +139,7 @@ pub fn run() -> ExitCode {
             };
             publish::run(rules.as_deref(), format, output.as_deref())
         }
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Explain { code } => explain::run(code.as_deref()),
     };
     ExitCode::from(code)
