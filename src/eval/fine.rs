@@ -20,6 +20,8 @@ pub(super) struct Statutory {
     /// The scaling fact's label, its value, and whether per unit rather than a multiple.
     pub(super) scale: Option<(Arc<str>, Decimal, bool)>,
     pub(super) bands: Option<crate::model::FixedBands>,
+    /// The tier (情节档次) the facts select: the bands apply within it.
+    pub(super) tier: Option<FineRange>,
 }
 
 /// The statutory fine range of the active fine for these facts: `Err(fact)` when it needs a
@@ -37,6 +39,18 @@ pub(super) fn statutory_fine(
     }) else {
         return Ok(None);
     };
+    let tier = match spec.tiers.and_then(|i| rules.tiers.get(i as usize)) {
+        None => None,
+        Some(t) => {
+            let v = env
+                .facts
+                .get(t.fact as usize)
+                .copied()
+                .flatten()
+                .ok_or(t.fact)?;
+            t.select(v).map(|row| money::range(row.lo, row.hi))
+        }
+    };
     match spec.scale {
         None => Ok(Some(Statutory {
             range: spec
@@ -44,6 +58,7 @@ pub(super) fn statutory_fine(
                 .map_or_else(|| money::range(spec.lo, spec.hi), |b| b.statutory),
             scale: None,
             bands: spec.fixed,
+            tier,
         })),
         Some((fact, kind)) => {
             let q = env
@@ -58,6 +73,7 @@ pub(super) fn statutory_fine(
                 range: money::range(spec.lo * q, spec.hi * q),
                 scale: Some((label, q, kind == ScaleKind::PerUnit)),
                 bands: None,
+                tier,
             }))
         }
     }
@@ -136,6 +152,15 @@ pub(super) fn punish(
                 }
             } else if let (Outcome::Mitigated, Some((lo, hi))) = (outcome, own) {
                 Some(money::range(lo, hi))
+            } else if let (Some(t), false) = (st.tier, outcome == Outcome::Mitigated) {
+                // Within the selected tier; 减轻 still goes below the statutory minimum.
+                money::band(
+                    outcome,
+                    t.min,
+                    t.max,
+                    fractions,
+                    rules.params.mitigation_floor,
+                )
             } else {
                 money::band(
                     outcome,
@@ -166,6 +191,7 @@ pub(super) fn punish(
             w.trace.push(Step::Fine(Box::new(crate::explain::FineStep {
                 statutory: st.range,
                 scale: st.scale.clone(),
+                tier: st.tier,
                 band: if drop_fine || already_fined {
                     None
                 } else {

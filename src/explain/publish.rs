@@ -303,28 +303,47 @@ fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
                             |a, b| band_text(a, b, ""),
                         ),
                     };
-                    let b = |o| {
-                        money::band(o, f.lo, f.hi, fractions, rules.params.mitigation_floor)
+                    use crate::decision::Outcome as O;
+                    let band = |o, lo, hi| {
+                        money::band(o, lo, hi, fractions, rules.params.mitigation_floor)
                             .map_or_else(String::new, |r| fmt(r.min, r.max))
                     };
-                    use crate::decision::Outcome as O;
                     let lighter_kind = has_lighter_kind(stmts);
                     let mitigated = if f.lo.is_zero() && lighter_kind {
                         "不予罚款，保留警告等较轻处罚".to_string()
                     } else if f.lo.is_zero() {
                         "法定最低额为 0 且无较轻处罚种类，按从轻".to_string()
                     } else {
-                        b(O::Mitigated)
+                        band(O::Mitigated, f.lo, f.hi)
                     };
-                    bands.push(BandRow {
-                        who: who.to_string(),
-                        condition,
-                        unit: unit_word,
-                        lighter: b(O::Lighter),
-                        standard: b(O::Standard),
-                        aggravated: b(O::Aggravated),
-                        mitigated,
-                    });
+                    // One row per tier (情节档次), the bands within it; or one for the whole range.
+                    let rows: Vec<(Option<String>, Decimal, Decimal)> =
+                        match f.tiers.and_then(|i| rules.tiers.get(i as usize)) {
+                            None => vec![(condition.clone(), f.lo, f.hi)],
+                            Some(t) => t
+                                .rows
+                                .iter()
+                                .map(|row| {
+                                    let tier = words::tier(rules, t.fact, row.key);
+                                    let cond = match &condition {
+                                        Some(c) => format!("{c}，且{tier}"),
+                                        None => tier,
+                                    };
+                                    (Some(cond), row.lo, row.hi)
+                                })
+                                .collect(),
+                        };
+                    for (cond, lo, hi) in rows {
+                        bands.push(BandRow {
+                            who: who.to_string(),
+                            condition: cond,
+                            unit: unit_word.clone(),
+                            lighter: band(O::Lighter, lo, hi),
+                            standard: band(O::Standard, lo, hi),
+                            aggravated: band(O::Aggravated, lo, hi),
+                            mitigated: mitigated.clone(),
+                        });
+                    }
                 }
             }
             VersionText {

@@ -13,6 +13,8 @@ pub struct FineStep {
     pub statutory: FineRange,
     /// How it was scaled: fact label and value, per unit (true) or multiple (false).
     pub scale: Option<(Arc<str>, Decimal, bool)>,
+    /// The tier (情节档次) the facts selected.
+    pub tier: Option<FineRange>,
     /// The band chosen.
     pub band: Option<FineRange>,
     /// Outcome whose band it is.
@@ -294,6 +296,7 @@ impl std::fmt::Display for Step {
                 let FineStep {
                     statutory,
                     scale,
+                    tier,
                     band,
                     outcome,
                 } = &**fine;
@@ -301,6 +304,9 @@ impl std::fmt::Display for Step {
                 if let Some((label, v, per_unit)) = scale {
                     let how = if *per_unit { "按数量" } else { "按倍数" };
                     write!(s, "（{how}计算，{label} = {}）", v.normalize())?;
+                }
+                if let Some(t) = tier {
+                    write!(s, "；按情节档次适用 {} 元", yuan(*t))?;
                 }
                 match band {
                     Some(b) => {

@@ -224,3 +224,21 @@ pub fn fines_with_conditions(rules: &RuleSet, stmts: &[Stmt]) -> Vec<(Option<Str
     walk(rules, stmts, &mut Vec::new(), &mut out);
     out
 }
+
+/// A tier's selecting values in words: "体积不超过5立方米", "其余情形", "危害后果为严重".
+pub fn tier(rules: &RuleSet, fact: u32, key: crate::model::TierKey) -> String {
+    let f = &rules.facts[fact as usize];
+    match key {
+        crate::model::TierKey::UpTo(n) => format!(
+            "{}不超过{}",
+            f.label,
+            literal(rules, Value::Dec(n), Some(fact))
+        ),
+        crate::model::TierKey::Rest => "其余情形".to_string(),
+        crate::model::TierKey::Variant(i) => format!(
+            "{}为{}",
+            f.label,
+            literal(rules, Value::Enum(i), Some(fact))
+        ),
+    }
+}

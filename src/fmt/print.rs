@@ -380,11 +380,31 @@ fn penalty(d: &PenaltyDecl) -> String {
         .iter()
         .map(|a| match a {
             PenaltyAlt::Kind(k) => k.text.clone(),
-            PenaltyAlt::Fine(f) => match &f.scale {
-                None => format!("罚款 {}", amount(&f.amount)),
-                Some(Scale::PerUnit(n)) => format!("罚款 每 {} {}", n.text, amount(&f.amount)),
-                Some(Scale::Multiple(n)) => format!("罚款 {} {} 倍", n.text, amount(&f.amount)),
-            },
+            PenaltyAlt::Fine(f) => {
+                let mut s = match &f.scale {
+                    None => format!("罚款 {}", amount(&f.amount)),
+                    Some(Scale::PerUnit(n)) => format!("罚款 每 {} {}", n.text, amount(&f.amount)),
+                    Some(Scale::Multiple(n)) => {
+                        format!("罚款 {} {} 倍", n.text, amount(&f.amount))
+                    }
+                };
+                if let Some(t) = &f.tiers {
+                    let rows: Vec<String> = t
+                        .tiers
+                        .iter()
+                        .map(|(k, a)| {
+                            let key = match k {
+                                TierKey::UpTo(n, _) => format!("..{n}"),
+                                TierKey::Rest(_) => "其余".into(),
+                                TierKey::Variant(v) => v.text.clone(),
+                            };
+                            format!("{key}: {}", amount(a))
+                        })
+                        .collect();
+                    s.push_str(&format!(" 档次 {} {{ {} }}", t.fact.text, rows.join("  ")));
+                }
+                s
+            }
         })
         .collect();
     let may = if d.discretionary { "可以 " } else { "" };

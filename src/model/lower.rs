@@ -19,6 +19,7 @@ pub fn lower(
         facts: Vec::new(),
         fact_index: NameMap::default(),
         pred_names: HashMap::new(),
+        tiers: Vec::new(),
     };
 
     // Pass 1: header, facts, predicate names, violation codes, so that order does not matter.
@@ -168,6 +169,7 @@ pub fn lower(
         sources,
         facts,
         fact_index,
+        tiers,
         ..
     } = cx;
     let mut diags = diags;
@@ -187,6 +189,7 @@ pub fn lower(
         violation_index,
         entries,
         hooks,
+        tiers,
         sources,
         digest,
     };
@@ -223,6 +226,7 @@ pub(super) struct Lowerer {
     pub(super) facts: Vec<Fact>,
     fact_index: NameMap<FactId>,
     pred_names: HashMap<String, (PredicateId, Span)>,
+    tiers: Vec<Tiers>,
 }
 
 impl Lowerer {
@@ -1325,12 +1329,143 @@ impl Lowerer {
                 }
             }
         };
+        let tiers = match &f.tiers {
+            None => None,
+            Some(t) if scale.is_some() => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::TierTable,
+                        t.fact.span,
+                        "按单位或倍数计算的罚款不能再分档次",
+                    )
+                    .label("档次")
+                    .help("档次只用于按固定幅度计算的罚款"),
+                );
+                None
+            }
+            Some(t) => self.tiers(t, lo, hi),
+        };
         Some(FineSpec {
             lo,
             hi,
             scale,
             fixed: None,
+            tiers,
         })
+    }
+
+    /// A tier table: a numeric fact with ascending upper bounds ending in 其余, or an option fact
+    /// whose every option has a tier (or 其余); every tier inside the statutory range.
+    fn tiers(&mut self, t: &ast::TiersDecl, lo: Decimal, hi: Decimal) -> Option<u32> {
+        let Some(&fact) = self.fact_index.get(&t.fact.text) else {
+            self.unknown_name(&t.fact.text, t.fact.span);
+            return None;
+        };
+        let ty = self.facts[fact as usize].ty.clone();
+        let mut rows = Vec::new();
+        let mut ok = true;
+        let bad = |me: &mut Self, span: Span, msg: String, help: &str| {
+            me.diags.push(
+                Diagnostic::error(Code::TierTable, span, msg)
+                    .label("档次")
+                    .help(help.to_string()),
+            );
+        };
+        let mut last_bound: Option<Decimal> = None;
+        for (key, amount) in &t.tiers {
+            let (tlo, thi) = self.amount(amount)?;
+            if tlo < lo || thi > hi {
+                bad(
+                    self,
+                    amount.span,
+                    format!("档次 {tlo}..{thi} 超出法定幅度 {lo}..{hi}"),
+                    "档次是法定幅度之内的一段；减轻处罚另有规定",
+                );
+                ok = false;
+            }
+            let key = match (key, &ty) {
+                (
+                    ast::TierKey::UpTo(n, span),
+                    FactType::Int | FactType::Decimal | FactType::Money,
+                ) => {
+                    if last_bound.is_some_and(|b| *n <= b) {
+                        bad(
+                            self,
+                            *span,
+                            format!("档次上限 {n} 须大于前一档"),
+                            "按从小到大的顺序写各档上限",
+                        );
+                        ok = false;
+                    }
+                    last_bound = Some(*n);
+                    TierKey::UpTo(*n)
+                }
+                (ast::TierKey::Rest(_), _) => TierKey::Rest,
+                (ast::TierKey::Variant(v), FactType::Enum(vs)) => {
+                    match vs.iter().position(|(x, _)| *x == v.text) {
+                        Some(i) => TierKey::Variant(i as u16),
+                        None => {
+                            let names: Vec<&str> = vs.iter().map(|(x, _)| x.as_str()).collect();
+                            bad(
+                                self,
+                                v.span,
+                                format!("事实 {} 没有可选值 {}", t.fact.text, v.text),
+                                &format!("可选值有：{}", names.join("、")),
+                            );
+                            ok = false;
+                            continue;
+                        }
+                    }
+                }
+                (ast::TierKey::UpTo(_, span), _) => {
+                    bad(
+                        self,
+                        *span,
+                        format!("事实 {} 不是数值，不能按上限分档", t.fact.text),
+                        "数值型事实写 ..上限，选项型事实写可选值",
+                    );
+                    ok = false;
+                    continue;
+                }
+                (ast::TierKey::Variant(v), _) => {
+                    bad(
+                        self,
+                        v.span,
+                        format!("事实 {} 不是选项，不能按可选值分档", t.fact.text),
+                        "数值型事实写 ..上限，选项型事实写可选值",
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            rows.push(Tier {
+                key,
+                lo: tlo,
+                hi: thi,
+            });
+        }
+        let has_rest = rows.iter().any(|r| r.key == TierKey::Rest);
+        let complete = has_rest
+            || match &ty {
+                FactType::Enum(vs) => {
+                    (0..vs.len()).all(|i| rows.iter().any(|r| r.key == TierKey::Variant(i as u16)))
+                }
+                _ => false,
+            };
+        if !complete {
+            bad(
+                self,
+                t.fact.span,
+                format!("档次没有覆盖事实 {} 的所有取值", t.fact.text),
+                "最后一档写“其余”，或者为每个可选值各写一档",
+            );
+            ok = false;
+        }
+        if !ok {
+            return None;
+        }
+        self.tiers.push(Tiers { fact, rows });
+        Some((self.tiers.len() - 1) as u32)
     }
 
     /// The violations an entry names (`适用 …` or `除 …`); false if one does not exist.
@@ -1499,6 +1634,7 @@ fn fix_bands(stmts: &mut [Stmt], fractions: (Decimal, Decimal), floor: Decimal) 
                 for a in &mut p.alts {
                     if let PenaltyAlt::Fine(f) = a
                         && f.scale.is_none()
+                        && f.tiers.is_none()
                     {
                         f.fixed = Some(FixedBands::new(f.lo, f.hi, fractions, floor));
                     }

@@ -95,6 +95,8 @@ pub struct RuleSet {
     pub entries: Vec<Entry>,
     /// Local exceptions (rhai hooks), in file order, their scripts compiled.
     pub hooks: Vec<Hook>,
+    /// Tier tables (情节档次) of fines, referred to by [`FineSpec::tiers`].
+    pub tiers: Vec<Tiers>,
     /// The files (rule files and hook scripts).
     pub sources: SourceMap,
     /// `sha256:` of the exact rule text.
@@ -429,6 +431,53 @@ pub struct FineSpec {
     pub scale: Option<(FactId, ScaleKind)>,
     /// The rounded range and bands, computed when the rules load, where there is no scale.
     pub fixed: Option<FixedBands>,
+    /// Index into [`RuleSet::tiers`] where the fine has a tier table.
+    pub tiers: Option<u32>,
+}
+
+/// A tier table (情节档次): the fact that selects a tier and the tiers, each a sub-range of the
+/// statutory range within which the bands apply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tiers {
+    /// The selecting fact.
+    pub fact: FactId,
+    /// The tiers in order: the first that matches applies.
+    pub rows: Vec<Tier>,
+}
+
+/// One tier.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tier {
+    /// Which values select it.
+    pub key: TierKey,
+    /// Its sub-range.
+    pub lo: Decimal,
+    /// Its sub-range's upper end.
+    pub hi: Decimal,
+}
+
+/// What selects a tier.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TierKey {
+    /// Values up to this one, included (以下 includes the number: a boundary value takes the
+    /// lower tier).
+    UpTo(Decimal),
+    /// Every value not selected by an earlier tier.
+    Rest,
+    /// An option.
+    Variant(u16),
+}
+
+impl Tiers {
+    /// The tier a value selects, if any.
+    pub fn select(&self, v: Value) -> Option<&Tier> {
+        self.rows.iter().find(|t| match (t.key, v) {
+            (TierKey::Rest, _) => true,
+            (TierKey::UpTo(n), v) => v.as_decimal().is_some_and(|d| d <= n),
+            (TierKey::Variant(i), Value::Enum(j)) => i == j,
+            (TierKey::Variant(_), _) => false,
+        })
+    }
 }
 
 /// A fixed fine range and its bands (docs/evaluation.md step 8), rounded to the fen.

@@ -296,8 +296,30 @@ pub struct FineDecl {
     pub amount: Amount,
     /// Per unit of a fact, or a multiple of one.
     pub scale: Option<Scale>,
+    /// `档次 FACT { … }`
+    pub tiers: Option<TiersDecl>,
     /// Whole fine.
     pub span: Span,
+}
+
+/// `档次 FACT { ..5: lo..hi  其余: lo..hi }` or by option: `档次 harm { minor: …  serious: … }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TiersDecl {
+    /// The fact that selects the tier.
+    pub fact: Name,
+    /// The tiers in order.
+    pub tiers: Vec<(TierKey, Amount)>,
+}
+
+/// What selects a tier.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TierKey {
+    /// `..n`: up to n, n included.
+    UpTo(Decimal, Span),
+    /// `其余`: every value not selected by an earlier tier.
+    Rest(Span),
+    /// An option's name.
+    Variant(Name),
 }
 
 /// How a fine range is scaled by a fact.

@@ -789,10 +789,12 @@ impl Visitor<'_> {
                 span,
             },
             scale: None,
+            tiers: None,
             span,
         };
-        if let Some(c) = p.into_inner().next() {
+        for c in p.into_inner() {
             match c.as_rule() {
+                Rule::tiers => f.tiers = Some(self.visit_tiers(c)),
                 Rule::per_unit | Rule::multiple => {
                     let per = c.as_rule() == Rule::per_unit;
                     for x in c.into_inner() {
@@ -814,6 +816,45 @@ impl Visitor<'_> {
             }
         }
         f
+    }
+
+    fn visit_tiers(&mut self, p: Pair<'_, Rule>) -> TiersDecl {
+        let span = self.span(&p);
+        let mut t = TiersDecl {
+            fact: Name {
+                text: String::new(),
+                span,
+            },
+            tiers: Vec::new(),
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => t.fact = self.name(&c),
+                Rule::tier => {
+                    let mut it = c.into_inner();
+                    let (Some(key), Some(amount)) = (it.next(), it.next()) else {
+                        continue;
+                    };
+                    let key_span = self.span(&key);
+                    let key = match key.into_inner().next() {
+                        Some(k) if k.as_rule() == Rule::upto => {
+                            let n = k
+                                .into_inner()
+                                .next()
+                                .map_or(Decimal::ZERO, |n| self.visit_number(n));
+                            TierKey::UpTo(n, key_span)
+                        }
+                        Some(k) if k.as_rule() == Rule::kw_rest => TierKey::Rest(key_span),
+                        Some(k) => TierKey::Variant(self.name(&k)),
+                        None => TierKey::Rest(key_span),
+                    };
+                    let a = self.visit_amount(amount);
+                    t.tiers.push((key, a));
+                }
+                _ => {}
+            }
+        }
+        t
     }
 
     fn visit_amount(&mut self, p: Pair<'_, Rule>) -> Amount {
