@@ -210,26 +210,10 @@ impl Lowerer {
             return Some(Vec::new());
         }
         let names = if h.covers_all { &h.except } else { &h.covers };
-        let mut ids = Vec::new();
-        for c in names {
-            match violations.get(&c.text) {
-                Some(&id) => ids.push(id),
-                None => {
-                    let mut d = Diagnostic::error(
-                        Code::HookUnknownViolation,
-                        c.span,
-                        format!("钩子 {} 适用的违法行为 {} 不存在", h.id.text, c.text),
-                    )
-                    .label("没有这个编号");
-                    d = match nearest(&c.text, violations.keys().map(String::as_str)) {
-                        Some(n) => d.help(format!("是否想写 {n}？")),
-                        None => d.help("用 caliper list 查看已有的违法行为编号"),
-                    };
-                    self.diags.push(d);
-                    *ok = false;
-                }
-            }
-        }
+        let verb = if h.covers_all { "排除" } else { "适用" };
+        let who = format!("钩子 {}", h.id.text);
+        let (ids, found) = self.codes(Code::HookUnknownViolation, &who, names, verb, violations);
+        *ok &= found;
         if !h.covers_all {
             return Some(ids);
         }

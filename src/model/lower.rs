@@ -1468,10 +1468,12 @@ impl Lowerer {
         Some((self.tiers.len() - 1) as u32)
     }
 
-    /// The violations an entry names (`适用 …` or `除 …`); false if one does not exist.
-    fn codes(
+    /// The violations an entry or a hook names (`适用 …` or `除 …`); false if one does not
+    /// exist (reported with `code`, the subject named as `who`).
+    pub(super) fn codes(
         &mut self,
-        entry: &str,
+        code: Code,
+        who: &str,
         codes: &[ast::Name],
         verb: &str,
         violations: &NameMap<ViolationId>,
@@ -1483,9 +1485,9 @@ impl Lowerer {
                 Some(&id) => ids.push(id),
                 None => {
                     let mut d = Diagnostic::error(
-                        Code::UnknownViolation,
+                        code,
                         c.span,
-                        format!("清单条目 {entry} {verb}的违法行为 {} 不存在", c.text),
+                        format!("{who} {verb}的违法行为 {} 不存在", c.text),
                     )
                     .label("没有这个编号");
                     d = match nearest(&c.text, violations.keys().map(String::as_str)) {
@@ -1573,11 +1575,15 @@ impl Lowerer {
             }
         };
         let covers = if e.covers_all {
-            let (except, found) = self.codes(&e.id.text, &e.except, "排除", violations);
+            let who = format!("清单条目 {}", e.id.text);
+            let (except, found) =
+                self.codes(Code::UnknownViolation, &who, &e.except, "排除", violations);
             ok &= found;
             Coverage::All { except }
         } else {
-            let (ids, found) = self.codes(&e.id.text, &e.covers, "适用", violations);
+            let who = format!("清单条目 {}", e.id.text);
+            let (ids, found) =
+                self.codes(Code::UnknownViolation, &who, &e.covers, "适用", violations);
             ok &= found;
             Coverage::Only(ids)
         };

@@ -674,6 +674,19 @@ impl Visitor<'_> {
         v
     }
 
+    /// `适用 全部 [除 A, B]` or `适用 A, B`: (all, codes, exceptions).
+    fn visit_coverage(&mut self, c: Pair<'_, Rule>) -> (bool, Vec<Name>, Vec<Name>) {
+        let (mut all, mut codes, mut except) = (false, Vec::new(), Vec::new());
+        for x in c.into_inner() {
+            match x.as_rule() {
+                Rule::kw_all => all = true,
+                Rule::except => except.extend(x.into_inner().map(|code| self.name(&code))),
+                _ => codes.push(self.name(&x)),
+            }
+        }
+        (all, codes, except)
+    }
+
     /// The clauses a violation and each of its versions share.
     fn visit_body_clause(&mut self, c: Pair<'_, Rule>, v: Body<'_>) {
         match c.as_rule() {
@@ -934,18 +947,7 @@ impl Visitor<'_> {
                     e.span.end = e.id.span.end;
                 }
                 Rule::coverage => {
-                    for x in c.into_inner() {
-                        match x.as_rule() {
-                            Rule::kw_all => e.covers_all = true,
-                            Rule::except => {
-                                for code in x.into_inner() {
-                                    let n = self.name(&code);
-                                    e.except.push(n);
-                                }
-                            }
-                            _ => e.covers.push(self.name(&x)),
-                        }
-                    }
+                    (e.covers_all, e.covers, e.except) = self.visit_coverage(c);
                 }
                 Rule::modality => {
                     let sp = self.span(&c);
@@ -1020,18 +1022,7 @@ impl Visitor<'_> {
                 }
                 Rule::string => h.title = self.visit_string(c),
                 Rule::coverage => {
-                    for x in c.into_inner() {
-                        match x.as_rule() {
-                            Rule::kw_all => h.covers_all = true,
-                            Rule::except => {
-                                for code in x.into_inner() {
-                                    let n = self.name(&code);
-                                    h.except.push(n);
-                                }
-                            }
-                            _ => h.covers.push(self.name(&x)),
-                        }
-                    }
+                    (h.covers_all, h.covers, h.except) = self.visit_coverage(c);
                 }
                 Rule::hook_point => {
                     if let Some(n) = c.into_inner().next() {
