@@ -86,3 +86,162 @@ pub(super) fn lighter(
     }
     new.1.len() < old.1.len() && new.1.iter().all(|k| old.1.contains(k))
 }
+
+/// What step 1 finds.
+pub(super) enum LawInForce {
+    /// The rule set declares no violation_date: steps 1–2 cannot run.
+    NotDeclared,
+    /// The case does not give the act date (this fact).
+    NoActDate(FactId),
+    /// No version was in force on the act date (Arts. 37, 38).
+    NoNorm(jiff::civil::Date),
+    /// In force on the act date (version `old`), no longer on the decision date (Art. 37).
+    Repealed {
+        /// The version of the act date.
+        old: usize,
+        /// The decision date.
+        decision: jiff::civil::Date,
+    },
+    /// This version applies; with the reason where the law changed in between.
+    Applies {
+        /// Index of the version.
+        version: usize,
+        /// Why, where the law changed between the act and the decision.
+        changed: Option<String>,
+    },
+}
+
+/// Step 1: the version in force on the act date, unless the one in force on the decision date
+/// (default: `today`) no longer punishes the act or punishes it more lightly (Art. 37).
+pub(super) fn law_in_force(
+    rules: &RuleSet,
+    env: &mut Env<'_>,
+    v: &crate::model::Violation,
+    party: Party,
+    today: jiff::civil::Date,
+) -> LawInForce {
+    let std = rules.standard;
+    let Some(act_fact) = std.violation_date else {
+        return LawInForce::NotDeclared;
+    };
+    let Some(act) = date_of(env.facts, Some(act_fact)) else {
+        return LawInForce::NoActDate(act_fact);
+    };
+    let decision = date_of(env.facts, std.decision_date).unwrap_or(today);
+    let Some(old) = v.version_on(act) else {
+        return LawInForce::NoNorm(act);
+    };
+    match v.version_on(decision) {
+        None if decision > act => LawInForce::Repealed { old, decision },
+        Some(new) if new != old => {
+            let (wn, wo) = (
+                weight(rules, env, &v.versions[new], party),
+                weight(rules, env, &v.versions[old], party),
+            );
+            let from = |i: usize| {
+                v.versions[i]
+                    .from
+                    .map_or_else(String::new, |d| d.to_string())
+            };
+            let (from_old, from_new) = (from(old), from(new));
+            if lighter(&wn, &wo) {
+                LawInForce::Applies {
+                    version: new,
+                    changed: Some(format!(
+                        "行为时适用 {from_old} 起施行的规定，作出决定时 {from_new} 起施行的规定处罚较轻，依照第三十七条适用新的规定"
+                    )),
+                }
+            } else {
+                LawInForce::Applies {
+                    version: old,
+                    changed: Some(format!(
+                        "行为时适用 {from_old} 起施行的规定；{from_new} 起施行的规定处罚不轻于原规定，依照第三十七条适用行为时的规定"
+                    )),
+                }
+            }
+        }
+        _ => LawInForce::Applies {
+            version: old,
+            changed: None,
+        },
+    }
+}
+
+/// What step 2 finds.
+pub(super) enum Limitation {
+    /// The rule set declares no violation or discovery date.
+    NotDeclared,
+    /// The case does not give these dates.
+    Missing([Option<FactId>; 2]),
+    /// Safety-related, discovered between two and five years: the harm decides (this fact).
+    DependsOnHarm(FactId),
+    /// In time or barred.
+    Decided(LimitationStep),
+}
+
+/// The period and the answer.
+pub(super) struct LimitationStep {
+    pub(super) start: jiff::civil::Date,
+    pub(super) last: jiff::civil::Date,
+    pub(super) discovery: jiff::civil::Date,
+    pub(super) years: u8,
+    pub(super) barred: bool,
+}
+
+/// Step 2 (Art. 36): two years, five where safety-related with harm, from the end of a continuing
+/// act or the act date; the period ends on the corresponding date, or the month's last day
+/// (Civil Code Arts. 201–202; jiff clamps 29 February).
+pub(super) fn limitation(
+    rules: &RuleSet,
+    facts: &[Option<Value>],
+    act: Option<jiff::civil::Date>,
+) -> Limitation {
+    let std = rules.standard;
+    let (Some(act_fact), Some(found_fact)) = (std.violation_date, std.discovery_date) else {
+        return Limitation::NotDeclared;
+    };
+    let start = date_of(facts, std.violation_end_date).or(act);
+    let discovery = date_of(facts, Some(found_fact));
+    let (Some(start), Some(discovery)) = (start, discovery) else {
+        let missing = |f: FactId, d: Option<jiff::civil::Date>| d.is_none().then_some(f);
+        return Limitation::Missing([missing(act_fact, act), missing(found_fact, discovery)]);
+    };
+    let five = match std
+        .safety_related
+        .and_then(|f| facts.get(f as usize).copied().flatten())
+    {
+        Some(Value::Bool(true)) => match std.harm {
+            Some((h, none)) => match facts.get(h as usize).copied().flatten() {
+                Some(Value::Enum(x)) => Some(x != none),
+                _ => None,
+            },
+            None => Some(false),
+        },
+        _ => Some(false),
+    };
+    let last = |years: i16| {
+        start
+            .checked_add(jiff::Span::new().years(years))
+            .unwrap_or(jiff::civil::Date::MAX)
+    };
+    let (two, five_last) = (last(2), last(5));
+    let (years, last, barred) = match five {
+        Some(true) => (5, five_last, discovery > five_last),
+        Some(false) => (2, two, discovery > two),
+        None if discovery <= two => (2, two, false),
+        None if discovery > five_last => (5, five_last, true),
+        None => {
+            return match std.harm {
+                Some((h, _)) => Limitation::DependsOnHarm(h),
+                None => Limitation::Missing([None, None]),
+            };
+        }
+    };
+    Limitation::Decided(LimitationStep {
+        start,
+        last,
+        discovery,
+        years,
+        barred,
+    })
+}

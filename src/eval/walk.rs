@@ -266,77 +266,46 @@ pub fn decide(
 
     // Step 1: the law in force (Art. 37, 从旧兼从轻).
     let act = date_of(facts, std.violation_date);
-    let decision_date = date_of(facts, std.decision_date).unwrap_or(today);
-    let mut version = v.versions.len() - 1;
-    match act {
-        // A rule set that declares no violation_date cannot apply Arts. 36–37; steps 1–2 are
-        // skipped (the trace says so) rather than leaving every case undetermined.
-        None if std.violation_date.is_none() => {
+    let version = match law_in_force(rules, &mut w.env, v, party, today) {
+        LawInForce::NotDeclared => {
             w.step(|| {
                 Step::Text(
                     "第1、2步 规则集没有声明 violation_date，未判断适用的法律版本和时效".into(),
                 )
             });
+            v.versions.len() - 1
         }
-        None => {
-            if let Some(f) = std.violation_date {
-                w.need_fact(f);
-            }
+        LawInForce::NoActDate(f) => {
+            w.need_fact(f);
             undetermined = true;
+            v.versions.len() - 1
         }
-        Some(act) => match v.version_on(act) {
-            None => {
-                w.step(|| Step::NoNormOnActDate { date: act });
-                push_basis(&mut out.basis, &[law::ART_37.into(), law::ART_38.into()]);
-                out.law.version = None;
-                out.law.reason = Some(format!("{act} 该行为不受本规定处罚"));
-                return Ok(finish_no_penalty(w, out, true, &[]));
+        LawInForce::NoNorm(date) => {
+            w.step(|| Step::NoNormOnActDate { date });
+            push_basis(&mut out.basis, &[law::ART_37.into(), law::ART_38.into()]);
+            out.law.version = None;
+            out.law.reason = Some(format!("{date} 该行为不受本规定处罚"));
+            return Ok(finish_no_penalty(w, out, true, &[]));
+        }
+        LawInForce::Repealed { old, decision } => {
+            w.step(|| Step::Repealed { date: decision });
+            push_basis(&mut out.basis, &[law::ART_37.into()]);
+            out.law.version = v.versions[old].label.clone();
+            out.law.reason = Some(format!(
+                "作出处罚决定时（{decision}）已不认为是违法，适用新的规定"
+            ));
+            return Ok(finish_no_penalty(w, out, true, &[]));
+        }
+        LawInForce::Applies { version, changed } => {
+            if let Some(reason) = changed {
+                push_basis(&mut out.basis, &[law::ART_37.into()]);
+                let line = format!("第1步 {reason}");
+                w.step(|| Step::Text(line));
+                out.law.reason = Some(reason);
             }
-            Some(old) => {
-                version = old;
-                match v.version_on(decision_date) {
-                    None if decision_date > act => {
-                        w.step(|| Step::Repealed {
-                            date: decision_date,
-                        });
-                        push_basis(&mut out.basis, &[law::ART_37.into()]);
-                        out.law.version = v.versions[old].label.clone();
-                        out.law.reason = Some(format!(
-                            "作出处罚决定时（{decision_date}）已不认为是违法，适用新的规定"
-                        ));
-                        return Ok(finish_no_penalty(w, out, true, &[]));
-                    }
-                    Some(new) if new != old => {
-                        let wn = weight(rules, &mut w.env, &v.versions[new], party);
-                        let wo = weight(rules, &mut w.env, &v.versions[old], party);
-                        let use_new = lighter(&wn, &wo);
-                        let (from_old, from_new) = (
-                            v.versions[old]
-                                .from
-                                .map_or_else(String::new, |d| d.to_string()),
-                            v.versions[new]
-                                .from
-                                .map_or_else(String::new, |d| d.to_string()),
-                        );
-                        out.law.reason = Some(if use_new {
-                            version = new;
-                            format!(
-                                "行为时适用 {from_old} 起施行的规定，作出决定时 {from_new} 起施行的规定处罚较轻，依照第三十七条适用新的规定"
-                            )
-                        } else {
-                            format!(
-                                "行为时适用 {from_old} 起施行的规定；{from_new} 起施行的规定处罚不轻于原规定，依照第三十七条适用行为时的规定"
-                            )
-                        });
-                        push_basis(&mut out.basis, &[law::ART_37.into()]);
-                        let reason = out.law.reason.clone().unwrap_or_default();
-                        w.step(|| Step::Text(format!("第1步 {reason}")));
-                    }
-                    _ => {}
-                }
-            }
-        },
-    }
+            version
+        }
+    };
     let ver = &v.versions[version];
     out.basis[0] = ver.basis.clone();
     if version != v.versions.len() - 1
@@ -349,74 +318,31 @@ pub fn decide(
     out.law.version = ver.label.clone();
 
     // Step 2: limitation (Art. 36), counted as the Civil Code counts periods.
-    let start = date_of(facts, std.violation_end_date).or(act);
-    let discovery = date_of(facts, std.discovery_date);
-    let five = match std
-        .safety_related
-        .and_then(|f| facts.get(f as usize).copied().flatten())
-    {
-        Some(Value::Bool(true)) => match std.harm {
-            Some((h, none)) => match facts.get(h as usize).copied().flatten() {
-                Some(Value::Enum(x)) => Some(x != none),
-                _ => None,
-            },
-            None => Some(false),
-        },
-        _ => Some(false),
-    };
-    match (start, discovery) {
-        (Some(start), Some(discovery)) => {
-            let last = |years: i16| {
-                start
-                    .checked_add(jiff::Span::new().years(years))
-                    .unwrap_or(jiff::civil::Date::MAX)
-            };
-            let (two, five_last) = (last(2), last(5));
-            let barred = match five {
-                Some(true) => Some(discovery > five_last),
-                Some(false) => Some(discovery > two),
-                None if discovery <= two => Some(false),
-                None if discovery > five_last => Some(true),
-                None => None,
-            };
-            match barred {
-                Some(barred) => {
-                    let (years, last) = if five == Some(true) {
-                        (5, five_last)
-                    } else {
-                        (2, two)
-                    };
-                    w.step(|| Step::Limitation {
-                        start,
-                        last,
-                        discovery,
-                        years,
-                        barred,
-                    });
-                    if barred {
-                        push_basis(&mut out.basis, &[law::ART_36.into()]);
-                        return Ok(finish_no_penalty(w, out, true, &[]));
-                    }
-                }
-                None => {
-                    if let Some((h, _)) = std.harm {
-                        w.need_fact(h);
-                    }
-                    undetermined = true;
-                }
-            }
-        }
-        _ if std.violation_date.is_none() || std.discovery_date.is_none() => {}
-        _ => {
-            for f in [std.violation_date, std.discovery_date]
-                .into_iter()
-                .flatten()
-            {
-                if facts.get(f as usize).copied().flatten().is_none() {
-                    w.need_fact(f);
-                }
+    match limitation(rules, facts, act) {
+        Limitation::NotDeclared => {}
+        Limitation::Missing(missing) => {
+            for f in missing.into_iter().flatten() {
+                w.need_fact(f);
             }
             undetermined = true;
+        }
+        Limitation::DependsOnHarm(h) => {
+            w.need_fact(h);
+            undetermined = true;
+        }
+        Limitation::Decided(step) => {
+            let barred = step.barred;
+            w.step(|| Step::Limitation {
+                start: step.start,
+                last: step.last,
+                discovery: step.discovery,
+                years: step.years,
+                barred,
+            });
+            if barred {
+                push_basis(&mut out.basis, &[law::ART_36.into()]);
+                return Ok(finish_no_penalty(w, out, true, &[]));
+            }
         }
     }
 
