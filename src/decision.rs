@@ -65,14 +65,34 @@ impl Outcome {
     }
 }
 
+/// Amounts as exact JSON numbers: whole yuan through the integer writer (most fines), others
+/// through the decimal's own digits; never through binary floating point.
+mod yuan {
+    use rust_decimal::Decimal;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        if d.scale() == 0
+            && let Ok(i) = i64::try_from(*d)
+        {
+            return s.serialize_i64(i);
+        }
+        rust_decimal::serde::arbitrary_precision::serialize(d, s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        rust_decimal::serde::arbitrary_precision::deserialize(d)
+    }
+}
+
 /// A fine range in yuan, both ends inclusive, exact decimals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FineRange {
     /// Lower end.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "yuan")]
     pub min: Decimal,
     /// Upper end.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "yuan")]
     pub max: Decimal,
 }
 

@@ -204,20 +204,6 @@ impl Rules {
         };
         bind(facts)?;
         let facts: &[Option<crate::model::Value>] = facts;
-        // The decision date defaults to today in China (UTC+8, no daylight saving since 1991).
-        let given = self
-            .model
-            .standard
-            .decision_date
-            .and_then(|f| facts.get(f as usize).copied().flatten())
-            .is_some();
-        let today = if given {
-            jiff::civil::Date::MIN
-        } else {
-            jiff::tz::Offset::constant(8)
-                .to_datetime(jiff::Timestamp::now())
-                .date()
-        };
         let decide = |id: u32| {
             eval::decide(
                 &self.model,
@@ -226,7 +212,6 @@ impl Rules {
                 facts,
                 &self.info,
                 opts.trace,
-                today,
             )
         };
         let mut decision = match ids {
@@ -296,17 +281,14 @@ impl Rules {
     /// JSON text in, JSON text out: the decision document, or the error document of the
     /// contract (`{ "error": { … } }`). What the HTTP API and the C ABI serve.
     pub fn decide_json(&self, text: &str) -> String {
-        // Decisions with their trace run to a few kilobytes: one allocation, no regrowth.
-        let mut out = Vec::with_capacity(8192);
         let written = match self.evaluate_json(text) {
-            Ok(d) => serde_json::to_writer(&mut out, &d),
-            Err(e) => serde_json::to_writer(&mut out, &e.to_document()),
+            Ok(d) => serde_json::to_string(&d),
+            Err(e) => serde_json::to_string(&e.to_document()),
         };
-        match written.map(|()| String::from_utf8(out)) {
-            Ok(Ok(s)) => s,
-            // serde_json writes UTF-8 and cannot fail on these types; say so rather than panic.
-            _ => r#"{"error":{"code":"E0504","message":"无法写出决定","at":""}}"#.to_string(),
-        }
+        // serde_json cannot fail on these types; say so rather than panic if it ever did.
+        written.unwrap_or_else(|_| {
+            r#"{"error":{"code":"E0504","message":"无法写出决定","at":""}}"#.to_string()
+        })
     }
 }
 

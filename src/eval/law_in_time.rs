@@ -112,13 +112,12 @@ pub(super) enum LawInForce {
 }
 
 /// Step 1: the version in force on the act date, unless the one in force on the decision date
-/// (default: `today`) no longer punishes the act or punishes it more lightly (Art. 37).
+/// (default: today in China) no longer punishes the act or punishes it more lightly (Art. 37).
 pub(super) fn law_in_force(
     rules: &RuleSet,
     env: &mut Env<'_>,
     v: &crate::model::Violation,
     party: Party,
-    today: jiff::civil::Date,
 ) -> LawInForce {
     let std = rules.standard;
     let Some(act_fact) = std.violation_date else {
@@ -127,10 +126,17 @@ pub(super) fn law_in_force(
     let Some(act) = date_of(env.facts, Some(act_fact)) else {
         return LawInForce::NoActDate(act_fact);
     };
-    let decision = date_of(env.facts, std.decision_date).unwrap_or(today);
     let Some(old) = v.version_on(act) else {
         return LawInForce::NoNorm(act);
     };
+    // Only a norm that changed or was repealed needs the decision date.
+    if v.versions.len() == 1 && v.repealed.is_none() {
+        return LawInForce::Applies {
+            version: old,
+            changed: None,
+        };
+    }
+    let decision = date_of(env.facts, std.decision_date).unwrap_or_else(today_in_china);
     match v.version_on(decision) {
         None if decision > act => LawInForce::Repealed { old, decision },
         Some(new) if new != old => {
@@ -224,12 +230,12 @@ pub(super) fn limitation(
             .checked_add(jiff::Span::new().years(years))
             .unwrap_or(jiff::civil::Date::MAX)
     };
-    let (two, five_last) = (last(2), last(5));
+    let two = last(2);
     let (years, last, barred) = match five {
-        Some(true) => (5, five_last, discovery > five_last),
         Some(false) => (2, two, discovery > two),
         None if discovery <= two => (2, two, false),
-        None if discovery > five_last => (5, five_last, true),
+        _ if discovery > last(5) => (5, last(5), true),
+        Some(true) => (5, last(5), false),
         None => {
             return match std.harm {
                 Some((h, _)) => Limitation::DependsOnHarm(h),
@@ -244,4 +250,11 @@ pub(super) fn limitation(
         years,
         barred,
     })
+}
+
+/// Today in China (UTC+8, no daylight saving since 1991): the decision date a case does not give.
+fn today_in_china() -> jiff::civil::Date {
+    jiff::tz::Offset::constant(8)
+        .to_datetime(jiff::Timestamp::now())
+        .date()
 }

@@ -196,8 +196,7 @@ pub(super) fn applied(rules: &RuleSet, id: EntryId) -> Applied {
     }
 }
 
-/// Decides one violation for the bound facts. `today` is the decision date when the case does
-/// not give one.
+/// Decides one violation for the bound facts.
 #[allow(clippy::too_many_arguments)]
 pub fn decide(
     rules: &RuleSet,
@@ -206,7 +205,6 @@ pub fn decide(
     facts: &[Option<Value>],
     info: &Arc<RuleSetInfo>,
     trace_on: bool,
-    today: jiff::civil::Date,
 ) -> Result<Decided, CaseError> {
     let v = &rules.violations[vid as usize];
     let std = rules.standard;
@@ -266,7 +264,7 @@ pub fn decide(
 
     // Step 1: the law in force (Art. 37, 从旧兼从轻).
     let act = date_of(facts, std.violation_date);
-    let version = match law_in_force(rules, &mut w.env, v, party, today) {
+    let version = match law_in_force(rules, &mut w.env, v, party) {
         LawInForce::NotDeclared => {
             w.step(|| {
                 Step::Text(
