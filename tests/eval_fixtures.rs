@@ -3,7 +3,7 @@
 //! Two kinds of evidence: the drafters' own cases beside the rules (`rules/*.test.toml`, run
 //! through `caliper::suite` exactly as `caliper test` runs them), and case documents of the
 //! contract in `tests/fixtures/eval/NAME.json`, each with a sidecar `NAME.expect` that states the
-//! outcome and fine worked out by hand from `shared/spec/semantics.md` and `shared/catalogue.md`.
+//! outcome and fine worked out by hand from the law as `docs/evaluation.md` applies it and the amounts the shipped rules cite.
 //! The expectation is asserted first; the whole decision JSON is then snapshotted (digest
 //! redacted), so a reviewer sees every field that changed.
 //!

@@ -217,7 +217,7 @@ impl Before {
     }
 }
 
-/// The legality guard (semantics.md step 9), after each hook of the second point: the fine
+/// The legality guard (docs/evaluation.md step 9), after each hook of the second point: the fine
 /// stays within the statutory range (except 减轻 and 不予处罚), no kind of penalty appears that
 /// the violation does not list for these facts, and no direct move goes against a statutory
 /// 应当 circumstance. A breach is an error of the rule set naming the hook and its citation;

@@ -1,4 +1,4 @@
-//! Local exceptions in rhai (`spec/semantics.md` step 9): the one sandboxed engine, compiling a
+//! Local exceptions in rhai (`docs/evaluation.md` step 9): the one sandboxed engine, compiling a
 //! hook's script once when rules load, and running it against a case.
 //!
 //! A hook cannot do anything but read the case's facts and the decision so far (read-only
