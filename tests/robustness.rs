@@ -78,3 +78,27 @@ proptest! {
         prop_assert!(v.get("outcome").is_some() || v.get("error").is_some(), "{out}");
     }
 }
+
+#[test]
+fn a_long_chain_of_predicates_is_one_diagnostic_not_a_stack_overflow() {
+    for reversed in [false, true] {
+        let mut lines = vec![
+            "规则集 \"t\" { 版本 \"1\" 施行 2025-01-01 }".to_string(),
+            "事实 party_type 选项 { individual \"公民\", unit \"单位\" } \"当事人类型\""
+                .to_string(),
+            "事实 x 布尔 \"甲\"".to_string(),
+            "谓词 p0 \"p\" 当 x".to_string(),
+        ];
+        let mut chain: Vec<String> = (1..5000)
+            .map(|i| format!("谓词 p{i} \"p\" 当 p{}", i - 1))
+            .collect();
+        if reversed {
+            chain.reverse();
+        }
+        lines.extend(chain);
+        let files = vec![("main.rules".to_string(), lines.join("\n"))];
+        let e = Rules::from_sources(&files, "main.rules").expect_err("too deep");
+        let codes: Vec<&str> = e.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["M0223"], "reversed: {reversed}");
+    }
+}

@@ -861,40 +861,78 @@ impl Lowerer {
         }
     }
 
+    /// Predicates may use one another, but never in a circle, and at most 64 deep: evaluation
+    /// follows the chain, and a drafter reading it should not have to go further either.
     fn check_predicate_cycles(&mut self, preds: &[Predicate]) {
-        // 0 = unvisited, 1 = on stack, 2 = done
-        fn visit(i: usize, preds: &[Predicate], state: &mut [u8]) -> Option<usize> {
+        const MAX_DEPTH: usize = 64;
+        enum Problem {
+            Cycle(usize),
+            TooDeep(usize),
+        }
+        // state: 0 = unvisited, 1 = on the current path, 2 = done (and `height` known: the
+        // longest chain of predicates below it)
+        fn visit(
+            i: usize,
+            depth: usize,
+            preds: &[Predicate],
+            state: &mut [u8],
+            height: &mut [usize],
+        ) -> Option<Problem> {
+            if depth > MAX_DEPTH {
+                return Some(Problem::TooDeep(i));
+            }
             state[i] = 1;
             let mut found = None;
+            let mut h = 0;
             preds[i].cond.for_each_pred(&mut |p| {
                 let p = p as usize;
                 if found.is_some() || p >= preds.len() {
                     return;
                 }
                 match state[p] {
-                    1 => found = Some(p),
-                    0 => found = visit(p, preds, state),
+                    1 => found = Some(Problem::Cycle(p)),
+                    0 => found = visit(p, depth + 1, preds, state, height),
                     _ => {}
                 }
+                h = h.max(height[p] + 1);
             });
             state[i] = 2;
+            height[i] = h;
+            if found.is_none() && h == MAX_DEPTH + 1 {
+                found = Some(Problem::TooDeep(i));
+            }
             found
         }
         let mut state = vec![0u8; preds.len()];
+        let mut height = vec![0usize; preds.len()];
+        let mut too_deep_reported = false;
         for i in 0..preds.len() {
-            if state[i] == 0
-                && let Some(p) = visit(i, preds, &mut state)
-            {
-                self.diags.push(
+            if state[i] != 0 {
+                continue;
+            }
+            let d = match visit(i, 0, preds, &mut state, &mut height) {
+                None => continue,
+                // One long chain is one mistake: say it once.
+                Some(Problem::TooDeep(_)) if too_deep_reported => continue,
+                Some(Problem::Cycle(p)) => Diagnostic::error(
+                    Code::PredicateCycle,
+                    preds[p].span,
+                    format!("谓词 {} 直接或间接引用了自己", preds[p].name),
+                )
+                .label("循环从这里开始")
+                .help("把循环中的一个谓词改写为只用事实的条件"),
+                Some(Problem::TooDeep(p)) => {
+                    too_deep_reported = true;
                     Diagnostic::error(
                         Code::PredicateCycle,
                         preds[p].span,
-                        format!("谓词 {} 直接或间接引用了自己", preds[p].name),
+                        format!("谓词之间的引用超过 {MAX_DEPTH} 层"),
                     )
-                    .label("循环从这里开始")
-                    .help("把循环中的一个谓词改写为只用事实的条件"),
-                );
-            }
+                    .label("引用链在这里超过上限")
+                    .help("把引用链中的几个谓词合并，直接用事实写条件")
+                }
+            };
+            self.diags.push(d);
         }
     }
 
