@@ -861,10 +861,10 @@ impl Lowerer {
         }
     }
 
-    /// Predicates may use one another, but never in a circle, and at most 64 deep: evaluation
+    /// Predicates may use one another, but never in a circle, and at most 16 deep: evaluation
     /// follows the chain, and a drafter reading it should not have to go further either.
     fn check_predicate_cycles(&mut self, preds: &[Predicate]) {
-        const MAX_DEPTH: usize = 64;
+        const MAX_DEPTH: usize = 16;
         enum Problem {
             Cycle(usize),
             TooDeep(usize),
