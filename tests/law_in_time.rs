@@ -412,3 +412,128 @@ proptest! {
         }
     }
 }
+
+/// (code, party, extra facts, summary, hearing notice, legal review)
+type ProcedureRow = (
+    &'static str,
+    &'static str,
+    serde_json::Value,
+    bool,
+    bool,
+    bool,
+);
+
+#[test]
+fn procedure_follows_the_outcome() {
+    let table: Vec<ProcedureRow> = vec![
+        // Art. 51: a fine whose whole range is at most 200 yuan for an individual.
+        ("XR-49-1", "individual", json!({}), true, false, false), // 44..76
+        ("XR-45", "individual", json!({}), false, false, false),  // warning + 185..365
+        // ... and at most 3,000 yuan for a unit.
+        ("XR-45", "unit", json!({}), true, false, false), // warning + 185..365
+        ("JL-26", "unit", json!({}), false, false, false), // 18500..36500
+        // Confiscating illegal income is more than a warning or a fine.
+        (
+            "XR-49-1",
+            "individual",
+            json!({"illegal_income": 50}),
+            false,
+            false,
+            false,
+        ),
+        // Art. 63 names revoking a licence: a hearing notice, and so legal review (Art. 58).
+        (
+            "PS-50-2",
+            "unit",
+            json!({"harm": "serious"}),
+            false,
+            true,
+            true,
+        ),
+        // No penalty: no procedure.
+        (
+            "XR-42",
+            "individual",
+            json!({"corrected": true}),
+            false,
+            false,
+            false,
+        ),
+    ];
+    for (code, party, extra, summary, hearing, review) in table {
+        let mut case = adult(code, "2025-03-02", "2025-03-05").fact("party_type", party);
+        for (k, v) in extra.as_object().expect("object") {
+            case.facts.insert(k.clone(), v.clone());
+        }
+        let d = SHIPPED.evaluate(&case).expect("valid case");
+        let p = d.procedure;
+        assert_eq!(
+            (p.summary, p.hearing_notice, p.legal_review),
+            (summary, hearing, review),
+            "{code} {party} {extra}: {:?} {:?}",
+            d.outcome,
+            d.fine
+        );
+    }
+}
+
+#[test]
+fn hearing_and_review_thresholds_are_the_rule_sets() {
+    let files = vec![
+        (
+            "main.rules".to_string(),
+            r#"
+规则集 "程序测试" {
+    版本 "1"
+    施行 2020-01-01
+    参数 {
+        听证 个人 1000 单位 10000
+        法制审核 个人 500 单位 5000
+    }
+}
+包含 "facts.rules"
+包含 "statute.rules"
+违法行为 T-1 "测试" { 依据 "《测试条例》第一条" 罚款 200..2000 }
+"#
+            .to_string(),
+        ),
+        (
+            "facts.rules".to_string(),
+            include_str!("../rules/facts.rules").to_string(),
+        ),
+        (
+            "statute.rules".to_string(),
+            include_str!("../rules/statute.rules").to_string(),
+        ),
+    ];
+    let rules = Rules::from_sources(&files, "main.rules").unwrap_or_else(|e| panic!("{e}"));
+    // (party, facts, fine, hearing, review): standard 740..1460, aggravated 1460..2000.
+    for (party, aggravated, hearing, review) in [
+        ("individual", false, true, true), // max 1460 >= 1000
+        ("unit", false, false, false),     // max 1460 < 5000
+        ("unit", true, false, false),      // max 2000 < 5000
+    ] {
+        let case = adult("T-1", "2025-03-02", "2025-03-05")
+            .fact("party_type", party)
+            .fact("obstructed", aggravated);
+        let d = rules.evaluate(&case).expect("valid");
+        let p = d.procedure;
+        assert_eq!(
+            (p.hearing_notice, p.legal_review),
+            (hearing, review),
+            "{party} {aggravated}: {:?}",
+            d.fine
+        );
+    }
+    // Legal review alone, below the hearing threshold.
+    let case = adult("T-1", "2025-03-02", "2025-03-05")
+        .fact("party_type", "individual")
+        .fact("eliminated_harm", true); // lighter 200..740
+    let d = rules.evaluate(&case).expect("valid");
+    assert_eq!(
+        (d.procedure.hearing_notice, d.procedure.legal_review),
+        (false, true),
+        "{:?}",
+        d.fine
+    );
+}
