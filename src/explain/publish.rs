@@ -320,18 +320,23 @@ fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
                     let rows: Vec<(Option<String>, Decimal, Decimal)> =
                         match f.tiers.and_then(|i| rules.tiers.get(i as usize)) {
                             None => vec![(condition.clone(), f.lo, f.hi)],
-                            Some(t) => t
-                                .rows
-                                .iter()
-                                .map(|row| {
-                                    let tier = words::tier(rules, t.fact, row.key);
-                                    let cond = match &condition {
-                                        Some(c) => format!("{c}，且{tier}"),
-                                        None => tier,
-                                    };
-                                    (Some(cond), row.lo, row.hi)
-                                })
-                                .collect(),
+                            Some(t) => {
+                                let mut prev = None;
+                                t.rows
+                                    .iter()
+                                    .map(|row| {
+                                        let tier = words::tier(rules, t.fact, row.key, prev);
+                                        if let crate::model::TierKey::UpTo(n) = row.key {
+                                            prev = Some(n);
+                                        }
+                                        let cond = match &condition {
+                                            Some(c) => format!("{c}，且{tier}"),
+                                            None => tier,
+                                        };
+                                        (Some(cond), row.lo, row.hi)
+                                    })
+                                    .collect()
+                            }
                         };
                     for (cond, lo, hi) in rows {
                         bands.push(BandRow {

@@ -225,20 +225,29 @@ pub fn fines_with_conditions(rules: &RuleSet, stmts: &[Stmt]) -> Vec<(Option<Str
     out
 }
 
-/// A tier's selecting values in words: "体积不超过5立方米", "其余情形", "危害后果为严重".
-pub fn tier(rules: &RuleSet, fact: u32, key: crate::model::TierKey) -> String {
+/// A tier's selecting values in words: "体积不超过5立方米", "体积超过5立方米、不超过10立方米",
+/// "体积超过10立方米", "危害后果为严重"; `prev` is the bound of the tier before.
+pub fn tier(
+    rules: &RuleSet,
+    fact: u32,
+    key: crate::model::TierKey,
+    prev: Option<Decimal>,
+) -> String {
     let f = &rules.facts[fact as usize];
-    match key {
-        crate::model::TierKey::UpTo(n) => format!(
-            "{}不超过{}",
-            f.label,
-            literal(rules, Value::Dec(n), Some(fact))
-        ),
-        crate::model::TierKey::Rest => "其余情形".to_string(),
-        crate::model::TierKey::Variant(i) => format!(
-            "{}为{}",
-            f.label,
-            literal(rules, Value::Enum(i), Some(fact))
-        ),
+    let num = |n: Decimal| literal(rules, Value::Dec(n), Some(fact));
+    match (key, prev) {
+        (crate::model::TierKey::UpTo(n), None) => format!("{}不超过{}", f.label, num(n)),
+        (crate::model::TierKey::UpTo(n), Some(p)) => {
+            format!("{}超过{}、不超过{}", f.label, num(p), num(n))
+        }
+        (crate::model::TierKey::Rest, Some(p)) => format!("{}超过{}", f.label, num(p)),
+        (crate::model::TierKey::Rest, None) => "其余情形".to_string(),
+        (crate::model::TierKey::Variant(i), _) => {
+            format!(
+                "{}为{}",
+                f.label,
+                literal(rules, Value::Enum(i), Some(fact))
+            )
+        }
     }
 }
