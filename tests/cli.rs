@@ -503,3 +503,21 @@ fn fmt_checks_and_rewrites_rule_files() {
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("S0101"), "{}", stderr(&o));
 }
+
+#[test]
+fn every_example_case_decides() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).expect("examples/").flatten() {
+        let p = e.path();
+        if p.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let o = run(&["eval", p.to_str().expect("UTF-8 path")]);
+        assert_exit(&o, 0);
+        let d: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("a decision");
+        assert!(d.get("outcome").is_some(), "{p:?}");
+        n += 1;
+    }
+    assert!(n >= 4, "{n} examples");
+}
