@@ -128,6 +128,9 @@ pub(super) fn punish(
         None => None,
         Some(st) => {
             let s = &st.range;
+            let band = |o: Outcome, r: &FineRange| {
+                money::band(o, r.min, r.max, fractions, rules.params.mitigation_floor)
+            };
             // Precomputed bands where the range does not depend on the facts.
             let fixed = st.bands.as_ref().and_then(|b| b.get(outcome));
             if let (Some(band), true) = (
@@ -142,33 +145,15 @@ pub(super) fn punish(
                 } else {
                     stays_lighter = true;
                     outcome = Outcome::Lighter;
-                    money::band(
-                        outcome,
-                        s.min,
-                        s.max,
-                        fractions,
-                        rules.params.mitigation_floor,
-                    )
+                    band(outcome, s)
                 }
             } else if let (Outcome::Mitigated, Some((lo, hi))) = (outcome, own) {
                 Some(money::range(lo, hi))
             } else if let (Some(t), false) = (st.tier, outcome == Outcome::Mitigated) {
                 // Within the selected tier; 减轻 still goes below the statutory minimum.
-                money::band(
-                    outcome,
-                    t.min,
-                    t.max,
-                    fractions,
-                    rules.params.mitigation_floor,
-                )
+                band(outcome, &t)
             } else {
-                money::band(
-                    outcome,
-                    s.min,
-                    s.max,
-                    fractions,
-                    rules.params.mitigation_floor,
-                )
+                band(outcome, s)
             }
         }
     };
