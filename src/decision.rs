@@ -122,6 +122,15 @@ pub struct PenaltyOut {
     pub amount: Option<Decimal>,
 }
 
+/// Why a fine that would be due may not be imposed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FineBarred {
+    /// `already_fined` (Art. 29: 同一个违法行为不得给予两次以上罚款).
+    pub reason: Arc<str>,
+    /// The article that bars it.
+    pub basis: Arc<str>,
+}
+
 /// Another lawful outcome the caseworker may choose, or the one that applies without discretion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alternative {
@@ -136,12 +145,83 @@ pub struct Alternative {
 /// Procedure flags.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Procedure {
-    /// 简易程序 (Art. 51).
+    /// 简易程序 (Art. 51): only when the whole recommended range allows it.
     pub summary: bool,
     /// 听证告知 (Art. 63).
-    pub hearing_notice: bool,
+    pub hearing_notice: Flag,
     /// 法制审核 (Art. 58).
-    pub legal_review: bool,
+    pub legal_review: Flag,
+}
+
+/// A procedure that follows from the fine: yes, no, or — where the recommended range straddles
+/// the threshold — "if the fine reaches N" (`{ "if_fine_at_least": N }` in the contract).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Flag {
+    /// Not required.
+    #[default]
+    No,
+    /// Required.
+    Yes,
+    /// Required if the fine imposed is at least this amount.
+    IfFineAtLeast(Decimal),
+}
+
+impl Flag {
+    /// `Yes` or `No`.
+    pub fn from_bool(b: bool) -> Flag {
+        if b { Flag::Yes } else { Flag::No }
+    }
+
+    /// Whether the flag can require the procedure at all (yes, or at some fine).
+    pub fn is_possible(self) -> bool {
+        self != Flag::No
+    }
+}
+
+impl Serialize for Flag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Flag::No => s.serialize_bool(false),
+            Flag::Yes => s.serialize_bool(true),
+            Flag::IfFineAtLeast(n) => {
+                use serde::ser::SerializeMap;
+                #[derive(Serialize)]
+                struct Amount(#[serde(with = "yuan")] Decimal);
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("if_fine_at_least", &Amount(n))?;
+                m.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Flag, D::Error> {
+        struct V;
+        #[derive(Deserialize)]
+        struct Amount(#[serde(with = "yuan")] Decimal);
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Flag;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("true, false or { \"if_fine_at_least\": N }")
+            }
+            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Flag, E> {
+                Ok(Flag::from_bool(b))
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut m: M) -> Result<Flag, M::Error> {
+                let mut at = None;
+                while let Some(k) = m.next_key::<String>()? {
+                    if k != "if_fine_at_least" {
+                        return Err(serde::de::Error::unknown_field(&k, &["if_fine_at_least"]));
+                    }
+                    at = Some(m.next_value::<Amount>()?.0);
+                }
+                at.map(Flag::IfFineAtLeast)
+                    .ok_or_else(|| serde::de::Error::missing_field("if_fine_at_least"))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// The list a circumstance comes from.
@@ -211,6 +291,9 @@ pub struct Decision {
     pub penalties: Vec<PenaltyOut>,
     /// Fine range, or null.
     pub fine: Option<FineRange>,
+    /// Present when a fine would be due but may not be imposed (Art. 29: already fined).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine_barred: Option<FineBarred>,
     /// The statutory fine range of the applied norm for this party and these facts (after
     /// per-unit and multiple-based amounts), or null where the norm fines nothing.
     #[serde(default)]

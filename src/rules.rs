@@ -7,7 +7,9 @@ use crate::eval::{self, CaseError};
 use crate::graph::Graph;
 use crate::load::{self, DiskSource, FileSource, MemorySource};
 use crate::model::{self, RuleSet};
+use crate::review::{Proposed, Reviewed};
 use crate::source::SourceMap;
+use crate::syntax::ast::Party;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -288,6 +290,71 @@ impl Rules {
         // serde_json cannot fail on these types; say so rather than panic if it ever did.
         written.unwrap_or_else(|_| {
             r#"{"error":{"code":"E0504","message":"无法写出决定","at":""}}"#.to_string()
+        })
+    }
+}
+
+impl Rules {
+    /// Reviews what an officer proposes for a case (偏离审查): the engine's decision for the case,
+    /// and where the proposal stands against it and against the law.
+    pub fn review(&self, case: &Case, proposed: &Proposed) -> Result<Reviewed, CaseError> {
+        let decision = self.evaluate(case)?;
+        let id = self.violation_id(&decision.violation, || "violation".to_string())?;
+        let party = match case.facts.get("party_type").and_then(|v| v.as_str()) {
+            Some("individual") => Some(Party::Individual),
+            Some("unit") => Some(Party::Unit),
+            _ => None,
+        };
+        let review = crate::review::review(&self.model, id, party, &decision, proposed);
+        Ok(Reviewed { decision, review })
+    }
+
+    /// Reviews a request given as JSON text: a case document with a `proposed` member (or
+    /// `{ "case": …, "proposed": … }`).
+    pub fn review_request_json(&self, text: &str) -> Result<Reviewed, CaseError> {
+        let malformed = |what: String, at: String| CaseError::new(Code::MalformedCase, what, at);
+        let mut doc: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
+            .map_err(|e| {
+                malformed(
+                    format!("审查请求不是有效的 JSON 对象：{e}"),
+                    format!("第 {} 行第 {} 列", e.line(), e.column()),
+                )
+            })?;
+        let proposed = doc.remove("proposed").ok_or_else(|| {
+            malformed(
+                "审查请求须写明 proposed（拟作出的处罚：outcome、fine、penalties）".to_string(),
+                "proposed".to_string(),
+            )
+        })?;
+        let proposed: Proposed = serde_json::from_value(proposed).map_err(|e| {
+            malformed(
+                format!("proposed 写得不对：{e}；应为 {{\"outcome\": …, \"fine\": 金额, \"penalties\": [种类…]}}"),
+                "proposed".to_string(),
+            )
+        })?;
+        let case = match doc.remove("case") {
+            Some(case) if doc.is_empty() => case,
+            Some(_) => {
+                return Err(malformed(
+                    "审查请求写了 case，就只能再写 proposed".to_string(),
+                    "case".to_string(),
+                ));
+            }
+            None => serde_json::Value::Object(doc),
+        };
+        let case: Case = serde_json::from_value(case)
+            .map_err(|e| malformed(format!("案件写得不对：{e}"), "case".to_string()))?;
+        self.review(&case, &proposed)
+    }
+
+    /// JSON text in, JSON text out: `{ "decision": …, "review": … }`, or the error document.
+    pub fn review_json(&self, text: &str) -> String {
+        let written = match self.review_request_json(text) {
+            Ok(r) => serde_json::to_string(&r),
+            Err(e) => serde_json::to_string(&e.to_document()),
+        };
+        written.unwrap_or_else(|_| {
+            r#"{"error":{"code":"E0504","message":"无法写出审查结果","at":""}}"#.to_string()
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The law in time and across norms (Arts. 29, 36, 37 and the age rule), table-driven on both
 //! sides of every boundary, plus property tests against plain reference implementations.
 
+use caliper::decision::Flag;
 use caliper::{Case, Decision, Outcome, Rules};
 use proptest::prelude::*;
 use serde_json::json;
@@ -305,12 +306,25 @@ fn already_fined_removes_every_fine() {
     assert!(d.penalties.iter().all(|p| p.kind.code() != "fine"));
     assert!(!d.penalties.is_empty());
     assert!(cites(&d, "第二十九条"));
-    // XR-49-1: only a fine. Nothing remains: no penalty, shall.
+    assert!(d.fine_barred.is_some());
+    // XR-49-1: only a fine. Art. 29 bars the second fine, not the decision: the outcome is the
+    // computed one (不再罚款), never 不予处罚.
     let d = SHIPPED
         .evaluate(&adult("XR-49-1", "2025-03-02", "2025-03-05").fact("already_fined", true))
         .expect("valid");
-    assert_eq!(d.outcome, Outcome::NoPenalty);
-    assert!(d.mandatory);
+    assert_eq!(d.outcome, Outcome::Standard);
+    assert_eq!(d.fine, None);
+    assert!(d.penalties.is_empty());
+    let barred = d.fine_barred.as_ref().expect("fine_barred");
+    assert_eq!(&*barred.reason, "already_fined");
+    assert!(barred.basis.contains("第二十九条"));
+    assert!(!d.measures.iter().any(|m| m.code() == "education"));
+    // Without the fact, no bar.
+    let d = SHIPPED
+        .evaluate(&adult("XR-49-1", "2025-03-02", "2025-03-05"))
+        .expect("valid");
+    assert!(d.fine_barred.is_none());
+    assert!(d.fine.is_some());
 }
 
 #[test]
@@ -469,7 +483,7 @@ fn procedure_follows_the_outcome() {
         let p = d.procedure;
         assert_eq!(
             (p.summary, p.hearing_notice, p.legal_review),
-            (summary, hearing, review),
+            (summary, Flag::from_bool(hearing), Flag::from_bool(review)),
             "{code} {party} {extra}: {:?} {:?}",
             d.outcome,
             d.fine
@@ -508,10 +522,12 @@ fn hearing_and_review_thresholds_are_the_rule_sets() {
     ];
     let rules = Rules::from_sources(&files, "main.rules").unwrap_or_else(|e| panic!("{e}"));
     // (party, facts, fine, hearing, review): standard 740..1460, aggravated 1460..2000.
+    let at = |n: i64| Flag::IfFineAtLeast(n.into());
     for (party, aggravated, hearing, review) in [
-        ("individual", false, true, true), // max 1460 >= 1000
-        ("unit", false, false, false),     // max 1460 < 5000
-        ("unit", true, false, false),      // max 2000 < 5000
+        // 740..1460 straddles 1000: a hearing notice if the fine reaches 1000; review at 740 >= 500.
+        ("individual", false, at(1000), Flag::Yes),
+        ("unit", false, Flag::No, Flag::No), // max 1460 < 5000
+        ("unit", true, Flag::No, Flag::No),  // max 2000 < 5000
     ] {
         let case = adult("T-1", "2025-03-02", "2025-03-05")
             .fact("party_type", party)
@@ -532,7 +548,7 @@ fn hearing_and_review_thresholds_are_the_rule_sets() {
     let d = rules.evaluate(&case).expect("valid");
     assert_eq!(
         (d.procedure.hearing_notice, d.procedure.legal_review),
-        (false, true),
+        (Flag::No, at(500)), // 200..740 straddles 500
         "{:?}",
         d.fine
     );

@@ -5,19 +5,9 @@ use std::io::Read;
 use std::path::Path;
 
 pub fn run(file: Option<&Path>, rules: Option<&Path>, explain: bool) -> u8 {
-    let text = match file {
-        None => read_stdin(),
-        Some(p) if p == Path::new("-") => read_stdin(),
-        Some(p) => {
-            std::fs::read_to_string(p).map_err(|e| format!("无法读取案件 {}：{e}", p.display()))
-        }
-    };
-    let text = match text {
+    let text = match read_input(file) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("错误：{e}");
-            return EXIT_CANNOT_RUN;
-        }
+        Err(code) => return code,
     };
     let rules = match load_rules(rules) {
         Ok(r) => r,
@@ -33,15 +23,33 @@ pub fn run(file: Option<&Path>, rules: Option<&Path>, explain: bool) -> u8 {
             }
             EXIT_OK
         }
-        Err(e) => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&e.to_document()).unwrap_or_default()
-            );
-            eprintln!("案件有错误：{}", e.message);
-            EXIT_ERRORS
-        }
+        Err(e) => report_case_error(&e),
     }
+}
+
+/// Prints a case error as the contract's error document (stdout) and a line for people (stderr).
+pub(super) fn report_case_error(e: &caliper::CaseError) -> u8 {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&e.to_document()).unwrap_or_default()
+    );
+    eprintln!("案件有错误：{}", e.message);
+    EXIT_ERRORS
+}
+
+/// The document in `file`, or standard input for none or `-`.
+pub(super) fn read_input(file: Option<&Path>) -> Result<String, u8> {
+    let text = match file {
+        None => read_stdin(),
+        Some(p) if p == Path::new("-") => read_stdin(),
+        Some(p) => {
+            std::fs::read_to_string(p).map_err(|e| format!("无法读取案件 {}：{e}", p.display()))
+        }
+    };
+    text.map_err(|e| {
+        eprintln!("错误：{e}");
+        EXIT_CANNOT_RUN
+    })
 }
 
 fn read_stdin() -> Result<String, String> {

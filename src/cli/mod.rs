@@ -6,6 +6,7 @@ mod explain;
 mod fmt;
 mod list;
 mod publish;
+mod review;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -52,6 +53,20 @@ enum Command {
         #[arg(long)]
         rules: Option<PathBuf>,
         /// 输出给人读的中文推理过程，而不是 JSON 决定书
+        #[arg(long)]
+        explain: bool,
+    },
+    /// 审查执法人员拟作出的处罚（偏离审查）：罚款在建议幅度内、幅度外还是法定幅度外，是否合法，须做什么
+    #[command(
+        long_about = "审查执法人员拟作出的处罚（偏离审查）。\n\n输入是案件文档加上 proposed，例如：\n  {\"violation\": \"XR-49-2\", \"facts\": {…}, \"proposed\": {\"outcome\": \"standard\", \"fine\": 150, \"penalties\": [\"fine\"]}}\n输出是引擎的裁量建议（decision）和审查结果（review）：罚款的位置（in_band 建议幅度内、in_range_outside_band 法定幅度内但在建议幅度外、below_range 低于法定最低额、above_range 超过法定最高额），是否合法，须书面说明理由或法制审核，按拟罚款额确定的程序，以及逐条的审查意见。"
+    )]
+    Review {
+        /// 审查请求文件；省略或写 - 时从标准输入读取
+        file: Option<PathBuf>,
+        /// 规则集的根文件或目录（默认：内置规则集）
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// 输出给人读的中文审查意见，而不是 JSON
         #[arg(long)]
         explain: bool,
     },
@@ -126,6 +141,11 @@ pub fn run() -> ExitCode {
             rules,
             explain,
         } => eval::run(file.as_deref(), rules.as_deref(), explain),
+        Command::Review {
+            file,
+            rules,
+            explain,
+        } => review::run(file.as_deref(), rules.as_deref(), explain),
         Command::Test { paths } => test::run(&paths),
         Command::List { keyword, rules } => list::run(keyword.as_deref(), rules.as_deref()),
         Command::Publish {

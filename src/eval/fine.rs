@@ -217,15 +217,21 @@ pub(super) fn punish(
             });
         }
     }
-    if already_fined {
+    // Art. 29 bars only a second fine: the outcome stands, and every other penalty with it.
+    let barred = already_fined && statutory.is_some();
+    if barred {
         w.step(|| Step::AlreadyFined);
         push_basis(&mut out.basis, &[law::ART_29.into()]);
+        out.fine_barred = Some(crate::decision::FineBarred {
+            reason: "already_fined".into(),
+            basis: law::ART_29.into(),
+        });
     }
     // Art. 28 ¶2: illegal income is confiscated where a penalty is imposed.
     if let Some(f) = rules.standard.illegal_income
         && let Some(Value::Dec(amount)) = w.env.facts.get(f as usize).copied().flatten()
         && amount > Decimal::ZERO
-        && !out.penalties.is_empty()
+        && (!out.penalties.is_empty() || barred)
     {
         out.penalties.push(PenaltyOut {
             kind: PenaltyKind::ConfiscateIncome,
@@ -236,8 +242,8 @@ pub(super) fn punish(
         push_basis(&mut out.basis, &[law::ART_28_2.into()]);
         w.step(|| Step::ConfiscateIncome { amount });
     }
-    let outcome = if out.penalties.is_empty() {
-        // Art. 29: nothing but the fine was listed, and it may not be imposed again.
+    let outcome = if out.penalties.is_empty() && !barred {
+        // The applied version lists no penalty for this party.
         Outcome::NoPenalty
     } else {
         outcome

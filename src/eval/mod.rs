@@ -8,9 +8,10 @@ mod fine;
 pub(crate) mod law;
 mod law_in_time;
 pub mod money;
-mod procedure;
+pub(crate) mod procedure;
 mod walk;
 
 pub use bind::CaseError;
 pub(crate) use bind::{Input, bind, bind_inputs};
+pub(crate) use procedure::flags as procedure_flags;
 pub(crate) use walk::{Decided, decide};

@@ -1,31 +1,91 @@
 //! The procedure that follows the outcome: summary procedure (Art. 51), hearing notice
 //! (Art. 63) and legal review (Art. 58).
 
-use crate::decision::*;
+use crate::decision::{Decision, FineRange, Flag, Outcome, PenaltyOut, Procedure};
 use crate::model::{PenaltyKind, RuleSet};
 use crate::syntax::ast::Party;
 use rust_decimal::Decimal;
 
-/// Procedure flags (Arts. 51, 58, 63).
+/// Procedure flags (Arts. 51, 58, 63) of a decision, from its recommended range.
 pub(super) fn procedure(rules: &RuleSet, party: Party, out: &mut Decision) {
-    let punishes = !matches!(out.outcome, Outcome::NoPenalty | Outcome::Undetermined);
-    let max = out.fine.map(|f| f.max);
-    let only_light = out
-        .penalties
-        .iter()
-        .all(|p| matches!(p.kind, PenaltyKind::Warning | PenaltyKind::Fine));
+    // Art. 29 can leave a punishing outcome with nothing to impose: no procedure then.
+    let punishes = !matches!(out.outcome, Outcome::NoPenalty | Outcome::Undetermined)
+        && !out.penalties.is_empty();
+    out.procedure = flags(rules, party, punishes, out.fine, &out.penalties);
+}
+
+/// Procedure flags for a fine range (a single amount is `n..n`) and penalties. A range that
+/// straddles a hearing or review threshold gives "if the fine reaches N".
+pub(crate) fn flags(
+    rules: &RuleSet,
+    party: Party,
+    punishes: bool,
+    fine: Option<FineRange>,
+    penalties: &[PenaltyOut],
+) -> Procedure {
+    if !punishes {
+        return Procedure::default();
+    }
+    let light = |k: PenaltyKind| matches!(k, PenaltyKind::Warning | PenaltyKind::Fine);
+    let only_light = penalties.iter().all(|p| light(p.kind));
     let summary_limit = rules.params.summary.get(party);
-    out.procedure.summary = punishes
-        && only_light
-        && match (max, summary_limit) {
-            (None, _) => true,
-            (Some(m), Some(limit)) => m <= limit,
-            (Some(_), None) => false,
-        };
-    let heavy_kind = out.penalties.iter().any(|p| p.kind.needs_hearing());
-    let over = |t: Option<Decimal>| matches!((max, t), (Some(m), Some(t)) if m >= t);
-    out.procedure.hearing_notice =
-        punishes && (heavy_kind || over(rules.params.hearing.get(party)));
-    out.procedure.legal_review =
-        out.procedure.hearing_notice || (punishes && over(rules.params.legal_review.get(party)));
+    let fits = match (fine.map(|f| f.max), summary_limit) {
+        (None, _) => true,
+        (Some(m), Some(limit)) => m <= limit,
+        (Some(_), None) => false,
+    };
+    // 处警告或者罚款: with the warning chosen, no fine remains for Art. 51 to weigh.
+    let warning_instead = penalties
+        .iter()
+        .all(|p| p.kind != PenaltyKind::Fine || p.alternatives.contains(&PenaltyKind::Warning))
+        && penalties.iter().any(|p| {
+            p.kind == PenaltyKind::Warning || p.alternatives.contains(&PenaltyKind::Warning)
+        });
+    let summary = only_light && (fits || warning_instead);
+
+    let heavy_kind = penalties.iter().any(|p| p.kind.needs_hearing());
+    let hearing_threshold = rules.params.hearing.get(party);
+    // Confiscations of that value need a hearing notice too (河南省行政处罚听证办法 第四条第二项).
+    let confiscated = penalties
+        .iter()
+        .filter(|p| p.kind == PenaltyKind::ConfiscateIncome)
+        .filter_map(|p| p.amount)
+        .max();
+    let hearing = if heavy_kind || reaches(confiscated, hearing_threshold) {
+        Flag::Yes
+    } else {
+        at(fine, hearing_threshold)
+    };
+    let legal_review = earliest(hearing, at(fine, rules.params.legal_review.get(party)));
+    Procedure {
+        summary,
+        hearing_notice: hearing,
+        legal_review,
+    }
+}
+
+/// Whether an amount reaches a threshold ("以上" includes the number).
+fn reaches(amount: Option<Decimal>, threshold: Option<Decimal>) -> bool {
+    matches!((amount, threshold), (Some(a), Some(t)) if a >= t)
+}
+
+/// A threshold on the fine: never reached, always reached, or reached inside the range.
+fn at(fine: Option<FineRange>, threshold: Option<Decimal>) -> Flag {
+    match (fine, threshold) {
+        (Some(f), Some(t)) if f.min >= t => Flag::Yes,
+        (Some(f), Some(t)) if f.max >= t => Flag::IfFineAtLeast(t),
+        _ => Flag::No,
+    }
+}
+
+/// The flag that requires the procedure first: either of two reasons.
+fn earliest(a: Flag, b: Flag) -> Flag {
+    match (a, b) {
+        (Flag::Yes, _) | (_, Flag::Yes) => Flag::Yes,
+        (Flag::IfFineAtLeast(x), Flag::IfFineAtLeast(y)) => Flag::IfFineAtLeast(x.min(y)),
+        (Flag::IfFineAtLeast(x), Flag::No) | (Flag::No, Flag::IfFineAtLeast(x)) => {
+            Flag::IfFineAtLeast(x)
+        }
+        (Flag::No, Flag::No) => Flag::No,
+    }
 }

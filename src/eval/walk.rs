@@ -242,6 +242,7 @@ pub fn decide(
         mandatory: false,
         penalties: Vec::new(),
         fine: None,
+        fine_barred: None,
         statutory: None,
         alternatives: Vec::new(),
         measures: vec![Measure::OrderCorrection],

@@ -56,8 +56,8 @@ pub fn render_decision(d: &Decision) -> String {
         s,
         "程序：简易程序 {}；告知听证 {}；法制审核 {}",
         yes(p.summary),
-        yes(p.hearing_notice),
-        yes(p.legal_review)
+        flag(p.hearing_notice),
+        flag(p.legal_review)
     );
     let _ = writeln!(s, "依据：");
     for b in &d.basis {
@@ -84,5 +84,62 @@ pub fn render_decision(d: &Decision) -> String {
         "规则集：{} {}（{}）",
         d.ruleset.name, d.ruleset.version, d.ruleset.digest
     );
+    s
+}
+
+/// A procedure flag in words: 是, 否, or 罚款达到 N 元时是.
+fn flag(f: crate::decision::Flag) -> String {
+    match f {
+        crate::decision::Flag::Yes => "是".to_string(),
+        crate::decision::Flag::No => "否".to_string(),
+        crate::decision::Flag::IfFineAtLeast(n) => format!("罚款达到 {} 元时是", n.normalize()),
+    }
+}
+
+/// A review of a proposed decision as text for a person: the review's findings, then the
+/// decision it was measured against.
+pub fn render_review(r: &crate::review::Reviewed) -> String {
+    use crate::review::{FinePosition, Requirement};
+    let v = &r.review;
+    let mut s = String::new();
+    let _ = writeln!(s, "审查结论：{}", if v.lawful { "合法" } else { "不合法" });
+    if let Some(p) = v.fine_position {
+        let at = match p {
+            FinePosition::InBand => "在建议幅度内",
+            FinePosition::InRangeOutsideBand => "在法定幅度内，但不在建议幅度内",
+            FinePosition::BelowRange => "低于法定最低额",
+            FinePosition::AboveRange => "超过法定最高额",
+        };
+        let _ = writeln!(s, "罚款位置：{at}");
+    }
+    if !v.requires.is_empty() {
+        let req: Vec<&str> = v
+            .requires
+            .iter()
+            .map(|q| match q {
+                Requirement::WrittenReason => "书面说明理由",
+                Requirement::LegalReview => "法制审核",
+                Requirement::CollectiveDiscussion => "集体讨论",
+            })
+            .collect();
+        let _ = writeln!(s, "须：{}", req.join("、"));
+    }
+    let p = v.procedure;
+    let yes = |b: bool| if b { "是" } else { "否" };
+    let _ = writeln!(
+        s,
+        "按拟作出的处罚：简易程序 {}；告知听证 {}；法制审核 {}",
+        yes(p.summary),
+        flag(p.hearing_notice),
+        flag(p.legal_review)
+    );
+    if !v.findings.is_empty() {
+        let _ = writeln!(s, "审查意见：");
+        for (i, f) in v.findings.iter().enumerate() {
+            let _ = writeln!(s, "  {}. {f}", i + 1);
+        }
+    }
+    let _ = writeln!(s, "——裁量建议——");
+    s.push_str(&render_decision(&r.decision));
     s
 }

@@ -290,7 +290,7 @@ impl std::fmt::Display for Step {
                 write!(s, "第7步 综合情节：{why}，{}（{m}）", outcome.zh())?;
             }
             Step::AlreadyFined => s.write_str(
-                "同一违法行为已被处以罚款，不得再次罚款（《中华人民共和国行政处罚法》第二十九条）",
+                "同一违法行为已被处以罚款，不再罚款；其他处罚种类照常（《中华人民共和国行政处罚法》第二十九条）",
             )?,
             Step::Fine(fine) => {
                 let FineStep {

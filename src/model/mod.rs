@@ -369,6 +369,37 @@ pub struct PerPartyStmts {
 }
 
 impl PerPartyStmts {
+    /// Every kind of penalty the article lists for a party, in any branch, in order.
+    pub fn kinds(&self, p: Party) -> Vec<PenaltyKind> {
+        fn walk(stmts: &[Stmt], out: &mut Vec<PenaltyKind>) {
+            for s in stmts {
+                match s {
+                    Stmt::Penalty(p) => {
+                        for a in &p.alts {
+                            let k = match a {
+                                PenaltyAlt::Fine(_) => PenaltyKind::Fine,
+                                PenaltyAlt::Kind(k) => *k,
+                            };
+                            if !out.contains(&k) {
+                                out.push(k);
+                            }
+                        }
+                    }
+                    Stmt::Measures(_) => {}
+                    Stmt::If {
+                        then, otherwise, ..
+                    } => {
+                        walk(then, out);
+                        walk(otherwise, out);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.get(p).unwrap_or_default(), &mut out);
+        out
+    }
+
     /// The statements for a party.
     pub fn get(&self, p: Party) -> Option<&[Stmt]> {
         match p {
