@@ -286,14 +286,56 @@ fn bug_huge_quantity_does_not_panic() {
 }
 
 /// Semantics step 3: an article's own condition decides whether *its penalties* arise. Where
-/// the condition guards only a measure (XR-51: 罚款 20000..100000, and 逾期未改正的 责令停工整治),
-/// not knowing it cannot change the outcome or the fine.
-/// BUG (src/eval/walk.rs `Walk::collect`: an unknown 若 sets `known = false` whatever it
-/// guards): without `corrected` the case is `undetermined`, needs `[corrected]`. The shipped
-/// test "DQ-115-1 未查明是否改正：只影响停工整治，不影响处罚结果" (rules/daqi-wuran.test.toml)
-/// fails the same way.
+/// the condition guards only a measure (罚款, and 逾期未改正的 强制拆除), not knowing it cannot
+/// change the outcome or the fine.
 #[test]
-fn bug_unknown_condition_of_a_measure_only() {
+fn an_unknown_condition_of_a_measure_only_leaves_the_decision_determined() {
+    let files = vec![
+        (
+            "main.rules".to_string(),
+            r#"
+规则集 "措施条件" { 版本 "1" 施行 2020-01-01 }
+包含 "facts.rules"
+包含 "statute.rules"
+违法行为 T-1 "测试" {
+    依据 "《测试条例》第一条"
+    罚款 20000..100000
+    若 uncorrected { 措施 强制拆除 }
+}
+"#
+            .to_string(),
+        ),
+        (
+            "facts.rules".to_string(),
+            include_str!("../rules/facts.rules").to_string(),
+        ),
+        (
+            "statute.rules".to_string(),
+            include_str!("../rules/statute.rules").to_string(),
+        ),
+    ];
+    let rules = Rules::from_sources(&files, "main.rules").unwrap_or_else(|e| panic!("{e}"));
+    let case: Case = serde_json::from_str(
+        r#"{ "violation": "T-1", "facts": {
+            "party_type": "unit", "violation_date": "2025-03-02", "discovery_date": "2025-03-05",
+            "decision_date": "2025-03-10", "minor": false, "harm": "general",
+            "first_offense": false, "prior_penalties_12m": 0 } }"#,
+    )
+    .expect("case parses");
+    let d = rules.evaluate(&case).expect("evaluates");
+    // 20000..100000, d = 80000: standard [44000, 76000]
+    assert_eq!(
+        (d.outcome.code(), fine_text(d.fine)),
+        ("standard", "44000..76000".to_string()),
+        "needs {:?}",
+        d.needs
+    );
+}
+
+/// 责令停工整治 is 责令停产停业, a penalty (Art. 9 item 4) with a hearing notice (Art. 63): where
+/// it depends on an unknown 拒不改正, so does the decision (XR-51).
+#[test]
+fn an_unknown_condition_of_a_suspension_leaves_the_decision_open() {
     let case: Case = serde_json::from_str(
         r#"{ "violation": "XR-51", "facts": {
             "party_type": "unit", "violation_date": "2025-03-02", "discovery_date": "2025-03-05",
@@ -302,11 +344,15 @@ fn bug_unknown_condition_of_a_measure_only() {
     )
     .expect("case parses");
     let d = RULES.evaluate(&case).expect("evaluates");
-    // 20000..100000, d = 80000: standard [44000, 76000]
+    assert_eq!(d.outcome.code(), "undetermined");
     assert_eq!(
-        (d.outcome.code(), fine_text(d.fine)),
-        ("standard", "44000..76000".to_string()),
-        "needs {:?}",
-        d.needs
+        d.needs.iter().map(|n| &**n).collect::<Vec<_>>(),
+        ["corrected"]
     );
+    let refused = case.clone().fact("corrected", false);
+    let d = RULES.evaluate(&refused).expect("evaluates");
+    assert_eq!(d.outcome.code(), "standard");
+    let kinds: Vec<&str> = d.penalties.iter().map(|p| p.kind.code()).collect();
+    assert_eq!(kinds, ["fine", "suspend_business"]);
+    assert_eq!(d.procedure.hearing_notice, caliper::decision::Flag::Yes);
 }

@@ -35,12 +35,14 @@ named_enum! {
         Criticism = "criticism", "通报批评";
         Fine = "fine", "罚款";
         ConfiscateIncome = "confiscate_income", "没收违法所得";
-        ConfiscateProperty = "confiscate_property", "没收非法财物";
+        // 没收烧烤工具 and the like are 没收非法财物 (Art. 9), a penalty, not a measure.
+        ConfiscateProperty = "confiscate_property", "没收非法财物" | "没收烧烤工具";
         SuspendLicense = "suspend_license", "暂扣许可证件";
         DemoteQualification = "demote_qualification", "降低资质等级";
         RevokeLicense = "revoke_license", "吊销许可证件" | "吊销营业执照";
         RestrictBusiness = "restrict_business", "限制开展生产经营活动";
-        SuspendBusiness = "suspend_business", "责令停产停业" | "责令停业整治";
+        // 责令停业整治 / 责令停工整治 are 责令停产停业 (Art. 9 item 4), with a hearing notice (Art. 63).
+        SuspendBusiness = "suspend_business", "责令停产停业" | "责令停业整治" | "责令停工整治";
         Close = "close", "责令关闭";
         RestrictPractice = "restrict_practice", "限制从业";
     }
@@ -78,9 +80,7 @@ named_enum! {
         ReturnLand = "return_land", "责令限期退还";
         ForcedRemoval = "forced_removal", "强制拆除" | "依法强制拆除";
         Removal = "removal", "限期拆除" | "责令限期拆除";
-        ConfiscateTools = "confiscate_tools", "没收烧烤工具";
         StopConstruction = "stop_construction", "责令停止建设" | "责令停止施工";
-        StopWork = "stop_work", "责令停工整治";
         Compensation = "compensation", "照价赔偿" | "赔偿损失";
         Remedy = "remedy", "采取补救措施" | "采取其他补救措施";
         Clean = "clean", "责令立即清除" | "限期清理";
