@@ -80,3 +80,31 @@ fn the_shipped_rules_publish_every_violation() {
     }
     assert!(md.contains("非任何行政机关的正式文件"));
 }
+
+/// The published band of a multiple is the engine's: DL-40 (工程造价2%以下) is 0–0.006 / 0.006–0.014
+/// / 0.014–0.02 of the cost, as a decision on a cost of 1,000,000 gives 6000..14000 for standard.
+#[test]
+fn published_multiples_are_the_engines_figures() {
+    let rules = Rules::embedded().expect("shipped rules");
+    let md = publish(rules.model(), Format::Markdown);
+    assert!(
+        md.contains("| 倍（工程造价） | 0–0.006 | 0.006–0.014 | 0.014–0.02 |"),
+        "{}",
+        &md[md.find("DL-40").unwrap_or(0)..][..600.min(md.len())]
+    );
+    let case = caliper::Case::new("DL-40")
+        .fact("party_type", "unit")
+        .fact("minor", false)
+        .fact("harm", "general")
+        .fact("corrected", false)
+        .fact("first_offense", false)
+        .fact("prior_penalties_12m", 0)
+        .fact("project_cost", 1_000_000)
+        .fact("violation_date", "2025-03-02")
+        .fact("discovery_date", "2025-03-05");
+    let d = rules.evaluate(&case).expect("valid");
+    assert_eq!(
+        d.fine.map(|f| f.to_string()).as_deref(),
+        Some("6000..14000")
+    );
+}

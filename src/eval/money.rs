@@ -24,18 +24,29 @@ pub fn band(
     outcome: Outcome,
     lo: Decimal,
     hi: Decimal,
-    (f1, f2): (Decimal, Decimal),
+    fractions: (Decimal, Decimal),
     floor: Decimal,
 ) -> Option<FineRange> {
+    band_exact(outcome, lo, hi, fractions, floor).map(|(a, b)| range(a, b))
+}
+
+/// The band's ends before rounding to the fen: a multiple (工程造价的 0.006 倍) is not money
+/// until it is applied to its base.
+pub fn band_exact(
+    outcome: Outcome,
+    lo: Decimal,
+    hi: Decimal,
+    (f1, f2): (Decimal, Decimal),
+    floor: Decimal,
+) -> Option<(Decimal, Decimal)> {
     let d = hi - lo;
-    let (a, b) = match outcome {
-        Outcome::Lighter => (lo, lo + f1 * d),
-        Outcome::Standard => (lo + f1 * d, lo + f2 * d),
-        Outcome::Aggravated => (lo + f2 * d, hi),
-        Outcome::Mitigated => (floor.min(lo), lo),
-        Outcome::NoPenalty | Outcome::Undetermined => return None,
-    };
-    Some(range(a, b))
+    match outcome {
+        Outcome::Lighter => Some((lo, lo + f1 * d)),
+        Outcome::Standard => Some((lo + f1 * d, lo + f2 * d)),
+        Outcome::Aggravated => Some((lo + f2 * d, hi)),
+        Outcome::Mitigated => Some((floor.min(lo), lo)),
+        Outcome::NoPenalty | Outcome::Undetermined => None,
+    }
 }
 
 #[cfg(test)]

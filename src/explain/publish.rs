@@ -304,9 +304,20 @@ fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
                         ),
                     };
                     use crate::decision::Outcome as O;
+                    // A multiple is published exactly as the engine applies it to its base;
+                    // money is rounded to the fen.
+                    let exact = matches!(f.scale, Some((_, ScaleKind::Multiple)));
                     let band = |o, lo, hi| {
-                        money::band(o, lo, hi, fractions, rules.params.mitigation_floor)
-                            .map_or_else(String::new, |r| fmt(r.min, r.max))
+                        let floor = rules.params.mitigation_floor;
+                        if exact {
+                            money::band_exact(o, lo, hi, fractions, floor)
+                                .map_or_else(String::new, |(a, b)| {
+                                    fmt(a.normalize(), b.normalize())
+                                })
+                        } else {
+                            money::band(o, lo, hi, fractions, floor)
+                                .map_or_else(String::new, |r| fmt(r.min, r.max))
+                        }
                     };
                     let lighter_kind = has_lighter_kind(stmts);
                     let mitigated = if f.lo.is_zero() && lighter_kind {
