@@ -36,7 +36,7 @@ named_enum! {
         Fine = "fine", "罚款";
         ConfiscateIncome = "confiscate_income", "没收违法所得";
         // 没收烧烤工具 and the like are 没收非法财物 (Art. 9), a penalty, not a measure.
-        ConfiscateProperty = "confiscate_property", "没收非法财物" | "没收烧烤工具";
+        ConfiscateProperty = "confiscate_property", "没收非法财物" | "没收烧烤工具" | "没收实物";
         SuspendLicense = "suspend_license", "暂扣许可证件";
         DemoteQualification = "demote_qualification", "降低资质等级";
         RevokeLicense = "revoke_license", "吊销许可证件" | "吊销营业执照";
