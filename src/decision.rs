@@ -23,6 +23,8 @@ pub enum Outcome {
     Aggravated,
     /// 待定：缺少决定结果的事实
     Undetermined,
+    /// 不适用本编号：案件不具备该违法行为的构成要件（选错了编号）
+    NotApplicable,
 }
 
 impl Outcome {
@@ -35,6 +37,7 @@ impl Outcome {
             Outcome::Standard => "一般处罚",
             Outcome::Aggravated => "从重处罚",
             Outcome::Undetermined => "待定（缺少事实）",
+            Outcome::NotApplicable => "不适用本违法行为",
         }
     }
 
@@ -47,6 +50,7 @@ impl Outcome {
             Outcome::Standard => "standard",
             Outcome::Aggravated => "aggravated",
             Outcome::Undetermined => "undetermined",
+            Outcome::NotApplicable => "not_applicable",
         }
     }
 
@@ -59,6 +63,7 @@ impl Outcome {
             Outcome::Standard,
             Outcome::Aggravated,
             Outcome::Undetermined,
+            Outcome::NotApplicable,
         ]
         .into_iter()
         .find(|o| o.code() == s)
@@ -120,6 +125,29 @@ pub struct PenaltyOut {
         with = "rust_decimal::serde::arbitrary_precision_option"
     )]
     pub amount: Option<Decimal>,
+}
+
+/// Why a code does not apply to the case (semantics step 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotApplicableReason {
+    /// The party is not a subject the article names.
+    Party,
+    /// The facts put the case in another, exclusive branch of the article.
+    Branch,
+    /// The act ended before the norm was first enacted.
+    BeforeEnactment,
+    /// A rule says the conduct is lawful.
+    Lawful,
+}
+
+/// The code does not apply: why, in words, and the codes to consider instead.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotApplicable {
+    /// Why.
+    pub reason: NotApplicableReason,
+    /// Why, in Chinese.
+    pub message: String,
 }
 
 /// Why a fine that would be due may not be imposed.
@@ -291,6 +319,12 @@ pub struct Decision {
     pub penalties: Vec<PenaltyOut>,
     /// Fine range, or null.
     pub fine: Option<FineRange>,
+    /// With `not_applicable`: why the code does not apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<NotApplicable>,
+    /// With `not_applicable`: the codes to consider instead (possibly empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub see_also: Vec<Arc<str>>,
     /// Present when a fine would be due but may not be imposed (Art. 29: already fined).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fine_barred: Option<FineBarred>,

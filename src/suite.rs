@@ -33,7 +33,21 @@ struct CaseDoc {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Expect {
+    /// Omitted only where `error` is expected instead of a decision.
+    #[serde(default)]
     outcome: String,
+    /// The code of the error document expected instead of a decision (`E0507`).
+    #[serde(default)]
+    error: Option<String>,
+    /// With `not_applicable`: the reason (`party`, `branch`, `before_enactment`, `lawful`).
+    #[serde(default)]
+    reason: Option<String>,
+    /// With `not_applicable`: exactly these codes to consider instead, in order.
+    #[serde(default)]
+    see_also: Option<Vec<String>>,
+    /// Whether Art. 29 bars the fine (`fine_barred` present).
+    #[serde(default)]
+    fine_barred: Option<bool>,
     #[serde(default)]
     mandatory: Option<bool>,
     #[serde(default)]
@@ -101,9 +115,20 @@ pub fn run_file(rules: &Rules, path: &str, text: &str, report: &mut Report) {
                 .map(|(k, v)| (k.clone(), to_json(v)))
                 .collect(),
         };
-        let mismatches = match rules.evaluate(&case) {
-            Ok(d) => compare(&c.expect, &d),
-            Err(e) => vec![("案件".into(), "一个决定".into(), e.to_string())],
+        let mismatches = match (rules.evaluate(&case), &c.expect.error) {
+            (Ok(d), None) => compare(&c.expect, &d),
+            (Ok(d), Some(code)) => vec![(
+                "案件".into(),
+                format!("错误 {code}"),
+                format!("决定：{}", d.outcome.code()),
+            )],
+            (Err(e), Some(code)) if e.code == code.as_str() => Vec::new(),
+            (Err(e), want) => vec![(
+                "案件".into(),
+                want.as_ref()
+                    .map_or_else(|| "一个决定".to_string(), |c| format!("错误 {c}")),
+                e.to_string(),
+            )],
         };
         if mismatches.is_empty() {
             report.passed += 1;
@@ -148,6 +173,26 @@ fn compare(e: &Expect, d: &Decision) -> Vec<(String, String, String)> {
             e.outcome.clone(),
             "（预期中的结果名称无效）".into(),
         ),
+    }
+    if let Some(want) = &e.reason {
+        let got = d
+            .not_applicable
+            .as_ref()
+            .and_then(|n| serde_json::to_value(n.reason).ok())
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_else(|| "（无）".into());
+        check("reason", want.clone(), got);
+    }
+    if let Some(want) = &e.see_also {
+        let got: Vec<&str> = d.see_also.iter().map(|c| &**c).collect();
+        check("see_also", want.join(", "), got.join(", "));
+    }
+    if let Some(want) = e.fine_barred {
+        check(
+            "fine_barred",
+            want.to_string(),
+            d.fine_barred.is_some().to_string(),
+        );
     }
     if let Some(want) = e.mandatory {
         check("mandatory", want.to_string(), d.mandatory.to_string());

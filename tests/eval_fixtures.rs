@@ -20,6 +20,8 @@
 //! alternative standard 6000..14000   # optional, may repeat: exactly these alternatives
 //! concurrent XG-31            # optional: the violations reported under Art. 29
 //! basis 《…》第三十六条        # optional: each of these citations is in `basis`
+//! reason party               # optional, with not_applicable: the reason
+//! see_also JL-26 XR-41-1      # optional: exactly these codes to consider instead
 //! ```
 
 use caliper::suite::{Report, embedded_tests, run_file};
@@ -140,6 +142,8 @@ struct Expect {
     alternatives: Option<Vec<String>>,
     concurrent: Option<Vec<String>>,
     basis: Vec<String>,
+    reason: Option<String>,
+    see_also: Option<Vec<String>>,
 }
 
 impl Expect {
@@ -171,6 +175,8 @@ impl Expect {
                 "needs" => e.needs = Some(words),
                 "concurrent" => e.concurrent = Some(words),
                 "basis" => e.basis.extend(words),
+                "reason" => e.reason = Some(rest.trim().to_string()),
+                "see_also" => e.see_also = Some(words),
                 "alternative" => e
                     .alternatives
                     .get_or_insert_with(Vec::new)
@@ -230,6 +236,19 @@ impl Expect {
         if let Some(want) = list(&self.concurrent) {
             let got: Vec<&str> = d.concurrent.iter().map(|c| &*c.violation).collect();
             cmp("concurrent", want, got.join(" "));
+        }
+        if let Some(want) = &self.reason {
+            let got = d.not_applicable.as_ref().map_or_else(String::new, |n| {
+                serde_json::to_value(n.reason)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            });
+            cmp("reason", want.clone(), got);
+        }
+        if let Some(want) = list(&self.see_also) {
+            let got: Vec<&str> = d.see_also.iter().map(|c| &**c).collect();
+            cmp("see_also", want, got.join(" "));
         }
         for b in &self.basis {
             if !d.basis.iter().any(|x| **x == **b) {

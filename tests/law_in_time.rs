@@ -30,7 +30,14 @@ static VERSIONED: LazyLock<Rules> = LazyLock::new(|| {
         版本 2020-09-01 起 { 依据 "《测试条例》（新）第二条" 罚款 500..5000 }
     }
     违法行为 T-NEW "新设的违法行为" {
-        版本 2020-09-01 起 { 依据 "《测试条例》（新）第三条" 罚款 100..500 }
+        版本 2020-09-01 起 首次施行 { 依据 "《测试条例》（新）第三条" 罚款 100..500 }
+    }
+    违法行为 T-UNENCODED "此前的文本未编入" {
+        版本 2020-09-01 起 { 依据 "《测试条例》（新）第五条" 罚款 100..500 }
+    }
+    违法行为 T-MIXED "罚款降低但增加吊销" {
+        版本 2015-01-01 至 2020-08-31 { 依据 "《测试条例》（旧）第六条" 罚款 1000..5000 }
+        版本 2020-09-01 起 { 依据 "《测试条例》（新）第六条" 罚款 500..4000 吊销许可证件 }
     }
     违法行为 T-REPEALED "已废止" {
         依据 "《测试条例》第四条"
@@ -223,14 +230,23 @@ fn art_37_applies_the_old_law_unless_the_new_one_is_lighter() {
             "2200..3800",
             Some("2015-01-01"),
         ),
-        // No norm existed on the act date.
+        // The norm was first enacted after the act: the code does not apply (step 0).
         (
             "T-NEW",
             "2020-08-31",
             "2020-10-01",
-            Outcome::NoPenalty,
+            Outcome::NotApplicable,
             "none",
             None,
+        ),
+        // A lower fine with a revocation added is not lighter: the old law applies.
+        (
+            "T-MIXED",
+            "2020-08-01",
+            "2020-10-01",
+            Outcome::Standard,
+            "2200..3800",
+            Some("2015-01-01"),
         ),
         // Repealed by the decision date.
         (
@@ -262,11 +278,35 @@ fn art_37_applies_the_old_law_unless_the_new_one_is_lighter() {
             assert!(cites(&d, "第三十七条"), "{what}: {:?}", d.basis);
         }
     }
-    // An act before any norm cites Art. 38 too.
+    // An act before the first enactment is no decision of no penalty: no Art. 38, no 教育.
     let d = VERSIONED
         .evaluate(&adult("T-NEW", "2020-08-31", "2020-08-31").fact("decision_date", "2020-10-01"))
         .expect("valid");
-    assert!(cites(&d, "第三十八条"));
+    assert!(!cites(&d, "第三十八条"));
+    assert!(d.measures.is_empty());
+    let na = d.not_applicable.expect("not_applicable");
+    assert_eq!(
+        serde_json::to_value(na.reason).expect("json"),
+        "before_enactment"
+    );
+    // Before the earliest *encoded* text of a norm that existed earlier: an error, never a decision.
+    let err = VERSIONED
+        .evaluate(
+            &adult("T-UNENCODED", "2020-08-31", "2020-08-31").fact("decision_date", "2020-10-01"),
+        )
+        .expect_err("not encoded");
+    assert_eq!(err.code, "E0507");
+    assert!(err.message.contains("T-UNENCODED") && err.message.contains("2020-09-01"));
+    // A continuing act that began before the first enactment and ended after it is covered.
+    let d = VERSIONED
+        .evaluate(
+            &adult("T-NEW", "2020-08-01", "2020-10-02")
+                .fact("violation_end_date", "2020-10-01")
+                .fact("decision_date", "2020-10-10"),
+        )
+        .expect("valid");
+    assert_eq!(d.outcome, Outcome::Standard);
+    assert_eq!(fine(&d), "220..380");
 }
 
 #[test]

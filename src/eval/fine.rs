@@ -192,6 +192,9 @@ pub(super) fn punish(
     if stays_lighter {
         w.step(|| Step::MitigationStaysLighter);
     }
+    // An article that names 没收违法所得 for a party (固废法 §111 for an individual, whose fine
+    // the article gives only units) keeps it; it is confiscated below, with its amount.
+    let mut income_listed = false;
     for p in &active.penalties {
         let kinds: Vec<PenaltyKind> = p
             .alts
@@ -199,6 +202,10 @@ pub(super) fn punish(
             .filter_map(|a| match a {
                 PenaltyAlt::Fine(_) if drop_fine || already_fined => None,
                 PenaltyAlt::Fine(_) => Some(PenaltyKind::Fine),
+                PenaltyAlt::Kind(PenaltyKind::ConfiscateIncome) if p.alts.len() == 1 => {
+                    income_listed = true;
+                    None
+                }
                 PenaltyAlt::Kind(k) => Some(*k),
             })
             .collect();
@@ -231,7 +238,7 @@ pub(super) fn punish(
     if let Some(f) = rules.standard.illegal_income
         && let Some(Value::Dec(amount)) = w.env.facts.get(f as usize).copied().flatten()
         && amount > Decimal::ZERO
-        && (!out.penalties.is_empty() || barred)
+        && (!out.penalties.is_empty() || barred || income_listed)
     {
         out.penalties.push(PenaltyOut {
             kind: PenaltyKind::ConfiscateIncome,

@@ -69,8 +69,10 @@ pub(super) fn weight(
     (fine, kinds)
 }
 
-/// Art. 37 [CONV]: the newer version punishes more lightly if its maximum fine is lower, or the
-/// same with a lower minimum, or it drops a kind of penalty.
+/// Art. 37 [CONV]: the newer version punishes more lightly only if it is lighter on every count
+/// and strictly on one: no higher maximum or minimum fine, no kind of penalty added, and a lower
+/// maximum, a lower minimum or a kind dropped. A mixed change (a lower fine, a revocation added)
+/// is not lighter.
 pub(super) fn lighter(
     new: &(Option<(Decimal, Decimal)>, Vec<PenaltyKind>),
     old: &(Option<(Decimal, Decimal)>, Vec<PenaltyKind>),
@@ -78,13 +80,10 @@ pub(super) fn lighter(
     let fine_key = |f: &Option<(Decimal, Decimal)>| f.unwrap_or((Decimal::ZERO, Decimal::ZERO));
     let (nh, nl) = fine_key(&new.0);
     let (oh, ol) = fine_key(&old.0);
-    if nh != oh {
-        return nh < oh;
-    }
-    if nl != ol {
-        return nl < ol;
-    }
-    new.1.len() < old.1.len() && new.1.iter().all(|k| old.1.contains(k))
+    let no_kind_added = new.1.iter().all(|k| old.1.contains(k));
+    let not_heavier = nh <= oh && nl <= ol && no_kind_added;
+    let kind_dropped = old.1.iter().any(|k| !new.1.contains(k));
+    not_heavier && (nh < oh || nl < ol || kind_dropped)
 }
 
 /// What step 1 finds.
@@ -123,9 +122,11 @@ pub(super) fn law_in_force(
     let Some(act_fact) = std.violation_date else {
         return LawInForce::NotDeclared;
     };
-    let Some(act) = date_of(env.facts, Some(act_fact)) else {
+    let Some(begun) = date_of(env.facts, Some(act_fact)) else {
         return LawInForce::NoActDate(act_fact);
     };
+    // A continuing or continuous act is judged by the law in force on the day it ended.
+    let act = date_of(env.facts, std.violation_end_date).unwrap_or(begun);
     let Some(old) = v.version_on(act) else {
         return LawInForce::NoNorm(act);
     };

@@ -45,7 +45,7 @@ pub fn band_exact(
         Outcome::Standard => Some((lo + f1 * d, lo + f2 * d)),
         Outcome::Aggravated => Some((lo + f2 * d, hi)),
         Outcome::Mitigated => Some((floor.min(lo), lo)),
-        Outcome::NoPenalty | Outcome::Undetermined => None,
+        Outcome::NoPenalty | Outcome::Undetermined | Outcome::NotApplicable => None,
     }
 }
 

@@ -242,6 +242,8 @@ pub fn decide(
         mandatory: false,
         penalties: Vec::new(),
         fine: None,
+        not_applicable: None,
+        see_also: Vec::new(),
         fine_barred: None,
         statutory: None,
         alternatives: Vec::new(),
@@ -263,6 +265,26 @@ pub fn decide(
     };
     let mut undetermined = false;
 
+    // Step 0: the elements of this code (an article's exclusive branches).
+    for (cond, text) in &v.elements {
+        let t = w.env.truth(cond);
+        w.step(|| Step::Elements {
+            text: text.clone(),
+            value: t,
+        });
+        match t {
+            Some(true) => {}
+            Some(false) => {
+                let message = format!("案件事实不具备本编号的构成要件「{text}」");
+                return Ok(not_applicable(w, out, NotApplicableReason::Branch, message));
+            }
+            None => {
+                w.need(cond);
+                undetermined = true;
+            }
+        }
+    }
+
     // Step 1: the law in force (Art. 37, 从旧兼从轻).
     let act = date_of(facts, std.violation_date);
     let version = match law_in_force(rules, &mut w.env, v, party) {
@@ -278,6 +300,32 @@ pub fn decide(
             w.need_fact(f);
             undetermined = true;
             v.versions.len() - 1
+        }
+        LawInForce::NoNorm(date) if v.versions[0].from.is_some_and(|f| date < f) => {
+            let first = &v.versions[0];
+            let from = first.from.map_or_else(String::new, |d| d.to_string());
+            if !first.first_enacted {
+                // The norm existed before the earliest text the rule set encodes: no legal
+                // conclusion may be drawn from the gap.
+                return Err(CaseError::new(
+                    crate::diag::Code::TextNotEncoded,
+                    format!(
+                        "规则集未编入该日期施行的文本：违法行为 {} 终了于 {date}，早于规则集编入的最早文本（{from} 起施行），无法据以裁量",
+                        v.code
+                    ),
+                    "facts.violation_date",
+                ));
+            }
+            let message = format!(
+                "违法行为终了时（{date}）把该行为规定为违法的规定尚未施行（{from} 首次施行）"
+            );
+            out.law.version = None;
+            return Ok(not_applicable(
+                w,
+                out,
+                NotApplicableReason::BeforeEnactment,
+                message,
+            ));
         }
         LawInForce::NoNorm(date) => {
             w.step(|| Step::NoNormOnActDate { date });
@@ -316,6 +364,12 @@ pub fn decide(
     w.applied_version = Some((ver, party));
     out.law.version = ver.label.clone();
 
+    // Step 0, for the version in force: a party the article does not name.
+    let Some(stmts) = ver.penalties.get(party) else {
+        let message = format!("该条文处罚的当事人不包括{}", party_zh(party));
+        return Ok(not_applicable(w, out, NotApplicableReason::Party, message));
+    };
+
     // Step 2: limitation (Art. 36), counted as the Civil Code counts periods.
     match limitation(rules, facts, act) {
         Limitation::NotDeclared => {}
@@ -344,14 +398,6 @@ pub fn decide(
             }
         }
     }
-
-    let Some(stmts) = ver.penalties.get(party) else {
-        w.step(|| Step::NoNormForParty {
-            party: party_zh(party),
-        });
-        out.basis.push(law::ART_38.into());
-        return Ok(finish_no_penalty(w, out, true, &[]));
-    };
 
     // Step 3: the article's own condition.
     let mut active = Active::default();
@@ -876,6 +922,44 @@ pub(super) fn finish_no_penalty(
     out.trace = w.trace;
     Decided {
         statutory: out.statutory,
+        decision: out,
+    }
+}
+
+/// Step 0: the code does not apply. No decision of no penalty is made: no measures, no 教育,
+/// nothing mandatory, no Art. 38; the codes to consider instead.
+pub(super) fn not_applicable(
+    mut w: Walk<'_>,
+    mut out: Decision,
+    reason: NotApplicableReason,
+    message: String,
+) -> Decided {
+    let see_also = w
+        .rules
+        .violation_index
+        .get(&*out.violation)
+        .map(|&id| w.rules.violations[id as usize].see_also.clone())
+        .unwrap_or_default();
+    w.skip_hooks("本编号不适用，地方例外不运行");
+    if w.on {
+        w.trace.push(Step::NotApplicable {
+            message: message.clone(),
+            see_also: see_also.clone(),
+        });
+    }
+    out.outcome = Outcome::NotApplicable;
+    out.mandatory = false;
+    out.penalties.clear();
+    out.fine = None;
+    out.measures.clear();
+    out.needs.clear();
+    out.not_applicable = Some(NotApplicable { reason, message });
+    out.see_also = see_also;
+    out.procedure = Procedure::default();
+    out.statutory = None;
+    out.trace = w.trace;
+    Decided {
+        statutory: None,
         decision: out,
     }
 }

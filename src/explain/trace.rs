@@ -63,6 +63,20 @@ pub enum Step {
         /// 公民 / 单位
         party: &'static str,
     },
+    /// Step 0: an element of the code (`要件`) and whether the facts have it.
+    Elements {
+        /// The element as written.
+        text: Arc<str>,
+        /// Whether it holds (`None`: unknown).
+        value: Option<bool>,
+    },
+    /// Step 0: the code does not apply; the codes to consider instead.
+    NotApplicable {
+        /// Why, in words.
+        message: String,
+        /// 参见.
+        see_also: Vec<Arc<str>>,
+    },
     /// The article's own condition (逾期未改正 …).
     ArticleCondition {
         /// The condition as written.
@@ -240,6 +254,21 @@ impl std::fmt::Display for Step {
                     s.write_str("，已超过时效：不再给予行政处罚（应当，《中华人民共和国行政处罚法》第三十六条）")?;
                 } else {
                     s.write_str("，未超过时效")?;
+                }
+            }
+            Step::Elements { text, value } => {
+                let v = match value {
+                    Some(true) => "具备",
+                    Some(false) => "不具备",
+                    None => "无法判断（缺少事实）",
+                };
+                write!(s, "第0步 构成要件「{text}」：{v}")?;
+            }
+            Step::NotApplicable { message, see_also } => {
+                write!(s, "第0步 {message}：不适用本违法行为编号，不作不予处罚的决定")?;
+                if !see_also.is_empty() {
+                    let codes: Vec<&str> = see_also.iter().map(|c| &**c).collect();
+                    write!(s, "；可考虑 {}", codes.join("、"))?;
                 }
             }
             Step::NoNormForParty { party } => {

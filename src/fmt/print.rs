@@ -257,6 +257,9 @@ fn regulation(p: &mut Printer, r: &RegulationDecl) {
     for n in &r.notes {
         p.line(format!("说明 {}", string(&n.value)), at(n.span));
     }
+    if let Some(span) = r.first_enacted {
+        p.line("首次施行".into(), at(span));
+    }
     for v in &r.violations {
         let first = p.lines.len();
         violation(p, v);
@@ -274,13 +277,26 @@ fn violation(p: &mut Printer, v: &ViolationDecl) {
         at(v.span).map(|a| a.min(v.code.span.start as usize)),
     );
     p.indent += 1;
-    body(p, &v.breach, &v.basis, &v.bands, &v.common, &v.parties);
+    citations(p, &v.breach, &v.basis);
+    for e in &v.elements {
+        p.line(format!("要件 {}", expr(e)), at(e.span));
+    }
+    if let Some(first) = v.see_also.first() {
+        let codes: Vec<&str> = v.see_also.iter().map(|c| c.text.as_str()).collect();
+        p.line(format!("参见 {}", codes.join("、")), at(first.span));
+    }
+    body(p, &[], &[], &v.bands, &v.common, &v.parties);
     for ver in &v.versions {
         let period = match &ver.until {
             Some(u) => format!("{} 至 {}", date(&ver.from), date(u)),
             None => format!("{} 起", date(&ver.from)),
         };
-        p.line(format!("版本 {period} {{"), at(ver.span));
+        let first = if ver.first_enacted {
+            " 首次施行"
+        } else {
+            ""
+        };
+        p.line(format!("版本 {period}{first} {{"), at(ver.span));
         p.indent += 1;
         body(
             p,
@@ -300,6 +316,15 @@ fn violation(p: &mut Printer, v: &ViolationDecl) {
     p.line("}".into(), None);
 }
 
+fn citations(p: &mut Printer, breach: &[Str], basis: &[Str]) {
+    for b in breach {
+        p.line(format!("违反 {}", string(&b.value)), at(b.span));
+    }
+    for b in basis {
+        p.line(format!("依据 {}", string(&b.value)), at(b.span));
+    }
+}
+
 fn body(
     p: &mut Printer,
     breach: &[Str],
@@ -308,12 +333,7 @@ fn body(
     common: &[PenaltyStmt],
     parties: &[PartyBlock],
 ) {
-    for b in breach {
-        p.line(format!("违反 {}", string(&b.value)), at(b.span));
-    }
-    for b in basis {
-        p.line(format!("依据 {}", string(&b.value)), at(b.span));
-    }
+    citations(p, breach, basis);
     if let Some((_, _, first)) = bands.first() {
         let parts: Vec<String> = bands
             .iter()

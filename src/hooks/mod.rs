@@ -462,6 +462,7 @@ pub fn outcome_zh(o: Outcome) -> &'static str {
         Outcome::Standard => "一般",
         Outcome::Aggravated => "从重",
         Outcome::Undetermined => "待定",
+        Outcome::NotApplicable => "不适用",
     }
 }
 

@@ -42,6 +42,7 @@ pub fn lower(
                         id: r.id.text.clone(),
                         name: r.name.value.clone(),
                         effective: r.effective.first().and_then(|d| d.date),
+                        first_enacted: r.first_enacted.is_some(),
                         notes: r.notes.iter().map(|n| n.value.clone()).collect(),
                     });
                     viol_decls.extend(r.violations.iter().map(|v| (v, Some(idx))));
@@ -120,9 +121,39 @@ pub fn lower(
         }
         violation_spans.insert(v.code.text.clone(), v.code.span);
         let from = reg.and_then(|r| regulations[r as usize].effective);
-        let lowered = cx.violation(v, *reg, from);
+        let first = reg.is_some_and(|r| regulations[r as usize].first_enacted);
+        let mut lowered = cx.violation(v, *reg, from);
+        if v.versions.is_empty() {
+            // The one implicit version is the regulation's text.
+            for ver in &mut lowered.versions {
+                ver.first_enacted = first;
+            }
+        }
         violation_index.insert(v.code.text.clone(), violations.len() as u32);
         violations.push(lowered);
+    }
+
+    // 参见 names codes of the same rule set.
+    for (v, _) in &viol_decls {
+        if v.see_also.is_empty() {
+            continue;
+        }
+        let Some(&id) = violation_index.get(&v.code.text) else {
+            continue;
+        };
+        let who = format!("违法行为 {}", v.code.text);
+        let (ids, _) = cx.codes(
+            Code::UnknownViolation,
+            &who,
+            &v.see_also,
+            "参见",
+            &violation_index,
+        );
+        let codes: Vec<Arc<str>> = ids
+            .iter()
+            .map(|&i| violations[i as usize].code.clone())
+            .collect();
+        violations[id as usize].see_also = codes;
     }
 
     let mut entries: Vec<Entry> = Vec::new();
@@ -1005,7 +1036,9 @@ impl Lowerer {
                         .help("写作 版本 起始日 至 终止日，两天都包括在内"),
                     );
                 }
-                versions.push(self.version(&v.code, body, from, until, ver.span));
+                let mut lowered = self.version(&v.code, body, from, until, ver.span);
+                lowered.first_enacted = ver.first_enacted;
+                versions.push(lowered);
             }
             versions.sort_by_key(|x: &Version| x.from);
             for pair in versions.windows(2) {
@@ -1068,6 +1101,18 @@ impl Lowerer {
                 .help("废止日期须在各版本施行之后"),
             );
         }
+        let elements = v
+            .elements
+            .iter()
+            .map(|e| {
+                let text: Arc<str> = self
+                    .sources
+                    .get(e.span.file)
+                    .map_or("", |f| f.slice(e.span))
+                    .into();
+                (self.condition(e), text)
+            })
+            .collect();
         Violation {
             code: v.code.text.as_str().into(),
             title: v.title.value.as_str().into(),
@@ -1075,6 +1120,8 @@ impl Lowerer {
             breach: v.breach.first().map(|b| b.value.as_str().into()),
             versions,
             repealed,
+            elements,
+            see_also: Vec::new(),
             span: v.code.span,
             location: self.location(v.code.span),
         }
@@ -1208,6 +1255,7 @@ impl Lowerer {
             from,
             label: from.map(|d| Arc::from(d.to_string())),
             until,
+            first_enacted: false,
             breach: body.breach.first().map(|b| b.value.as_str().into()),
             basis,
             bands,

@@ -288,6 +288,8 @@ pub struct Regulation {
     pub name: String,
     /// In force from.
     pub effective: Option<Date>,
+    /// This text first made its acts offences (`首次施行`).
+    pub first_enacted: bool,
     /// Notes.
     pub notes: Vec<String>,
 }
@@ -307,6 +309,10 @@ pub struct Violation {
     pub versions: Vec<Version>,
     /// From this day on the act is no longer punished.
     pub repealed: Option<Date>,
+    /// `要件`: the elements the facts must have for this code to apply, with their text.
+    pub elements: Vec<(Expr, Arc<str>)>,
+    /// `参见`: the codes to consider where this one does not apply.
+    pub see_also: Vec<Arc<str>>,
     /// Declaration.
     pub span: Span,
     /// "path:line:col".
@@ -346,6 +352,8 @@ pub struct Version {
     pub label: Option<Arc<str>>,
     /// Last day in force (`None`: still in force).
     pub until: Option<Date>,
+    /// This version first made the act an offence: an act before it is outside the code.
+    pub first_enacted: bool,
     /// The article breached, where it changed with the version.
     pub breach: Option<Arc<str>>,
     /// Punishing article.
@@ -552,7 +560,7 @@ impl FixedBands {
             O::Standard => Some(self.bands[1]),
             O::Aggravated => Some(self.bands[2]),
             O::Mitigated => Some(self.bands[3]),
-            O::NoPenalty | O::Undetermined => None,
+            O::NoPenalty | O::Undetermined | O::NotApplicable => None,
         }
     }
 }

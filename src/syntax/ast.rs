@@ -186,6 +186,8 @@ pub struct RegulationDecl {
     pub effective: Vec<DateLit>,
     /// `说明`
     pub notes: Vec<Str>,
+    /// `首次施行`: this text first made its acts offences.
+    pub first_enacted: Option<Span>,
     /// The violations inside.
     pub violations: Vec<ViolationDecl>,
     /// Keyword to id.
@@ -213,6 +215,10 @@ pub struct ViolationDecl {
     pub versions: Vec<VersionDecl>,
     /// `废止 DATE`
     pub repeal: Vec<DateLit>,
+    /// `要件 …`: the elements the facts must have for this code to apply.
+    pub elements: Vec<Expr>,
+    /// `参见 A、B`: the codes to consider where this one does not apply.
+    pub see_also: Vec<Name>,
     /// Keyword to code.
     pub span: Span,
 }
@@ -224,6 +230,8 @@ pub struct VersionDecl {
     pub from: DateLit,
     /// Last day in force, if closed.
     pub until: Option<DateLit>,
+    /// `首次施行`: the version that first made the act an offence.
+    pub first_enacted: bool,
     /// `违反 "…"` where the breached article changed with the version.
     pub breach: Vec<Str>,
     /// `依据 "…"`

@@ -555,6 +555,7 @@ impl Visitor<'_> {
             },
             effective: vec![],
             notes: vec![],
+            first_enacted: None,
             violations: vec![],
             span,
         };
@@ -572,6 +573,7 @@ impl Visitor<'_> {
                 Rule::note_clause => {
                     r.notes.extend(self.first_string(c));
                 }
+                Rule::first_enacted => r.first_enacted = Some(self.span(&c)),
                 Rule::violation => {
                     let v = self.visit_violation(c);
                     r.violations.push(v);
@@ -600,10 +602,22 @@ impl Visitor<'_> {
             parties: vec![],
             versions: vec![],
             repeal: vec![],
+            elements: vec![],
+            see_also: vec![],
             span,
         };
         for c in p.into_inner() {
             match c.as_rule() {
+                Rule::elements_clause => {
+                    if let Some(e) = c.into_inner().next() {
+                        let e = self.visit_expr(e);
+                        v.elements.push(e);
+                    }
+                }
+                Rule::see_also_clause => {
+                    v.see_also
+                        .extend(c.into_inner().map(|code| self.name(&code)));
+                }
                 Rule::version_block => {
                     let ver = self.visit_version_block(c);
                     v.versions.push(ver);
@@ -636,6 +650,7 @@ impl Visitor<'_> {
         let mut v = VersionDecl {
             from: DateLit { date: None, span },
             until: None,
+            first_enacted: false,
             breach: vec![],
             basis: vec![],
             bands: vec![],
@@ -645,6 +660,7 @@ impl Visitor<'_> {
         };
         for c in p.into_inner() {
             match c.as_rule() {
+                Rule::first_enacted => v.first_enacted = true,
                 Rule::period => {
                     let sp = self.span(&c);
                     v.span = Span {
