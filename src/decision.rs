@@ -179,6 +179,9 @@ pub struct Procedure {
     pub hearing_notice: Flag,
     /// 法制审核 (Art. 58).
     pub legal_review: Flag,
+    /// 集体讨论 (Art. 57 para 2): two statutory commands collide.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub collective_discussion: bool,
 }
 
 /// A procedure that follows from the fine: yes, no, or — where the recommended range straddles

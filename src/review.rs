@@ -161,7 +161,17 @@ pub(crate) fn review(
         r.findings
             .push("案件未写明当事人类型（party_type），无法确定程序".to_string());
     }
-    if r.procedure.legal_review == Flag::Yes && !r.requires.contains(&Requirement::LegalReview) {
+    if d.procedure.collective_discussion {
+        push(&mut r.requires, Requirement::LegalReview);
+        push(&mut r.requires, Requirement::CollectiveDiscussion);
+        r.procedure.legal_review = Flag::Yes;
+        r.procedure.collective_discussion = true;
+        r.findings.push(format!(
+            "法律规定应当从轻或者减轻与应当从重的情节并存：须法制审核并由行政机关负责人集体讨论决定（依据：{ART_58}、《中华人民共和国行政处罚法》第五十七条第二款）"
+        ));
+    } else if r.procedure.legal_review == Flag::Yes
+        && !r.requires.contains(&Requirement::LegalReview)
+    {
         r.findings
             .push(format!("拟作出的处罚须经法制审核（依据：{ART_58}）"));
     }

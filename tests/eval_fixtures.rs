@@ -375,3 +375,55 @@ fn an_unknown_condition_of_a_suspension_leaves_the_decision_open() {
     assert_eq!(kinds, ["fine", "suspend_business"]);
     assert_eq!(d.procedure.hearing_notice, caliper::decision::Flag::Yes);
 }
+
+/// A local list's 应当从轻 that refines no article of the law cannot override the law's own
+/// 应当从重 (Art. 49): aggravated, the local entry outweighed; one that refines Art. 32 collides
+/// with it instead (offset, collective discussion).
+#[test]
+fn a_local_shall_does_not_override_art_49() {
+    let main = r#"
+规则集 "冲突" { 版本 "1" 施行 2020-01-01 }
+包含 "facts.rules"
+包含 "statute.rules"
+违法行为 T-1 "测试" { 依据 "《测试条例》第一条" 罚款 200..2000 }
+从轻 L-LOCAL 适用 T-1 应当 "本地规定应当从轻的情形" 当 corrected 依据 "《测试办法》第一条"
+"#;
+    let files = vec![
+        ("main.rules".to_string(), main.to_string()),
+        (
+            "facts.rules".to_string(),
+            include_str!("../rules/facts.rules").to_string(),
+        ),
+        (
+            "statute.rules".to_string(),
+            include_str!("../rules/statute.rules").to_string(),
+        ),
+    ];
+    let rules = Rules::from_sources(&files, "main.rules").unwrap_or_else(|e| panic!("{e}"));
+    let case = adult_case("T-1", r#""emergency": true"#).fact("corrected", true);
+    let d = rules.evaluate(&case).expect("evaluates");
+    assert_eq!(d.outcome.code(), "aggravated");
+    assert!(d.mandatory);
+    let outweighed: Vec<&str> = d.outweighed.iter().map(|a| &*a.id).collect();
+    assert_eq!(outweighed, ["L-LOCAL"]);
+    assert!(!d.procedure.collective_discussion);
+    // Without Art. 49 the local entry applies.
+    let d = rules
+        .evaluate(&adult_case("T-1", r#""emergency": false"#).fact("corrected", true))
+        .expect("evaluates");
+    assert_eq!(d.outcome.code(), "lighter");
+    // The same entry citing Art. 32: two commands of the law, offset, collective discussion.
+    let cited = main.replace(
+        "《测试办法》第一条",
+        "《中华人民共和国行政处罚法》第三十二条第（一）项",
+    );
+    let mut files = files;
+    files[0].1 = cited;
+    let rules = Rules::from_sources(&files, "main.rules").unwrap_or_else(|e| panic!("{e}"));
+    let d = rules.evaluate(&case).expect("evaluates");
+    assert_eq!((d.outcome.code(), d.mandatory), ("standard", false));
+    assert!(d.outweighed.is_empty());
+    assert!(d.procedure.collective_discussion);
+    assert_eq!(d.procedure.legal_review, caliper::decision::Flag::Yes);
+    assert!(!d.procedure.summary);
+}

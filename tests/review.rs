@@ -228,3 +228,26 @@ fn the_review_document_is_what_the_cli_prints() {
     }
     "#);
 }
+
+#[test]
+fn two_statutory_commands_require_collective_discussion() {
+    let case = adult("XR-49-2", "individual")
+        .fact("age", 16)
+        .fact("emergency", true);
+    let r = review(&case, &fine(100));
+    assert!(r.review.lawful);
+    assert!(
+        r.review
+            .requires
+            .contains(&Requirement::CollectiveDiscussion)
+    );
+    assert!(r.review.requires.contains(&Requirement::LegalReview));
+    assert!(r.review.procedure.collective_discussion);
+    // One command alone needs neither.
+    let r = review(&adult("XR-49-2", "individual").fact("age", 16), &fine(50));
+    assert!(
+        !r.review
+            .requires
+            .contains(&Requirement::CollectiveDiscussion)
+    );
+}

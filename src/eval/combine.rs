@@ -18,6 +18,9 @@ pub(super) struct Combined {
     pub(super) applied: Vec<Circ>,
     pub(super) outweighed: Vec<Circ>,
     pub(super) why: &'static str,
+    /// Two statutory commands collide (Art. 49 and Art. 30 …): legal review and collective
+    /// discussion follow (Art. 57 para 2).
+    pub(super) collision: bool,
 }
 
 pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
@@ -39,8 +42,10 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
             applied,
             outweighed,
             why,
+            collision: false,
         }
     };
+    let statutory_shall = |cs: &[Circ]| cs.iter().any(|c| cx.command_of_the_law(*c));
     match (mit.is_empty(), agg.is_empty()) {
         (true, true) => Combined {
             outcome: Outcome::Standard,
@@ -49,6 +54,7 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
             applied: vec![],
             outweighed: vec![],
             why: "没有从轻、减轻或者从重情节",
+            collision: false,
         },
         (true, false) => Combined {
             outcome: Outcome::Aggravated,
@@ -57,8 +63,30 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
             applied: agg.to_vec(),
             outweighed: vec![],
             why: "只有从重情节",
+            collision: false,
         },
         (false, true) => mitigation(shall(mit), mit.to_vec(), vec![], "只有从轻或者减轻情节"),
+        // Two commands of the law itself (Art. 49 and Art. 30, 31 or 32): neither is a local list
+        // against the law. [CONV] They offset, with legal review and collective discussion.
+        (false, false) if statutory_shall(mit) && statutory_shall(agg) => Combined {
+            outcome: Outcome::Standard,
+            mandatory: false,
+            or_mitigated: false,
+            applied: mit.iter().chain(agg).copied().collect(),
+            outweighed: vec![],
+            why: "法律规定应当从轻或者减轻的情节与法律规定应当从重的情节并存，两者都是法律的要求，相互抵消，按一般处罚；须法制审核并由行政机关负责人集体讨论决定（《中华人民共和国行政处罚法》第五十七条第二款）",
+            collision: true,
+        },
+        // A local list's 应当 cannot override the law's own 应当从重.
+        (false, false) if statutory_shall(agg) && !statutory_shall(mit) => Combined {
+            outcome: Outcome::Aggravated,
+            mandatory: true,
+            or_mitigated: false,
+            applied: agg.to_vec(),
+            outweighed: mit.to_vec(),
+            why: "法律规定应当从重，地方清单的从轻或者减轻情节不能改变法律的“应当”，不予适用",
+            collision: false,
+        },
         (false, false) if shall(mit) => mitigation(
             true,
             mit.to_vec(),
@@ -73,6 +101,7 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
                 applied: mit.iter().chain(agg).copied().collect(),
                 outweighed: vec![],
                 why: "可以从轻或者减轻的情节与从重情节相抵",
+                collision: false,
             },
             crate::model::ConflictPolicy::Mitigate => mitigation(
                 false,
@@ -87,6 +116,7 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
                 applied: agg.to_vec(),
                 outweighed: mit.to_vec(),
                 why: "可以从轻或者减轻的情节与从重情节并存，按规则集的冲突处理从重",
+                collision: false,
             },
         },
     }
@@ -127,6 +157,24 @@ impl<'a> Circs<'a> {
         match c {
             Circ::Entry(id) => self.rules.entries[id as usize].modality == Modality::Shall,
             Circ::Hook(i) => self.added[i as usize].c.shall,
+        }
+    }
+
+    /// A 应当 the law itself gives: a statutory entry, or a list entry that refines one of the
+    /// law's 应当 articles and cites it (an Art. 32 circumstance a local list spells out).
+    pub(super) fn command_of_the_law(&self, c: Circ) -> bool {
+        match c {
+            Circ::Entry(id) => {
+                let e = &self.rules.entries[id as usize];
+                e.modality == Modality::Shall
+                    && (e.statutory
+                        || e.basis.iter().any(|b| {
+                            ["第三十条", "第三十一条", "第三十二条", "第四十九条"]
+                                .iter()
+                                .any(|a| b.starts_with(&format!("《中华人民共和国行政处罚法》{a}")))
+                        }))
+            }
+            Circ::Hook(_) => false,
         }
     }
 

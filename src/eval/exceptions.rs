@@ -148,6 +148,7 @@ pub(super) fn apply_move(
             applied: Vec::new(),
             outweighed: Vec::new(),
             why: "",
+            collision: false,
         });
         combined.outcome = m.outcome;
         combined.mandatory = false;

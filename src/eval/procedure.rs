@@ -11,7 +11,14 @@ pub(super) fn procedure(rules: &RuleSet, party: Party, out: &mut Decision) {
     // Art. 29 can leave a punishing outcome with nothing to impose: no procedure then.
     let punishes = !matches!(out.outcome, Outcome::NoPenalty | Outcome::Undetermined)
         && !out.penalties.is_empty();
+    let collective = out.procedure.collective_discussion;
     out.procedure = flags(rules, party, punishes, out.fine, &out.penalties);
+    if collective {
+        // Collective discussion is a step of the general procedure (Art. 57), not the summary one.
+        out.procedure.collective_discussion = true;
+        out.procedure.legal_review = Flag::Yes;
+        out.procedure.summary = false;
+    }
 }
 
 /// Procedure flags for a fine range (a single amount is `n..n`) and penalties. A range that
@@ -61,6 +68,7 @@ pub(crate) fn flags(
         summary,
         hearing_notice: hearing,
         legal_review,
+        collective_discussion: false,
     }
 }
 

@@ -763,6 +763,13 @@ pub(super) fn settle(
     out.outcome = result.outcome;
     out.mandatory = result.mandatory;
     out.fine = result.fine;
+    out.procedure.collective_discussion = combined.collision;
+    if combined.collision {
+        push_basis(
+            &mut out.basis,
+            &["《中华人民共和国行政处罚法》第五十七条第二款".into()],
+        );
+    }
     for c in &combined.applied {
         out.applied.push(cx.applied(*c));
         cx.basis(*c, &mut out.basis);

@@ -59,6 +59,12 @@ pub fn render_decision(d: &Decision) -> String {
         flag(p.hearing_notice),
         flag(p.legal_review)
     );
+    if p.collective_discussion {
+        let _ = writeln!(
+            s,
+            "须由行政机关负责人集体讨论决定（《中华人民共和国行政处罚法》第五十七条第二款）"
+        );
+    }
     let _ = writeln!(s, "依据：");
     for b in &d.basis {
         let _ = writeln!(s, "  {b}");
