@@ -338,8 +338,8 @@ fn the_shipped_examples_load_and_their_cases_pass() {
     assert!(report.failures.is_empty(), "{:#?}", report.failures);
     assert!(report.passed >= 10, "only {} cases ran", report.passed);
 
-    // The trading-point hook, end to end: a note and a circumstance in the trace, the citation
-    // in the basis, the decision without the discretion as the alternative.
+    // The trading-point hook, end to end: trading at a designated point in its hours is lawful
+    // (市容条例 第十八条第二款), so XR-42 does not apply — no 不予处罚, no measures.
     let c = Case::new("XR-42")
         .fact("party_type", "individual")
         .fact("age", 52)
@@ -354,9 +354,13 @@ fn the_shipped_examples_load_and_their_cases_pass() {
         .fact("trading_point", "night_market")
         .fact("within_hours", true);
     let d = rules.evaluate(&c).expect("decides");
-    assert_eq!(d.outcome, Outcome::NoPenalty);
+    assert_eq!(d.outcome, Outcome::NotApplicable);
     assert!(!d.mandatory);
-    assert_eq!(d.alternatives[0].outcome, Outcome::Standard);
+    assert!(d.measures.is_empty());
+    assert_eq!(
+        d.not_applicable.as_ref().map(|n| n.reason),
+        Some(caliper::decision::NotApplicableReason::Lawful)
+    );
     assert!(d.basis.iter().any(|b| b.contains("夜市点")));
     let trace = d.trace.lines().join("\n");
     assert!(trace.contains("在夜市点的规定时间内经营"), "{trace}");

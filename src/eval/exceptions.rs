@@ -74,9 +74,27 @@ pub(super) fn add_circumstances(
     mit: &mut Vec<Circ>,
     agg: &mut Vec<Circ>,
     np: &mut Option<(Circ, bool)>,
-) {
-    let id = &w.rules.hooks[hid as usize].id;
+) -> Result<(), CaseError> {
+    let hook = &w.rules.hooks[hid as usize];
+    let id = &hook.id;
     for c in circumstances {
+        // 不予处罚 only on a ground the law gives (Arts. 30, 31, 33, 36, 37): a local document
+        // may narrow those grounds, never widen them.
+        if c.list == ListKind::NoPenalty && !cites_a_no_penalty_ground(&c.citation) {
+            let at = if c.at.is_known() {
+                hook.script.origin.location(&w.rules.sources, c.at)
+            } else {
+                hook.location.to_string()
+            };
+            return Err(CaseError::new(
+                crate::diag::Code::HookGuard,
+                format!(
+                    "钩子 {id} 的不予处罚「{}」没有法定依据：不予处罚只能依据《中华人民共和国行政处罚法》第三十条、第三十一条、第三十三条、第三十六条或者第三十七条，其“依据”须写明所依据的条款；地方例外不得超出法定界限，本案不作出决定，须修改该钩子",
+                    c.title
+                ),
+                at,
+            ));
+        }
         let i = Circ::Hook(added.len() as u32);
         if w.on {
             w.trace.push(Step::HookCircumstance {
@@ -98,6 +116,24 @@ pub(super) fn add_circumstances(
         }
         added.push(Added { hook: hid, c });
     }
+    Ok(())
+}
+
+/// Whether a citation names one of the law's grounds for not imposing a penalty.
+pub(super) fn cites_a_no_penalty_ground(citation: &str) -> bool {
+    const LAW: &str = "《中华人民共和国行政处罚法》";
+    citation.match_indices(LAW).any(|(i, _)| {
+        let after = &citation[i + LAW.len()..];
+        [
+            "第三十条",
+            "第三十一条",
+            "第三十三条",
+            "第三十六条",
+            "第三十七条",
+        ]
+        .iter()
+        .any(|a| after.starts_with(a))
+    })
 }
 
 /// A hook moves the outcome (结果之后): the band of the new outcome, the penalties it keeps, and

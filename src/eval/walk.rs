@@ -537,6 +537,10 @@ pub fn decide(
                     statutory,
                 };
                 let effects = run_hook(&mut w, hid, HookPoint::AfterCircumstances, facts, &snap)?;
+                if let Some(l) = effects.lawful {
+                    record_notes(&mut w, hid, effects.notes);
+                    return Ok(lawful(w, out, l));
+                }
                 add_circumstances(
                     &mut w,
                     hid,
@@ -545,7 +549,7 @@ pub fn decide(
                     &mut mit,
                     &mut agg,
                     &mut np,
-                );
+                )?;
                 record_notes(&mut w, hid, effects.notes);
             }
         }
@@ -632,8 +636,13 @@ pub fn decide(
                 outcome: outcome_move,
                 fine: fine_set,
                 notes,
+                lawful: is_lawful,
                 ..
             } = effects;
+            if let Some(l) = is_lawful {
+                record_notes(&mut w, hid, notes);
+                return Ok(lawful(w, base, l));
+            }
             if !circumstances.is_empty() {
                 add_circumstances(
                     &mut w,
@@ -643,7 +652,7 @@ pub fn decide(
                     &mut mit,
                     &mut agg,
                     &mut np,
-                );
+                )?;
                 out = base.clone();
                 let cx = Circs::new(rules, &added);
                 let combined = combine(&cx, &mit, &agg);
@@ -662,6 +671,24 @@ pub fn decide(
             }
             let cx = Circs::new(rules, &added);
             let before = Before::of(&out, &settled, &cx);
+            if let Some(m) = &outcome_move
+                && m.outcome == Outcome::NoPenalty
+                && !cites_a_no_penalty_ground(&m.citation)
+            {
+                let hook = &rules.hooks[hid as usize];
+                return Err(CaseError::new(
+                    crate::diag::Code::HookGuard,
+                    format!(
+                        "钩子 {} 把结果改为不予处罚，而其依据「{}」没有写明法定的不予处罚事由（《中华人民共和国行政处罚法》第三十条、第三十一条、第三十三条、第三十六条或者第三十七条）；地方例外不得超出法定界限，本案不作出决定，须修改该钩子",
+                        hook.id, m.citation
+                    ),
+                    if m.at.is_known() {
+                        hook.script.origin.location(&rules.sources, m.at)
+                    } else {
+                        hook.location.to_string()
+                    },
+                ));
+            }
             if let Some(m) = &outcome_move {
                 apply_move(&mut w, &cx, &mut out, &tail, &settled, hid, m, true);
             }
@@ -931,6 +958,13 @@ pub(super) fn finish_no_penalty(
         statutory: out.statutory,
         decision: out,
     }
+}
+
+/// A rule (a hook) says the conduct is lawful: the offence fails (step 0).
+fn lawful(w: Walk<'_>, mut out: Decision, l: hooks::Lawful) -> Decided {
+    push_basis(&mut out.basis, std::slice::from_ref(&l.citation));
+    let message = format!("依照{}，{}，该行为合法", l.citation, l.title);
+    not_applicable(w, out, NotApplicableReason::Lawful, message)
 }
 
 /// Step 0: the code does not apply. No decision of no penalty is made: no measures, no 教育,

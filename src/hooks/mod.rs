@@ -11,7 +11,7 @@
 mod errors;
 mod world;
 
-pub use world::{Circumstance, Effects, FineSet, Move, Pos};
+pub use world::{Circumstance, Effects, FineSet, Lawful, Move, Pos};
 
 use crate::decision::{FineRange, Outcome};
 use crate::diag::{Code, nearest};

@@ -52,6 +52,17 @@ pub struct Circumstance {
     pub at: Pos,
 }
 
+/// A rule that says the conduct is lawful (`lawful`): the offence fails, not the penalty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lawful {
+    /// Why, as the rule says it.
+    pub title: Arc<str>,
+    /// The rule.
+    pub citation: Arc<str>,
+    /// Where the call is.
+    pub at: Pos,
+}
+
 /// An outcome a hook moved the decision to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Move {
@@ -83,6 +94,8 @@ pub struct Effects {
     pub outcome: Option<Move>,
     /// The last `set_fine` call.
     pub fine: Option<FineSet>,
+    /// The first `lawful` call.
+    pub lawful: Option<Lawful>,
     /// `note` calls.
     pub notes: Vec<String>,
     /// `print` and `debug` output.
@@ -256,6 +269,22 @@ pub(super) fn install(engine: &mut Engine, limits: Limits) {
                 run.effects.circumstances.push(Circumstance {
                     list,
                     shall,
+                    title,
+                    citation,
+                    at,
+                });
+                Ok(())
+            })
+        },
+    );
+    engine.register_fn(
+        "lawful",
+        |ctx: NativeCallContext, title: &str, citation: &str| -> Result<(), Box<EvalAltResult>> {
+            let at = Pos::of(ctx.call_position());
+            with_run(&ctx, |run| {
+                let title = text_arg("标题", title)?;
+                let citation = text_arg("依据", citation)?;
+                run.effects.lawful.get_or_insert(Lawful {
                     title,
                     citation,
                     at,
