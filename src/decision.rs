@@ -2,110 +2,12 @@
 //! recommends, with every citation and the trace.
 
 use crate::explain::Trace;
-use crate::model::{Measure, PenaltyKind};
+pub use crate::vocab::{FineRange, Outcome};
+
+use crate::vocab::{Measure, PenaltyKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-
-/// The category of the recommended outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// 不予处罚
-    NoPenalty,
-    /// 减轻处罚
-    Mitigated,
-    /// 从轻处罚
-    Lighter,
-    /// 一般处罚
-    Standard,
-    /// 从重处罚
-    Aggravated,
-    /// 待定：缺少决定结果的事实
-    Undetermined,
-    /// 不适用本编号：案件不具备该违法行为的构成要件（选错了编号）
-    NotApplicable,
-}
-
-impl Outcome {
-    /// The Chinese name.
-    pub fn zh(self) -> &'static str {
-        match self {
-            Outcome::NoPenalty => "不予处罚",
-            Outcome::Mitigated => "减轻处罚",
-            Outcome::Lighter => "从轻处罚",
-            Outcome::Standard => "一般处罚",
-            Outcome::Aggravated => "从重处罚",
-            Outcome::Undetermined => "待定（缺少事实）",
-            Outcome::NotApplicable => "不适用本违法行为",
-        }
-    }
-
-    /// The contract code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Outcome::NoPenalty => "no_penalty",
-            Outcome::Mitigated => "mitigated",
-            Outcome::Lighter => "lighter",
-            Outcome::Standard => "standard",
-            Outcome::Aggravated => "aggravated",
-            Outcome::Undetermined => "undetermined",
-            Outcome::NotApplicable => "not_applicable",
-        }
-    }
-
-    /// Parses a contract code.
-    pub fn from_code(s: &str) -> Option<Outcome> {
-        [
-            Outcome::NoPenalty,
-            Outcome::Mitigated,
-            Outcome::Lighter,
-            Outcome::Standard,
-            Outcome::Aggravated,
-            Outcome::Undetermined,
-            Outcome::NotApplicable,
-        ]
-        .into_iter()
-        .find(|o| o.code() == s)
-    }
-}
-
-/// Amounts as exact JSON numbers: whole yuan through the integer writer (most fines), others
-/// through the decimal's own digits; never through binary floating point.
-mod yuan {
-    use rust_decimal::Decimal;
-    use serde::{Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-        if d.scale() == 0
-            && let Ok(i) = i64::try_from(*d)
-        {
-            return s.serialize_i64(i);
-        }
-        rust_decimal::serde::arbitrary_precision::serialize(d, s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        rust_decimal::serde::arbitrary_precision::deserialize(d)
-    }
-}
-
-/// A fine range in yuan, both ends inclusive, exact decimals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FineRange {
-    /// Lower end.
-    #[serde(with = "yuan")]
-    pub min: Decimal,
-    /// Upper end.
-    #[serde(with = "yuan")]
-    pub max: Decimal,
-}
-
-impl std::fmt::Display for FineRange {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}..{}", self.min.normalize(), self.max.normalize())
-    }
-}
 
 /// One penalty of the decision.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -217,7 +119,7 @@ impl Serialize for Flag {
             Flag::IfFineAtLeast(n) => {
                 use serde::ser::SerializeMap;
                 #[derive(Serialize)]
-                struct Amount(#[serde(with = "yuan")] Decimal);
+                struct Amount(#[serde(with = "crate::vocab::money::json")] Decimal);
                 let mut m = s.serialize_map(Some(1))?;
                 m.serialize_entry("if_fine_at_least", &Amount(n))?;
                 m.end()
@@ -230,7 +132,7 @@ impl<'de> Deserialize<'de> for Flag {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Flag, D::Error> {
         struct V;
         #[derive(Deserialize)]
-        struct Amount(#[serde(with = "yuan")] Decimal);
+        struct Amount(#[serde(with = "crate::vocab::money::json")] Decimal);
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = Flag;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -269,6 +171,22 @@ pub enum ListName {
     Aggravated,
     /// A statute (Arts. 30–33, 49).
     Statute,
+}
+
+impl ListName {
+    /// The list an entry of this kind is reported under; `statutory` for one restating a statute.
+    pub fn of(list: crate::vocab::ListKind, statutory: bool) -> ListName {
+        use crate::vocab::ListKind;
+        if statutory {
+            return ListName::Statute;
+        }
+        match list {
+            ListKind::NoPenalty => ListName::NoPenalty,
+            ListKind::Lighter | ListKind::LighterOrMitigated => ListName::Lighter,
+            ListKind::Mitigated => ListName::Mitigated,
+            ListKind::Aggravated => ListName::Aggravated,
+        }
+    }
 }
 
 /// A circumstance used (or outweighed).

@@ -65,6 +65,7 @@ mod rules;
 pub mod source;
 pub mod suite;
 pub mod syntax;
+pub mod vocab;
 
 pub use case::Case;
 pub use decision::{Decision, Outcome};

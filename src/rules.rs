@@ -1,7 +1,7 @@
 //! The public entry point: a loaded, checked and compiled rule set that evaluates cases.
 
 use crate::case::{Case, CaseText};
-use crate::decision::{Decision, FineRange, RuleSetInfo};
+use crate::decision::{Decision, RuleSetInfo};
 use crate::diag::{Code, Diagnostic};
 use crate::eval::{self, CaseError};
 use crate::graph::Graph;
@@ -9,7 +9,7 @@ use crate::load::{self, DiskSource, FileSource, MemorySource};
 use crate::model::{self, RuleSet};
 use crate::review::{Proposed, Reviewed};
 use crate::source::SourceMap;
-use crate::syntax::ast::Party;
+use crate::vocab::Party;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -205,27 +205,8 @@ impl Rules {
             &mut heap
         };
         bind(facts)?;
-        let facts: &[Option<crate::model::Value>] = facts;
-        let decide = |id: u32| {
-            eval::decide(
-                &self.model,
-                &self.graph.plans[id as usize],
-                id,
-                facts,
-                &self.info,
-                opts.trace,
-            )
-        };
-        let mut decision = match ids {
-            [one] => decide(*one)?.decision,
-            many => {
-                let decided = many
-                    .iter()
-                    .map(|&id| decide(id))
-                    .collect::<Result<Vec<_>, _>>()?;
-                several_norms(decided)
-            }
-        };
+        let mut decision =
+            eval::decide(&self.model, &self.graph, ids, facts, &self.info, opts.trace)?;
         decision.case_id = case_id.map(str::to_string);
         Ok(decision)
     }
@@ -357,31 +338,4 @@ impl Rules {
             r#"{"error":{"code":"E0504","message":"无法写出审查结果","at":""}}"#.to_string()
         })
     }
-}
-
-/// Art. 29: the norm with the higher fine decides (highest statutory maximum for this party,
-/// then the highest minimum); the others are reported in `concurrent` with their fines
-/// suppressed.
-fn several_norms(mut decided: Vec<eval::Decided>) -> Decision {
-    let key = |f: &Option<FineRange>| f.map(|f| (f.max, f.min));
-    let best = decided
-        .iter()
-        .enumerate()
-        .max_by(|(i, a), (j, b)| key(&a.statutory).cmp(&key(&b.statutory)).then(j.cmp(i)))
-        .map_or(0, |(i, _)| i);
-    let chosen = decided.swap_remove(best);
-    let mut d = chosen.decision;
-    for other in decided {
-        let mut o = other.decision;
-        o.fine = None;
-        o.penalties
-            .retain(|p| p.kind != crate::model::PenaltyKind::Fine);
-        o.concurrent.clear();
-        d.concurrent.push(o);
-    }
-    let art29: Arc<str> = eval::law::ART_29.into();
-    if !d.basis.contains(&art29) {
-        d.basis.push(art29);
-    }
-    d
 }

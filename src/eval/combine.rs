@@ -1,12 +1,64 @@
 //! Step 7, combination: the circumstances found (list entries and those a hook adds) and how
-//! mitigation and aggravation combine into an outcome.
+//! mitigation and aggravation combine into an outcome; an unknown circumstance leaves the
+//! outcome undetermined only if some assignment of it changes the result.
 
-use super::walk::*;
-use crate::decision::*;
-use crate::hooks::{self};
-use crate::model::{EntryId, HookId, Measure, RuleSet};
-use crate::syntax::ast::{ListKind, Modality};
+use super::end::applied;
+use super::walk::{Flow, Walk, push_basis};
+use crate::decision::{Applied, ListName};
+use crate::hooks;
+use crate::model::{ConflictPolicy, EntryId, HookId, Measure, RuleSet};
+use crate::vocab::{ListKind, Modality, Outcome};
 use std::sync::Arc;
+
+/// Beyond this many unknown circumstances, the walk does not try every assignment: it takes
+/// them as decisive (2^6 combinations at most).
+const MAX_UNKNOWN_TRIED: usize = 6;
+
+/// Step 7: combines what steps 5, 6 and the first hooks found.
+pub(super) fn run(w: &mut Walk<'_>) -> Flow {
+    // A no-penalty circumstance with 应当 from a hook decides as one from the list would:
+    // whatever else is unknown, the outcome is no penalty.
+    let np_shall = matches!(w.found.np, Some((_, true)));
+    let cx = Circs::new(w.rules, &w.found.added);
+    let (mit, agg) = (&w.found.mit, &w.found.agg);
+    let combined = combine(&cx, mit, agg);
+    let unknown = std::mem::take(&mut w.found.unknown);
+    if !unknown.is_empty() && !np_shall {
+        let decisive = unknown.len() > MAX_UNKNOWN_TRIED
+            || (1u32..(1 << unknown.len())).any(|mask| {
+                let mut m = mit.clone();
+                let mut a = agg.clone();
+                for (i, (id, is_mit)) in unknown.iter().enumerate() {
+                    if mask & (1 << i) != 0 {
+                        if *is_mit { m.push(*id) } else { a.push(*id) }
+                    }
+                }
+                let c = combine(&cx, &m, &a);
+                c.outcome != combined.outcome
+                    || c.mandatory != combined.mandatory
+                    || c.or_mitigated != combined.or_mitigated
+            });
+        if decisive {
+            let rules = w.rules;
+            for (c, _) in &unknown {
+                if let Circ::Entry(id) = c {
+                    w.need(&rules.entries[*id as usize].cond);
+                }
+            }
+        }
+        w.undetermined |= decisive;
+    }
+    w.combined = Some(combined);
+    Flow::Next
+}
+
+/// The combination a settled decision rests on.
+#[derive(Default)]
+pub(super) struct Settled {
+    pub(super) combined: Option<Combined>,
+    /// The no-penalty circumstance it rests on, if any.
+    pub(super) np: Option<Circ>,
+}
 
 /// The result of combining circumstances (step 7).
 #[derive(Clone, Debug, PartialEq)]
@@ -94,7 +146,7 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
             "既有法定应当从轻或者减轻的情节，又有从重情节；地方清单不能改变法律的“应当”，从重情节不予适用",
         ),
         (false, false) => match cx.rules.params.conflict {
-            crate::model::ConflictPolicy::Offset => Combined {
+            ConflictPolicy::Offset => Combined {
                 outcome: Outcome::Standard,
                 mandatory: false,
                 or_mitigated: false,
@@ -103,13 +155,13 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
                 why: "可以从轻或者减轻的情节与从重情节相抵",
                 collision: false,
             },
-            crate::model::ConflictPolicy::Mitigate => mitigation(
+            ConflictPolicy::Mitigate => mitigation(
                 false,
                 mit.to_vec(),
                 agg.to_vec(),
                 "可以从轻或者减轻的情节与从重情节并存，按规则集的冲突处理从轻",
             ),
-            crate::model::ConflictPolicy::Aggravate => Combined {
+            ConflictPolicy::Aggravate => Combined {
                 outcome: Outcome::Aggravated,
                 mandatory: shall(agg),
                 or_mitigated: false,
@@ -204,7 +256,7 @@ impl<'a> Circs<'a> {
                     hook.location.clone()
                 };
                 Applied {
-                    list: list_name(a.c.list, false),
+                    list: ListName::of(a.c.list, false),
                     id: hook.id.clone(),
                     title: a.c.title.clone(),
                     source,

@@ -1,27 +1,173 @@
-//! Step 9, local exceptions: running the rhai hooks at their points, applying what they ask,
-//! and the legality guard that refuses an unlawful result.
+//! Step 9, local exceptions: running the rhai hooks at their points and applying what they
+//! ask. The legality guard that follows each hook of the second point is `guard`.
 
 use super::CaseError;
-use super::{combine::*, fine::*, walk::*};
-use crate::decision::*;
+use super::combine::{Added, Circ, Combined, combine};
+use super::end;
+use super::fine::{punish, settle, statutory_fine};
+use super::guard::{Before, Check};
+use super::walk::{Flow, Walk, push_basis, push_unique};
+use crate::decision::Alternative;
 use crate::explain::Step;
-use crate::hooks::{self, HookPoint};
-use crate::model::{HookId, Measure, PenaltyAlt, PenaltyKind, Value};
-use crate::syntax::ast::ListKind;
-use rust_decimal::Decimal;
-use std::sync::Arc;
+use crate::hooks;
+use crate::model::HookId;
+use crate::vocab::{FineRange, HookPoint, ListKind, Measure, Outcome};
+
+/// Why the hooks do not run when the outcome depends on a fact the case does not give.
+const UNDETERMINED: &str = "结果待定（缺少事实），地方例外不运行";
+
+/// One hook at its point.
+pub(super) fn run(w: &mut Walk<'_>, point: HookPoint, hook: HookId) -> Result<Flow, CaseError> {
+    match point {
+        HookPoint::AfterCircumstances => after_circumstances(w, hook),
+        HookPoint::AfterOutcome => after_outcome(w, hook),
+    }
+}
+
+/// 情节之后: the hook may add circumstances before step 7 combines them. Not while the outcome
+/// is already undetermined.
+fn after_circumstances(w: &mut Walk<'_>, hid: HookId) -> Result<Flow, CaseError> {
+    if w.undetermined {
+        w.skip_hooks(UNDETERMINED);
+        return Ok(Flow::Next);
+    }
+    w.hooks_pending = false;
+    // What the script reads as the statutory range; step 8 computes it again for itself.
+    w.statutory = statutory_fine(w.rules, w.graph, &w.env, &w.active.penalties)
+        .ok()
+        .flatten();
+    let statutory = w.statutory.as_ref().map(|s| s.range);
+    let reads = w.rules.hooks[hid as usize].script.reads_decision();
+    let np = w.found.np;
+    let (outcome, mandatory, fine) = match np {
+        _ if !reads => (Outcome::Standard, true, None),
+        Some((c, shall)) => (Outcome::NoPenalty, shall || w.circs().shall(c), None),
+        None => {
+            let c = combine(&w.circs(), &w.found.mit, &w.found.agg);
+            let p = punish(w, &c, false);
+            (p.outcome, p.mandatory, p.fine)
+        }
+    };
+    let v = w.violation;
+    let snap = hooks::Snapshot {
+        violation: &v.code,
+        outcome,
+        mandatory,
+        fine,
+        statutory,
+    };
+    let effects = run_hook(w, hid, HookPoint::AfterCircumstances, &snap)?;
+    if let Some(l) = effects.lawful {
+        record_notes(w, hid, effects.notes);
+        return Ok(end::lawful(w, l));
+    }
+    add_circumstances(w, hid, effects.circumstances)?;
+    record_notes(w, hid, effects.notes);
+    Ok(Flow::Next)
+}
+
+/// 结果之后: the hook may add circumstances (combined again), move the outcome and set the fine;
+/// the guard node that follows checks the result.
+fn after_outcome(w: &mut Walk<'_>, hid: HookId) -> Result<Flow, CaseError> {
+    w.hooks_pending = false;
+    let v = w.violation;
+    let snap = hooks::Snapshot {
+        violation: &v.code,
+        outcome: w.out.outcome,
+        mandatory: w.out.mandatory,
+        fine: w.out.fine,
+        statutory: w.statutory.as_ref().map(|s| s.range),
+    };
+    let effects = run_hook(w, hid, HookPoint::AfterOutcome, &snap)?;
+    let hooks::Effects {
+        circumstances,
+        outcome: outcome_move,
+        fine: fine_set,
+        notes,
+        lawful,
+        ..
+    } = effects;
+    if let Some(l) = lawful {
+        record_notes(w, hid, notes);
+        if let Some(base) = &w.base {
+            w.out = base.clone();
+        }
+        return Ok(end::lawful(w, l));
+    }
+    if !circumstances.is_empty() {
+        add_circumstances(w, hid, circumstances)?;
+        if let Some(base) = &w.base {
+            w.out = base.clone();
+        }
+        let combined = combine(&w.circs(), &w.found.mit, &w.found.agg);
+        w.settled = settle(w, combined);
+        let moves = std::mem::take(&mut w.moves);
+        for (h, m, f) in &moves {
+            if let Some(m) = m {
+                apply_move(w, *h, m, false);
+            }
+            if let Some(f) = f {
+                w.out.fine = Some(FineRange {
+                    min: f.min,
+                    max: f.max,
+                });
+            }
+        }
+        w.moves = moves;
+    }
+    let before = Before::of(&w.out, &w.settled, &w.circs());
+    if let Some(m) = &outcome_move
+        && m.outcome == Outcome::NoPenalty
+        && !cites_a_no_penalty_ground(&m.citation)
+    {
+        let hook = &w.rules.hooks[hid as usize];
+        return Err(CaseError::new(
+            crate::diag::Code::HookGuard,
+            format!(
+                "钩子 {} 把结果改为不予处罚，而其依据「{}」没有写明法定的不予处罚事由（《中华人民共和国行政处罚法》第三十条、第三十一条、第三十三条、第三十六条或者第三十七条）；地方例外不得超出法定界限，本案不作出决定，须修改该钩子",
+                hook.id, m.citation
+            ),
+            if m.at.is_known() {
+                hook.script.origin.location(&w.rules.sources, m.at)
+            } else {
+                hook.location.to_string()
+            },
+        ));
+    }
+    if let Some(m) = &outcome_move {
+        apply_move(w, hid, m, true);
+    }
+    if let Some(f) = fine_set {
+        let fine = FineRange {
+            min: f.min,
+            max: f.max,
+        };
+        w.out.fine = Some(fine);
+        let id = w.rules.hooks[hid as usize].id.clone();
+        w.rec.step(|| Step::HookFine { id, fine });
+    }
+    record_notes(w, hid, notes);
+    w.check = Some(Check {
+        before,
+        moved_at: outcome_move.as_ref().map(|m| m.at),
+        fine_at: fine_set.map(|f| f.at),
+    });
+    if outcome_move.is_some() || fine_set.is_some() {
+        w.moves.push((hid, outcome_move, fine_set));
+    }
+    Ok(Flow::Next)
+}
 
 /// Runs one hook and records what it printed; a failure is the case's error document.
-pub(super) fn run_hook(
+fn run_hook(
     w: &mut Walk<'_>,
     hid: HookId,
     point: HookPoint,
-    facts: &[Option<Value>],
     snap: &hooks::Snapshot<'_>,
 ) -> Result<hooks::Effects, CaseError> {
-    let rules = w.rules;
+    let (rules, facts) = (w.rules, w.facts);
     let hook = &rules.hooks[hid as usize];
-    w.step(|| Step::HookRan {
+    w.rec.step(|| Step::HookRan {
         id: hook.id.clone(),
         title: hook.title.clone(),
         point: point.zh(),
@@ -38,9 +184,9 @@ pub(super) fn run_hook(
             at,
         )
     })?;
-    if w.on {
+    if w.rec.on {
         for text in &effects.output {
-            w.trace.push(Step::HookOutput {
+            w.rec.trace.push(Step::HookOutput {
                 id: hook.id.clone(),
                 text: text.clone(),
                 note: false,
@@ -51,11 +197,11 @@ pub(super) fn run_hook(
 }
 
 /// A hook's notes, after what it changed.
-pub(super) fn record_notes(w: &mut Walk<'_>, hid: HookId, notes: Vec<String>) {
-    if w.on {
+fn record_notes(w: &mut Walk<'_>, hid: HookId, notes: Vec<String>) {
+    if w.rec.on {
         let id = &w.rules.hooks[hid as usize].id;
         for text in notes {
-            w.trace.push(Step::HookOutput {
+            w.rec.trace.push(Step::HookOutput {
                 id: id.clone(),
                 text,
                 note: true,
@@ -66,17 +212,14 @@ pub(super) fn record_notes(w: &mut Walk<'_>, hid: HookId, notes: Vec<String>) {
 
 /// Adds a hook's circumstances to the walk's: no-penalty ones compete as step 5's do (a shall
 /// one wins over a may one), the others join step 7.
-pub(super) fn add_circumstances(
+fn add_circumstances(
     w: &mut Walk<'_>,
     hid: HookId,
     circumstances: Vec<hooks::Circumstance>,
-    added: &mut Vec<Added>,
-    mit: &mut Vec<Circ>,
-    agg: &mut Vec<Circ>,
-    np: &mut Option<(Circ, bool)>,
 ) -> Result<(), CaseError> {
     let hook = &w.rules.hooks[hid as usize];
     let id = &hook.id;
+    let f = &mut w.found;
     for c in circumstances {
         // 不予处罚 only on a ground the law gives (Arts. 30, 31, 33, 36, 37): a local document
         // may narrow those grounds, never widen them.
@@ -95,9 +238,9 @@ pub(super) fn add_circumstances(
                 at,
             ));
         }
-        let i = Circ::Hook(added.len() as u32);
-        if w.on {
-            w.trace.push(Step::HookCircumstance {
+        let i = Circ::Hook(f.added.len() as u32);
+        if w.rec.on {
+            w.rec.trace.push(Step::HookCircumstance {
                 id: id.clone(),
                 list: c.list,
                 shall: c.shall,
@@ -106,15 +249,15 @@ pub(super) fn add_circumstances(
             });
         }
         match c.list {
-            ListKind::NoPenalty => match np {
+            ListKind::NoPenalty => match f.np {
                 Some((_, true)) => {}
                 Some(_) if !c.shall => {}
-                _ => *np = Some((i, c.shall)),
+                _ => f.np = Some((i, c.shall)),
             },
-            ListKind::Aggravated => agg.push(i),
-            _ => mit.push(i),
+            ListKind::Aggravated => f.agg.push(i),
+            _ => f.mit.push(i),
         }
-        added.push(Added { hook: hid, c });
+        f.added.push(Added { hook: hid, c });
     }
     Ok(())
 }
@@ -139,29 +282,17 @@ pub(super) fn cites_a_no_penalty_ground(citation: &str) -> bool {
 /// A hook moves the outcome (结果之后): the band of the new outcome, the penalties it keeps, and
 /// the decision before the move as the alternative without the local discretion. `traced` is
 /// false when an earlier move is applied again after a later hook recombined.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the walk's state is passed piecewise so that the circumstances can be borrowed apart"
-)]
-pub(super) fn apply_move(
-    w: &mut Walk<'_>,
-    cx: &Circs<'_>,
-    out: &mut Decision,
-    t: &Tail<'_>,
-    settled: &Settled,
-    hid: HookId,
-    m: &hooks::Move,
-    traced: bool,
-) {
+fn apply_move(w: &mut Walk<'_>, hid: HookId, m: &hooks::Move, traced: bool) {
     if traced {
         let id = w.rules.hooks[hid as usize].id.clone();
         let (outcome, citation) = (m.outcome, m.citation.clone());
-        w.step(|| Step::HookOutcome {
+        w.rec.step(|| Step::HookOutcome {
             id,
             outcome,
             citation,
         });
     }
+    let out = &mut w.out;
     push_basis(&mut out.basis, std::slice::from_ref(&m.citation));
     if m.outcome == out.outcome {
         return;
@@ -177,7 +308,7 @@ pub(super) fn apply_move(
         out.fine = None;
         push_unique(&mut out.measures, &[Measure::Education]);
     } else {
-        let mut combined = settled.combined.clone().unwrap_or(Combined {
+        let mut combined = w.settled.combined.clone().unwrap_or(Combined {
             outcome: m.outcome,
             mandatory: false,
             or_mitigated: false,
@@ -193,198 +324,12 @@ pub(super) fn apply_move(
             out.measures.retain(|x| *x != Measure::Education);
         }
         out.penalties.clear();
-        let result = punish(
-            w,
-            cx,
-            t.ver,
-            t.party,
-            t.active,
-            &combined,
-            t.statutory,
-            Some(out),
-        );
-        out.outcome = result.outcome;
-        out.fine = result.fine;
+        let result = punish(w, &combined, true);
+        w.out.outcome = result.outcome;
+        w.out.fine = result.fine;
     }
+    let out = &mut w.out;
     out.mandatory = false;
     out.alternatives.retain(|a| a.outcome != out.outcome);
     out.alternatives.insert(0, previous);
-}
-
-/// The decision just before a hook's direct moves, and the statutory 应当 circumstances it
-/// rests on.
-pub(super) struct Before {
-    pub(super) outcome: Outcome,
-    pub(super) fine: Option<FineRange>,
-    /// A statutory 应当 mitigation (or no penalty) was applied: nothing may be heavier.
-    pub(super) floor_shall: Option<Arc<str>>,
-    /// A statutory 应当 aggravation was applied: nothing may be lighter.
-    pub(super) ceiling_shall: Option<Arc<str>>,
-}
-
-impl Before {
-    pub(super) fn of(out: &Decision, settled: &Settled, cx: &Circs<'_>) -> Before {
-        let mut b = Before {
-            outcome: out.outcome,
-            fine: out.fine,
-            floor_shall: None,
-            ceiling_shall: None,
-        };
-        let applied = settled
-            .combined
-            .iter()
-            .filter(|_| settled.np.is_none())
-            .flat_map(|c| c.applied.iter().copied())
-            .chain(settled.np);
-        for c in applied {
-            if !cx.statutory_shall(c) {
-                continue;
-            }
-            let title = match c {
-                Circ::Entry(id) => cx.rules.entries[id as usize].id.clone(),
-                Circ::Hook(_) => continue,
-            };
-            if cx.list(c) == ListKind::Aggravated {
-                b.ceiling_shall.get_or_insert(title);
-            } else {
-                b.floor_shall.get_or_insert(title);
-            }
-        }
-        b
-    }
-}
-
-/// The legality guard (docs/evaluation.md step 9), after each hook of the second point: the fine
-/// stays within the statutory range (except 减轻 and 不予处罚), no kind of penalty appears that
-/// the violation does not list for these facts, and no direct move goes against a statutory
-/// 应当 circumstance. A breach is an error of the rule set naming the hook and its citation;
-/// the number is never clamped.
-pub(super) fn guard(
-    w: &Walk<'_>,
-    out: &Decision,
-    t: &Tail<'_>,
-    before: &Before,
-    hid: HookId,
-    moved_at: Option<hooks::Pos>,
-    fine_at: Option<hooks::Pos>,
-) -> Result<(), CaseError> {
-    let rules = w.rules;
-    let hook = &rules.hooks[hid as usize];
-    let breach = |what: String, at: Option<hooks::Pos>| {
-        let at = match at {
-            Some(p) if p.is_known() => hook.script.origin.location(&rules.sources, p),
-            _ => hook.location.to_string(),
-        };
-        CaseError::new(
-            crate::diag::Code::HookGuard,
-            format!(
-                "钩子 {}（依据{}）{what}；地方例外不得超出法定界限，本案不作出决定，须修改该钩子",
-                hook.id,
-                hook.citation()
-            ),
-            at,
-        )
-    };
-    let yuan = |d: Decimal| d.normalize().to_string();
-    if let Some(f) = out.fine {
-        if out.outcome == Outcome::NoPenalty {
-            return Err(breach("在不予处罚的同时设定了罚款".to_string(), fine_at));
-        }
-        let fines = out.penalties.iter().any(|p| p.kind == PenaltyKind::Fine);
-        let (Some(Statutory { range: s, .. }), true) = (t.statutory, fines) else {
-            return Err(breach(
-                "设定了罚款，而本案不处罚款（该违法行为对本案当事人没有规定罚款，或者依法不得再处罚款）"
-                    .to_string(),
-                fine_at,
-            ));
-        };
-        if f.max > s.max {
-            return Err(breach(
-                format!(
-                    "使罚款上限 {} 元超过法定最高额 {} 元",
-                    yuan(f.max),
-                    yuan(s.max)
-                ),
-                fine_at.or(moved_at),
-            ));
-        }
-        if out.outcome != Outcome::Mitigated && f.min < s.min {
-            return Err(breach(
-                format!(
-                    "使罚款下限 {} 元低于法定最低额 {} 元，而结果不是减轻处罚",
-                    yuan(f.min),
-                    yuan(s.min)
-                ),
-                fine_at.or(moved_at),
-            ));
-        }
-        if out.outcome == Outcome::Mitigated && fine_at.is_some() && f.max > s.min {
-            return Err(breach(
-                format!(
-                    "减轻处罚却使罚款上限 {} 元高于法定最低额 {} 元",
-                    yuan(f.max),
-                    yuan(s.min)
-                ),
-                fine_at,
-            ));
-        }
-    }
-    let settled_kinds: Vec<PenaltyKind> = t
-        .active
-        .penalties
-        .iter()
-        .flat_map(|p| p.alts.iter())
-        .map(|a| match a {
-            PenaltyAlt::Fine(_) => PenaltyKind::Fine,
-            PenaltyAlt::Kind(k) => *k,
-        })
-        .collect();
-    if let Some(p) = out
-        .penalties
-        .iter()
-        .find(|p| p.kind != PenaltyKind::ConfiscateIncome && !settled_kinds.contains(&p.kind))
-    {
-        return Err(breach(
-            format!("使决定出现了该违法行为没有规定的处罚种类“{}”", p.kind.zh()),
-            moved_at,
-        ));
-    }
-    if moved_at.is_none() && fine_at.is_none() {
-        return Ok(());
-    }
-    let heavier = out.outcome > before.outcome
-        || match (before.fine, out.fine) {
-            (Some(b), Some(f)) => f.max > b.max,
-            (None, Some(_)) => true,
-            _ => false,
-        };
-    let lighter = out.outcome < before.outcome
-        || match (before.fine, out.fine) {
-            (Some(b), Some(f)) => f.min < b.min,
-            (Some(_), None) => true,
-            _ => false,
-        };
-    if let Some(id) = &before.floor_shall
-        && heavier
-    {
-        return Err(breach(
-            format!(
-                "使结果重于法定应当适用的情节 {id} 所定的{}",
-                before.outcome.zh()
-            ),
-            moved_at.or(fine_at),
-        ));
-    }
-    if let Some(id) = &before.ceiling_shall
-        && lighter
-    {
-        return Err(breach(
-            format!(
-                "使结果轻于法定应当适用的情节 {id} 所定的{}",
-                before.outcome.zh()
-            ),
-            moved_at.or(fine_at),
-        ));
-    }
-    Ok(())
 }

@@ -1,14 +1,18 @@
-//! Step 8, the fine: the statutory range for this party and these facts (per unit, multiples),
-//! the band of the outcome, the penalties written out, Art. 28 ¶2 and Art. 29.
+//! Step 8, the fine: the statutory range for this party and these facts (per unit, multiples,
+//! tiers), the band of the outcome, the penalties written out, Art. 28 ¶2 and Art. 29; and the
+//! outcome of steps 7 and 8 written into the decision, with its alternatives.
 
+use super::combine::{Circ, Circs, Combined, Settled, combine};
 use super::cond::Env;
+use super::end;
 use super::law;
-use super::money;
-use super::{combine::*, law_in_time::*, walk::*};
-use crate::decision::*;
+use super::walk::{Flow, Walk, push_basis, push_unique};
+use crate::decision::{Alternative, PenaltyOut};
 use crate::explain::Step;
+use crate::graph::{FixedBands, Graph};
 use crate::model::{FactId, PenaltyAlt, PenaltyKind, RuleSet, ScaleKind, Value};
-use crate::syntax::ast::Party;
+use crate::vocab::money;
+use crate::vocab::{FineRange, Measure, Outcome};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -19,19 +23,48 @@ pub(super) struct Statutory {
     pub(super) range: FineRange,
     /// The scaling fact's label, its value, and whether per unit rather than a multiple.
     pub(super) scale: Option<(Arc<str>, Decimal, bool)>,
-    pub(super) bands: Option<crate::model::FixedBands>,
+    pub(super) bands: Option<FixedBands>,
     /// The tier (情节档次) the facts select: the bands apply within it.
     pub(super) tier: Option<FineRange>,
+}
+
+/// Step 8: the statutory range, then the outcome of steps 7 and 8 written into the decision;
+/// the walk ends here if the outcome depends on an unknown fact.
+pub(super) fn run(w: &mut Walk<'_>) -> Flow {
+    let np_shall = matches!(w.found.np, Some((_, true)));
+    w.statutory = match statutory_fine(w.rules, w.graph, &w.env, &w.active.penalties) {
+        Ok(s) => s,
+        Err(_) if np_shall => None,
+        Err(f) => {
+            w.need_fact(f);
+            w.undetermined = true;
+            None
+        }
+    };
+    if w.undetermined {
+        return end::undetermined(w);
+    }
+    if w.plan.outcome_hooks {
+        w.base = Some(w.out.clone());
+    }
+    let cx = Circs::new(w.rules, &w.found.added);
+    let combined = w
+        .combined
+        .take()
+        .unwrap_or_else(|| combine(&cx, &w.found.mit, &w.found.agg));
+    w.settled = settle(w, combined);
+    Flow::Next
 }
 
 /// The statutory fine range of the active fine for these facts: `Err(fact)` when it needs a
 /// fact the case does not give.
 pub(super) fn statutory_fine(
     rules: &RuleSet,
+    graph: &Graph,
     env: &Env<'_>,
-    active: &Active<'_>,
+    penalties: &[&crate::model::Penalty],
 ) -> Result<Option<Statutory>, FactId> {
-    let Some(spec) = active.penalties.iter().find_map(|p| {
+    let Some(spec) = penalties.iter().find_map(|p| {
         p.alts.iter().find_map(|a| match a {
             PenaltyAlt::Fine(f) => Some(*f),
             PenaltyAlt::Kind(_) => None,
@@ -52,14 +85,15 @@ pub(super) fn statutory_fine(
         }
     };
     match spec.scale {
-        None => Ok(Some(Statutory {
-            range: spec
-                .fixed
-                .map_or_else(|| money::range(spec.lo, spec.hi), |b| b.statutory),
-            scale: None,
-            bands: spec.fixed,
-            tier,
-        })),
+        None => {
+            let bands = graph.bands(spec.id).copied();
+            Ok(Some(Statutory {
+                range: bands.map_or_else(|| money::range(spec.lo, spec.hi), |b| b.statutory),
+                scale: None,
+                bands,
+                tier,
+            }))
+        }
         Some((fact, kind)) => {
             let q = env
                 .facts
@@ -79,31 +113,35 @@ pub(super) fn statutory_fine(
     }
 }
 
+/// The outcome, modality and fine an outcome that punishes comes to.
 pub(super) struct Punished {
     pub(super) outcome: Outcome,
     pub(super) mandatory: bool,
     pub(super) fine: Option<FineRange>,
 }
 
+impl Punished {
+    /// As an alternative the caseworker may choose.
+    pub(super) fn alternative(&self) -> Alternative {
+        Alternative {
+            outcome: self.outcome,
+            mandatory: self.mandatory,
+            fine: self.fine,
+        }
+    }
+}
+
 /// Steps 8 and after for an outcome that punishes: the band, the penalties, Art. 28 and 29.
-/// With `out`, the penalties and trace are written; without, only the outcome is computed.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn punish(
-    w: &mut Walk<'_>,
-    cx: &Circs<'_>,
-    v: &crate::model::Version,
-    party: Party,
-    active: &Active<'_>,
-    combined: &Combined,
-    statutory: Option<&Statutory>,
-    out: Option<&mut Decision>,
-) -> Punished {
-    let rules = cx.rules;
+/// With `write`, the penalties and trace are written into the decision; without, only the
+/// outcome is computed.
+pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Punished {
+    let rules = w.rules;
+    let (party, active, statutory) = (w.party, &w.active, w.statutory.as_ref());
     let mut outcome = combined.outcome;
-    let fractions = v
+    let fractions = w
+        .version
         .bands
         .unwrap_or((rules.params.lighter, rules.params.aggravated));
-    let _ = party;
     let has_lighter_kind = active.penalties.iter().any(|p| {
         p.alts
             .iter()
@@ -160,37 +198,39 @@ pub(super) fn punish(
     let already_fined = rules
         .standard
         .already_fined
-        .and_then(|f| w.env.facts.get(f as usize).copied().flatten())
+        .and_then(|f| w.facts.get(f as usize).copied().flatten())
         == Some(Value::Bool(true));
     let fine = if already_fined { None } else { fine };
 
-    let Some(out) = out else {
+    if !write {
         return Punished {
             outcome,
             mandatory: combined.mandatory,
             fine,
         };
-    };
+    }
+    let (out, rec) = (&mut w.out, &mut w.rec);
     if let Some(st) = statutory {
-        if w.on {
-            w.trace.push(Step::Fine(Box::new(crate::explain::FineStep {
-                statutory: st.range,
-                scale: st.scale.clone(),
-                tier: st.tier,
-                band: if drop_fine || already_fined {
-                    None
-                } else {
-                    fine
-                },
-                outcome,
-            })));
+        if rec.on {
+            rec.trace
+                .push(Step::Fine(Box::new(crate::explain::FineStep {
+                    statutory: st.range,
+                    scale: st.scale.clone(),
+                    tier: st.tier,
+                    band: if drop_fine || already_fined {
+                        None
+                    } else {
+                        fine
+                    },
+                    outcome,
+                })));
         }
     }
     if drop_fine {
-        w.step(|| Step::FineDropped);
+        rec.step(|| Step::FineDropped);
     }
     if stays_lighter {
-        w.step(|| Step::MitigationStaysLighter);
+        rec.step(|| Step::MitigationStaysLighter);
     }
     // An article that names 没收违法所得 for a party (固废法 §111 for an individual, whose fine
     // the article gives only units) keeps it; it is confiscated below, with its amount.
@@ -227,7 +267,7 @@ pub(super) fn punish(
     // Art. 29 bars only a second fine: the outcome stands, and every other penalty with it.
     let barred = already_fined && statutory.is_some();
     if barred {
-        w.step(|| Step::AlreadyFined);
+        rec.step(|| Step::AlreadyFined);
         push_basis(&mut out.basis, &[law::ART_29.into()]);
         out.fine_barred = Some(crate::decision::FineBarred {
             reason: "already_fined".into(),
@@ -236,7 +276,7 @@ pub(super) fn punish(
     }
     // Art. 28 ¶2: illegal income is confiscated where a penalty is imposed.
     if let Some(f) = rules.standard.illegal_income
-        && let Some(Value::Dec(amount)) = w.env.facts.get(f as usize).copied().flatten()
+        && let Some(Value::Dec(amount)) = w.facts.get(f as usize).copied().flatten()
         && amount > Decimal::ZERO
         && (!out.penalties.is_empty() || barred || income_listed)
     {
@@ -247,7 +287,7 @@ pub(super) fn punish(
             amount: Some(money::fen(amount)),
         });
         push_basis(&mut out.basis, &[law::ART_28_2.into()]);
-        w.step(|| Step::ConfiscateIncome { amount });
+        rec.step(|| Step::ConfiscateIncome { amount });
     }
     let outcome = if out.penalties.is_empty() && !barred {
         // The applied version lists no penalty for this party.
@@ -262,15 +302,101 @@ pub(super) fn punish(
     }
 }
 
-/// The statutory range of the applied version for this party, for decisions that end before
-/// step 8 computes it (Art. 29 compares norms by it).
-pub(super) fn lazy_statutory(w: &mut Walk<'_>) -> Option<FineRange> {
-    if w.statutory.is_none()
-        && let Some((ver, party)) = w.applied_version
-    {
-        w.statutory = weight(w.rules, &mut w.env, ver, party)
-            .0
-            .map(|(max, min)| money::range(min, max));
+/// Steps 7 and 8 into the decision: the no-penalty circumstance (may) with the rest of the walk
+/// as the alternative, or the combined outcome with its fine, penalties, circumstances and
+/// alternatives. The trace's last step and the procedure are left to the procedure node.
+pub(super) fn settle(w: &mut Walk<'_>, combined: Combined) -> Settled {
+    let mut settled = Settled::default();
+    if let Some((c, shall)) = w.found.np {
+        if !shall {
+            // No penalty, may: what applies without the discretion is the rest of the walk.
+            let alt = punish(w, &combined, false);
+            w.out.alternatives.push(alt.alternative());
+        }
+        settled.combined = Some(combined);
+        mark_no_penalty_by(w, c, shall, &mut settled);
+        return settled;
     }
-    w.statutory
+
+    w.rec.step(|| Step::Combined {
+        outcome: combined.outcome,
+        mandatory: combined.mandatory,
+        why: combined.why,
+    });
+    let result = punish(w, &combined, true);
+    let out = &mut w.out;
+    out.outcome = result.outcome;
+    out.mandatory = result.mandatory;
+    out.fine = result.fine;
+    out.procedure.collective_discussion = combined.collision;
+    if combined.collision {
+        push_basis(
+            &mut out.basis,
+            &["《中华人民共和国行政处罚法》第五十七条第二款".into()],
+        );
+    }
+    let cx = Circs::new(w.rules, &w.found.added);
+    for c in &combined.applied {
+        out.applied.push(cx.applied(*c));
+        cx.basis(*c, &mut out.basis);
+        push_unique(&mut out.measures, cx.measures(*c));
+    }
+    for c in &combined.outweighed {
+        out.outweighed.push(cx.applied(*c));
+    }
+    push_unique(&mut out.measures, &w.active.measures);
+
+    // Alternatives: the outcome without the discretion, and 减轻 where the law allows it.
+    if !combined.mandatory && out.outcome != Outcome::NoPenalty {
+        let without: Vec<Circ> = combined
+            .applied
+            .iter()
+            .copied()
+            .filter(|c| cx.shall(*c))
+            .collect();
+        let (m, a): (Vec<Circ>, Vec<Circ>) = without
+            .into_iter()
+            .partition(|c| cx.list(*c) != crate::vocab::ListKind::Aggravated);
+        let agg_all: Vec<Circ> = if combined.outcome == Outcome::Standard {
+            w.found.agg.clone()
+        } else {
+            a
+        };
+        let c = combine(&cx, &m, &agg_all);
+        if c.outcome != out.outcome {
+            let alt = punish(w, &c, false);
+            w.out.alternatives.push(alt.alternative());
+        }
+    }
+    if combined.or_mitigated && w.out.outcome == Outcome::Lighter {
+        let mut c = combined.clone();
+        c.outcome = Outcome::Mitigated;
+        c.or_mitigated = false;
+        let alt = punish(w, &c, false);
+        if alt.outcome == Outcome::Mitigated {
+            w.out.alternatives.push(alt.alternative());
+        }
+    }
+    settled.combined = Some(combined);
+    settled
+}
+
+/// No penalty by a circumstance (steps 5 and 9): the circumstance, its citations and measures,
+/// education, and the measures step of the trace.
+pub(super) fn mark_no_penalty_by(w: &mut Walk<'_>, c: Circ, shall: bool, settled: &mut Settled) {
+    let cx = Circs::new(w.rules, &w.found.added);
+    let out = &mut w.out;
+    out.applied.push(cx.applied(c));
+    cx.basis(c, &mut out.basis);
+    out.outcome = Outcome::NoPenalty;
+    out.mandatory = shall;
+    out.penalties.clear();
+    out.fine = None;
+    push_unique(&mut out.measures, &[Measure::Education]);
+    push_unique(&mut out.measures, cx.measures(c));
+    if w.rec.on {
+        let names = out.measures.iter().map(|m| m.zh()).collect();
+        w.rec.trace.push(Step::Measures { names });
+    }
+    settled.np = Some(c);
 }

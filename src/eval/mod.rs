@@ -1,17 +1,30 @@
 //! Evaluation: a case's facts in, a decision out, walking only the compiled graph.
+//!
+//! One file per step of docs/evaluation.md: `law_in_force` (1), `limitation` (2), `article`
+//! (3), `statutory_no_penalty` (4), `no_penalty` (5), `circumstances` (6), `combine` (7),
+//! `fine` (8), `exceptions` and `guard` (9), `procedure`; `end` holds the ways a walk ends
+//! early, `walk` the walk's state and the loop over the plan, `several` Art. 29.
 
+mod article;
 mod bind;
+mod circumstances;
 mod combine;
 mod cond;
+mod elements;
+mod end;
 mod exceptions;
 mod fine;
+mod guard;
 pub(crate) mod law;
-mod law_in_time;
-pub mod money;
-pub(crate) mod procedure;
+mod law_in_force;
+mod limitation;
+mod no_penalty;
+mod procedure;
+mod several;
+mod statutory_no_penalty;
 mod walk;
 
 pub use bind::CaseError;
 pub(crate) use bind::{Input, bind, bind_inputs};
 pub(crate) use procedure::flags as procedure_flags;
-pub(crate) use walk::{Decided, decide};
+pub(crate) use several::decide;

@@ -1,10 +1,33 @@
 //! The procedure that follows the outcome: summary procedure (Art. 51), hearing notice
-//! (Art. 63) and legal review (Art. 58).
+//! (Art. 63) and legal review (Art. 58); and the walk's conclusion.
 
+use super::end::lazy_statutory;
+use super::walk::{Flow, Walk};
 use crate::decision::{Decision, FineRange, Flag, Outcome, PenaltyOut, Procedure};
+use crate::explain::Step;
 use crate::model::{PenaltyKind, RuleSet};
-use crate::syntax::ast::Party;
+use crate::vocab::Party;
 use rust_decimal::Decimal;
+
+/// The last node of a walk that reached step 7: procedure, the result line, the statutory range.
+pub(super) fn run(w: &mut Walk<'_>) -> Flow {
+    if w.out.outcome == Outcome::NoPenalty {
+        w.out.procedure = Procedure::default();
+    } else {
+        procedure(w.rules, w.party, &mut w.out);
+    }
+    let (outcome, mandatory, fine) = (w.out.outcome, w.out.mandatory, w.out.fine);
+    w.rec.step(|| Step::Result {
+        outcome,
+        mandatory,
+        fine,
+    });
+    w.out.statutory = match &w.statutory {
+        Some(s) => Some(s.range),
+        None => lazy_statutory(w),
+    };
+    Flow::Done
+}
 
 /// Procedure flags (Arts. 51, 58, 63) of a decision, from its recommended range.
 pub(super) fn procedure(rules: &RuleSet, party: Party, out: &mut Decision) {

@@ -4,9 +4,9 @@
 //! HTML (printable on A4) or as Markdown.
 
 use super::words;
-use crate::eval::money;
 use crate::model::{Coverage, Entry, RuleSet, ScaleKind, Violation};
-use crate::syntax::ast::{ListKind, Modality, Party};
+use crate::vocab::money;
+use crate::vocab::{ListKind, Modality, Party};
 use rust_decimal::Decimal;
 use std::fmt::Write;
 

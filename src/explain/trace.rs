@@ -1,7 +1,7 @@
 //! The trace records the walk as small structured steps (cheap to record: no text is formatted
 //! while evaluating) and renders them as Chinese sentences when the decision is written out.
 
-use crate::decision::{FineRange, Outcome};
+use crate::vocab::{FineRange, Modality, Outcome, Yuan};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::Arc;
@@ -33,7 +33,7 @@ pub enum Step {
         /// The punishing article.
         basis: Arc<str>,
         /// The party type, if known.
-        party: Option<crate::syntax::ast::Party>,
+        party: Option<crate::vocab::Party>,
     },
     /// No version of the norm was in force on the act date (Arts. 37, 38).
     NoNormOnActDate {
@@ -170,7 +170,7 @@ pub enum Step {
         /// Hook id.
         id: Arc<str>,
         /// Which list.
-        list: crate::syntax::ast::ListKind,
+        list: crate::vocab::ListKind,
         /// 应当 / 可以.
         shall: bool,
         /// Title.
@@ -224,12 +224,8 @@ impl std::fmt::Display for Step {
                 party,
             } => {
                 write!(s, "违法行为 {code}「{title}」，处罚依据{basis}")?;
-                match party {
-                    Some(crate::syntax::ast::Party::Individual) => s.write_str("；当事人为公民")?,
-                    Some(crate::syntax::ast::Party::Unit) => {
-                        s.write_str("；当事人为法人或者其他组织")?
-                    }
-                    None => {}
+                if let Some(p) = party {
+                    write!(s, "；当事人为{}", p.zh())?;
                 }
             }
             Step::NoNormOnActDate { date } => {
@@ -295,7 +291,7 @@ impl std::fmt::Display for Step {
                 shall,
                 value,
             } => {
-                let m = if *shall { "应当" } else { "可以" };
+                let m = Modality::of(*shall).zh();
                 let v = match value {
                     Some(true) => "符合",
                     Some(false) => "不符合",
@@ -315,7 +311,7 @@ impl std::fmt::Display for Step {
                 mandatory,
                 why,
             } => {
-                let m = if *mandatory { "应当" } else { "可以" };
+                let m = Modality::of(*mandatory).zh();
                 write!(s, "第7步 综合情节：{why}，{}（{m}）", outcome.zh())?;
             }
             Step::AlreadyFined => s.write_str(
@@ -329,17 +325,17 @@ impl std::fmt::Display for Step {
                     band,
                     outcome,
                 } = &**fine;
-                write!(s, "第8步 法定罚款幅度 {} 元", yuan(*statutory))?;
+                write!(s, "第8步 法定罚款幅度 {} 元", statutory.dashed())?;
                 if let Some((label, v, per_unit)) = scale {
                     let how = if *per_unit { "按数量" } else { "按倍数" };
                     write!(s, "（{how}计算，{label} = {}）", v.normalize())?;
                 }
                 if let Some(t) = tier {
-                    write!(s, "；按情节档次适用 {} 元", yuan(*t))?;
+                    write!(s, "；按情节档次适用 {} 元", t.dashed())?;
                 }
                 match band {
                     Some(b) => {
-                        write!(s, "；{}幅度 {} 元", outcome.zh(), yuan(*b))?;
+                        write!(s, "；{}幅度 {} 元", outcome.zh(), b.dashed())?;
                     }
                     None => s.write_str("；不予罚款")?,
                 }
@@ -356,7 +352,7 @@ impl std::fmt::Display for Step {
             Step::ConfiscateIncome { amount } => {
                 write!(s,
                     "有违法所得 {} 元，应当予以没收（《中华人民共和国行政处罚法》第二十八条第二款）",
-                    amount.normalize()
+                    Yuan(*amount)
                 )?;
             }
             Step::Undetermined { facts } => {
@@ -368,10 +364,10 @@ impl std::fmt::Display for Step {
                 mandatory,
                 fine,
             } => {
-                let m = if *mandatory { "应当" } else { "可以" };
+                let m = Modality::of(*mandatory).zh();
                 write!(s, "结论：{}（{m}）", outcome.zh())?;
                 if let Some(f) = fine {
-                    write!(s, "，罚款 {} 元", yuan(*f))?;
+                    write!(s, "，罚款 {} 元", f.dashed())?;
                 }
             }
             Step::HookRan { id, title, point } => {
@@ -387,14 +383,8 @@ impl std::fmt::Display for Step {
                 title,
                 citation,
             } => {
-                let m = if *shall { "应当" } else { "可以" };
-                let list = match list {
-                    crate::syntax::ast::ListKind::NoPenalty => "不予处罚",
-                    crate::syntax::ast::ListKind::Lighter => "从轻",
-                    crate::syntax::ast::ListKind::LighterOrMitigated => "从轻或者减轻",
-                    crate::syntax::ast::ListKind::Mitigated => "减轻",
-                    crate::syntax::ast::ListKind::Aggravated => "从重",
-                };
+                let m = Modality::of(*shall).zh();
+                let list = list.zh();
                 write!(s, "第9步 地方例外 {id} 增加{list}情节「{title}」（{m}），依据{citation}")?;
             }
             Step::HookOutcome {
@@ -405,7 +395,7 @@ impl std::fmt::Display for Step {
                 write!(s, "第9步 地方例外 {id} 将结果定为{}，依据{citation}", outcome.zh())?;
             }
             Step::HookFine { id, fine } => {
-                write!(s, "第9步 地方例外 {id} 将罚款定为 {} 元", yuan(*fine))?;
+                write!(s, "第9步 地方例外 {id} 将罚款定为 {} 元", fine.dashed())?;
             }
             Step::HookOutput { id, text, note } => {
                 let what = if *note { "说明" } else { "输出" };
@@ -414,14 +404,6 @@ impl std::fmt::Display for Step {
             Step::Text(t) => s.write_str(t)?,
         }
         Ok(())
-    }
-}
-
-fn yuan(r: FineRange) -> String {
-    if r.min == r.max {
-        r.min.normalize().to_string()
-    } else {
-        format!("{}–{}", r.min.normalize(), r.max.normalize())
     }
 }
 

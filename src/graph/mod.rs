@@ -1,28 +1,66 @@
-//! The decision graph compiled from the model: for each violation, the list entries that can
-//! apply to it, already sorted into the steps of the walk, so that evaluation touches only what
-//! concerns the case's violation however large the rule set is. The hooks that cover a violation
-//! are listed per hook point, so a violation without hooks never reaches rhai.
+//! The decision graph compiled from the model: for each violation, the plan evaluation walks —
+//! the steps of docs/evaluation.md as typed nodes in order, each carrying the list entries or
+//! hooks it needs, so that evaluation touches only what concerns the case's violation however
+//! large the rule set is. A violation no hook covers has no hook node and never reaches rhai.
+//! The bands of fixed fine ranges are computed here, once.
 
-use crate::hooks::HookPoint;
-use crate::model::{Coverage, EntryId, FactType, HookId, RuleSet, Value};
-use crate::syntax::ast::{ListKind, Modality};
+mod bands;
+
+pub use bands::FixedBands;
+
+use crate::model::{Coverage, EntryId, FactType, FineId, HookId, RuleSet, Value};
+use crate::vocab::{HookPoint, ListKind, Modality};
+
+/// One step of the walk, with what it needs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// Step 0: the elements of the code (`要件`); only where the violation declares some.
+    Elements,
+    /// Step 1: the version of the law in force (Art. 37).
+    LawInForce,
+    /// Step 2: limitation (Art. 36).
+    Limitation,
+    /// Step 3: the article's own condition.
+    ArticleCondition,
+    /// Step 4: the statutory no-penalty entries with 应当.
+    StatutoryNoPenalty(Box<[EntryId]>),
+    /// Step 5: the other no-penalty entries (first offence, the published list).
+    NoPenaltyList(Box<[EntryId]>),
+    /// Step 6: the mitigating and aggravating entries.
+    Circumstances {
+        /// Lighter, lighter-or-mitigated and mitigated entries.
+        mitigating: Box<[EntryId]>,
+        /// Aggravated entries.
+        aggravating: Box<[EntryId]>,
+    },
+    /// Step 9: one hook at its point (情节之后 before step 7, 结果之后 after step 8).
+    Hook {
+        /// Where it runs.
+        point: HookPoint,
+        /// Which hook.
+        hook: HookId,
+    },
+    /// Step 7: the circumstances combined into an outcome.
+    Combine,
+    /// Step 8: the fine, and the outcome written into the decision.
+    Fine,
+    /// The legality guard after a hook of the second point.
+    Guard(HookId),
+    /// The procedure that follows the outcome, and the walk's conclusion.
+    Procedure,
+}
 
 /// What evaluation walks for one violation.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
-    /// Step 4: statutory no-penalty entries with 应当.
-    pub statutory_no_penalty: Box<[EntryId]>,
-    /// Step 5: the other no-penalty entries (first offence, the published list).
-    pub no_penalty: Box<[EntryId]>,
-    /// Step 6: lighter, lighter-or-mitigated and mitigated entries.
-    pub mitigating: Box<[EntryId]>,
-    /// Step 6: aggravated entries.
-    pub aggravating: Box<[EntryId]>,
-    /// Step 9: hooks that run after the circumstances are collected (情节之后), in file order.
-    /// Empty (no allocation, no rhai call) for a violation no hook covers.
-    pub hooks_after_circumstances: Box<[HookId]>,
-    /// Step 9: hooks that run after the outcome is combined (结果之后), in file order.
-    pub hooks_after_outcome: Box<[HookId]>,
+    /// The nodes, in the order they run.
+    pub nodes: Box<[Node]>,
+    /// Every hook covering the violation, in the order they run: named in the trace when the
+    /// walk ends before they run.
+    pub hooks: Box<[HookId]>,
+    /// Some hook runs after the outcome (结果之后): the decision before it is kept, to combine
+    /// again when a hook adds circumstances.
+    pub outcome_hooks: bool,
 }
 
 /// The compiled rule set.
@@ -34,73 +72,140 @@ pub struct Graph {
     pub defaults: Vec<Option<Value>>,
     /// Fact type tags, by fact index, for binding case values quickly.
     pub types: Vec<FactType>,
+    /// The bands of fixed fine ranges, by [`FineId`].
+    pub bands: Vec<Option<FixedBands>>,
 }
 
 impl Graph {
     /// Compiles the model.
     pub fn compile(rules: &RuleSet) -> Graph {
-        let mut plans: Vec<Plan> = Vec::with_capacity(rules.violations.len());
-        let mut buckets: Vec<[Vec<EntryId>; 4]> = vec![Default::default(); rules.violations.len()];
-        for (i, e) in rules.entries.iter().enumerate() {
-            let slot = match e.list {
-                ListKind::NoPenalty if e.statutory && e.modality == Modality::Shall => 0,
-                ListKind::NoPenalty => 1,
-                ListKind::Lighter | ListKind::LighterOrMitigated | ListKind::Mitigated => 2,
-                ListKind::Aggravated => 3,
-            };
-            // Linear in entries plus coverage: a listed entry goes only to its violations.
-            match &e.covers {
-                Coverage::Only(ids) => {
-                    for &v in ids {
-                        if let Some(b) = buckets.get_mut(v as usize) {
-                            b[slot].push(i as EntryId);
-                        }
+        let n = rules.violations.len();
+        let entries = entries_by_step(rules, n);
+        let hooks = hooks_by_point(rules, n);
+        let plans = entries
+            .into_iter()
+            .zip(hooks)
+            .zip(&rules.violations)
+            .map(
+                |(([statutory, listed, mitigating, aggravating], [first, second]), v)| {
+                    let mut p = plan(statutory, listed, mitigating, aggravating, first, second);
+                    if !v.elements.is_empty() {
+                        let mut nodes = vec![Node::Elements];
+                        nodes.extend(p.nodes.iter().cloned());
+                        p.nodes = nodes.into();
                     }
-                }
-                Coverage::All { except } => {
-                    for (v, b) in buckets.iter_mut().enumerate() {
-                        if !except.contains(&(v as u32)) {
-                            b[slot].push(i as EntryId);
-                        }
-                    }
-                }
-            }
-        }
-        let mut hooks: Vec<[Vec<HookId>; 2]> = vec![Default::default(); rules.violations.len()];
-        for (i, h) in rules.hooks.iter().enumerate() {
-            let slot = match h.point {
-                HookPoint::AfterCircumstances => 0,
-                HookPoint::AfterOutcome => 1,
-            };
-            match &h.covers {
-                None => {
-                    for b in &mut hooks {
-                        b[slot].push(i as HookId);
-                    }
-                }
-                Some(vs) => {
-                    for &v in vs {
-                        if let Some(b) = hooks.get_mut(v as usize) {
-                            b[slot].push(i as HookId);
-                        }
-                    }
-                }
-            }
-        }
-        for ([a, b, c, d], [e, f]) in buckets.into_iter().zip(hooks) {
-            plans.push(Plan {
-                statutory_no_penalty: a.into(),
-                no_penalty: b.into(),
-                mitigating: c.into(),
-                aggravating: d.into(),
-                hooks_after_circumstances: e.into(),
-                hooks_after_outcome: f.into(),
-            });
-        }
+                    p
+                },
+            )
+            .collect();
         Graph {
             plans,
             defaults: rules.facts.iter().map(|f| f.default).collect(),
             types: rules.facts.iter().map(|f| f.ty.clone()).collect(),
+            bands: bands::compute(rules),
         }
     }
+
+    /// The precomputed bands of a fine statement whose range depends on no fact.
+    pub fn bands(&self, fine: FineId) -> Option<&FixedBands> {
+        self.bands.get(fine as usize).and_then(Option::as_ref)
+    }
+}
+
+/// The nodes of one violation.
+fn plan(
+    statutory: Vec<EntryId>,
+    listed: Vec<EntryId>,
+    mitigating: Vec<EntryId>,
+    aggravating: Vec<EntryId>,
+    first: Vec<HookId>,
+    second: Vec<HookId>,
+) -> Plan {
+    let mut nodes = vec![
+        Node::LawInForce,
+        Node::Limitation,
+        Node::ArticleCondition,
+        Node::StatutoryNoPenalty(statutory.into()),
+        Node::NoPenaltyList(listed.into()),
+        Node::Circumstances {
+            mitigating: mitigating.into(),
+            aggravating: aggravating.into(),
+        },
+    ];
+    nodes.extend(first.iter().map(|&hook| Node::Hook {
+        point: HookPoint::AfterCircumstances,
+        hook,
+    }));
+    nodes.extend([Node::Combine, Node::Fine]);
+    for &hook in &second {
+        nodes.push(Node::Hook {
+            point: HookPoint::AfterOutcome,
+            hook,
+        });
+        nodes.push(Node::Guard(hook));
+    }
+    nodes.push(Node::Procedure);
+    Plan {
+        nodes: nodes.into(),
+        outcome_hooks: !second.is_empty(),
+        hooks: first.into_iter().chain(second).collect(),
+    }
+}
+
+/// Each violation's entries sorted into steps 4 (statutory no-penalty, shall), 5 (the other
+/// no-penalty entries) and 6 (mitigating, aggravating), in file order; linear in entries plus
+/// coverage: a listed entry goes only to its violations.
+fn entries_by_step(rules: &RuleSet, violations: usize) -> Vec<[Vec<EntryId>; 4]> {
+    let mut buckets: Vec<[Vec<EntryId>; 4]> = vec![Default::default(); violations];
+    for (i, e) in rules.entries.iter().enumerate() {
+        let slot = match e.list {
+            ListKind::NoPenalty if e.statutory && e.modality == Modality::Shall => 0,
+            ListKind::NoPenalty => 1,
+            ListKind::Lighter | ListKind::LighterOrMitigated | ListKind::Mitigated => 2,
+            ListKind::Aggravated => 3,
+        };
+        match &e.covers {
+            Coverage::Only(ids) => {
+                for &v in ids {
+                    if let Some(b) = buckets.get_mut(v as usize) {
+                        b[slot].push(i as EntryId);
+                    }
+                }
+            }
+            Coverage::All { except } => {
+                for (v, b) in buckets.iter_mut().enumerate() {
+                    if !except.contains(&(v as u32)) {
+                        b[slot].push(i as EntryId);
+                    }
+                }
+            }
+        }
+    }
+    buckets
+}
+
+/// Each violation's hooks per point, in file order.
+fn hooks_by_point(rules: &RuleSet, violations: usize) -> Vec<[Vec<HookId>; 2]> {
+    let mut hooks: Vec<[Vec<HookId>; 2]> = vec![Default::default(); violations];
+    for (i, h) in rules.hooks.iter().enumerate() {
+        let slot = match h.point {
+            HookPoint::AfterCircumstances => 0,
+            HookPoint::AfterOutcome => 1,
+        };
+        match &h.covers {
+            None => {
+                for b in &mut hooks {
+                    b[slot].push(i as HookId);
+                }
+            }
+            Some(vs) => {
+                for &v in vs {
+                    if let Some(b) = hooks.get_mut(v as usize) {
+                        b[slot].push(i as HookId);
+                    }
+                }
+            }
+        }
+    }
+    hooks
 }

@@ -13,43 +13,16 @@ mod world;
 
 pub use world::{Circumstance, Effects, FineSet, Lawful, Move, Pos};
 
-use crate::decision::{FineRange, Outcome};
+pub use crate::vocab::HookPoint;
+
 use crate::diag::{Code, nearest};
 use crate::model::{Fact, FactId, FactType, Value};
 use crate::source::{FileId, SourceMap, Span};
+use crate::vocab::{FineRange, Outcome};
 use rhai::packages::Package;
 use rhai::{Dynamic, Engine, INT, ImmutableString, OptimizationLevel, Scope};
 use std::sync::OnceLock;
 use std::time::Duration;
-
-/// Where a hook runs in the walk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum HookPoint {
-    /// 情节之后: after step 6 (circumstances collected), before step 7 combines them. The hook
-    /// may add circumstances, which are combined with the lists' own.
-    AfterCircumstances,
-    /// 结果之后: after steps 7–8 (outcome combined, fine computed). The hook may also add
-    /// circumstances (the outcome is combined again), move the outcome and set the fine.
-    AfterOutcome,
-}
-
-impl HookPoint {
-    /// The keyword a drafter writes.
-    pub fn zh(self) -> &'static str {
-        match self {
-            HookPoint::AfterCircumstances => "情节之后",
-            HookPoint::AfterOutcome => "结果之后",
-        }
-    }
-
-    /// Every point, for "did you mean".
-    pub const ALL: [HookPoint; 2] = [HookPoint::AfterCircumstances, HookPoint::AfterOutcome];
-
-    /// Parses the keyword.
-    pub fn from_zh(s: &str) -> Option<HookPoint> {
-        HookPoint::ALL.into_iter().find(|p| p.zh() == s)
-    }
-}
 
 /// The limits of the sandbox. Every one is set explicitly: rhai leaves operations unlimited by
 /// default, and its other defaults differ between debug and release builds.
@@ -429,7 +402,7 @@ fn run_on(
             |d: Option<rust_decimal::Decimal>| d.map_or(Dynamic::UNIT, Dynamic::from_decimal);
         let values = [
             Dynamic::from(snap.violation.to_string()),
-            Dynamic::from(outcome_zh(snap.outcome)),
+            Dynamic::from(snap.outcome.short_zh()),
             Dynamic::from_bool(snap.mandatory),
             money(snap.fine.map(|f| f.min)),
             money(snap.fine.map(|f| f.max)),
@@ -453,19 +426,6 @@ fn run_on(
     }
 }
 
-/// The short Chinese name of an outcome, as scripts read and write it.
-pub fn outcome_zh(o: Outcome) -> &'static str {
-    match o {
-        Outcome::NoPenalty => "不予处罚",
-        Outcome::Mitigated => "减轻",
-        Outcome::Lighter => "从轻",
-        Outcome::Standard => "一般",
-        Outcome::Aggravated => "从重",
-        Outcome::Undetermined => "待定",
-        Outcome::NotApplicable => "不适用",
-    }
-}
-
 /// An outcome from its name in a script (short or with 处罚).
 fn outcome_from_zh(s: &str) -> Option<Outcome> {
     let s = s
@@ -480,7 +440,7 @@ fn outcome_from_zh(s: &str) -> Option<Outcome> {
         Outcome::Aggravated,
     ]
     .into_iter()
-    .find(|o| outcome_zh(*o) == s)
+    .find(|o| o.short_zh() == s)
 }
 
 /// The nearest function a script may call, for a misspelt one.

@@ -7,7 +7,7 @@
 
 use super::{HookPoint, Limits, outcome_from_zh};
 use crate::decision::Outcome;
-use crate::syntax::ast::ListKind;
+use crate::vocab::ListKind;
 use rhai::{Dynamic, Engine, EvalAltResult, INT, NativeCallContext, Position};
 use rust_decimal::Decimal;
 use std::cell::{Cell, RefCell};

@@ -180,15 +180,15 @@ pub fn lower(
 
     let hooks = cx.hooks(&hook_decls, &violation_index, &entry_spans);
 
-    // Fixed ranges get their bands once, here, instead of on every decision.
+    // Every fine statement gets its own number: the decision graph keeps its bands under it.
+    let mut fines: FineId = 0;
     for v in &mut violations {
         for ver in &mut v.versions {
-            let fractions = ver.bands.unwrap_or((params.lighter, params.aggravated));
             for stmts in [&mut ver.penalties.individual, &mut ver.penalties.unit]
                 .into_iter()
                 .flatten()
             {
-                fix_bands(stmts, fractions, params.mitigation_floor);
+                number_fines(stmts, &mut fines);
             }
         }
     }
@@ -1229,7 +1229,7 @@ impl Lowerer {
                 Party::Unit => penalties.unit = Some(stmts),
             }
         }
-        let has_common = has_penalty(&common);
+        let has_common = Stmt::any_penalty(&common);
         if penalties.individual.is_none() && (has_common || seen.is_empty()) {
             penalties.individual = Some(common.clone());
         }
@@ -1239,7 +1239,7 @@ impl Lowerer {
         let any = [&penalties.individual, &penalties.unit]
             .into_iter()
             .flatten()
-            .any(|s| has_penalty(s));
+            .any(|s| Stmt::any_penalty(s));
         if !any {
             self.diags.push(
                 Diagnostic::error(
@@ -1435,7 +1435,7 @@ impl Lowerer {
             lo,
             hi,
             scale,
-            fixed: None,
+            id: 0,
             tiers,
         })
     }
@@ -1719,24 +1719,22 @@ impl Lowerer {
     }
 }
 
-fn fix_bands(stmts: &mut [Stmt], fractions: (Decimal, Decimal), floor: Decimal) {
+fn number_fines(stmts: &mut [Stmt], next: &mut FineId) {
     for s in stmts {
         match s {
             Stmt::Penalty(p) => {
                 for a in &mut p.alts {
-                    if let PenaltyAlt::Fine(f) = a
-                        && f.scale.is_none()
-                        && f.tiers.is_none()
-                    {
-                        f.fixed = Some(FixedBands::new(f.lo, f.hi, fractions, floor));
+                    if let PenaltyAlt::Fine(f) = a {
+                        f.id = *next;
+                        *next += 1;
                     }
                 }
             }
             Stmt::If {
                 then, otherwise, ..
             } => {
-                fix_bands(then, fractions, floor);
-                fix_bands(otherwise, fractions, floor);
+                number_fines(then, next);
+                number_fines(otherwise, next);
             }
             Stmt::Measures(_) => {}
         }
@@ -1750,14 +1748,4 @@ struct Body<'a> {
     bands: &'a [(ast::Name, Decimal, Span)],
     common: &'a [ast::PenaltyStmt],
     parties: &'a [ast::PartyBlock],
-}
-
-fn has_penalty(stmts: &[Stmt]) -> bool {
-    stmts.iter().any(|s| match s {
-        Stmt::Penalty(p) => !p.alts.is_empty(),
-        Stmt::If {
-            then, otherwise, ..
-        } => has_penalty(then) || has_penalty(otherwise),
-        Stmt::Measures(_) => false,
-    })
 }

@@ -3,15 +3,14 @@
 
 pub mod expr;
 mod hooks;
-mod kinds;
 mod lower;
 
+pub use crate::vocab::{Measure, PenaltyKind};
 pub use expr::{Expr, Value};
-pub use kinds::{Measure, PenaltyKind};
 pub use lower::lower;
 
 use crate::source::{SourceMap, Span};
-use crate::syntax::ast::{ListKind, Modality, Party};
+use crate::vocab::{ListKind, Modality, Party};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -27,6 +26,8 @@ pub type ViolationId = u32;
 pub type EntryId = u32;
 /// Index of a hook.
 pub type HookId = u32;
+/// Number of a fine statement.
+pub type FineId = u32;
 
 /// A map keyed by short ASCII names (facts, codes), with a word-at-a-time multiplicative hash
 /// (as rustc's FxHash): binding a case looks up every fact by name, and SipHash's protection
@@ -437,6 +438,20 @@ pub enum Stmt {
     Penalty(Penalty),
 }
 
+impl Stmt {
+    /// Whether the statements name a penalty on some branch (a lowered penalty with no kind
+    /// left, after an error, names none).
+    pub fn any_penalty(stmts: &[Stmt]) -> bool {
+        stmts.iter().any(|s| match s {
+            Stmt::Penalty(p) => !p.alts.is_empty(),
+            Stmt::If {
+                then, otherwise, ..
+            } => Stmt::any_penalty(then) || Stmt::any_penalty(otherwise),
+            Stmt::Measures(_) => false,
+        })
+    }
+}
+
 /// One penalty or a choice of several.
 #[derive(Debug, Clone)]
 pub struct Penalty {
@@ -447,10 +462,6 @@ pub struct Penalty {
 }
 
 /// A kind of penalty.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "a rule set holds a few hundred penalties; the fine's precomputed bands are read on every decision"
-)]
 #[derive(Debug, Clone)]
 pub enum PenaltyAlt {
     /// A fine.
@@ -468,8 +479,9 @@ pub struct FineSpec {
     pub hi: Decimal,
     /// Scaled by a fact.
     pub scale: Option<(FactId, ScaleKind)>,
-    /// The rounded range and bands, computed when the rules load, where there is no scale.
-    pub fixed: Option<FixedBands>,
+    /// Its number in the rule set (unique per statement): the decision graph keeps the bands
+    /// of a fixed range under it.
+    pub id: FineId,
     /// Index into [`RuleSet::tiers`] where the fine has a tier table.
     pub tiers: Option<u32>,
 }
@@ -516,52 +528,6 @@ impl Tiers {
             (TierKey::Variant(i), Value::Enum(j)) => i == j,
             (TierKey::Variant(_), _) => false,
         })
-    }
-}
-
-/// A fixed fine range and its bands (docs/evaluation.md step 8), rounded to the fen.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FixedBands {
-    /// The statutory range.
-    pub statutory: crate::decision::FineRange,
-    /// 从轻, 一般, 从重, 减轻.
-    pub bands: [crate::decision::FineRange; 4],
-}
-
-impl FixedBands {
-    /// Computes the bands of a range.
-    pub fn new(
-        lo: Decimal,
-        hi: Decimal,
-        fractions: (Decimal, Decimal),
-        floor: Decimal,
-    ) -> FixedBands {
-        use crate::decision::Outcome as O;
-        let b = |o| {
-            crate::eval::money::band(o, lo, hi, fractions, floor)
-                .unwrap_or(crate::eval::money::range(lo, hi))
-        };
-        FixedBands {
-            statutory: crate::eval::money::range(lo, hi),
-            bands: [
-                b(O::Lighter),
-                b(O::Standard),
-                b(O::Aggravated),
-                b(O::Mitigated),
-            ],
-        }
-    }
-
-    /// The band of an outcome that has one.
-    pub fn get(&self, o: crate::decision::Outcome) -> Option<crate::decision::FineRange> {
-        use crate::decision::Outcome as O;
-        match o {
-            O::Lighter => Some(self.bands[0]),
-            O::Standard => Some(self.bands[1]),
-            O::Aggravated => Some(self.bands[2]),
-            O::Mitigated => Some(self.bands[3]),
-            O::NoPenalty | O::Undetermined | O::NotApplicable => None,
-        }
     }
 }
 

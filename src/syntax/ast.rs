@@ -1,5 +1,7 @@
 //! The typed syntax tree: what a rule file says, with spans, before any name is resolved.
 
+pub use crate::vocab::{ListKind, Modality, Party};
+
 use crate::source::Span;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -117,15 +119,6 @@ impl Scalar {
             Scalar::Word(n) => n.span,
         }
     }
-}
-
-/// A party type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Party {
-    /// 个人 / 公民
-    Individual,
-    /// 单位 / 法人或者其他组织
-    Unit,
 }
 
 /// A fact declaration.
@@ -348,30 +341,6 @@ pub struct Amount {
     pub hi: Decimal,
     /// Where.
     pub span: Span,
-}
-
-/// Which list an entry belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ListKind {
-    /// 不予处罚
-    NoPenalty,
-    /// 从轻
-    Lighter,
-    /// 从轻或者减轻
-    LighterOrMitigated,
-    /// 减轻
-    Mitigated,
-    /// 从重
-    Aggravated,
-}
-
-/// 应当 / 可以
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Modality {
-    /// 应当
-    Shall,
-    /// 可以
-    May,
 }
 
 /// A list entry.

@@ -1,11 +1,106 @@
-//! Steps 1–2 helpers: reading dates, and the weight of a version of the law for Art. 37's
-//! comparison (从旧兼从轻).
+//! Step 1, the law in force (Art. 37, 从旧兼从轻): the version of the article in force on the
+//! act date, unless the one in force on the decision date no longer punishes the act or
+//! punishes it more lightly; and the weight of a version for that comparison.
 
+use super::CaseError;
 use super::cond::Env;
-use super::walk::*;
+use super::end;
+use super::law;
+use super::walk::{Flow, Walk, push_basis, push_unique};
+use crate::decision::NotApplicableReason;
+use crate::explain::Step;
 use crate::model::{FactId, Penalty, PenaltyAlt, PenaltyKind, RuleSet, Stmt, Value};
-use crate::syntax::ast::Party;
+use crate::vocab::Party;
 use rust_decimal::Decimal;
+
+/// Step 1: chooses the version the rest of the walk applies, or ends the walk with no penalty;
+/// an act before the earliest encoded text of a norm that existed earlier is an error.
+pub(super) fn run(w: &mut Walk<'_>) -> Result<Flow, CaseError> {
+    let v = w.violation;
+    let newest = v.versions.len() - 1;
+    let version = match law_in_force(w.rules, &mut w.env, v, w.party) {
+        LawInForce::NotDeclared => {
+            w.rec.step(|| {
+                Step::Text(
+                    "第1、2步 规则集没有声明 violation_date，未判断适用的法律版本和时效".into(),
+                )
+            });
+            newest
+        }
+        LawInForce::NoActDate(f) => {
+            w.need_fact(f);
+            w.undetermined = true;
+            newest
+        }
+        LawInForce::NoNorm(date) if v.versions[0].from.is_some_and(|f| date < f) => {
+            let first = &v.versions[0];
+            let from = first.from.map_or_else(String::new, |d| d.to_string());
+            if !first.first_enacted {
+                // The norm existed before the earliest text the rule set encodes: no legal
+                // conclusion may be drawn from the gap.
+                return Err(CaseError::new(
+                    crate::diag::Code::TextNotEncoded,
+                    format!(
+                        "规则集未编入该日期施行的文本：违法行为 {} 终了于 {date}，早于规则集编入的最早文本（{from} 起施行），无法据以裁量",
+                        v.code
+                    ),
+                    "facts.violation_date",
+                ));
+            }
+            w.out.law.version = None;
+            let message = format!(
+                "违法行为终了时（{date}）把该行为规定为违法的规定尚未施行（{from} 首次施行）"
+            );
+            return Ok(end::not_applicable(
+                w,
+                NotApplicableReason::BeforeEnactment,
+                message,
+            ));
+        }
+        LawInForce::NoNorm(date) => {
+            w.rec.step(|| Step::NoNormOnActDate { date });
+            push_basis(&mut w.out.basis, &[law::ART_37.into(), law::ART_38.into()]);
+            w.out.law.version = None;
+            w.out.law.reason = Some(format!("{date} 该行为不受本规定处罚"));
+            return Ok(end::no_penalty(w, true, &[]));
+        }
+        LawInForce::Repealed { old, decision } => {
+            w.rec.step(|| Step::Repealed { date: decision });
+            push_basis(&mut w.out.basis, &[law::ART_37.into()]);
+            w.out.law.version = v.versions[old].label.clone();
+            w.out.law.reason = Some(format!(
+                "作出处罚决定时（{decision}）已不认为是违法，适用新的规定"
+            ));
+            return Ok(end::no_penalty(w, true, &[]));
+        }
+        LawInForce::Applies { version, changed } => {
+            if let Some(reason) = changed {
+                push_basis(&mut w.out.basis, &[law::ART_37.into()]);
+                let line = format!("第1步 {reason}");
+                w.rec.step(|| Step::Text(line));
+                w.out.law.reason = Some(reason);
+            }
+            version
+        }
+    };
+    let ver = &v.versions[version];
+    w.out.basis[0] = ver.basis.clone();
+    if version != newest
+        && let Some(Step::Start { basis, .. }) = w.rec.trace.steps_mut().first_mut()
+    {
+        // The walk began with the current article; name the version actually applied.
+        *basis = ver.basis.clone();
+    }
+    w.version = ver;
+    w.chosen = true;
+    w.out.law.version = ver.label.clone();
+    // Step 0, for the version in force: a party the article does not name.
+    if ver.penalties.get(w.party).is_none() {
+        let message = format!("该条文处罚的当事人不包括{}", w.party.zh());
+        return Ok(end::not_applicable(w, NotApplicableReason::Party, message));
+    }
+    Ok(Flow::Next)
+}
 
 pub(super) fn date_of(facts: &[Option<Value>], f: Option<FactId>) -> Option<jiff::civil::Date> {
     match f.and_then(|f| facts.get(f as usize).copied().flatten()) {
@@ -172,85 +267,6 @@ pub(super) fn law_in_force(
             changed: None,
         },
     }
-}
-
-/// What step 2 finds.
-pub(super) enum Limitation {
-    /// The rule set declares no violation or discovery date.
-    NotDeclared,
-    /// The case does not give these dates.
-    Missing([Option<FactId>; 2]),
-    /// Safety-related, discovered between two and five years: the harm decides (this fact).
-    DependsOnHarm(FactId),
-    /// In time or barred.
-    Decided(LimitationStep),
-}
-
-/// The period and the answer.
-pub(super) struct LimitationStep {
-    pub(super) start: jiff::civil::Date,
-    pub(super) last: jiff::civil::Date,
-    pub(super) discovery: jiff::civil::Date,
-    pub(super) years: u8,
-    pub(super) barred: bool,
-}
-
-/// Step 2 (Art. 36): two years, five where safety-related with harm, from the end of a continuing
-/// act or the act date; the period ends on the corresponding date, or the month's last day
-/// (Civil Code Arts. 201–202; jiff clamps 29 February).
-pub(super) fn limitation(
-    rules: &RuleSet,
-    facts: &[Option<Value>],
-    act: Option<jiff::civil::Date>,
-) -> Limitation {
-    let std = rules.standard;
-    let (Some(act_fact), Some(found_fact)) = (std.violation_date, std.discovery_date) else {
-        return Limitation::NotDeclared;
-    };
-    let start = date_of(facts, std.violation_end_date).or(act);
-    let discovery = date_of(facts, Some(found_fact));
-    let (Some(start), Some(discovery)) = (start, discovery) else {
-        let missing = |f: FactId, d: Option<jiff::civil::Date>| d.is_none().then_some(f);
-        return Limitation::Missing([missing(act_fact, act), missing(found_fact, discovery)]);
-    };
-    let five = match std
-        .safety_related
-        .and_then(|f| facts.get(f as usize).copied().flatten())
-    {
-        Some(Value::Bool(true)) => match std.harm {
-            Some((h, none)) => match facts.get(h as usize).copied().flatten() {
-                Some(Value::Enum(x)) => Some(x != none),
-                _ => None,
-            },
-            None => Some(false),
-        },
-        _ => Some(false),
-    };
-    let last = |years: i16| {
-        start
-            .checked_add(jiff::Span::new().years(years))
-            .unwrap_or(jiff::civil::Date::MAX)
-    };
-    let two = last(2);
-    let (years, last, barred) = match five {
-        Some(false) => (2, two, discovery > two),
-        None if discovery <= two => (2, two, false),
-        _ if discovery > last(5) => (5, last(5), true),
-        Some(true) => (5, last(5), false),
-        None => {
-            return match std.harm {
-                Some((h, _)) => Limitation::DependsOnHarm(h),
-                None => Limitation::Missing([None, None]),
-            };
-        }
-    };
-    Limitation::Decided(LimitationStep {
-        start,
-        last,
-        discovery,
-        years,
-        barred,
-    })
 }
 
 /// Today in China (UTC+8, no daylight saving since 1991): the decision date a case does not give.

@@ -1,8 +1,70 @@
-//! Fine arithmetic: exact decimals, rounded half-up to the fen, and the bands of docs/evaluation.md
-//! step 8.
+//! Money: amounts in yuan as exact decimals, rounded half-up to the fen, their one written form,
+//! and the bands of docs/evaluation.md step 8.
 
-use crate::decision::{FineRange, Outcome};
+use super::Outcome;
 use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+/// An amount in yuan, as people read it: the decimal without trailing zeros (`200`, `8.13`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Yuan(pub Decimal);
+
+impl std::fmt::Display for Yuan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0.normalize(), f)
+    }
+}
+
+/// Amounts as exact JSON numbers: whole yuan through the integer writer (most fines), others
+/// through the decimal's own digits; never through binary floating point.
+pub mod json {
+    use rust_decimal::Decimal;
+    use serde::{Deserializer, Serializer};
+
+    /// Writes an amount.
+    pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        if d.scale() == 0
+            && let Ok(i) = i64::try_from(*d)
+        {
+            return s.serialize_i64(i);
+        }
+        rust_decimal::serde::arbitrary_precision::serialize(d, s)
+    }
+
+    /// Reads an amount.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        rust_decimal::serde::arbitrary_precision::deserialize(d)
+    }
+}
+
+/// A fine range in yuan, both ends inclusive, exact decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FineRange {
+    /// Lower end.
+    #[serde(with = "json")]
+    pub min: Decimal,
+    /// Upper end.
+    #[serde(with = "json")]
+    pub max: Decimal,
+}
+
+impl FineRange {
+    /// The range as a trace writes it: `60–140`, or one amount where both ends are equal.
+    pub fn dashed(self) -> String {
+        if self.min == self.max {
+            Yuan(self.min).to_string()
+        } else {
+            format!("{}–{}", Yuan(self.min), Yuan(self.max))
+        }
+    }
+}
+
+/// `60..140`: the range as the contract's tests and the CLI write it.
+impl std::fmt::Display for FineRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}..{}", Yuan(self.min), Yuan(self.max))
+    }
+}
 
 /// Rounds half-up to the fen (0.01 yuan) and drops trailing zeros.
 pub fn fen(d: Decimal) -> Decimal {
@@ -51,7 +113,7 @@ pub fn band_exact(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Decimal, Outcome, band, fen};
     use rust_decimal_macros_free::dec;
 
     /// Tiny stand-in for a decimal literal macro.

@@ -1,0 +1,34 @@
+//! Decides the case of `decision/shipped` N times (N from the first argument, default 1), for
+//! counting instructions per decision with callgrind, which is stable where wall-clock is not:
+//!
+//! ```sh
+//! cargo bench --bench instructions --no-run
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/deps/instructions-* 1
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/deps/instructions-* 1001
+//! ```
+//!
+//! The difference of the two totals divided by 1,000 is the cost of one decision with its trace.
+
+use caliper::{Case, Rules};
+use std::hint::black_box;
+
+/// The case of `decision/shipped` (examples/xr-49-2-individual.json).
+const INDIVIDUAL: &str = include_str!("../examples/xr-49-2-individual.json");
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1);
+    let rules = Rules::embedded().unwrap_or_else(|e| panic!("the shipped rules do not load:\n{e}"));
+    let case: Case = serde_json::from_str(INDIVIDUAL).expect("the example case is valid JSON");
+    let mut fined = 0usize;
+    for _ in 0..n {
+        let d = rules
+            .evaluate(black_box(&case))
+            .unwrap_or_else(|e| panic!("the example case is an error: {e}"));
+        fined += usize::from(d.fine.is_some());
+        black_box(&d);
+    }
+    assert_eq!(fined, n, "every decision has a fine");
+}
