@@ -528,6 +528,32 @@ fn an_acknowledged_record_survives_kill_9_and_replays() {
     assert!(out.status.success(), "{text}");
     assert_eq!(text.matches("结果一致").count(), 3, "{text}");
     assert!(text.contains("3 条一致，0 条不同"), "{text}");
+
+    // Under rules that raise the individual's maximum, the replay still agrees with the rules
+    // the records were made under, and says how the recommendation would change.
+    let rules = dir.join("rules");
+    copy_rules(&rules);
+    let file = rules.join("xuchang-shirong.rules");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let raised = text.replacen("个人 { 罚款 ..200 }", "个人 { 罚款 ..400 }", 1);
+    assert_ne!(raised, text, "the test edits XR-49-2");
+    std::fs::write(&file, raised).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_caliper"))
+        .args(["replay", "--db"])
+        .arg(&db)
+        .arg("--rules")
+        .arg(&rules)
+        .arg(&ids[0])
+        .output()
+        .expect("replay runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("结果一致"), "{text}");
+    assert!(text.contains("建议会变化"), "{text}");
+    assert!(
+        text.contains(r#"fine: {"max":140,"min":60} → {"max":280,"min":120}"#),
+        "{text}"
+    );
 }
 
 /// Copies the shipped rules into a directory the test may change.

@@ -126,13 +126,18 @@ fn kept_rules(store: &Store, digest: &str) -> Option<Rules> {
     Rules::from_sources(&kept.files, &kept.root).ok()
 }
 
-/// The case as recorded, with `decision_date` pinned to the day it was recorded where the case
-/// left it to the engine's "today": a replay years later judges limitation as it was judged then.
+/// The case as recorded, with `decision_date` pinned to the day it was recorded (China time, as
+/// the engine's "today") where the case left it to the engine: a replay years later judges the
+/// law in force and limitation as they were judged then.
 fn pinned_case(rec: &Record) -> String {
     let Ok(mut case) = serde_json::from_str::<Value>(&rec.case_json) else {
         return rec.case_json.clone();
     };
-    let day = rec.recorded_at.get(..10).unwrap_or_default().to_string();
+    let china = jiff::tz::Offset::constant(8);
+    let day = rec.recorded_at.parse::<jiff::Timestamp>().map_or_else(
+        |_| rec.recorded_at.get(..10).unwrap_or_default().to_string(),
+        |t| china.to_datetime(t).date().to_string(),
+    );
     if let Some(facts) = case.get_mut("facts").and_then(Value::as_object_mut) {
         facts
             .entry("decision_date")
