@@ -197,6 +197,21 @@ fn a_batch_answers_each_case_in_order() {
 }
 
 #[test]
+fn a_request_past_its_deadline_gets_503_and_the_document() {
+    let dir = temp_dir("deadline");
+    let s = Server::start(&dir.join("caliper.db"), &["--deadline-ms", "1"]);
+    let good = example("xr-49-2-individual.json");
+    let many = [good.as_str(); 1000].join(",");
+    let (status, got) = s.post("/evaluate/batch", &format!(r#"{{"cases":[{many}]}}"#));
+    assert_eq!(status, 503, "{got}");
+    assert_eq!(error_code(&got), "A0703");
+    assert_eq!(
+        got["error"]["limit"],
+        json!({ "name": "deadline_ms", "value": 1 })
+    );
+}
+
+#[test]
 fn every_bad_input_class_gets_its_status_and_error_document() {
     let dir = temp_dir("bad-input");
     let s = Server::start(&dir.join("caliper.db"), &["--max-body", "4096"]);
@@ -324,6 +339,10 @@ fn violations_are_searched_and_described_for_a_form() {
             .all(|e| e["condition"].as_str().is_some_and(|c| !c.is_empty()))
     );
 
+    // What a form for XR-49-2 shows, as a caseworker's form would render it.
+    let (_, xr_form) = s.get("/violations/XR-49-2");
+    insta::assert_json_snapshot!("form_xr_49_2", xr_form);
+
     let (status, got) = s.get("/violations/JL-22-2x");
     assert_eq!(status, 404);
     assert_eq!(error_code(&got), "A0706");
@@ -420,6 +439,7 @@ fn decisions_are_recorded_read_listed_and_corrected() {
     let departs = json!({ "outcome": "standard", "fine": 180, "penalties": ["fine"] });
     let (status, got) = s.post("/decisions", &record_request(departs.clone(), None, None));
     assert_eq!(status, 422, "{got}");
+    insta::assert_json_snapshot!("departure_without_reason", got);
     assert_eq!(error_code(&got), "A0704");
     assert_eq!(got["error"]["at"], "reason");
     assert!(

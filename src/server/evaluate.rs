@@ -89,9 +89,8 @@ pub async fn batch(
     let mut out = Vec::with_capacity(batch.cases.len() * 1024 + 16);
     out.extend_from_slice(b"{\"results\":[");
     for (i, case) in batch.cases.iter().enumerate() {
-        if i % 64 == 0 {
-            deadline.check()?;
-        }
+        // One clock read per case (tens of nanoseconds against microseconds of evaluation).
+        deadline.check()?;
         if i > 0 {
             out.push(b',');
         }
