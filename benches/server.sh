@@ -15,11 +15,11 @@ EVAL_SECONDS="${EVAL_SECONDS:-20}"
 MILLION_SECONDS_MAX="${MILLION_SECONDS_MAX:-120}"
 RECORD_SECONDS="${RECORD_SECONDS:-10}"
 
-if ! command -v wrk >/dev/null; then
-    echo "installing wrk (Debian package)" >&2
+if ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then
+    echo "installing wrk and curl (Debian packages)" >&2
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq wrk >/dev/null
+    $SUDO apt-get install -y -qq wrk curl >/dev/null
 fi
 
 cargo build --release --quiet
@@ -45,12 +45,8 @@ wrk.body = f:read("*a")
 f:close()
 LUA
 
-python3 - "$WORK/record.json" <<'PY'
-import json, sys
-case = json.load(open("examples/xr-49-2-individual.json"))
-body = {"case": case, "final": {"outcome": "standard", "fine": 100, "penalties": ["fine"]}, "officer": "bench"}
-open(sys.argv[1], "w").write(json.dumps(body, ensure_ascii=False))
-PY
+printf '{"case": %s, "final": {"outcome": "standard", "fine": 100, "penalties": ["fine"]}, "officer": "bench"}' \
+    "$(cat examples/xr-49-2-individual.json)" >"$WORK/record.json"
 
 curl -sf -XPOST "$URL/evaluate" -H 'content-type: application/json' \
     --data-binary @examples/xr-49-2-individual.json >/dev/null
