@@ -49,6 +49,7 @@
 //! print.
 
 pub mod case;
+pub mod catalogue;
 pub mod check;
 pub mod decision;
 pub mod diag;

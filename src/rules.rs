@@ -136,6 +136,27 @@ impl Rules {
         &self.info
     }
 
+    /// The files the rule set was loaded from (rule files and hook scripts), in load order, with
+    /// their paths as the rule set names them; the first is the root.
+    /// [`Rules::from_sources`] with these and [`Rules::root_file`] loads the same rule set again,
+    /// with the same digest.
+    pub fn source_files(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.model
+            .sources
+            .files()
+            .map(|(_, f)| (f.path.as_str(), f.text.as_str()))
+    }
+
+    /// The path of the root file, as [`Rules::source_files`] names it.
+    pub fn root_file(&self) -> &str {
+        self.source_files().next().map_or("", |(p, _)| p)
+    }
+
+    /// The files, for rendering [`Rules::warnings`].
+    pub fn sources(&self) -> &SourceMap {
+        &self.model.sources
+    }
+
     /// Evaluates a case into a decision, with the trace.
     pub fn evaluate(&self, case: &Case) -> Result<Decision, CaseError> {
         self.evaluate_with(case, Options::default())

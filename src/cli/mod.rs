@@ -6,6 +6,10 @@ mod explain;
 mod fmt;
 mod list;
 mod publish;
+#[cfg(feature = "server")]
+mod replay;
+#[cfg(feature = "server")]
+mod serve;
 mod review;
 mod test;
 
@@ -108,6 +112,43 @@ enum Command {
         /// 诊断代码
         code: Option<String>,
     },
+    /// 启动 HTTP 服务（裁量建议接口与决定记录），见 docs/server.md
+    #[cfg(feature = "server")]
+    Serve {
+        /// 规则集的根文件或目录（默认：内置规则集）
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// 监听地址
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// 决定记录库（SQLite 文件，不存在时创建）
+        #[arg(long, default_value = "caliper.db")]
+        db: PathBuf,
+        /// 规则文件改变时重新加载（每秒检查一次）；也可向进程发送 SIGHUP
+        #[arg(long)]
+        watch: bool,
+        /// 请求体的字节数上限
+        #[arg(long, default_value_t = crate::server::limits::DEFAULT_MAX_BODY_BYTES)]
+        max_body: usize,
+        /// 一次批量请求的案件数上限
+        #[arg(long, default_value_t = crate::server::limits::DEFAULT_MAX_BATCH)]
+        max_batch: usize,
+        /// 每个请求的处理时限（毫秒）
+        #[arg(long, default_value_t = crate::server::limits::DEFAULT_DEADLINE.as_millis() as u64)]
+        deadline_ms: u64,
+    },
+    /// 用记录时的规则重新计算决定记录，报告差异；并报告按当前规则建议会如何变化
+    #[cfg(feature = "server")]
+    Replay {
+        /// 决定记录库
+        #[arg(long, default_value = "caliper.db")]
+        db: PathBuf,
+        /// 当前规则集的根文件或目录（默认：内置规则集）
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// 记录编号（默认：全部）
+        ids: Vec<i64>,
+    },
 }
 
 /// The published document's format.
@@ -161,6 +202,28 @@ pub fn run() -> ExitCode {
         }
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Explain { code } => explain::run(code.as_deref()),
+        #[cfg(feature = "server")]
+        Command::Serve {
+            rules,
+            addr,
+            db,
+            watch,
+            max_body,
+            max_batch,
+            deadline_ms,
+        } => serve::run(crate::server::Config {
+            rules,
+            addr,
+            db,
+            watch,
+            limits: crate::server::limits::Limits {
+                max_body_bytes: max_body,
+                max_batch,
+                deadline: std::time::Duration::from_millis(deadline_ms),
+            },
+        }),
+        #[cfg(feature = "server")]
+        Command::Replay { db, rules, ids } => replay::run(&db, rules.as_deref(), &ids),
     };
     ExitCode::from(code)
 }

@@ -1,6 +1,6 @@
 //! The stable diagnostic codes. Each is documented here, once, and printed by
 //! `caliper explain CODE`: S01xx syntax, M02xx model, C03xx checks, L04xx lints, E05xx cases,
-//! H06xx hooks (rhai scripts: H060x when rules load, H061x–H062x when a script runs, H063x the
+//! A07xx the HTTP API, H06xx hooks (rhai scripts: H060x when rules load, H061x–H062x when a script runs, H063x the
 //! legality guard).
 
 use super::Severity;
@@ -169,6 +169,20 @@ codes! {
         "函数的参数类型对，但值不可用：清单须是 从轻、减轻、从轻或者减轻、从重、不予处罚 之一，情形须是 应当 或 可以，依据和标题不能为空，罚款须精确到分，set_outcome 和 set_fine 只能在“结果之后”调用。";
     HookGuard = "H0631", Error, "钩子的结果违反法定界限",
         "钩子运行之后引擎检查合法性：罚款须在法定幅度之内（减轻处罚、不予处罚除外），不能出现违法行为未规定的处罚种类，不能违背法定“应当”的情节。违反的是规则集的错误：不会给出被截断的数字，须修改钩子脚本。";
+    BodyTooLarge = "A0701", Error, "请求体超出大小上限",
+        "HTTP API 的请求体有大小上限（caliper serve --max-body，默认 1 MiB）。错误文档的 limit 写明上限；把批量请求拆小，或由管理员调高上限。";
+    BatchTooLarge = "A0702", Error, "批量请求中的案件数超出上限",
+        "POST /api/v1/evaluate/batch 一次最多处理的案件数有上限（caliper serve --max-batch，默认 1000）。错误文档的 limit 写明上限；分几次提交。";
+    DeadlineExceeded = "A0703", Error, "请求超出处理时限",
+        "每个请求须在时限内处理完毕（caliper serve --deadline-ms，默认 10000 毫秒），超时的请求得到 503 和这份错误文档，而不是断开的连接。稍后重试，或把批量请求拆小。";
+    MissingReason = "A0704", Error, "最终决定偏离建议但未说明理由",
+        "记录决定时，最终决定与引擎的建议不同（另一种处罚结果、建议幅度之外的罚款、另一组处罚种类）须在 reason 中写明理由。错误文档列出偏离之处。";
+    MalformedRequest = "A0705", Error, "请求文档格式错误",
+        "请求不是约定的 JSON 文档，或缺少、写错了字段；at 指出位置。文档格式见 docs/server.md。";
+    NotFound = "A0706", Error, "请求的资源不存在",
+        "没有这个路径、违法行为编号或决定记录编号。接口列表见 /api/v1/openapi.json。";
+    Internal = "A0707", Error, "服务内部错误",
+        "服务在处理请求时出错（例如无法写入决定记录库）。请求没有被记录；详细原因在服务的日志中，按 request_id 查找。";
 }
 
 impl Serialize for Code {
