@@ -8,9 +8,9 @@ mod list;
 mod publish;
 #[cfg(feature = "server")]
 mod replay;
+mod review;
 #[cfg(feature = "server")]
 mod serve;
-mod review;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
