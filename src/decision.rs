@@ -2,7 +2,7 @@
 //! recommends, with every citation and the trace.
 
 use crate::explain::Trace;
-use crate::model::{Measure, PenaltyKind};
+pub use crate::model::{Measure, PenaltyKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
