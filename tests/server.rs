@@ -576,6 +576,47 @@ fn an_acknowledged_record_survives_kill_9_and_replays() {
     );
 }
 
+#[test]
+fn replay_reports_a_record_that_its_rules_no_longer_give() {
+    let dir = temp_dir("replay-diff");
+    let db = dir.join("caliper.db");
+    {
+        let s = Server::start(&db, &[]);
+        let fin = json!({ "outcome": "standard", "fine": 100, "penalties": ["fine"] });
+        let (status, got) = s.post("/decisions", &record_request(fin, None, None));
+        assert_eq!(status, 201, "{got}");
+    }
+    // A record written behind the server's back, whose decision its rules do not give: appending
+    // is what the store allows, so the forgery is a new row.
+    let c = rusqlite::Connection::open(&db).expect("open");
+    let n = c
+        .execute(
+            "INSERT INTO records (recorded_at, officer, violation, case_json, decision_json, \
+             ruleset_digest, ruleset_name, ruleset_version, engine_version, final_json, \
+             departures_json) SELECT recorded_at, officer, violation, case_json, \
+             replace(decision_json, '\"max\":140', '\"max\":150'), ruleset_digest, ruleset_name, \
+             ruleset_version, engine_version, final_json, departures_json FROM records WHERE id = 1",
+            [],
+        )
+        .expect("insert");
+    assert_eq!(n, 1);
+    drop(c);
+    let out = Command::new(env!("CARGO_BIN_EXE_caliper"))
+        .args(["replay", "--db"])
+        .arg(&db)
+        .output()
+        .expect("replay runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(text.contains("记录 1（XR-49-2"), "{text}");
+    assert!(text.contains("结果不同"), "{text}");
+    assert!(
+        text.contains(r#"fine: {"max":150,"min":60} → {"max":140,"min":60}"#),
+        "{text}"
+    );
+    assert!(text.contains("1 条一致，1 条不同"), "{text}");
+}
+
 /// Copies the shipped rules into a directory the test may change.
 fn copy_rules(to: &Path) {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
