@@ -6,13 +6,13 @@
 use super::departure::{Final, departures};
 use super::error::{ApiError, ErrorDocument};
 use super::evaluate::json_response;
-use super::limits::{Body, text};
+use super::limits::{Body, Deadline, text};
 use super::records::{MAX_PAGE, NewRecord, Query as StoreQuery, Record};
 use super::state::{AppState, now};
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::{Extension, Json};
 use caliper::decision::Outcome;
 use caliper::decision::PenaltyKind;
 use caliper::diag::Code;
@@ -136,10 +136,12 @@ fn unprocessable(message: impl Into<String>, at: &str) -> ApiError {
         (status = 400, description = "请求或案件不是约定的文档（A0705、E0504）", body = ErrorDocument),
         (status = 413, description = "请求体超出上限（A0701）", body = ErrorDocument),
         (status = 422, description = "案件有错误（E05xx）、最终决定无效，或偏离建议而未说明理由（A0704）", body = ErrorDocument),
+        (status = 503, description = "写入之前已超出处理时限（A0703）：没有记录", body = ErrorDocument),
     )
 )]
 pub async fn record(
     State(state): State<Arc<AppState>>,
+    Extension(deadline): Extension<Deadline>,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
     let text = text(&body)?;
@@ -211,6 +213,8 @@ pub async fn record(
     let case_json = req.case.get().to_string();
     let violation = decision.violation.to_string();
     let recorded_at = now();
+    // The last point at which the request may still be refused for time: past it, it is written.
+    deadline.check()?;
     let st = state.clone();
     let (id, recorded_at) = tokio::task::spawn_blocking(move || {
         if let Some(c) = corrects
