@@ -788,3 +788,35 @@ fn two_threads_of_many_clients_get_the_library_s_decisions() {
     });
     assert_eq!(checked, 2 * CLIENTS_PER_THREAD * REQUESTS_PER_CLIENT);
 }
+
+#[test]
+fn the_server_refuses_to_start_on_what_it_cannot_serve() {
+    let dir = temp_dir("refuse");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_caliper"))
+            .arg("serve")
+            .args(["--addr", "127.0.0.1:0", "--db"])
+            .arg(dir.join("caliper.db"))
+            .args(args)
+            .output()
+            .expect("the binary runs")
+    };
+    let out = run(&["--watch"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--watch 需要用 --rules 指定规则目录"));
+
+    let rules = dir.join("rules");
+    copy_rules(&rules);
+    append(&rules.join("main.rules"), "\n违法行为 {\n");
+    let out = run(&["--rules", &rules.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("main.rules") && err.contains("无法启动服务"),
+        "{err}"
+    );
+    assert!(
+        !dir.join("caliper.db").exists(),
+        "nothing is created for rules that do not load"
+    );
+}
