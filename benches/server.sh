@@ -39,6 +39,10 @@ done
 URL="http://127.0.0.1:$PORT/api/v1"
 
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$PID/status"; }
+# The server's CPU time (user + system, in clock ticks): CPU per request holds even when other
+# work shares the machine, where requests/s does not.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
 cat >"$WORK/evaluate.lua" <<'LUA'
 wrk.method = "POST"
@@ -53,6 +57,7 @@ printf '{"case": %s, "final": {"outcome": "standard", "fine": 100, "penalties": 
 
 curl -sf -XPOST "$URL/evaluate" -H 'content-type: application/json' \
     --data-binary @examples/xr-49-2-individual.json >/dev/null
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "RSS at rest: $(rss_kib) KiB"
 
 total=0
@@ -63,10 +68,14 @@ summary() { # file -> "req/s p50 p99 requests"
 }
 
 echo "POST /evaluate, 2 threads, $CONNECTIONS connections, ${EVAL_SECONDS}s:"
+before=$(cpu_ticks)
 CASE_FILE=examples/xr-49-2-individual.json wrk -t2 -c"$CONNECTIONS" -d"${EVAL_SECONDS}s" --latency \
     -s "$WORK/evaluate.lua" "$URL/evaluate" >"$WORK/wrk1"
+after=$(cpu_ticks)
 read -r rps p50 p99 n < <(summary "$WORK/wrk1")
 echo "  $rps req/s, p50 $p50, p99 $p99 ($n requests)"
+awk -v t=$((after - before)) -v u="$TICK_US" -v n="$n" \
+    'BEGIN { printf "  server CPU per request: %.1f us\n", t * u / n }'
 total=$((total + n))
 
 start=$(date +%s)
@@ -79,6 +88,7 @@ done
 echo "RSS after $total requests: $(rss_kib) KiB"
 
 echo "POST /decisions, 2 threads, 8 connections, ${RECORD_SECONDS}s:"
+echo "  load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 CASE_FILE="$WORK/record.json" wrk -t2 -c8 -d"${RECORD_SECONDS}s" --latency \
     -s "$WORK/evaluate.lua" "$URL/decisions" >"$WORK/wrk3"
 read -r rps p50 p99 n < <(summary "$WORK/wrk3")
