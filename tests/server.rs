@@ -820,3 +820,40 @@ fn the_server_refuses_to_start_on_what_it_cannot_serve() {
         "nothing is created for rules that do not load"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn sigterm_lets_a_request_in_flight_finish() {
+    const CASES: usize = 20_000;
+    let dir = temp_dir("in-flight");
+    let mut s = Server::start(
+        &dir.join("caliper.db"),
+        &["--max-batch", "20000", "--max-body", "33554432"],
+    );
+    let good = example("xr-49-2-individual.json");
+    let many = vec![good.as_str(); CASES].join(",");
+    let body = format!(r#"{{"cases":[{many}]}}"#);
+    let pid = s.pid().to_string();
+    let (status, got) = std::thread::scope(|scope| {
+        let answer = scope.spawn(|| s.post("/evaluate/batch", &body));
+        // The batch takes a while to evaluate; stop the server while it does.
+        std::thread::sleep(Duration::from_millis(150));
+        let term = Command::new("sh")
+            .args(["-c", &format!("kill -TERM {pid}")])
+            .status()
+            .expect("sh runs");
+        assert!(term.success());
+        answer.join().expect("the client")
+    });
+    assert_eq!(status, 200);
+    assert_eq!(got["results"].as_array().map(Vec::len), Some(CASES));
+    let end = Instant::now() + Duration::from_secs(15);
+    let exit = loop {
+        if let Some(st) = s.child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(Instant::now() < end, "the server stops after the request");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+}
