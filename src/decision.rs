@@ -2,9 +2,7 @@
 //! recommends, with every citation and the trace.
 
 use crate::explain::Trace;
-pub use crate::vocab::{FineRange, Outcome};
-
-use crate::vocab::{Measure, PenaltyKind};
+pub use crate::vocab::{FineRange, Measure, Outcome, PenaltyKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

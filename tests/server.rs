@@ -429,7 +429,10 @@ fn decisions_are_recorded_read_listed_and_corrected() {
         library(&example("xr-49-2-individual.json"))
     );
     assert_eq!(got["departures"], json!([]));
-    assert_eq!(got["review"], Value::Null);
+    // The library's review of the final decision is kept with the record.
+    assert_eq!(got["review"]["fine_position"], "in_band");
+    assert_eq!(got["review"]["lawful"], true);
+    assert_eq!(got["review"]["departs"], false);
     assert_eq!(
         got["ruleset"]["digest"],
         got["decision"]["ruleset"]["digest"]
@@ -574,6 +577,47 @@ fn an_acknowledged_record_survives_kill_9_and_replays() {
         text.contains(r#"fine: {"max":140,"min":60} → {"max":280,"min":120}"#),
         "{text}"
     );
+}
+
+#[test]
+fn replay_reports_a_record_that_its_rules_no_longer_give() {
+    let dir = temp_dir("replay-diff");
+    let db = dir.join("caliper.db");
+    {
+        let s = Server::start(&db, &[]);
+        let fin = json!({ "outcome": "standard", "fine": 100, "penalties": ["fine"] });
+        let (status, got) = s.post("/decisions", &record_request(fin, None, None));
+        assert_eq!(status, 201, "{got}");
+    }
+    // A record written behind the server's back, whose decision its rules do not give: appending
+    // is what the store allows, so the forgery is a new row.
+    let c = rusqlite::Connection::open(&db).expect("open");
+    let n = c
+        .execute(
+            "INSERT INTO records (recorded_at, officer, violation, case_json, decision_json, \
+             ruleset_digest, ruleset_name, ruleset_version, engine_version, final_json, \
+             departures_json) SELECT recorded_at, officer, violation, case_json, \
+             replace(decision_json, '\"max\":140', '\"max\":150'), ruleset_digest, ruleset_name, \
+             ruleset_version, engine_version, final_json, departures_json FROM records WHERE id = 1",
+            [],
+        )
+        .expect("insert");
+    assert_eq!(n, 1);
+    drop(c);
+    let out = Command::new(env!("CARGO_BIN_EXE_caliper"))
+        .args(["replay", "--db"])
+        .arg(&db)
+        .output()
+        .expect("replay runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(text.contains("记录 1（XR-49-2"), "{text}");
+    assert!(text.contains("结果不同"), "{text}");
+    assert!(
+        text.contains(r#"fine: {"max":150,"min":60} → {"max":140,"min":60}"#),
+        "{text}"
+    );
+    assert!(text.contains("1 条一致，1 条不同"), "{text}");
 }
 
 /// Copies the shipped rules into a directory the test may change.
@@ -746,4 +790,104 @@ fn two_threads_of_many_clients_get_the_library_s_decisions() {
             .sum::<usize>()
     });
     assert_eq!(checked, 2 * CLIENTS_PER_THREAD * REQUESTS_PER_CLIENT);
+}
+
+#[test]
+fn the_server_refuses_to_start_on_what_it_cannot_serve() {
+    let dir = temp_dir("refuse");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_caliper"))
+            .arg("serve")
+            .args(["--addr", "127.0.0.1:0", "--db"])
+            .arg(dir.join("caliper.db"))
+            .args(args)
+            .output()
+            .expect("the binary runs")
+    };
+    let out = run(&["--watch"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--watch 需要用 --rules 指定规则目录"));
+
+    let rules = dir.join("rules");
+    copy_rules(&rules);
+    append(&rules.join("main.rules"), "\n违法行为 {\n");
+    let out = run(&["--rules", &rules.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("main.rules") && err.contains("无法启动服务"),
+        "{err}"
+    );
+    assert!(
+        !dir.join("caliper.db").exists(),
+        "nothing is created for rules that do not load"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_lets_a_request_in_flight_finish() {
+    const CASES: usize = 20_000;
+    let dir = temp_dir("in-flight");
+    let mut s = Server::start(
+        &dir.join("caliper.db"),
+        &["--max-batch", "20000", "--max-body", "33554432"],
+    );
+    let good = example("xr-49-2-individual.json");
+    let many = vec![good.as_str(); CASES].join(",");
+    let body = format!(r#"{{"cases":[{many}]}}"#);
+    let pid = s.pid().to_string();
+    let (status, got) = std::thread::scope(|scope| {
+        let answer = scope.spawn(|| s.post("/evaluate/batch", &body));
+        // The batch takes a while to evaluate; stop the server while it does.
+        std::thread::sleep(Duration::from_millis(150));
+        let term = Command::new("sh")
+            .args(["-c", &format!("kill -TERM {pid}")])
+            .status()
+            .expect("sh runs");
+        assert!(term.success());
+        answer.join().expect("the client")
+    });
+    assert_eq!(status, 200);
+    assert_eq!(got["results"].as_array().map(Vec::len), Some(CASES));
+    let end = Instant::now() + Duration::from_secs(15);
+    let exit = loop {
+        if let Some(st) = s.child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(Instant::now() < end, "the server stops after the request");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+}
+
+#[test]
+fn review_answers_what_the_library_reviews() {
+    let dir = temp_dir("review");
+    let s = Server::start(&dir.join("caliper.db"), &[]);
+    let mut req: Value = serde_json::from_str(&example("xr-49-2-individual.json")).expect("case");
+    for (fine, position, lawful) in [
+        (100, "in_band", true),
+        (180, "in_range_outside_band", true),
+        (250, "above_range", false),
+    ] {
+        req["proposed"] = json!({ "fine": fine });
+        let body = req.to_string();
+        let (status, got) = s.post("/review", &body);
+        assert_eq!(status, 200, "{got}");
+        assert_eq!(got["review"]["fine_position"], position, "{fine}");
+        assert_eq!(got["review"]["lawful"], lawful, "{fine}");
+        assert_eq!(got["decision"]["outcome"], "standard");
+        let lib: Value = serde_json::from_str(
+            &caliper::Rules::embedded()
+                .expect("rules")
+                .review_json(&body),
+        )
+        .expect("json");
+        assert_eq!(got, lib);
+    }
+    // No proposal: an error document with a 4xx, never a review.
+    let (status, got) = s.post("/review", &example("xr-49-2-individual.json"));
+    assert!((400..500).contains(&status), "{status}: {got}");
+    assert_eq!(error_code(&got), "E0504");
 }

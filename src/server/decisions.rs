@@ -6,16 +6,16 @@
 use super::departure::{Final, departures};
 use super::error::{ApiError, ErrorDocument};
 use super::evaluate::json_response;
-use super::limits::{Body, text};
+use super::limits::{Body, Deadline, text};
 use super::records::{MAX_PAGE, NewRecord, Query as StoreQuery, Record};
 use super::state::{AppState, now};
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::{Extension, Json};
 use caliper::decision::Outcome;
+use caliper::decision::PenaltyKind;
 use caliper::diag::Code;
-use caliper::model::PenaltyKind;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::sync::Arc;
@@ -136,10 +136,12 @@ fn unprocessable(message: impl Into<String>, at: &str) -> ApiError {
         (status = 400, description = "请求或案件不是约定的文档（A0705、E0504）", body = ErrorDocument),
         (status = 413, description = "请求体超出上限（A0701）", body = ErrorDocument),
         (status = 422, description = "案件有错误（E05xx）、最终决定无效，或偏离建议而未说明理由（A0704）", body = ErrorDocument),
+        (status = 503, description = "写入之前已超出处理时限（A0703）：没有记录", body = ErrorDocument),
     )
 )]
 pub async fn record(
     State(state): State<Arc<AppState>>,
+    Extension(deadline): Extension<Deadline>,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
     let text = text(&body)?;
@@ -183,7 +185,21 @@ pub async fn record(
         .transpose()?;
     let loaded = state.current();
     let decision = loaded.rules.evaluate_json(req.case.get())?;
-    let found = departures(&decision, &fin);
+    // The library's review of the final decision (偏离审查): stored with the record.
+    let case: caliper::Case = serde_json::from_str(req.case.get())
+        .map_err(|e| ApiError::malformed(format!("案件写得不对：{e}"), "case".to_string()))?;
+    let proposed = caliper::Proposed {
+        outcome: Some(fin.outcome),
+        fine: fin.fine,
+        penalties: Some(fin.penalties.clone()),
+    };
+    let review = loaded.rules.review(&case, &proposed)?.review;
+    let mut found = departures(&decision, &fin);
+    if review.departs && found.is_empty() {
+        found.extend(review.findings.iter().cloned());
+    }
+    let review_json = ser(&review)?;
+    let review_out = raw(review_json.clone())?;
     let reason = req
         .reason
         .as_deref()
@@ -211,6 +227,8 @@ pub async fn record(
     let case_json = req.case.get().to_string();
     let violation = decision.violation.to_string();
     let recorded_at = now();
+    // The last point at which the request may still be refused for time: past it, it is written.
+    deadline.check()?;
     let st = state.clone();
     let (id, recorded_at) = tokio::task::spawn_blocking(move || {
         if let Some(c) = corrects
@@ -232,7 +250,7 @@ pub async fn record(
             final_json: &final_json,
             departures_json: &departures_json,
             reason: reason.as_deref(),
-            review_json: None,
+            review_json: Some(&review_json),
         })?;
         Ok::<_, super::records::StoreError>(Ok((id, recorded_at)))
     })
@@ -256,7 +274,7 @@ pub async fn record(
         fin: &fin,
         departures: &found,
         reason: reason_out.as_deref(),
-        review: None,
+        review: Some(&review_out),
         ruleset: &decision.ruleset,
     };
     let out = serde_json::to_vec(&answer).map_err(|e| ApiError::internal("无法写出记录", e))?;

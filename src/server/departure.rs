@@ -5,7 +5,7 @@
 
 use caliper::Decision;
 use caliper::decision::Outcome;
-use caliper::model::PenaltyKind;
+use caliper::decision::PenaltyKind;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 

@@ -40,6 +40,9 @@ impl Default for Limits {
     }
 }
 
+/// The route that writes records, which the deadline layer does not cut short.
+pub const RECORD_PATH: &str = "/api/v1/decisions";
+
 /// When the current request must be answered; set by [`deadline`] for handlers that loop.
 #[derive(Debug, Clone, Copy)]
 pub struct Deadline {
@@ -72,13 +75,19 @@ fn deadline_error(limit: Duration) -> ApiError {
 }
 
 /// The deadline layer: a request that takes longer than the limit is answered with 503 and the
-/// document (the work behind it is dropped at its next await point).
+/// document (the work behind it is dropped at its next await point). Recording a decision is the
+/// exception: its handler checks the deadline before it writes, and a record once written is
+/// answered 201, never 503 (a 503 must mean "not recorded").
 pub async fn deadline(limit: Duration, mut req: Request, next: Next) -> Response {
     let d = Deadline {
         at: Instant::now() + limit,
         limit,
     };
     req.extensions_mut().insert(d);
+    let records = req.method() == axum::http::Method::POST && req.uri().path() == RECORD_PATH;
+    if records {
+        return next.run(req).await;
+    }
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(r) => r,
         Err(_) => deadline_error(limit).into_response(),

@@ -9,6 +9,7 @@ mod evaluate;
 mod health;
 pub mod limits;
 pub mod records;
+mod review;
 mod ruleset;
 mod state;
 mod violations;
@@ -70,6 +71,7 @@ fn app(state: Arc<AppState>) -> Router {
     let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(evaluate::evaluate))
         .routes(routes!(evaluate::batch))
+        .routes(routes!(review::review))
         .routes(routes!(violations::search))
         .routes(routes!(violations::form))
         .routes(routes!(ruleset::ruleset))
@@ -233,17 +235,24 @@ async fn serve(state: Arc<AppState>, cfg: &Config) -> Result<(), String> {
         let info = info.rules.info();
         tracing::info!(%addr, db = %cfg.db.display(), ruleset = %info.name, version = %info.version, digest = %info.digest, "服务已启动");
     }
+    let signals = Signals::register()?;
     // The first line on standard output says where to connect (port 0 picks a free port).
     println!("caliper serve 正在监听 http://{addr}");
     let _ = std::io::Write::flush(&mut std::io::stdout());
     let mut tasks = Vec::new();
     #[cfg(unix)]
-    tasks.push(tokio::spawn(reload_on_hangup(state.clone())));
+    tasks.push(tokio::spawn(reload_on_hangup(
+        state.clone(),
+        signals.hangup,
+    )));
     if cfg.watch {
         tasks.push(tokio::spawn(watch(state.clone())));
     }
     let result = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown_signal(
+            #[cfg(unix)]
+            signals.terminate,
+        ))
         .await
         .map_err(|e| format!("服务出错：{e}"));
     for t in tasks {
@@ -252,7 +261,32 @@ async fn serve(state: Arc<AppState>, cfg: &Config) -> Result<(), String> {
     result
 }
 
-async fn shutdown_signal() {
+/// The signals the server answers, registered before it says where it listens: a signal sent
+/// as soon as the address is known is never the default action (which would end the process).
+struct Signals {
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn register() -> Result<Signals, String> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let err = |e: std::io::Error| format!("无法注册信号处理：{e}");
+            Ok(Signals {
+                hangup: signal(SignalKind::hangup()).map_err(err)?,
+                terminate: signal(SignalKind::terminate()).map_err(err)?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+}
+
+async fn shutdown_signal(#[cfg(unix)] mut terminate: tokio::signal::unix::Signal) {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
@@ -260,12 +294,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+        terminate.recv().await;
     };
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
@@ -278,10 +307,7 @@ async fn shutdown_signal() {
 
 /// SIGHUP reloads the rules.
 #[cfg(unix)]
-async fn reload_on_hangup(state: Arc<AppState>) {
-    let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
-        return;
-    };
+async fn reload_on_hangup(state: Arc<AppState>, mut hup: tokio::signal::unix::Signal) {
     while hup.recv().await.is_some() {
         tracing::info!("收到 SIGHUP：重新加载规则集");
         let st = state.clone();
