@@ -1,12 +1,17 @@
 //! Several norms for one act (Art. 29): each violation is walked, and the norm with the higher
-//! fine decides.
+//! fine decides. A violation whose act a higher-rank norm also punishes (`上位法`) brings that
+//! norm in by itself, without the officer naming both codes; where the lower norm defers to it
+//! (`从其规定`), the higher one governs.
 
 use super::CaseError;
+use super::cond::Env;
 use super::law;
 use super::walk;
 use crate::decision::{Decision, FineRange, RuleSetInfo};
+use crate::explain::Step;
 use crate::graph::Graph;
-use crate::model::{PenaltyKind, RuleSet, Value, ViolationId};
+use crate::model::{FactId, PenaltyKind, RuleSet, Value, ViolationId};
+use crate::vocab::Outcome;
 use std::sync::Arc;
 
 /// Decides a case for one violation, or for several norms of one act (Art. 29).
@@ -19,26 +24,158 @@ pub(crate) fn decide(
     trace: bool,
 ) -> Result<Decision, CaseError> {
     let one = |id: ViolationId| walk::decide(rules, graph, id, facts, info, trace);
-    match ids {
-        [id] => one(*id),
-        many => Ok(several_norms(
-            many.iter()
-                .map(|&id| one(id))
-                .collect::<Result<Vec<_>, _>>()?,
-        )),
+    if ids
+        .iter()
+        .all(|&id| rules.violations[id as usize].higher.is_empty())
+    {
+        return match ids {
+            [id] => one(*id),
+            many => Ok(several_norms(
+                many.iter()
+                    .map(|&id| one(id))
+                    .collect::<Result<Vec<_>, _>>()?,
+                None,
+            )),
+        };
     }
+    // The higher-rank norms the named ones bring in, and the facts that decide whether they do.
+    let mut env = Env::new(rules, facts);
+    let mut all: Vec<ViolationId> = ids.to_vec();
+    let mut governs: Option<ViolationId> = None;
+    let mut open: Vec<(ViolationId, Arc<str>, Vec<FactId>)> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    // The higher norms brought in: (norm, the lower one defers to it, the lower one).
+    let mut brought: Vec<(ViolationId, bool, ViolationId)> = Vec::new();
+    for &id in ids {
+        let v = &rules.violations[id as usize];
+        for h in &v.higher {
+            let holds = h.when.as_ref().map_or(Some(true), |(c, _)| env.truth(c));
+            match holds {
+                Some(false) => {}
+                None => {
+                    let (cond, text) = h
+                        .when
+                        .as_ref()
+                        .map_or((None, "".into()), |(c, t)| (Some(c), t.clone()));
+                    let mut missing = Vec::new();
+                    if let Some(c) = cond {
+                        env.unknown_facts(c, &mut missing);
+                    }
+                    open.push((h.violation, text, missing));
+                }
+                Some(true) => {
+                    if !all.contains(&h.violation) {
+                        all.push(h.violation);
+                        brought.push((h.violation, h.defers, id));
+                    }
+                    if h.defers {
+                        governs.get_or_insert(h.violation);
+                    }
+                }
+            }
+        }
+    }
+    let mut decided = Vec::with_capacity(all.len());
+    for (i, &id) in all.iter().enumerate() {
+        let named = i < ids.len();
+        match one(id) {
+            Ok(d) => {
+                // A higher norm brought in that does not cover this case (another party, not yet
+                // enacted, …) takes no part.
+                if named || d.outcome != Outcome::NotApplicable {
+                    decided.push(d);
+                } else if governs == Some(id) {
+                    governs = None;
+                }
+            }
+            // A higher norm whose text for the act date is not encoded: the named norm decides,
+            // and the decision says what could not be compared.
+            Err(e) if !named && e.code == "E0507" => {
+                if governs == Some(id) {
+                    governs = None;
+                }
+                notes.push(format!(
+                    "第29条 未能与上位法 {} 比较：{}",
+                    rules.violations[id as usize].code, e.message
+                ));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    // Name the higher norms that took part.
+    for &(h, defers, lower) in &brought {
+        let hv = &rules.violations[h as usize];
+        if !decided.iter().any(|d| d.violation == hv.code) {
+            continue;
+        }
+        notes.push(if defers {
+            format!(
+                "第29条 {} 对该行为“已有法律责任规定的，从其规定”：适用上位法 {}「{}」（{}）",
+                rules.violations[lower as usize].code,
+                hv.code,
+                hv.title,
+                hv.basis()
+            )
+        } else {
+            format!(
+                "第29条 该行为同时违反上位法 {}「{}」（{}）：同一个违法行为不得给予两次以上罚款，按罚款数额高的规定处罚",
+                hv.code,
+                hv.title,
+                hv.basis()
+            )
+        });
+    }
+    let governs = governs.and_then(|g| {
+        let code = &rules.violations[g as usize].code;
+        decided.iter().position(|d| &d.violation == code)
+    });
+    let mut d = if decided.len() == 1 {
+        decided.remove(0)
+    } else {
+        several_norms(decided, governs)
+    };
+    if trace {
+        for n in notes {
+            d.trace.push(Step::Text(n));
+        }
+    }
+    if !open.is_empty() && d.outcome != Outcome::NotApplicable {
+        // Whether the act falls under the higher norm decides which norm governs.
+        for (h, text, missing) in open {
+            for f in missing {
+                let name = rules.facts[f as usize].name.clone();
+                if !d.needs.contains(&name) {
+                    d.needs.push(name);
+                }
+            }
+            if trace {
+                d.trace.push(Step::Text(format!(
+                    "第29条 该行为是否同时违反上位法 {}（「{text}」）未查明：结果待定",
+                    rules.violations[h as usize].code
+                )));
+            }
+        }
+        d.outcome = Outcome::Undetermined;
+        d.mandatory = false;
+        d.fine = None;
+        d.penalties.clear();
+        d.alternatives.clear();
+    }
+    Ok(d)
 }
 
 /// Art. 29: the norm with the higher fine decides (highest statutory maximum for this party,
-/// then the highest minimum); the others are reported in `concurrent` with their fines
-/// suppressed.
-fn several_norms(mut decided: Vec<Decision>) -> Decision {
+/// then the highest minimum), unless a norm the others defer to is named (`governs`); the others
+/// are reported in `concurrent` with their fines suppressed.
+fn several_norms(mut decided: Vec<Decision>, governs: Option<usize>) -> Decision {
     let key = |f: &Option<FineRange>| f.map(|f| (f.max, f.min));
-    let best = decided
-        .iter()
-        .enumerate()
-        .max_by(|(i, a), (j, b)| key(&a.statutory).cmp(&key(&b.statutory)).then(j.cmp(i)))
-        .map_or(0, |(i, _)| i);
+    let best = governs.unwrap_or_else(|| {
+        decided
+            .iter()
+            .enumerate()
+            .max_by(|(i, a), (j, b)| key(&a.statutory).cmp(&key(&b.statutory)).then(j.cmp(i)))
+            .map_or(0, |(i, _)| i)
+    });
     let mut d = decided.swap_remove(best);
     for mut o in decided {
         o.fine = None;

@@ -285,6 +285,16 @@ fn violation(p: &mut Printer, v: &ViolationDecl) {
         let codes: Vec<&str> = v.see_also.iter().map(|c| c.text.as_str()).collect();
         p.line(format!("参见 {}", codes.join("、")), at(first.span));
     }
+    for h in &v.higher {
+        let mut line = format!("上位法 {}", h.code.text);
+        if h.defers {
+            line.push_str(" 从其规定");
+        }
+        if let Some(w) = &h.when {
+            line.push_str(&format!(" 当 {}", expr(w)));
+        }
+        p.line(line, at(h.code.span));
+    }
     body(p, &[], &[], &v.bands, &v.common, &v.parties);
     for ver in &v.versions {
         let period = match &ver.until {

@@ -133,9 +133,9 @@ pub fn lower(
         violations.push(lowered);
     }
 
-    // 参见 names codes of the same rule set.
+    // 参见 and 上位法 name codes of the same rule set.
     for (v, _) in &viol_decls {
-        if v.see_also.is_empty() {
+        if v.see_also.is_empty() && v.higher.is_empty() {
             continue;
         }
         let Some(&id) = violation_index.get(&v.code.text) else {
@@ -154,6 +154,36 @@ pub fn lower(
             .map(|&i| violations[i as usize].code.clone())
             .collect();
         violations[id as usize].see_also = codes;
+        let names: Vec<ast::Name> = v.higher.iter().map(|h| h.code.clone()).collect();
+        let (ids, _) = cx.codes(
+            Code::UnknownViolation,
+            &who,
+            &names,
+            "上位法",
+            &violation_index,
+        );
+        let mut higher = Vec::new();
+        for (h, hid) in v
+            .higher
+            .iter()
+            .filter(|h| violation_index.contains_key(&h.code.text))
+            .zip(ids)
+        {
+            let when = h.when.as_ref().map(|e| {
+                let text: Arc<str> = cx
+                    .sources
+                    .get(e.span.file)
+                    .map_or("", |f| f.slice(e.span))
+                    .into();
+                (cx.condition(e), text)
+            });
+            higher.push(Higher {
+                violation: hid,
+                defers: h.defers,
+                when,
+            });
+        }
+        violations[id as usize].higher = higher;
     }
 
     let mut entries: Vec<Entry> = Vec::new();
@@ -1122,6 +1152,7 @@ impl Lowerer {
             repealed,
             elements,
             see_also: Vec::new(),
+            higher: Vec::new(),
             span: v.code.span,
             location: self.location(v.code.span),
         }

@@ -295,6 +295,17 @@ pub struct Regulation {
     pub notes: Vec<String>,
 }
 
+/// A higher-rank norm that punishes the same act (`上位法`).
+#[derive(Debug, Clone)]
+pub struct Higher {
+    /// Its violation.
+    pub violation: ViolationId,
+    /// `从其规定`: the lower norm defers to it, which then governs.
+    pub defers: bool,
+    /// The part of the act it covers, with its text; none: the whole act.
+    pub when: Option<(Expr, Arc<str>)>,
+}
+
 /// A violation.
 #[derive(Debug, Clone)]
 pub struct Violation {
@@ -314,6 +325,8 @@ pub struct Violation {
     pub elements: Vec<(Expr, Arc<str>)>,
     /// `参见`: the codes to consider where this one does not apply.
     pub see_also: Vec<Arc<str>>,
+    /// `上位法`: higher-rank norms that punish the same act (or the part the condition says).
+    pub higher: Vec<Higher>,
     /// Declaration.
     pub span: Span,
     /// "path:line:col".

@@ -212,8 +212,21 @@ pub struct ViolationDecl {
     pub elements: Vec<Expr>,
     /// `参见 A、B`: the codes to consider where this one does not apply.
     pub see_also: Vec<Name>,
+    /// `上位法 CODE [从其规定] [当 …]`: higher-rank norms that punish the same act.
+    pub higher: Vec<HigherDecl>,
     /// Keyword to code.
     pub span: Span,
+}
+
+/// `上位法 CODE [从其规定] [当 …]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct HigherDecl {
+    /// The higher-rank norm's code.
+    pub code: Name,
+    /// `从其规定`: this norm defers to it.
+    pub defers: bool,
+    /// The part of the act it covers.
+    pub when: Option<Expr>,
 }
 
 /// `版本 FROM [至 UNTIL] [起] { … }`: the article as it read in one period.

@@ -604,6 +604,7 @@ impl Visitor<'_> {
             repeal: vec![],
             elements: vec![],
             see_also: vec![],
+            higher: vec![],
             span,
         };
         for c in p.into_inner() {
@@ -617,6 +618,24 @@ impl Visitor<'_> {
                 Rule::see_also_clause => {
                     v.see_also
                         .extend(c.into_inner().map(|code| self.name(&code)));
+                }
+                Rule::higher_clause => {
+                    let mut h = HigherDecl {
+                        code: Name {
+                            text: String::new(),
+                            span,
+                        },
+                        defers: false,
+                        when: None,
+                    };
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::code => h.code = self.name(&x),
+                            Rule::defers => h.defers = true,
+                            _ => h.when = Some(self.visit_expr(x)),
+                        }
+                    }
+                    v.higher.push(h);
                 }
                 Rule::version_block => {
                     let ver = self.visit_version_block(c);
