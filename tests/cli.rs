@@ -98,9 +98,24 @@ fn check_with_json_errors() {
 
 #[test]
 fn check_json_of_clean_rules_is_an_empty_array() {
-    let o = run(&["check", "--error-format", "json"]);
+    let o = run(&[
+        "check",
+        "tests/fixtures/check/ok_minimal.rules",
+        "--error-format",
+        "json",
+    ]);
     assert_exit(&o, 0);
     assert_eq!(json(&o), Value::Array(vec![]));
+    // The shipped rules: warnings only (the two L0402 findings jianzhu-laji.rules explains).
+    let o = run(&["check", "--error-format", "json"]);
+    assert_exit(&o, 0);
+    let codes: Vec<String> = json(&o)
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(codes, ["L0402", "L0402"]);
 }
 
 #[test]

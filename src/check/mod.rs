@@ -1,6 +1,7 @@
 //! Checks and lints that run on the checked model: problems that are not errors of a single
 //! declaration but of how entries relate.
 
+mod higher_norm;
 mod unreachable;
 
 use crate::diag::Diagnostic;
@@ -10,5 +11,6 @@ use crate::model::RuleSet;
 pub fn run(rules: &RuleSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     unreachable::check(rules, &mut out);
+    higher_norm::check(rules, &mut out);
     out
 }
