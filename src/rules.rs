@@ -297,6 +297,14 @@ impl Rules {
 }
 
 impl Rules {
+    /// The Chinese label of a declared fact, as a caseworker reads it.
+    pub fn fact_label(&self, name: &str) -> Option<&str> {
+        self.model
+            .fact_index
+            .get(name)
+            .map(|&f| &*self.model.facts[f as usize].label)
+    }
+
     /// Reviews what an officer proposes for a case (偏离审查): the engine's decision for the case,
     /// and where the proposal stands against it and against the law.
     pub fn review(&self, case: &Case, proposed: &Proposed) -> Result<Reviewed, CaseError> {

@@ -536,3 +536,35 @@ fn every_example_case_decides() {
     }
     assert!(n >= 4, "{n} examples");
 }
+
+/// `--explain` says what the JSON says: the needed facts by their labels, a barred fine, the
+/// concurrent norm and what survives of it, a code that does not apply and the codes to use.
+#[test]
+fn explain_shows_what_the_decision_document_has() {
+    let out = |case: &str| {
+        let o = caliper(&["eval", "--explain"], case);
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let t = out(r#"{"violation":"XR-49-1","facts":{"party_type":"individual"}}"#);
+    assert!(t.contains("违法行为发生之日（violation_date）"), "{t}");
+    let base = r#""party_type":"individual","age":30,"minor":false,"harm":"general","corrected":false,"first_offense":false,"prior_penalties_12m":0,"violation_date":"2025-03-02","discovery_date":"2025-03-05""#;
+    let t = out(&format!(
+        r#"{{"violation":"XR-45","facts":{{{base},"already_fined":true}}}}"#
+    ));
+    assert!(t.contains("不再罚款：同一违法行为已被处以罚款"), "{t}");
+    assert!(t.contains("处罚种类：警告"), "{t}");
+    let t = out(&format!(
+        r#"{{"violation":"XR-49-2","facts":{{{base},"household_waste":true}}}}"#
+    ));
+    assert!(t.contains("并存的规范（第二十九条）：XR-49-2"), "{t}");
+    let t = out(&format!(r#"{{"violation":"JL-22-1","facts":{{{base}}}}}"#));
+    assert!(
+        t.contains("不适用本违法行为——该条文处罚的当事人不包括公民"),
+        "{t}"
+    );
+    assert!(t.contains("可考虑的违法行为：JL-26、XR-41-1"), "{t}");
+    let t = out(&format!(
+        r#"{{"violation":"DL-40","facts":{{{base},"project_cost":100000}}}}"#
+    ));
+    assert!(t.contains("罚款（可以并处）"), "{t}");
+}

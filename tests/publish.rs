@@ -108,3 +108,26 @@ fn published_multiples_are_the_engines_figures() {
         Some("6000..14000")
     );
 }
+
+/// Where a higher-rank norm punishes the same act, the published list says which norm governs.
+#[test]
+fn published_violations_name_the_norm_that_governs() {
+    let rules = Rules::embedded().expect("shipped rules");
+    let md = publish(rules.model(), Format::Markdown);
+    let xr43 = &md[md.find("### XR-43").expect("XR-43")..];
+    let xr43 = &xr43[..xr43.find("\n### ").unwrap_or(xr43.len())];
+    assert!(
+        xr43.contains("上位法：** 同时是 DQ-118-3") && xr43.contains("从其规定"),
+        "{xr43}"
+    );
+    let sh42 = &md[md.find("### SH-42").expect("SH-42")..];
+    let sh42 = &sh42[..sh42.find("\n### ").unwrap_or(sh42.len())];
+    assert!(
+        sh42.contains("GF-111-1") && sh42.contains("第二十九条"),
+        "{sh42}"
+    );
+    // A violation without a higher norm says nothing of one.
+    let xr42 = &md[md.find("### XR-42").expect("XR-42")..];
+    let xr42 = &xr42[..xr42.find("\n### ").unwrap_or(xr42.len())];
+    assert!(!xr42.contains("上位法"), "{xr42}");
+}

@@ -16,7 +16,9 @@ pub fn run(file: Option<&Path>, rules: Option<&Path>, explain: bool) -> u8 {
     match rules.evaluate_json(&text) {
         Ok(d) => {
             if explain {
-                super::write_stdout(&caliper::explain::render_decision(&d));
+                super::write_stdout(&caliper::explain::render_decision_labelled(&d, |n| {
+                    rules.fact_label(n).map(str::to_string)
+                }));
             } else {
                 let json = serde_json::to_string_pretty(&d).unwrap_or_default();
                 super::write_stdout(&format!("{json}\n"));

@@ -11,9 +11,21 @@ use std::fmt::Write;
 
 /// A decision as text for a person: the conclusion, the fine, the basis and the walk.
 pub fn render_decision(d: &Decision) -> String {
+    render_decision_labelled(d, |_| None)
+}
+
+/// [`render_decision`], with the facts a decision needs named by their Chinese labels
+/// (`label(name)`), as the rule set declares them.
+pub fn render_decision_labelled(d: &Decision, label: impl Fn(&str) -> Option<String>) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "违法行为：{}", d.violation);
-    if d.outcome == crate::decision::Outcome::Undetermined {
+    if let Some(na) = &d.not_applicable {
+        let _ = writeln!(s, "裁量结果：{}——{}", d.outcome.zh(), na.message);
+        if !d.see_also.is_empty() {
+            let codes: Vec<&str> = d.see_also.iter().map(|c| &**c).collect();
+            let _ = writeln!(s, "可考虑的违法行为：{}", codes.join("、"));
+        }
+    } else if d.outcome == crate::decision::Outcome::Undetermined {
         let _ = writeln!(s, "裁量结果：{}", d.outcome.zh());
     } else {
         let m = if d.mandatory { "应当" } else { "可以" };
@@ -27,9 +39,15 @@ pub fn render_decision(d: &Decision) -> String {
             f.max.normalize()
         );
     }
+    if let Some(b) = &d.fine_barred {
+        let _ = writeln!(
+            s,
+            "不再罚款：同一违法行为已被处以罚款（{}）；其他处罚种类照常",
+            b.basis
+        );
+    }
     if !d.penalties.is_empty() {
-        let kinds: Vec<&str> = d.penalties.iter().map(|p| p.kind.zh()).collect();
-        let _ = writeln!(s, "处罚种类：{}", kinds.join("、"));
+        let _ = writeln!(s, "处罚种类：{}", penalties(&d.penalties));
     }
     let measures: Vec<&str> = d.measures.iter().map(|m| m.zh()).collect();
     let _ = writeln!(s, "措施：{}", measures.join("、"));
@@ -47,8 +65,26 @@ pub fn render_decision(d: &Decision) -> String {
         s.push('\n');
     }
     if !d.needs.is_empty() {
-        let needs: Vec<&str> = d.needs.iter().map(|n| &**n).collect();
+        let needs: Vec<String> = d
+            .needs
+            .iter()
+            .map(|n| label(n).map_or_else(|| n.to_string(), |l| format!("{l}（{n}）")))
+            .collect();
         let _ = writeln!(s, "需要补充的事实：{}", needs.join("、"));
+    }
+    for c in &d.concurrent {
+        let kinds = if c.penalties.is_empty() {
+            "不再罚款，没有其他处罚".to_string()
+        } else {
+            format!("不再罚款，其他处罚：{}", penalties(&c.penalties))
+        };
+        let _ = writeln!(
+            s,
+            "并存的规范（第二十九条）：{} {}，{}；{kinds}",
+            c.violation,
+            c.basis.first().map_or("", |b| &**b),
+            c.outcome.zh()
+        );
     }
     let p = d.procedure;
     let yes = |b: bool| if b { "是" } else { "否" };
@@ -148,4 +184,25 @@ pub fn render_review(r: &crate::review::Reviewed) -> String {
     let _ = writeln!(s, "——裁量建议——");
     s.push_str(&render_decision(&r.decision));
     s
+}
+
+/// Penalty kinds in words: 罚款（可以）, 警告或者罚款.
+fn penalties(ps: &[crate::decision::PenaltyOut]) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for p in ps {
+        let mut word = p.kind.zh().to_string();
+        if !p.alternatives.is_empty() {
+            let mut all: Vec<&str> = vec![p.kind.zh()];
+            all.extend(p.alternatives.iter().map(|k| k.zh()));
+            all.sort_unstable();
+            word = all.join("或者");
+        }
+        if p.discretionary {
+            word.push_str("（可以并处）");
+        }
+        if !seen.contains(&word) {
+            seen.push(word);
+        }
+    }
+    seen.join("、")
 }

@@ -42,6 +42,8 @@ struct ViolSection {
     code: String,
     title: String,
     breach: Option<String>,
+    /// Which norm governs where a higher-rank one punishes the same act (`上位法`), in words.
+    governs: Vec<String>,
     versions: Vec<VersionText>,
     entries: Vec<EntryRow>,
 }
@@ -219,6 +221,33 @@ fn build(rules: &RuleSet) -> Doc {
             code: v.code.to_string(),
             title: v.title.to_string(),
             breach: v.breach.as_ref().map(|b| b.to_string()),
+            governs: v
+                .higher
+                .iter()
+                .map(|h| {
+                    let hv = &rules.violations[h.violation as usize];
+                    let part = h
+                        .when
+                        .as_ref()
+                        .map_or_else(String::new, |(c, _)| format!("{}的，", words::condition(rules, c)));
+                    if h.defers {
+                        format!(
+                            "{part}同时是 {} {}（{}）的行为：本规定“从其规定”，适用{}",
+                            hv.code,
+                            hv.title,
+                            hv.basis(),
+                            hv.basis()
+                        )
+                    } else {
+                        format!(
+                            "{part}同时是 {} {}（{}）的行为：依照《中华人民共和国行政处罚法》第二十九条，按罚款数额高的规定处罚",
+                            hv.code,
+                            hv.title,
+                            hv.basis()
+                        )
+                    }
+                })
+                .collect(),
             versions: versions(rules, v),
             entries,
         };
@@ -497,6 +526,9 @@ fn html(d: &Doc) -> String {
             if let Some(b) = &v.breach {
                 let _ = writeln!(s, "<p><span class=\"label\">违反：</span>{}</p>", esc(b));
             }
+            for g in &v.governs {
+                let _ = writeln!(s, "<p><span class=\"label\">上位法：</span>{}</p>", esc(g));
+            }
             for ver in &v.versions {
                 if let Some(p) = &ver.period {
                     let _ = writeln!(
@@ -607,6 +639,9 @@ fn markdown(d: &Doc) -> String {
             let _ = writeln!(s, "### {} {}\n", v.code, v.title);
             if let Some(b) = &v.breach {
                 let _ = writeln!(s, "- **违反：** {b}");
+            }
+            for g in &v.governs {
+                let _ = writeln!(s, "- **上位法：** {g}");
             }
             for ver in &v.versions {
                 if let Some(p) = &ver.period {
