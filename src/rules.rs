@@ -203,10 +203,13 @@ impl Rules {
             &mut heap
         };
         bind(facts)?;
-        let mut decision =
-            eval::decide(&self.model, &self.graph, ids, facts, &self.info, opts.trace)?;
-        decision.case_id = case_id.map(str::to_string);
-        Ok(decision)
+        let case = eval::Inputs {
+            facts,
+            info: &self.info,
+            trace: opts.trace,
+            case_id,
+        };
+        eval::decide(&self.model, &self.graph, ids, &case)
     }
 
     /// The index of a violation code, or the case error naming it (and the nearest code).

@@ -6,7 +6,7 @@ use super::combine::{Added, Circ, Combined, combine};
 use super::fine::{punish, settle, statutory_fine};
 use super::guard::{Before, Check};
 use super::walk::{Flow, Walk, push_basis, push_unique};
-use crate::decision::Alternative;
+use crate::decision::{Alternative, Decision};
 use crate::explain::Step;
 use crate::hooks;
 use crate::model::HookId;
@@ -85,7 +85,7 @@ fn after_outcome(w: &mut Walk<'_>, hid: HookId) -> Result<(), CaseError> {
     if !circumstances.is_empty() {
         add_circumstances(w, hid, circumstances);
         if let Some(base) = &w.base {
-            w.out = base.clone();
+            w.out = Decision::clone(base);
         }
         let combined = combine(&w.circs(), &w.found.mit, &w.found.agg);
         w.settled = settle(w, combined);

@@ -19,11 +19,11 @@ use std::sync::Arc;
 /// A statutory range for this party and these facts, with how it was scaled, and the bands
 /// computed when the rules loaded where the range does not depend on the facts.
 #[derive(Debug, Clone)]
-pub(super) struct Statutory {
+pub(super) struct Statutory<'g> {
     pub(super) range: FineRange,
     /// The scaling fact's label, its value, and whether per unit rather than a multiple.
     pub(super) scale: Option<(Arc<str>, Decimal, bool)>,
-    pub(super) bands: Option<FixedBands>,
+    pub(super) bands: Option<&'g FixedBands>,
     /// The tier (情节档次) the facts select: the bands apply within it.
     pub(super) tier: Option<FineRange>,
 }
@@ -45,7 +45,7 @@ pub(super) fn run(w: &mut Walk<'_>) -> Flow {
         return end::undetermined(w);
     }
     if w.plan.outcome_hooks {
-        w.base = Some(w.out.clone());
+        w.base = Some(Box::new(w.out.clone()));
     }
     let cx = Circs::new(w.rules, &w.found.added);
     let combined = w
@@ -58,12 +58,12 @@ pub(super) fn run(w: &mut Walk<'_>) -> Flow {
 
 /// The statutory fine range of the active fine for these facts: `Err(fact)` when it needs a
 /// fact the case does not give.
-pub(super) fn statutory_fine(
+pub(super) fn statutory_fine<'g>(
     rules: &RuleSet,
-    graph: &Graph,
+    graph: &'g Graph,
     env: &Env<'_>,
     penalties: &[&crate::model::Penalty],
-) -> Result<Option<Statutory>, FactId> {
+) -> Result<Option<Statutory<'g>>, FactId> {
     let Some(spec) = penalties.iter().find_map(|p| {
         p.alts.iter().find_map(|a| match a {
             PenaltyAlt::Fine(f) => Some(*f),
@@ -86,7 +86,7 @@ pub(super) fn statutory_fine(
     };
     match spec.scale {
         None => {
-            let bands = graph.bands(spec.id).copied();
+            let bands = graph.bands(spec.id);
             Ok(Some(Statutory {
                 range: bands.map_or_else(|| money::range(spec.lo, spec.hi), |b| b.statutory),
                 scale: None,
@@ -170,7 +170,7 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
                 money::band(o, r.min, r.max, fractions, rules.params.mitigation_floor)
             };
             // Precomputed bands where the range does not depend on the facts.
-            let fixed = st.bands.as_ref().and_then(|b| b.get(outcome));
+            let fixed = st.bands.and_then(|b| b.get(outcome));
             if let (Some(band), true) = (
                 fixed,
                 outcome != Outcome::Mitigated || own.is_none() && !s.min.is_zero(),

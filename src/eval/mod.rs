@@ -25,4 +25,4 @@ mod walk;
 
 pub use bind::CaseError;
 pub(crate) use bind::{Input, bind, bind_inputs};
-pub(crate) use several::decide;
+pub(crate) use several::{Inputs, decide};

@@ -9,24 +9,35 @@ use crate::graph::Graph;
 use crate::model::{PenaltyKind, RuleSet, Value, ViolationId};
 use std::sync::Arc;
 
+/// What a case brings to each walk besides the rules.
+pub(crate) struct Inputs<'c> {
+    /// The bound facts, by fact index.
+    pub(crate) facts: &'c [Option<Value>],
+    /// The rule set's name, version and digest, for the decision.
+    pub(crate) info: &'c Arc<RuleSetInfo>,
+    /// Record the trace.
+    pub(crate) trace: bool,
+    /// Echoed into the decision.
+    pub(crate) case_id: Option<&'c str>,
+}
+
 /// Decides a case for one violation, or for several norms of one act (Art. 29).
 pub(crate) fn decide(
     rules: &RuleSet,
     graph: &Graph,
     ids: &[ViolationId],
-    facts: &[Option<Value>],
-    info: &Arc<RuleSetInfo>,
-    trace: bool,
+    case: &Inputs<'_>,
 ) -> Result<Decision, CaseError> {
-    let one = |id: ViolationId| walk::decide(rules, graph, id, facts, info, trace);
-    match ids {
-        [id] => one(*id),
-        many => Ok(several_norms(
-            many.iter()
-                .map(|&id| one(id))
-                .collect::<Result<Vec<_>, _>>()?,
-        )),
+    if let [id] = ids {
+        return walk::decide(rules, graph, *id, case, case.case_id);
     }
+    let decided = ids
+        .iter()
+        .map(|&id| walk::decide(rules, graph, id, case, None))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut d = several_norms(decided);
+    d.case_id = case.case_id.map(str::to_string);
+    Ok(d)
 }
 
 /// Art. 29: the norm with the higher fine decides (highest statutory maximum for this party,
