@@ -50,7 +50,6 @@
 
 pub mod case;
 pub mod check;
-pub mod decision;
 pub mod diag;
 mod embedded;
 pub mod eval;
@@ -60,6 +59,7 @@ pub mod graph;
 pub mod hooks;
 pub mod load;
 pub mod model;
+pub mod publish;
 mod rules;
 pub mod source;
 pub mod suite;
@@ -67,6 +67,7 @@ pub mod syntax;
 pub mod vocab;
 
 pub use case::Case;
-pub use decision::{Decision, Outcome};
 pub use eval::CaseError;
+pub use eval::decision;
+pub use eval::decision::{Decision, Outcome};
 pub use rules::{LoadError, Options, Rules};

@@ -1,8 +1,8 @@
 //! The public entry point: a loaded, checked and compiled rule set that evaluates cases.
 
 use crate::case::{Case, CaseText};
-use crate::decision::{Decision, RuleSetInfo};
 use crate::diag::{Code, Diagnostic};
+use crate::eval::decision::{Decision, RuleSetInfo};
 use crate::eval::{self, CaseError};
 use crate::graph::Graph;
 use crate::load::{self, DiskSource, FileSource, MemorySource};

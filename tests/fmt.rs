@@ -60,7 +60,7 @@ fn shipped_rules_format_idempotently_and_keep_their_meaning() {
         assert!(b.failures.is_empty(), "{path}: {:?}", b.failures);
     }
     // Same published document.
-    use caliper::explain::publish::{Format, publish};
+    use caliper::publish::{Format, publish};
     assert_eq!(
         publish(original.model(), Format::Markdown),
         publish(reformatted.model(), Format::Markdown)

@@ -4,15 +4,15 @@
 
 use super::end;
 use super::law;
+use super::trace::Step;
 use super::walk::{Active, Flow, Walk, push_unique};
-use crate::explain::Step;
 use crate::model::Stmt;
 
 /// Step 3.
 pub(super) fn run(w: &mut Walk<'_>) -> Flow {
     let party = w.party;
     let Some(stmts) = w.version.penalties.get(party) else {
-        w.rec.step(|| Step::NoNormForParty { party: party.zh() });
+        w.rec.step(|| Step::NoNormForParty { party });
         w.out.basis.push(law::ART_38.into());
         return end::no_penalty(w, true, &[]);
     };

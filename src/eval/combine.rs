@@ -2,9 +2,10 @@
 //! mitigation and aggravation combine into an outcome; an unknown circumstance leaves the
 //! outcome undetermined only if some assignment of it changes the result.
 
+use super::decision::{Applied, ListName};
 use super::end::applied;
+use super::trace::Why;
 use super::walk::{Flow, Walk, push_basis};
-use crate::decision::{Applied, ListName};
 use crate::hooks;
 use crate::model::{ConflictPolicy, EntryId, HookId, Measure, RuleSet};
 use crate::vocab::{ListKind, Modality, Outcome};
@@ -69,7 +70,7 @@ pub(super) struct Combined {
     pub(super) or_mitigated: bool,
     pub(super) applied: Vec<Circ>,
     pub(super) outweighed: Vec<Circ>,
-    pub(super) why: &'static str,
+    pub(super) why: Why,
 }
 
 pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
@@ -100,7 +101,7 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
             or_mitigated: false,
             applied: vec![],
             outweighed: vec![],
-            why: "没有从轻、减轻或者从重情节",
+            why: Why::None,
         },
         (true, false) => Combined {
             outcome: Outcome::Aggravated,
@@ -108,15 +109,12 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
             or_mitigated: false,
             applied: agg.to_vec(),
             outweighed: vec![],
-            why: "只有从重情节",
+            why: Why::OnlyAggravating,
         },
-        (false, true) => mitigation(shall(mit), mit.to_vec(), vec![], "只有从轻或者减轻情节"),
-        (false, false) if shall(mit) => mitigation(
-            true,
-            mit.to_vec(),
-            agg.to_vec(),
-            "既有法定应当从轻或者减轻的情节，又有从重情节；地方清单不能改变法律的“应当”，从重情节不予适用",
-        ),
+        (false, true) => mitigation(shall(mit), mit.to_vec(), vec![], Why::OnlyMitigating),
+        (false, false) if shall(mit) => {
+            mitigation(true, mit.to_vec(), agg.to_vec(), Why::ShallMitigationWins)
+        }
         (false, false) => match cx.rules.params.conflict {
             ConflictPolicy::Offset => Combined {
                 outcome: Outcome::Standard,
@@ -124,21 +122,18 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
                 or_mitigated: false,
                 applied: mit.iter().chain(agg).copied().collect(),
                 outweighed: vec![],
-                why: "可以从轻或者减轻的情节与从重情节相抵",
+                why: Why::Offset,
             },
-            ConflictPolicy::Mitigate => mitigation(
-                false,
-                mit.to_vec(),
-                agg.to_vec(),
-                "可以从轻或者减轻的情节与从重情节并存，按规则集的冲突处理从轻",
-            ),
+            ConflictPolicy::Mitigate => {
+                mitigation(false, mit.to_vec(), agg.to_vec(), Why::PolicyMitigates)
+            }
             ConflictPolicy::Aggravate => Combined {
                 outcome: Outcome::Aggravated,
                 mandatory: shall(agg),
                 or_mitigated: false,
                 applied: agg.to_vec(),
                 outweighed: mit.to_vec(),
-                why: "可以从轻或者减轻的情节与从重情节并存，按规则集的冲突处理从重",
+                why: Why::PolicyAggravates,
             },
         },
     }

@@ -3,17 +3,15 @@
 
 use super::CaseError;
 use super::combine::{Added, Circ, Combined, combine};
+use super::decision::{Alternative, Decision};
 use super::fine::{punish, settle, statutory_fine};
 use super::guard::{Before, Check};
+use super::trace::Step;
+use super::trace::{Skipped, Why};
 use super::walk::{Flow, Walk, push_basis, push_unique};
-use crate::decision::{Alternative, Decision};
-use crate::explain::Step;
 use crate::hooks;
 use crate::model::HookId;
 use crate::vocab::{FineRange, HookPoint, ListKind, Measure, Outcome};
-
-/// Why the hooks do not run when the outcome depends on a fact the case does not give.
-const UNDETERMINED: &str = "结果待定（缺少事实），地方例外不运行";
 
 /// One hook at its point.
 pub(super) fn run(w: &mut Walk<'_>, point: HookPoint, hook: HookId) -> Result<Flow, CaseError> {
@@ -28,7 +26,7 @@ pub(super) fn run(w: &mut Walk<'_>, point: HookPoint, hook: HookId) -> Result<Fl
 /// is already undetermined.
 fn after_circumstances(w: &mut Walk<'_>, hid: HookId) -> Result<(), CaseError> {
     if w.undetermined {
-        w.skip_hooks(UNDETERMINED);
+        w.skip_hooks(Skipped::Undetermined);
         return Ok(());
     }
     w.hooks_pending = false;
@@ -140,7 +138,7 @@ fn run_hook(
     w.rec.step(|| Step::HookRan {
         id: hook.id.clone(),
         title: hook.title.clone(),
-        point: point.zh(),
+        point,
     });
     let effects = hooks::run(&hook.script, point, facts, snap).map_err(|f| {
         let at = if f.pos.is_known() {
@@ -244,7 +242,7 @@ fn apply_move(w: &mut Walk<'_>, hid: HookId, m: &hooks::Move, traced: bool) {
             or_mitigated: false,
             applied: Vec::new(),
             outweighed: Vec::new(),
-            why: "",
+            why: Why::None,
         });
         combined.outcome = m.outcome;
         combined.mandatory = false;

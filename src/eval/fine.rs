@@ -4,11 +4,11 @@
 
 use super::combine::{Circ, Circs, Combined, Settled, combine};
 use super::cond::Env;
+use super::decision::{Alternative, PenaltyOut};
 use super::end;
 use super::law;
+use super::trace::Step;
 use super::walk::{Flow, Walk, push_basis, push_unique};
-use crate::decision::{Alternative, PenaltyOut};
-use crate::explain::Step;
 use crate::graph::{FixedBands, Graph};
 use crate::model::{FactId, PenaltyAlt, PenaltyKind, RuleSet, ScaleKind, Value};
 use crate::vocab::money;
@@ -212,18 +212,17 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
     let (out, rec) = (&mut w.out, &mut w.rec);
     if let Some(st) = statutory {
         if rec.on {
-            rec.trace
-                .push(Step::Fine(Box::new(crate::explain::FineStep {
-                    statutory: st.range,
-                    scale: st.scale.clone(),
-                    tier: st.tier,
-                    band: if drop_fine || already_fined {
-                        None
-                    } else {
-                        fine
-                    },
-                    outcome,
-                })));
+            rec.trace.push(Step::Fine(Box::new(super::trace::FineStep {
+                statutory: st.range,
+                scale: st.scale.clone(),
+                tier: st.tier,
+                band: if drop_fine || already_fined {
+                    None
+                } else {
+                    fine
+                },
+                outcome,
+            })));
         }
     }
     if drop_fine {
@@ -375,8 +374,8 @@ pub(super) fn mark_no_penalty_by(w: &mut Walk<'_>, c: Circ, shall: bool, settled
     push_unique(&mut out.measures, &[Measure::Education]);
     push_unique(&mut out.measures, cx.measures(c));
     if w.rec.on {
-        let names = out.measures.iter().map(|m| m.zh()).collect();
-        w.rec.trace.push(Step::Measures { names });
+        let measures = out.measures.clone();
+        w.rec.trace.push(Step::Measures { measures });
     }
     settled.np = Some(c);
 }

@@ -5,9 +5,9 @@
 
 use super::CaseError;
 use super::combine::{Circ, Circs, Settled};
+use super::decision::Decision;
 use super::fine::Statutory;
 use super::walk::{Flow, Walk};
-use crate::decision::Decision;
 use crate::hooks;
 use crate::model::{HookId, PenaltyAlt, PenaltyKind};
 use crate::vocab::{FineRange, ListKind, Outcome, Yuan};

@@ -10,6 +10,7 @@ mod bind;
 mod circumstances;
 mod combine;
 mod cond;
+pub mod decision;
 mod end;
 mod exceptions;
 mod fine;
@@ -21,6 +22,7 @@ mod no_penalty;
 mod procedure;
 mod several;
 mod statutory_no_penalty;
+pub mod trace;
 mod walk;
 
 pub use bind::CaseError;

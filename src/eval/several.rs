@@ -2,9 +2,9 @@
 //! fine decides.
 
 use super::CaseError;
+use super::decision::{Decision, FineRange, RuleSetInfo};
 use super::law;
 use super::walk;
-use crate::decision::{Decision, FineRange, RuleSetInfo};
 use crate::graph::Graph;
 use crate::model::{PenaltyKind, RuleSet, Value, ViolationId};
 use std::sync::Arc;

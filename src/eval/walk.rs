@@ -5,15 +5,15 @@
 use super::CaseError;
 use super::combine::{Added, Circ, Circs, Combined, Settled};
 use super::cond::Env;
+use super::decision::{Decision, Law, Procedure};
 use super::fine::Statutory;
 use super::guard::Check;
 use super::several::Inputs;
+use super::trace::{Skipped, Step, Trace};
 use super::{
     article, circumstances, combine, end, exceptions, fine, guard, law_in_force, limitation,
     no_penalty, procedure, statutory_no_penalty,
 };
-use crate::decision::{Decision, Law, Procedure};
-use crate::explain::{Step, Trace};
 use crate::graph::{Graph, Node, Plan};
 use crate::hooks;
 use crate::model::{EntryId, Expr, FactId, HookId, Penalty, RuleSet, Value, Version, Violation};
@@ -239,7 +239,7 @@ impl<'a> Walk<'a> {
     }
 
     /// Records that the hooks covering this violation did not run, and why.
-    pub(super) fn skip_hooks(&mut self, why: &'static str) {
+    pub(super) fn skip_hooks(&mut self, why: Skipped) {
         if !std::mem::replace(&mut self.hooks_pending, false) || !self.rec.on {
             return;
         }
@@ -275,7 +275,8 @@ impl<'a> Walk<'a> {
         let e = &self.rules.entries[id as usize];
         self.rec.trace.push(Step::Entry {
             step,
-            list: e.list.list_zh(e.statutory),
+            list: e.list,
+            statutory: e.statutory,
             id: e.id.clone(),
             title: e.title.clone(),
             shall: e.modality == crate::vocab::Modality::Shall,

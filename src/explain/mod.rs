@@ -1,31 +1,25 @@
 //! Explaining a decision: the trace of the walk, rendered in Chinese for a caseworker.
 
-pub mod publish;
 mod trace;
-pub mod words;
 
-pub use trace::{FineStep, Step, Trace};
+pub use crate::eval::trace::{FineStep, Step, Trace};
 
-use crate::decision::Decision;
+use crate::eval::decision::Decision;
+use crate::vocab::{Modality, Yuan};
 use std::fmt::Write;
 
 /// A decision as text for a person: the conclusion, the fine, the basis and the walk.
 pub fn render_decision(d: &Decision) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "违法行为：{}", d.violation);
-    if d.outcome == crate::decision::Outcome::Undetermined {
+    if d.outcome == crate::eval::decision::Outcome::Undetermined {
         let _ = writeln!(s, "裁量结果：{}", d.outcome.zh());
     } else {
-        let m = if d.mandatory { "应当" } else { "可以" };
+        let m = Modality::of(d.mandatory).zh();
         let _ = writeln!(s, "裁量结果：{}（{m}）", d.outcome.zh());
     }
     if let Some(f) = d.fine {
-        let _ = writeln!(
-            s,
-            "罚款幅度：{} 元至 {} 元",
-            f.min.normalize(),
-            f.max.normalize()
-        );
+        let _ = writeln!(s, "罚款幅度：{} 元至 {} 元", Yuan(f.min), Yuan(f.max));
     }
     if !d.penalties.is_empty() {
         let kinds: Vec<&str> = d.penalties.iter().map(|p| p.kind.zh()).collect();
@@ -34,15 +28,10 @@ pub fn render_decision(d: &Decision) -> String {
     let measures: Vec<&str> = d.measures.iter().map(|m| m.zh()).collect();
     let _ = writeln!(s, "措施：{}", measures.join("、"));
     for a in &d.alternatives {
-        let m = if a.mandatory { "应当" } else { "可以" };
+        let m = Modality::of(a.mandatory).zh();
         let _ = write!(s, "也可：{}（{m}）", a.outcome.zh());
         if let Some(f) = a.fine {
-            let _ = write!(
-                s,
-                "，罚款 {} 元至 {} 元",
-                f.min.normalize(),
-                f.max.normalize()
-            );
+            let _ = write!(s, "，罚款 {} 元至 {} 元", Yuan(f.min), Yuan(f.max));
         }
         s.push('\n');
     }
