@@ -2,7 +2,6 @@
 //! decision graph is compiled from; nothing after this stage sees the syntax tree.
 
 pub mod expr;
-mod hooks;
 mod lower;
 
 pub use crate::vocab::{Measure, PenaltyKind};
