@@ -97,7 +97,7 @@ fn shape(file: &ast::File) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::format;
 
     #[test]
     fn formatting_is_idempotent_and_keeps_comments() {

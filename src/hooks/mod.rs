@@ -450,7 +450,10 @@ fn nearest_function(name: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        Code, Duration, Fact, FactType, FileId, HookPoint, LIMITS, Limits, Origin, Outcome, Pos,
+        Snapshot, Span, Value, compile, offset_of, outcome_from_zh, run, run_on, sandbox,
+    };
 
     fn facts() -> Vec<Fact> {
         vec![

@@ -6,7 +6,12 @@ mod expr;
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
-use ast::*;
+use ast::{
+    Amount, DateLit, EntryDecl, Expr, ExprKind, FactDecl, File, FineDecl, HookDecl, Item, ListKind,
+    Modality, Name, Param, ParamValue, Party, PartyBlock, PenaltyAlt, PenaltyDecl, PenaltyStmt,
+    PredicateDecl, RegulationDecl, RuleSetDecl, Scalar, Scale, ScriptRef, Str, TierKey, TiersDecl,
+    TypeExpr, VersionDecl, ViolationDecl,
+};
 use pest::Parser;
 use pest::iterators::Pair;
 use rust_decimal::Decimal;
@@ -1069,7 +1074,7 @@ fn name_span_to(name: &Name, end: Span) -> Span {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{File, FileId, Item, PenaltyAlt, PenaltyStmt, Scale, ScriptRef, parse};
 
     fn ok(text: &str) -> File {
         let (f, d) = parse(FileId(0), text);
