@@ -54,6 +54,7 @@ pub mod diag;
 mod embedded;
 pub mod eval;
 pub mod explain;
+pub mod facts;
 pub mod fmt;
 pub mod graph;
 pub mod hooks;

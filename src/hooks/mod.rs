@@ -16,7 +16,7 @@ pub use world::{Circumstance, Effects, FineSet, Move, Pos};
 pub use crate::vocab::HookPoint;
 
 use crate::diag::{Code, nearest};
-use crate::model::{Fact, FactId, FactType, Value};
+use crate::facts::{Fact, FactId, FactType, Value};
 use crate::source::{FileId, SourceMap, Span};
 use crate::vocab::{FineRange, Outcome};
 use rhai::packages::Package;

@@ -4,8 +4,9 @@
 pub mod expr;
 mod lower;
 
+pub use crate::facts::{Fact, FactId, FactType, Value};
 pub use crate::vocab::{Measure, PenaltyKind};
-pub use expr::{Expr, Value};
+pub use expr::Expr;
 pub use lower::lower;
 
 use crate::source::{SourceMap, Span};
@@ -15,8 +16,6 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Index of a fact.
-pub type FactId = u32;
 /// Index of a predicate.
 pub type PredicateId = u32;
 /// Index of a violation.
@@ -182,59 +181,6 @@ impl Default for Params {
             legal_review: PerParty::default(),
         }
     }
-}
-
-/// A fact's type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FactType {
-    /// 布尔
-    Bool,
-    /// 整数
-    Int,
-    /// 小数
-    Decimal,
-    /// 金额
-    Money,
-    /// 日期
-    Date,
-    /// 选项: variant names and labels.
-    Enum(Vec<(String, String)>),
-}
-
-impl FactType {
-    /// The type's Chinese name.
-    pub fn describe(&self) -> &'static str {
-        match self {
-            FactType::Bool => "是非（真/假）",
-            FactType::Int => "整数",
-            FactType::Decimal => "小数",
-            FactType::Money => "金额",
-            FactType::Date => "日期",
-            FactType::Enum(_) => "选项",
-        }
-    }
-
-    /// Numbers compare and compute with numbers.
-    pub fn is_numeric(&self) -> bool {
-        matches!(self, FactType::Int | FactType::Decimal | FactType::Money)
-    }
-}
-
-/// A declared fact.
-#[derive(Debug, Clone)]
-pub struct Fact {
-    /// ASCII name.
-    pub name: Arc<str>,
-    /// Type.
-    pub ty: FactType,
-    /// Chinese label.
-    pub label: Arc<str>,
-    /// Unit, if any.
-    pub unit: Option<String>,
-    /// Default when a case does not give it.
-    pub default: Option<Value>,
-    /// Declaration.
-    pub span: Span,
 }
 
 /// The facts the engine reads itself (party, income, Art. 29).
