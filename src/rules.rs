@@ -96,15 +96,16 @@ impl Rules {
         let sources = g.sources.clone();
         let (model, mut diags) = model::lower(&g.files, g.sources, g.digest);
         diags.extend(g.diags);
-        let Some(model) = model else {
-            crate::diag::sort(&mut diags);
+        // The lints run only on a rule set without errors, the checks always.
+        let lint = !diags.iter().any(Diagnostic::is_error);
+        diags.extend(crate::check::run(&model, lint));
+        crate::diag::sort(&mut diags);
+        if diags.iter().any(Diagnostic::is_error) {
             return Err(LoadError {
                 diagnostics: diags,
                 sources,
             });
-        };
-        diags.extend(crate::check::run(&model));
-        crate::diag::sort(&mut diags);
+        }
         let graph = Graph::compile(&model);
         let info = Arc::new(RuleSetInfo {
             name: model.meta.name.clone(),

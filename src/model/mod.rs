@@ -253,6 +253,8 @@ pub struct Violation {
     pub versions: Vec<Version>,
     /// From this day on the act is no longer punished.
     pub repealed: Option<Date>,
+    /// Where the repeal date is written.
+    pub repeal_span: Option<Span>,
     /// Declaration.
     pub span: Span,
     /// "path:line:col".
@@ -493,6 +495,8 @@ pub struct Entry {
     pub measures: Vec<Measure>,
     /// Its own range per party (mitigated lists).
     pub ranges: PerParty<Option<(Decimal, Decimal)>>,
+    /// Where the own range is written, if it is.
+    pub range_span: Option<Span>,
     /// Declaration.
     pub span: Span,
     /// "path:line:col".

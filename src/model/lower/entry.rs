@@ -131,21 +131,7 @@ impl Lowerer {
             Coverage::Only(ids)
         };
         let mut ranges = PerParty::default();
-        if let Some(rs) = e.range_span {
-            if !matches!(
-                e.list,
-                ast::ListKind::Mitigated | ast::ListKind::LighterOrMitigated
-            ) {
-                self.diags.push(
-                    Diagnostic::error(
-                        Code::EntryRangeList,
-                        rs,
-                        format!("清单条目 {} 不是减轻条目，不能设定自有幅度", e.id.text),
-                    )
-                    .label("幅度")
-                    .help("从轻、从重在法定幅度内按比例计算；只有减轻条目可以写自有幅度"),
-                );
-            }
+        if e.range_span.is_some() {
             for (party, a) in &e.ranges {
                 let r = self.amount(a);
                 match party {
@@ -170,6 +156,7 @@ impl Lowerer {
             source: e.source.first().map(|s| s.value.as_str().into()),
             measures,
             ranges,
+            range_span: e.range_span,
             span: e.id.span,
             location: self.location(e.id.span),
         })

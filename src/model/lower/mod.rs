@@ -30,13 +30,14 @@ struct Decls<'f> {
     regulations: Vec<Regulation>,
 }
 
-/// Lowers the parsed files of one rule set. Returns the model when there is no error; the
-/// diagnostics (errors and warnings) either way.
+/// Lowers the parsed files of one rule set: the model, with what could be lowered of it, and
+/// every problem found. With an error among them, the model is fit only for the checks of
+/// `check`, never for evaluation.
 pub fn lower(
     files: &[(FileId, ast::File)],
     sources: SourceMap,
     digest: String,
-) -> (Option<RuleSet>, Vec<Diagnostic>) {
+) -> (RuleSet, Vec<Diagnostic>) {
     let mut cx = Lowerer {
         diags: Vec::new(),
         sources,
@@ -76,9 +77,6 @@ pub fn lower(
         ..
     } = cx;
     crate::diag::sort(&mut diags);
-    if diags.iter().any(Diagnostic::is_error) {
-        return (None, diags);
-    }
     let rules = RuleSet {
         meta,
         params,
@@ -95,7 +93,7 @@ pub fn lower(
         sources,
         digest,
     };
-    (Some(rules), diags)
+    (rules, diags)
 }
 
 impl Lowerer {

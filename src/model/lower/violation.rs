@@ -66,82 +66,11 @@ impl Lowerer {
                 };
                 let from = ver.from.date;
                 let until = ver.until.and_then(|u| u.date);
-                if let (Some(f), Some(u)) = (from, until)
-                    && f > u
-                {
-                    self.diags.push(
-                        Diagnostic::error(
-                            Code::VersionPeriod,
-                            ver.span,
-                            format!("版本的施行日期 {f} 晚于终止日期 {u}"),
-                        )
-                        .label("期间为空")
-                        .help("写作 版本 起始日 至 终止日，两天都包括在内"),
-                    );
-                }
                 versions.push(self.version(&v.code, body, from, until, ver.span));
             }
             versions.sort_by_key(|x: &Version| x.from);
-            for pair in versions.windows(2) {
-                let (a, b) = (&pair[0], &pair[1]);
-                let Some(b_from) = b.from else { continue };
-                match a.until {
-                    None => self.diags.push(
-                        Diagnostic::error(
-                            Code::VersionPeriod,
-                            a.span,
-                            format!("违法行为 {} 的两个版本期间重叠", v.code.text),
-                        )
-                        .label("这个版本没有终止日期")
-                        .secondary(b.span, format!("下一个版本自 {b_from} 施行"))
-                        .help(format!(
-                            "给前一个版本写上终止日期：至 {}",
-                            b_from.yesterday().map_or_else(|_| String::new(), |d| d.to_string())
-                        )),
-                    ),
-                    Some(u) if u >= b_from => self.diags.push(
-                        Diagnostic::error(
-                            Code::VersionPeriod,
-                            b.span,
-                            format!("违法行为 {} 的两个版本期间重叠：{b_from} 至 {u} 同时有两个版本", v.code.text),
-                        )
-                        .label("与前一个版本重叠")
-                        .secondary(a.span, "前一个版本")
-                        .help("前一个版本的终止日期须是后一个版本施行日期的前一天"),
-                    ),
-                    Some(u) if u.tomorrow().is_ok_and(|t| t < b_from) => self.diags.push(
-                        Diagnostic::error(
-                            Code::VersionGap,
-                            b.span,
-                            format!(
-                                "违法行为 {} 的版本之间有空档：{} 至 {} 没有任何版本",
-                                v.code.text,
-                                u.tomorrow().map_or_else(|_| String::new(), |d| d.to_string()),
-                                b_from.yesterday().map_or_else(|_| String::new(), |d| d.to_string())
-                            ),
-                        )
-                        .label("与前一个版本不相接")
-                        .secondary(a.span, "前一个版本")
-                        .help("若这段时间该行为确实不受处罚，写明；否则让前一个版本的终止日期紧接后一个版本"),
-                    ),
-                    Some(_) => {}
-                }
-            }
         }
         let repealed = v.repeal.first().and_then(|d| d.date);
-        if let (Some(r), Some(first)) = (repealed, versions.first().and_then(|x| x.from))
-            && r <= first
-        {
-            self.diags.push(
-                Diagnostic::error(
-                    Code::VersionPeriod,
-                    v.repeal[0].span,
-                    format!("废止日期 {r} 不晚于最早版本的施行日期 {first}"),
-                )
-                .label("废止日期")
-                .help("废止日期须在各版本施行之后"),
-            );
-        }
         Violation {
             code: v.code.text.as_str().into(),
             title: v.title.value.as_str().into(),
@@ -149,6 +78,7 @@ impl Lowerer {
             breach: v.breach.first().map(|b| b.value.as_str().into()),
             versions,
             repealed,
+            repeal_span: v.repeal.first().map(|d| d.span),
             span: v.code.span,
             location: self.location(v.code.span),
         }
