@@ -3,8 +3,8 @@
 //!
 //! ```sh
 //! cargo bench --bench instructions --no-run
-//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/deps/instructions-* 1
-//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/deps/instructions-* 1001
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null "$(ls target/release/deps/instructions-* | grep -v '\.d$')" 1
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null "$(ls target/release/deps/instructions-* | grep -v '\.d$')" 1001
 //! ```
 //!
 //! The difference of the two totals divided by 1,000 is the cost of one decision with its trace.

@@ -6,8 +6,10 @@
 //!
 //! The pipeline, one module per stage: [`syntax`] (pest grammar → typed syntax tree) →
 //! [`model`] (names resolved, types checked, every problem a [`diag::Diagnostic`]) → [`check`]
-//! (lints) → [`graph`] (the compiled decision graph) → [`eval`] (three-valued evaluation) →
-//! [`explain`] (the trace in Chinese). [`Rules`] ties them together.
+//! (checks and lints) → [`graph`] (the compiled decision graph: a plan of typed nodes per
+//! violation) → [`eval`] (three-valued evaluation, one file per step) → [`explain`] (the trace
+//! in Chinese) and [`publish`] (the published lists). [`vocab`] holds the domain's words and
+//! their Chinese names. [`Rules`] ties them together.
 //!
 //! ```
 //! use caliper::{Case, Outcome, Rules};
