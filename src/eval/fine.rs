@@ -10,7 +10,7 @@ use super::law;
 use super::trace::Step;
 use super::walk::{Flow, Walk, push_basis, push_unique};
 use crate::graph::{FixedBands, Graph};
-use crate::model::{FactId, PenaltyAlt, PenaltyKind, RuleSet, ScaleKind, Value};
+use crate::model::{FactId, Penalty, PenaltyAlt, PenaltyKind, RuleSet, ScaleKind, Value};
 use crate::vocab::money;
 use crate::vocab::{FineRange, Measure, Outcome};
 use rust_decimal::Decimal;
@@ -131,10 +131,19 @@ impl Punished {
     }
 }
 
-/// Steps 8 and after for an outcome that punishes: the band, the penalties, Art. 28 and 29.
-/// With `write`, the penalties and trace are written into the decision; without, only the
-/// outcome is computed.
-pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Punished {
+/// The band an outcome that punishes takes within the statutory range, and how 减轻 fared.
+struct Band {
+    outcome: Outcome,
+    fine: Option<FineRange>,
+    /// 减轻 with a statutory minimum of 0: the fine is dropped, lighter kinds kept.
+    drop_fine: bool,
+    /// 减轻 impossible (minimum 0, no lighter kind): the outcome stays 从轻.
+    stays_lighter: bool,
+}
+
+/// Step 8's band for a combination: precomputed where the range is fixed, within the tier the
+/// facts select, or the entry's own range for 减轻.
+fn band(w: &Walk<'_>, combined: &Combined) -> Band {
     let rules = w.rules;
     let (party, active, statutory) = (w.party, &w.active, w.statutory.as_ref());
     let mut outcome = combined.outcome;
@@ -195,6 +204,26 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
             }
         }
     };
+    Band {
+        outcome,
+        fine,
+        drop_fine,
+        stays_lighter,
+    }
+}
+
+/// Steps 8 and after for an outcome that punishes: the band, the penalties, Art. 28 and 29.
+/// With `write`, the penalties and trace are written into the decision; without, only the
+/// outcome is computed.
+pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Punished {
+    let rules = w.rules;
+    let Band {
+        outcome,
+        fine,
+        drop_fine,
+        stays_lighter,
+    } = band(w, combined);
+    let (active, statutory) = (&w.active, w.statutory.as_ref());
     let already_fined = rules
         .standard
         .already_fined
@@ -231,31 +260,11 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
     if stays_lighter {
         rec.step(|| Step::MitigationStaysLighter);
     }
-    for p in &active.penalties {
-        let kinds: Vec<PenaltyKind> = p
-            .alts
-            .iter()
-            .filter_map(|a| match a {
-                PenaltyAlt::Fine(_) if drop_fine || already_fined => None,
-                PenaltyAlt::Fine(_) => Some(PenaltyKind::Fine),
-                PenaltyAlt::Kind(k) => Some(*k),
-            })
-            .collect();
-        for (i, k) in kinds.iter().enumerate() {
-            let others: Vec<PenaltyKind> = kinds
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, k)| *k)
-                .collect();
-            out.penalties.push(PenaltyOut {
-                kind: *k,
-                discretionary: p.discretionary,
-                alternatives: others,
-                amount: None,
-            });
-        }
-    }
+    write_penalties(
+        &mut out.penalties,
+        &active.penalties,
+        !(drop_fine || already_fined),
+    );
     if already_fined {
         rec.step(|| Step::AlreadyFined);
         push_basis(&mut out.basis, &[law::ART_29.into()]);
@@ -285,6 +294,36 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
         outcome,
         mandatory: combined.mandatory || outcome == Outcome::NoPenalty,
         fine,
+    }
+}
+
+/// The article's penalties as the decision lists them, each with the others it may be chosen
+/// instead of; without the fine where it may not be imposed.
+fn write_penalties(out: &mut Vec<PenaltyOut>, penalties: &[&Penalty], fines: bool) {
+    for p in penalties {
+        let kinds: Vec<PenaltyKind> = p
+            .alts
+            .iter()
+            .filter_map(|a| match a {
+                PenaltyAlt::Fine(_) if !fines => None,
+                PenaltyAlt::Fine(_) => Some(PenaltyKind::Fine),
+                PenaltyAlt::Kind(k) => Some(*k),
+            })
+            .collect();
+        for (i, k) in kinds.iter().enumerate() {
+            let others: Vec<PenaltyKind> = kinds
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, k)| *k)
+                .collect();
+            out.push(PenaltyOut {
+                kind: *k,
+                discretionary: p.discretionary,
+                alternatives: others,
+                amount: None,
+            });
+        }
     }
 }
 
