@@ -25,40 +25,12 @@ impl std::fmt::Display for Step {
                     write!(s, "；当事人为{}", p.zh())?;
                 }
             }
-            Step::NoNormOnActDate { date } => {
-                write!(s,
-                    "第1步 违法行为发生时（{date}）没有处罚该行为的规定：不予处罚（应当，《中华人民共和国行政处罚法》第三十七条、第三十八条）"
-                )?;
-            }
-            Step::Repealed { date } => {
-                write!(s,
-                    "第1步 作出处罚决定时（{date}）该规定已废止，不再认为是违法：不予处罚（应当，《中华人民共和国行政处罚法》第三十七条）"
-                )?;
-            }
-            Step::Limitation {
-                start,
-                last,
-                discovery,
-                years,
-                barred,
-            } => {
-                write!(s, "第2步 时效 {years} 年，自 {start} 起算，最后一日 {last}；{discovery} 发现")?;
-                if *barred {
-                    s.write_str("，已超过时效：不再给予行政处罚（应当，《中华人民共和国行政处罚法》第三十六条）")?;
-                } else {
-                    s.write_str("，未超过时效")?;
-                }
-            }
-            Step::LawNotDeclared => s.write_str(
-                "第1、2步 规则集没有声明 violation_date，未判断适用的法律版本和时效",
-            )?,
-            Step::LawChanged { reason } => write!(s, "第1步 {reason}")?,
-            Step::NoNormForParty { party } => {
-                let party = party.zh();
-                write!(s,
-                    "该条文对{party}没有规定处罚：没有法定依据的，不得给予行政处罚（《中华人民共和国行政处罚法》第三十八条）"
-                )?;
-            }
+            Step::NoNormOnActDate { .. }
+            | Step::Repealed { .. }
+            | Step::Limitation { .. }
+            | Step::LawNotDeclared
+            | Step::LawChanged { .. }
+            | Step::NoNormForParty { .. } => law_sentence(self, s)?,
             Step::ArticleCondition { text, value } => {
                 let v = match value {
                     Some(true) => "成立",
@@ -103,38 +75,10 @@ impl std::fmt::Display for Step {
                 let m = Modality::of(*mandatory).zh();
                 write!(s, "第7步 综合情节：{}，{}（{m}）", why_zh(*why), outcome.zh())?;
             }
-            Step::AlreadyFined => s.write_str(
-                "同一违法行为已被处以罚款，不得再次罚款（《中华人民共和国行政处罚法》第二十九条）",
-            )?,
-            Step::Fine(fine) => {
-                let FineStep {
-                    statutory,
-                    scale,
-                    tier,
-                    band,
-                    outcome,
-                } = &**fine;
-                write!(s, "第8步 法定罚款幅度 {} 元", statutory.dashed())?;
-                if let Some((label, v, per_unit)) = scale {
-                    let how = if *per_unit { "按数量" } else { "按倍数" };
-                    write!(s, "（{how}计算，{label} = {}）", v.normalize())?;
-                }
-                if let Some(t) = tier {
-                    write!(s, "；按情节档次适用 {} 元", t.dashed())?;
-                }
-                match band {
-                    Some(b) => {
-                        write!(s, "；{}幅度 {} 元", outcome.zh(), b.dashed())?;
-                    }
-                    None => s.write_str("；不予罚款")?,
-                }
-            }
-            Step::FineDropped => {
-                s.write_str("第8步 法定罚款下限为 0，减轻处罚即不予罚款，保留较轻的处罚种类")?
-            }
-            Step::MitigationStaysLighter => s.write_str(
-                "第8步 法定罚款下限为 0 且该违法行为没有较轻的处罚种类，无法减轻，按从轻处罚",
-            )?,
+            Step::AlreadyFined
+            | Step::Fine(_)
+            | Step::FineDropped
+            | Step::MitigationStaysLighter => fine_sentence(self, s)?,
             Step::Measures { measures } => {
                 let names: Vec<&str> = measures.iter().map(|m| m.zh()).collect();
                 write!(s, "措施：{}", names.join("、"))?;
@@ -166,43 +110,12 @@ impl std::fmt::Display for Step {
                     write!(s, "，罚款 {} 元", f.dashed())?;
                 }
             }
-            Step::HookRan { id, title, point } => {
-                write!(s, "第9步 地方例外 {id}「{title}」（{}）运行", point.zh())?;
-            }
-            Step::HookSkipped { id, why } => {
-                let why = match why {
-                    Skipped::Undetermined => "结果待定（缺少事实），地方例外不运行",
-                    Skipped::NoPenaltyShall => {
-                        "前几步已依法作出不予处罚（应当）的决定，地方例外不得改变"
-                    }
-                };
-                write!(s, "第9步 地方例外 {id} 未运行：{why}")?;
-            }
-            Step::HookCircumstance {
-                id,
-                list,
-                shall,
-                title,
-                citation,
-            } => {
-                let m = Modality::of(*shall).zh();
-                let list = list.zh();
-                write!(s, "第9步 地方例外 {id} 增加{list}情节「{title}」（{m}），依据{citation}")?;
-            }
-            Step::HookOutcome {
-                id,
-                outcome,
-                citation,
-            } => {
-                write!(s, "第9步 地方例外 {id} 将结果定为{}，依据{citation}", outcome.zh())?;
-            }
-            Step::HookFine { id, fine } => {
-                write!(s, "第9步 地方例外 {id} 将罚款定为 {} 元", fine.dashed())?;
-            }
-            Step::HookOutput { id, text, note } => {
-                let what = if *note { "说明" } else { "输出" };
-                write!(s, "第9步 地方例外 {id} {what}：{text}")?;
-            }
+            Step::HookRan { .. }
+            | Step::HookSkipped { .. }
+            | Step::HookCircumstance { .. }
+            | Step::HookOutcome { .. }
+            | Step::HookFine { .. }
+            | Step::HookOutput { .. } => hook_sentence(self, s)?,
             Step::Text(t) => s.write_str(t)?,
         }
         Ok(())
@@ -222,4 +135,144 @@ fn why_zh(why: Why) -> &'static str {
         Why::PolicyMitigates => "可以从轻或者减轻的情节与从重情节并存，按规则集的冲突处理从轻",
         Why::PolicyAggravates => "可以从轻或者减轻的情节与从重情节并存，按规则集的冲突处理从重",
     }
+}
+
+/// The sentences of step 8.
+fn fine_sentence(step: &Step, s: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    match step {
+        Step::AlreadyFined => s.write_str(
+            "同一违法行为已被处以罚款，不得再次罚款（《中华人民共和国行政处罚法》第二十九条）",
+        )?,
+        Step::Fine(fine) => {
+            let FineStep {
+                statutory,
+                scale,
+                tier,
+                band,
+                outcome,
+            } = &**fine;
+            write!(s, "第8步 法定罚款幅度 {} 元", statutory.dashed())?;
+            if let Some((label, v, per_unit)) = scale {
+                let how = if *per_unit { "按数量" } else { "按倍数" };
+                write!(s, "（{how}计算，{label} = {}）", v.normalize())?;
+            }
+            if let Some(t) = tier {
+                write!(s, "；按情节档次适用 {} 元", t.dashed())?;
+            }
+            match band {
+                Some(b) => {
+                    write!(s, "；{}幅度 {} 元", outcome.zh(), b.dashed())?;
+                }
+                None => s.write_str("；不予罚款")?,
+            }
+        }
+        Step::FineDropped => {
+            s.write_str("第8步 法定罚款下限为 0，减轻处罚即不予罚款，保留较轻的处罚种类")?
+        }
+        Step::MitigationStaysLighter => s.write_str(
+            "第8步 法定罚款下限为 0 且该违法行为没有较轻的处罚种类，无法减轻，按从轻处罚",
+        )?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The sentences of step 9: what a hook did.
+fn hook_sentence(step: &Step, s: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    match step {
+        Step::HookRan { id, title, point } => {
+            write!(s, "第9步 地方例外 {id}「{title}」（{}）运行", point.zh())?;
+        }
+        Step::HookSkipped { id, why } => {
+            let why = match why {
+                Skipped::Undetermined => "结果待定（缺少事实），地方例外不运行",
+                Skipped::NoPenaltyShall => {
+                    "前几步已依法作出不予处罚（应当）的决定，地方例外不得改变"
+                }
+            };
+            write!(s, "第9步 地方例外 {id} 未运行：{why}")?;
+        }
+        Step::HookCircumstance {
+            id,
+            list,
+            shall,
+            title,
+            citation,
+        } => {
+            let m = Modality::of(*shall).zh();
+            let list = list.zh();
+            write!(
+                s,
+                "第9步 地方例外 {id} 增加{list}情节「{title}」（{m}），依据{citation}"
+            )?;
+        }
+        Step::HookOutcome {
+            id,
+            outcome,
+            citation,
+        } => {
+            write!(
+                s,
+                "第9步 地方例外 {id} 将结果定为{}，依据{citation}",
+                outcome.zh()
+            )?;
+        }
+        Step::HookFine { id, fine } => {
+            write!(s, "第9步 地方例外 {id} 将罚款定为 {} 元", fine.dashed())?;
+        }
+        Step::HookOutput { id, text, note } => {
+            let what = if *note { "说明" } else { "输出" };
+            write!(s, "第9步 地方例外 {id} {what}：{text}")?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The sentences of steps 1 and 2, and of an article that names no penalty for the party.
+fn law_sentence(step: &Step, s: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    match step {
+        Step::NoNormOnActDate { date } => {
+            write!(
+                s,
+                "第1步 违法行为发生时（{date}）没有处罚该行为的规定：不予处罚（应当，《中华人民共和国行政处罚法》第三十七条、第三十八条）"
+            )?;
+        }
+        Step::Repealed { date } => {
+            write!(
+                s,
+                "第1步 作出处罚决定时（{date}）该规定已废止，不再认为是违法：不予处罚（应当，《中华人民共和国行政处罚法》第三十七条）"
+            )?;
+        }
+        Step::Limitation {
+            start,
+            last,
+            discovery,
+            years,
+            barred,
+        } => {
+            write!(
+                s,
+                "第2步 时效 {years} 年，自 {start} 起算，最后一日 {last}；{discovery} 发现"
+            )?;
+            if *barred {
+                s.write_str("，已超过时效：不再给予行政处罚（应当，《中华人民共和国行政处罚法》第三十六条）")?;
+            } else {
+                s.write_str("，未超过时效")?;
+            }
+        }
+        Step::LawNotDeclared => {
+            s.write_str("第1、2步 规则集没有声明 violation_date，未判断适用的法律版本和时效")?
+        }
+        Step::LawChanged { reason } => write!(s, "第1步 {reason}")?,
+        Step::NoNormForParty { party } => {
+            let party = party.zh();
+            write!(
+                s,
+                "该条文对{party}没有规定处罚：没有法定依据的，不得给予行政处罚（《中华人民共和国行政处罚法》第三十八条）"
+            )?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
