@@ -17,9 +17,14 @@ use pest::iterators::Pair;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/caliper.pest"]
-struct RuleParser;
+/// The pest parser, in a module of its own so that pest's `Rule` stays inside the crate.
+mod grammar {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/caliper.pest"]
+    pub(super) struct RuleParser;
+}
+
+use grammar::{Rule, RuleParser};
 
 /// Keywords that may start a top-level item: where parsing resumes after a syntax error.
 const ITEM_KEYWORDS: &[&str] = &[
