@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 /// Rules that could not be loaded: every diagnostic, with the sources to render them.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct LoadError {
     /// The problems, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,

@@ -11,6 +11,7 @@ use crate::syntax::{self, ast};
 
 /// Why a file could not be formatted.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum FormatError {
     /// The file has syntax errors (formatting needs a file that parses).
     Syntax {
