@@ -347,16 +347,46 @@ pub enum Stmt {
 }
 
 impl Stmt {
+    /// Whether some penalty on some branch satisfies `f`; the one walk of every branch of the
+    /// statement tree.
+    pub fn any(stmts: &[Stmt], f: &mut impl FnMut(&Penalty) -> bool) -> bool {
+        stmts.iter().any(|s| match s {
+            Stmt::Penalty(p) => f(p),
+            Stmt::If {
+                then, otherwise, ..
+            } => Stmt::any(then, f) || Stmt::any(otherwise, f),
+            Stmt::Measures(_) => false,
+        })
+    }
+
+    /// Calls `f` on every penalty on every branch, in reading order.
+    pub fn for_each_penalty(stmts: &[Stmt], f: &mut impl FnMut(&Penalty)) {
+        Stmt::any(stmts, &mut |p| {
+            f(p);
+            false
+        });
+    }
+
+    /// Calls `f` on every penalty on every branch, in reading order, to change it.
+    pub fn for_each_penalty_mut(stmts: &mut [Stmt], f: &mut impl FnMut(&mut Penalty)) {
+        for s in stmts {
+            match s {
+                Stmt::Penalty(p) => f(p),
+                Stmt::If {
+                    then, otherwise, ..
+                } => {
+                    Stmt::for_each_penalty_mut(then, f);
+                    Stmt::for_each_penalty_mut(otherwise, f);
+                }
+                Stmt::Measures(_) => {}
+            }
+        }
+    }
+
     /// Whether the statements name a penalty on some branch (a lowered penalty with no kind
     /// left, after an error, names none).
     pub fn any_penalty(stmts: &[Stmt]) -> bool {
-        stmts.iter().any(|s| match s {
-            Stmt::Penalty(p) => !p.alts.is_empty(),
-            Stmt::If {
-                then, otherwise, ..
-            } => Stmt::any_penalty(then) || Stmt::any_penalty(otherwise),
-            Stmt::Measures(_) => false,
-        })
+        Stmt::any(stmts, &mut |p| !p.alts.is_empty())
     }
 }
 

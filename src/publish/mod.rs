@@ -362,16 +362,10 @@ fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
 
 /// Whether the statements list a lighter kind (a warning or a criticism) that 减轻 can keep.
 fn has_lighter_kind(stmts: &[crate::model::Stmt]) -> bool {
-    use crate::model::{PenaltyAlt, Stmt};
-    stmts.iter().any(|s| match s {
-        Stmt::Penalty(p) => p
-            .alts
+    crate::model::Stmt::any(stmts, &mut |p| {
+        p.alts
             .iter()
-            .any(|a| matches!(a, PenaltyAlt::Kind(k) if k.is_lighter_kind())),
-        Stmt::If {
-            then, otherwise, ..
-        } => has_lighter_kind(then) || has_lighter_kind(otherwise),
-        Stmt::Measures(_) => false,
+            .any(|a| matches!(a, crate::model::PenaltyAlt::Kind(k) if k.is_lighter_kind()))
     })
 }
 

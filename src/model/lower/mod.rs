@@ -297,25 +297,14 @@ impl Lowerer {
 }
 
 fn number_fines(stmts: &mut [Stmt], next: &mut FineId) {
-    for s in stmts {
-        match s {
-            Stmt::Penalty(p) => {
-                for a in &mut p.alts {
-                    if let PenaltyAlt::Fine(f) = a {
-                        f.id = *next;
-                        *next += 1;
-                    }
-                }
+    Stmt::for_each_penalty_mut(stmts, &mut |p| {
+        for a in &mut p.alts {
+            if let PenaltyAlt::Fine(f) = a {
+                f.id = *next;
+                *next += 1;
             }
-            Stmt::If {
-                then, otherwise, ..
-            } => {
-                number_fines(then, next);
-                number_fines(otherwise, next);
-            }
-            Stmt::Measures(_) => {}
         }
-    }
+    });
 }
 
 /// The clauses a violation or one of its versions holds.
