@@ -22,7 +22,8 @@ impl std::fmt::Display for Step {
             } => {
                 write!(s, "违法行为 {code}「{title}」，处罚依据{basis}")?;
                 if let Some(p) = party {
-                    write!(s, "；当事人为{}", p.zh())?;
+                    s.write_str("；当事人为")?;
+                    s.write_str(p.zh())?;
                 }
             }
             Step::NoNormOnActDate { .. }

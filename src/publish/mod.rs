@@ -370,5 +370,5 @@ fn has_lighter_kind(stmts: &[crate::model::Stmt]) -> bool {
 }
 
 fn band_text(a: Decimal, b: Decimal, _unit: &str) -> String {
-    FineRange { min: a, max: b }.dashed()
+    FineRange { min: a, max: b }.dashed().to_string()
 }
