@@ -3,11 +3,12 @@
 //!
 //! ```sh
 //! cargo bench --bench instructions --no-run
-//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/deps/instructions-* 1
-//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/deps/instructions-* 1001
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null "$(ls target/release/deps/instructions-* | grep -v '\.d$')" 1
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null "$(ls target/release/deps/instructions-* | grep -v '\.d$')" 1001
 //! ```
 //!
 //! The difference of the two totals divided by 1,000 is the cost of one decision with its trace.
+//! A second argument `json` measures JSON text to JSON text instead (`decision/json_to_json`).
 
 use caliper::{Case, Rules};
 use std::hint::black_box;
@@ -21,6 +22,15 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(1);
     let rules = Rules::embedded().unwrap_or_else(|e| panic!("the shipped rules do not load:\n{e}"));
+    if std::env::args().nth(2).as_deref() == Some("json") {
+        // JSON text to JSON text, as `decision/json_to_json`.
+        let mut written = 0usize;
+        for _ in 0..n {
+            written += rules.decide_json(black_box(INDIVIDUAL)).len();
+        }
+        assert!(written > n, "every decision is written");
+        return;
+    }
     let case: Case = serde_json::from_str(INDIVIDUAL).expect("the example case is valid JSON");
     let mut fined = 0usize;
     for _ in 0..n {

@@ -11,8 +11,8 @@
 //! ```
 
 use crate::Rules;
-use crate::explain::words;
 use crate::model::{Entry, Expr, FactId, FactType, PenaltyAlt, RuleSet, Stmt, Value, Violation};
+use crate::publish::words;
 use crate::syntax::ast::{ListKind, Modality};
 use serde::Serialize;
 

@@ -6,8 +6,10 @@
 //!
 //! The pipeline, one module per stage: [`syntax`] (pest grammar → typed syntax tree) →
 //! [`model`] (names resolved, types checked, every problem a [`diag::Diagnostic`]) → [`check`]
-//! (lints) → [`graph`] (the compiled decision graph) → [`eval`] (three-valued evaluation) →
-//! [`explain`] (the trace in Chinese). [`Rules`] ties them together.
+//! (checks and lints) → [`graph`] (the compiled decision graph: a plan of typed nodes per
+//! violation) → [`eval`] (three-valued evaluation, one file per step) → [`explain`] (the trace
+//! in Chinese) and [`publish`] (the published lists). [`vocab`] holds the domain's words and
+//! their Chinese names. [`Rules`] ties them together.
 //!
 //! ```
 //! use caliper::{Case, Outcome, Rules};
@@ -51,16 +53,17 @@
 pub mod case;
 pub mod catalogue;
 pub mod check;
-pub mod decision;
 pub mod diag;
 mod embedded;
 pub mod eval;
 pub mod explain;
+pub mod facts;
 pub mod fmt;
 pub mod graph;
 pub mod hooks;
 pub mod load;
 pub mod model;
+pub mod publish;
 pub mod review;
 mod rules;
 pub mod source;
@@ -69,7 +72,8 @@ pub mod syntax;
 pub mod vocab;
 
 pub use case::Case;
-pub use decision::{Decision, Outcome};
 pub use eval::CaseError;
+pub use eval::decision;
+pub use eval::decision::{Decision, Outcome};
 pub use review::{Proposed, Review, Reviewed};
 pub use rules::{LoadError, Options, Rules};

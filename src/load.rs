@@ -224,7 +224,7 @@ pub(crate) fn join(including: &str, target: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::join;
 
     #[test]
     fn joins_relative_to_the_including_file() {

@@ -1,8 +1,8 @@
 //! The public entry point: a loaded, checked and compiled rule set that evaluates cases.
 
 use crate::case::{Case, CaseText};
-use crate::decision::{Decision, RuleSetInfo};
 use crate::diag::{Code, Diagnostic};
+use crate::eval::decision::{Decision, RuleSetInfo};
 use crate::eval::{self, CaseError};
 use crate::graph::Graph;
 use crate::load::{self, DiskSource, FileSource, MemorySource};
@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 /// Rules that could not be loaded: every diagnostic, with the sources to render them.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct LoadError {
     /// The problems, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
@@ -98,15 +99,16 @@ impl Rules {
         let sources = g.sources.clone();
         let (model, mut diags) = model::lower(&g.files, g.sources, g.digest);
         diags.extend(g.diags);
-        let Some(model) = model else {
-            crate::diag::sort(&mut diags);
+        // The lints run only on a rule set without errors, the checks always.
+        let lint = !diags.iter().any(Diagnostic::is_error);
+        diags.extend(crate::check::run(&model, lint));
+        crate::diag::sort(&mut diags);
+        if diags.iter().any(Diagnostic::is_error) {
             return Err(LoadError {
                 diagnostics: diags,
                 sources,
             });
-        };
-        diags.extend(crate::check::run(&model));
-        crate::diag::sort(&mut diags);
+        }
         let graph = Graph::compile(&model);
         let info = Arc::new(RuleSetInfo {
             name: model.meta.name.clone(),
@@ -226,10 +228,13 @@ impl Rules {
             &mut heap
         };
         bind(facts)?;
-        let mut decision =
-            eval::decide(&self.model, &self.graph, ids, facts, &self.info, opts.trace)?;
-        decision.case_id = case_id.map(str::to_string);
-        Ok(decision)
+        let case = eval::Inputs {
+            facts,
+            info: &self.info,
+            trace: opts.trace,
+            case_id,
+        };
+        eval::decide(&self.model, &self.graph, ids, &case)
     }
 
     /// The index of a violation code, or the case error naming it (and the nearest code).

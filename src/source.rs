@@ -188,7 +188,7 @@ impl fmt::Display for Location {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{LineCol, SourceFile};
 
     #[test]
     fn columns_count_characters_not_bytes() {

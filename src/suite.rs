@@ -2,7 +2,7 @@
 //! expected outcome, fine and citations, run against a rule set by `caliper test`.
 
 use crate::case::Case;
-use crate::decision::{Decision, Outcome};
+use crate::eval::decision::{Decision, Outcome};
 use crate::rules::Rules;
 use serde::Deserialize;
 
@@ -240,7 +240,7 @@ fn normalize_range(s: &str) -> String {
         return s.trim().to_string();
     };
     match (Decimal::from_str(a.trim()), Decimal::from_str(b.trim())) {
-        (Ok(a), Ok(b)) => format!("{}..{}", a.normalize(), b.normalize()),
+        (Ok(min), Ok(max)) => crate::vocab::FineRange { min, max }.to_string(),
         _ => s.trim().to_string(),
     }
 }

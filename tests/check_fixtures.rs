@@ -352,11 +352,10 @@ fn the_shipped_rules_load_without_diagnostics() {
 
 /// An option value may share its name with a fact: the contract's standard facts have both the
 /// bool fact `minor` and the option `harm = minor`. The language reference says an option's
-/// name is written where an option is expected.
-/// BUG (src/model/lower.rs, `binary`): `harm = minor` is rejected with M0211 (the name is
-/// resolved to the fact `minor` first); `harm 属于 {minor}` is accepted.
+/// name is written where an option is expected: `harm = minor` compares with the option, as
+/// `harm 属于 {minor}` does.
 #[test]
-fn bug_option_value_that_is_also_a_fact_name() {
+fn an_option_value_may_share_its_name_with_a_fact() {
     let text = format!(
         "{HEADER}{PARTY}事实 minor 布尔 \"违法行为轻微\"\n\
          事实 harm 选项 {{ none \"无\", minor \"轻微\", general \"一般\", serious \"严重\" }} \"危害后果\"\n\
@@ -372,12 +371,10 @@ fn bug_option_value_that_is_also_a_fact_name() {
 }
 
 /// A violation's own band fractions are checked like the rule set's: the lighter fraction
-/// may not exceed the aggravated one (M0204).
-/// BUG (src/model/lower.rs, `version`): `幅度 从轻比例 0.8 从重比例 0.2` is accepted, and the
-/// standard band of `..200` then comes out as `160..40`, a fine whose minimum exceeds its
-/// maximum.
+/// may not exceed the aggravated one (M0204), or the standard band of `..200` would come out
+/// as `160..40`.
 #[test]
-fn bug_violation_band_fractions_out_of_order() {
+fn violation_band_fractions_out_of_order_are_an_error() {
     let text = format!(
         "{HEADER}{PARTY}违法行为 YL-1 \"乱倒垃圾\" {{\n    依据 \"《样例条例》第二条\"\n    \
          幅度 从轻比例 0.8 从重比例 0.2\n    罚款 ..200\n}}\n"
@@ -386,11 +383,10 @@ fn bug_violation_band_fractions_out_of_order() {
     assert_eq!(codes(&checked), ["M0204"]);
 }
 
-/// Writing only one of the two fractions has an effect or is reported, never silently ignored.
-/// BUG (src/model/lower.rs, `version`): `幅度 从轻比例 0.4` alone is dropped without a word; the
-/// standard band of `..200` stays `60..140` instead of `80..140`.
+/// Writing only one of the two fractions has an effect or is reported, never silently ignored:
+/// with `幅度 从轻比例 0.4` alone the standard band of `..200` is `80..140`.
 #[test]
-fn bug_violation_band_with_one_fraction() {
+fn one_violation_band_fraction_alone_applies() {
     let text = format!(
         "{HEADER}{PARTY}{DATES}违法行为 YL-1 \"乱倒垃圾\" {{\n    依据 \"《样例条例》第二条\"\n    \
          幅度 从轻比例 0.4\n    罚款 ..200\n}}\n"
@@ -413,12 +409,10 @@ fn bug_violation_band_with_one_fraction() {
 }
 
 /// A rule set that loads must be able to decide a case. The evaluator now needs
-/// `violation_date` and `discovery_date` (Arts. 36, 37), but the loader does not require them.
-/// BUG (src/model/lower.rs `standard_facts` / src/eval/walk.rs): a rule set that does not declare
-/// them loads without a diagnostic, and every case is `undetermined` with an empty `needs`
-/// (the trace ends "结果取决于案件未给出的事实：；请补充后再判断").
+/// `violation_date` and `discovery_date` (Arts. 36, 37): a rule set that does not declare them
+/// is refused when it loads, or decides; never `undetermined` with nothing in `needs`.
 #[test]
-fn bug_rule_set_without_dates_loads_but_never_decides() {
+fn a_rule_set_without_dates_is_refused_or_decides() {
     let text = format!("{HEADER}{PARTY}{VIOLATION}");
     let files = [("main.rules".to_string(), text)];
     let Ok(rules) = Rules::from_sources(&files, "main.rules") else {
@@ -434,12 +428,10 @@ fn bug_rule_set_without_dates_loads_but_never_decides() {
     );
 }
 
-/// Rule files are UTF-8; many editors on Windows save UTF-8 with a byte-order mark.
-/// BUG (src/syntax/mod.rs `parse` / src/load.rs): a leading BOM (U+FEFF) is a syntax error,
-/// "此处不能出现“\u{feff}”" at 1:1, which shows an invisible character. Expected: the mark is
-/// skipped (or named in the message).
+/// Rule files are UTF-8; many editors on Windows save UTF-8 with a byte-order mark: a leading
+/// mark (U+FEFF) is skipped, not a syntax error showing an invisible character.
 #[test]
-fn bug_a_byte_order_mark_is_accepted() {
+fn a_byte_order_mark_is_accepted() {
     let text = format!("\u{feff}{HEADER}{PARTY}{VIOLATION}");
     let checked = check_sources(&[("main.rules", text.as_str())], "main.rules");
     assert!(

@@ -1,5 +1,6 @@
 //! The formatter on every shipped rule file: it succeeds, it is idempotent, it loses no comment,
 //! and the formatted rule set decides every drafter's test case exactly as the original does.
+//! The files of `fixtures/fmt/` are formatted into snapshots that echo the input.
 
 use caliper::Rules;
 use caliper::fmt::format;
@@ -60,7 +61,7 @@ fn shipped_rules_format_idempotently_and_keep_their_meaning() {
         assert!(b.failures.is_empty(), "{path}: {:?}", b.failures);
     }
     // Same published document.
-    use caliper::explain::publish::{Format, publish};
+    use caliper::publish::{Format, publish};
     assert_eq!(
         publish(original.model(), Format::Markdown),
         publish(reformatted.model(), Format::Markdown)
@@ -90,4 +91,23 @@ fn shipped_rules_are_in_the_canonical_form() {
             "{path} is not formatted: run `caliper fmt rules`"
         );
     }
+}
+
+/// Each file of `fixtures/fmt/`: the input and what the formatter makes of it, which formats
+/// to itself again and keeps every comment.
+#[test]
+fn fixtures() {
+    insta::glob!("fixtures/fmt/*.rules", |path| {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let text = std::fs::read_to_string(path).expect("a UTF-8 fixture");
+        let out = format(name, &text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(format(name, &out).expect("formats again"), out, "{name}");
+        for line in text.lines() {
+            if let Some(i) = line.find('#') {
+                let comment = line[i..].trim_end();
+                assert!(out.contains(comment), "{name}: lost {comment}");
+            }
+        }
+        insta::assert_snapshot!(format!("{text}\n---- 格式化后 ----\n{out}"));
+    });
 }

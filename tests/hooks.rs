@@ -18,7 +18,7 @@
 //! script echoed. Every fixture also evaluates `X-2`, which no hook covers, to show that the
 //! rule set around a failing hook still decides ordinary cases as before.
 
-use caliper::{Case, CaseError, Decision, LoadError, Outcome, Rules};
+use caliper::{Case, Decision, LoadError, Outcome, Rules};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -199,10 +199,9 @@ fn fixtures() {
             }
             Ok(rules) => {
                 let out = match rules.evaluate(&f.case) {
-                    Err(CaseError { code, message, at }) => {
-                        check_error(&name, &f.expect, &code, &message, &at);
-                        serde_json::to_string_pretty(&CaseError { code, message, at }.to_document())
-                            .unwrap_or_default()
+                    Err(e) => {
+                        check_error(&name, &f.expect, &e.code, &e.message, &e.at);
+                        serde_json::to_string_pretty(&e.to_document()).unwrap_or_default()
                     }
                     Ok(d) => {
                         let want = &f.expect;

@@ -2,7 +2,7 @@
 //! evaluates (Art. 34). Snapshots are what a citizen reads; the assertions pin the numbers.
 
 use caliper::Rules;
-use caliper::explain::publish::{Format, publish};
+use caliper::publish::{Format, publish};
 
 fn sample() -> Rules {
     Rules::load(concat!(

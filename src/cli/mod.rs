@@ -195,8 +195,8 @@ pub fn run() -> ExitCode {
             output,
         } => {
             let format = match format {
-                PublishFormat::Html => caliper::explain::publish::Format::Html,
-                PublishFormat::Markdown => caliper::explain::publish::Format::Markdown,
+                PublishFormat::Html => caliper::publish::Format::Html,
+                PublishFormat::Markdown => caliper::publish::Format::Markdown,
             };
             publish::run(rules.as_deref(), format, output.as_deref())
         }

@@ -1,7 +1,7 @@
 //! `caliper publish`: the rule set as the document a bureau posts (Art. 34).
 
 use super::{EXIT_CANNOT_RUN, EXIT_OK, load_rules};
-use caliper::explain::publish::{Format, publish};
+use caliper::publish::{Format, publish};
 use std::path::Path;
 
 pub fn run(rules: Option<&Path>, format: Format, output: Option<&Path>) -> u8 {

@@ -135,7 +135,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::nearest;
 
     #[test]
     fn nearest_finds_close_names_only() {

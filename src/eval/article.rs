@@ -3,8 +3,8 @@
 //! no penalty, shall. A party the article does not name is step 0's (not_applicable).
 
 use super::end;
+use super::trace::Step;
 use super::walk::{Active, Flow, Walk, push_unique};
-use crate::explain::Step;
 use crate::model::Stmt;
 
 /// Step 3.

@@ -11,6 +11,7 @@ use std::str::FromStr;
 
 /// An error in a case: the case gets this document instead of a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CaseError {
     /// Stable code (`E05xx`).
     pub code: String,

@@ -3,8 +3,8 @@
 //! asks whether they could change the result.
 
 use super::combine::Circ;
+use super::trace::Step;
 use super::walk::{Flow, Walk};
-use crate::explain::Step;
 use crate::model::EntryId;
 
 /// Step 6.

@@ -2,9 +2,10 @@
 //! mitigation and aggravation combine into an outcome; an unknown circumstance leaves the
 //! outcome undetermined only if some assignment of it changes the result.
 
+use super::decision::{Applied, ListName};
 use super::end::applied;
+use super::trace::Why;
 use super::walk::{Flow, Walk, push_basis};
-use crate::decision::{Applied, ListName};
 use crate::hooks;
 use crate::model::{ConflictPolicy, EntryId, HookId, Measure, RuleSet};
 use crate::vocab::{ListKind, Modality, Outcome};
@@ -69,7 +70,7 @@ pub(super) struct Combined {
     pub(super) or_mitigated: bool,
     pub(super) applied: Vec<Circ>,
     pub(super) outweighed: Vec<Circ>,
-    pub(super) why: &'static str,
+    pub(super) why: Why,
     /// Two statutory commands collide (Art. 49 and Art. 30 …): legal review and collective
     /// discussion follow (Art. 57 para 2).
     pub(super) collision: bool,
@@ -105,7 +106,7 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
             or_mitigated: false,
             applied: vec![],
             outweighed: vec![],
-            why: "没有从轻、减轻或者从重情节",
+            why: Why::None,
             collision: false,
         },
         (true, false) => Combined {
@@ -114,10 +115,10 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
             or_mitigated: false,
             applied: agg.to_vec(),
             outweighed: vec![],
-            why: "只有从重情节",
+            why: Why::OnlyAggravating,
             collision: false,
         },
-        (false, true) => mitigation(shall(mit), mit.to_vec(), vec![], "只有从轻或者减轻情节"),
+        (false, true) => mitigation(shall(mit), mit.to_vec(), vec![], Why::OnlyMitigating),
         // Two commands of the law itself (Art. 49 and Art. 30, 31 or 32): neither is a local list
         // against the law. [CONV] They offset, with legal review and collective discussion.
         (false, false) if statutory_shall(mit) && statutory_shall(agg) => Combined {
@@ -126,7 +127,7 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
             or_mitigated: false,
             applied: mit.iter().chain(agg).copied().collect(),
             outweighed: vec![],
-            why: "法律规定应当从轻或者减轻的情节与法律规定应当从重的情节并存，两者都是法律的要求，相互抵消，按一般处罚；须法制审核并由行政机关负责人集体讨论决定（《中华人民共和国行政处罚法》第五十七条第二款）",
+            why: Why::StatutoryCommandsOffset,
             collision: true,
         },
         // A local list's 应当 cannot override the law's own 应当从重.
@@ -136,15 +137,12 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
             or_mitigated: false,
             applied: agg.to_vec(),
             outweighed: mit.to_vec(),
-            why: "法律规定应当从重，地方清单的从轻或者减轻情节不能改变法律的“应当”，不予适用",
+            why: Why::LawAggravationWins,
             collision: false,
         },
-        (false, false) if shall(mit) => mitigation(
-            true,
-            mit.to_vec(),
-            agg.to_vec(),
-            "既有法定应当从轻或者减轻的情节，又有从重情节；地方清单不能改变法律的“应当”，从重情节不予适用",
-        ),
+        (false, false) if shall(mit) => {
+            mitigation(true, mit.to_vec(), agg.to_vec(), Why::ShallMitigationWins)
+        }
         (false, false) => match cx.rules.params.conflict {
             ConflictPolicy::Offset => Combined {
                 outcome: Outcome::Standard,
@@ -152,22 +150,19 @@ pub(super) fn combine(cx: &Circs<'_>, mit: &[Circ], agg: &[Circ]) -> Combined {
                 or_mitigated: false,
                 applied: mit.iter().chain(agg).copied().collect(),
                 outweighed: vec![],
-                why: "可以从轻或者减轻的情节与从重情节相抵",
+                why: Why::Offset,
                 collision: false,
             },
-            ConflictPolicy::Mitigate => mitigation(
-                false,
-                mit.to_vec(),
-                agg.to_vec(),
-                "可以从轻或者减轻的情节与从重情节并存，按规则集的冲突处理从轻",
-            ),
+            ConflictPolicy::Mitigate => {
+                mitigation(false, mit.to_vec(), agg.to_vec(), Why::PolicyMitigates)
+            }
             ConflictPolicy::Aggravate => Combined {
                 outcome: Outcome::Aggravated,
                 mandatory: shall(agg),
                 or_mitigated: false,
                 applied: agg.to_vec(),
                 outweighed: mit.to_vec(),
-                why: "可以从轻或者减轻的情节与从重情节并存，按规则集的冲突处理从重",
+                why: Why::PolicyAggravates,
                 collision: false,
             },
         },

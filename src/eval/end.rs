@@ -1,14 +1,13 @@
 //! The ways a walk ends before the procedure: no penalty (by the law, or by an entry), and an
 //! outcome that depends on facts the case does not give.
 
+use super::decision::{Applied, ListName, NotApplicable, NotApplicableReason, Procedure};
 use super::law_in_force::weight;
+use super::trace::{Skipped, Step};
 use super::walk::{Flow, Walk, push_basis, push_unique};
-use crate::decision::{Applied, ListName, NotApplicable, NotApplicableReason, Procedure};
-use crate::explain::Step;
 use crate::model::{EntryId, RuleSet};
 use crate::vocab::money;
 use crate::vocab::{FineRange, Measure, Modality, Outcome};
-use std::sync::Arc;
 
 /// No penalty by a list entry (steps 4 and 5).
 pub(super) fn no_penalty_by(w: &mut Walk<'_>, id: EntryId, shall: bool) -> Flow {
@@ -28,10 +27,10 @@ pub(super) fn no_penalty(w: &mut Walk<'_>, shall: bool, measures: &[Measure]) ->
     out.fine = None;
     push_unique(&mut out.measures, &[Measure::Education]);
     push_unique(&mut out.measures, measures);
-    w.skip_hooks("前几步已依法作出不予处罚（应当）的决定，地方例外不得改变");
+    w.skip_hooks(Skipped::NoPenaltyShall);
     if w.rec.on {
-        let names = w.out.measures.iter().map(|m| m.zh()).collect();
-        w.rec.trace.push(Step::Measures { names });
+        let measures = w.out.measures.clone();
+        w.rec.trace.push(Step::Measures { measures });
         w.rec.trace.push(Step::Result {
             outcome: Outcome::NoPenalty,
             mandatory: shall,
@@ -51,7 +50,7 @@ pub(super) fn not_applicable(
     message: String,
 ) -> Flow {
     let see_also = w.violation.see_also.clone();
-    w.skip_hooks("本编号不适用，地方例外不运行");
+    w.skip_hooks(Skipped::NotApplicable);
     if w.rec.on {
         w.rec.trace.push(Step::NotApplicable {
             message: message.clone(),
@@ -81,7 +80,7 @@ pub(super) fn lawful(w: &mut Walk<'_>, l: crate::hooks::Lawful) -> Flow {
 
 /// The outcome depends on facts the case does not give: they are listed in `needs`.
 pub(super) fn undetermined(w: &mut Walk<'_>) -> Flow {
-    w.skip_hooks("结果待定（缺少事实），地方例外不运行");
+    w.skip_hooks(Skipped::Undetermined);
     let rules = w.rules;
     w.out.outcome = Outcome::Undetermined;
     w.out.mandatory = false;
@@ -96,7 +95,7 @@ pub(super) fn undetermined(w: &mut Walk<'_>) -> Flow {
             .iter()
             .map(|f| {
                 let fact = &rules.facts[*f as usize];
-                Arc::from(format!("{}（{}）", fact.label, fact.name))
+                (fact.label.clone(), fact.name.clone())
             })
             .collect();
         w.rec.trace.push(Step::Undetermined { facts });

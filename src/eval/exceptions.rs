@@ -3,18 +3,16 @@
 
 use super::CaseError;
 use super::combine::{Added, Circ, Combined, combine};
+use super::decision::{Alternative, Decision};
 use super::end;
 use super::fine::{punish, settle, statutory_fine};
 use super::guard::{Before, Check};
+use super::trace::Step;
+use super::trace::{Skipped, Why};
 use super::walk::{Flow, Walk, push_basis, push_unique};
-use crate::decision::Alternative;
-use crate::explain::Step;
 use crate::hooks;
 use crate::model::HookId;
 use crate::vocab::{FineRange, HookPoint, ListKind, Measure, Outcome};
-
-/// Why the hooks do not run when the outcome depends on a fact the case does not give.
-const UNDETERMINED: &str = "结果待定（缺少事实），地方例外不运行";
 
 /// One hook at its point.
 pub(super) fn run(w: &mut Walk<'_>, point: HookPoint, hook: HookId) -> Result<Flow, CaseError> {
@@ -28,7 +26,7 @@ pub(super) fn run(w: &mut Walk<'_>, point: HookPoint, hook: HookId) -> Result<Fl
 /// is already undetermined.
 fn after_circumstances(w: &mut Walk<'_>, hid: HookId) -> Result<Flow, CaseError> {
     if w.undetermined {
-        w.skip_hooks(UNDETERMINED);
+        w.skip_hooks(Skipped::Undetermined);
         return Ok(Flow::Next);
     }
     w.hooks_pending = false;
@@ -90,14 +88,14 @@ fn after_outcome(w: &mut Walk<'_>, hid: HookId) -> Result<Flow, CaseError> {
     if let Some(l) = lawful {
         record_notes(w, hid, notes);
         if let Some(base) = &w.base {
-            w.out = base.clone();
+            w.out = (**base).clone();
         }
         return Ok(end::lawful(w, l));
     }
     if !circumstances.is_empty() {
         add_circumstances(w, hid, circumstances)?;
         if let Some(base) = &w.base {
-            w.out = base.clone();
+            w.out = Decision::clone(base);
         }
         let combined = combine(&w.circs(), &w.found.mit, &w.found.agg);
         w.settled = settle(w, combined);
@@ -170,7 +168,7 @@ fn run_hook(
     w.rec.step(|| Step::HookRan {
         id: hook.id.clone(),
         title: hook.title.clone(),
-        point: point.zh(),
+        point,
     });
     let effects = hooks::run(&hook.script, point, facts, snap).map_err(|f| {
         let at = if f.pos.is_known() {
@@ -314,7 +312,7 @@ fn apply_move(w: &mut Walk<'_>, hid: HookId, m: &hooks::Move, traced: bool) {
             or_mitigated: false,
             applied: Vec::new(),
             outweighed: Vec::new(),
-            why: "",
+            why: Why::None,
             collision: false,
         });
         combined.outcome = m.outcome;

@@ -4,13 +4,13 @@
 
 use super::combine::{Circ, Circs, Combined, Settled, combine};
 use super::cond::Env;
+use super::decision::{Alternative, PenaltyOut};
 use super::end;
 use super::law;
+use super::trace::Step;
 use super::walk::{Flow, Walk, push_basis, push_unique};
-use crate::decision::{Alternative, PenaltyOut};
-use crate::explain::Step;
 use crate::graph::{FixedBands, Graph};
-use crate::model::{FactId, PenaltyAlt, PenaltyKind, RuleSet, ScaleKind, Value};
+use crate::model::{FactId, Penalty, PenaltyAlt, PenaltyKind, RuleSet, ScaleKind, Value};
 use crate::vocab::money;
 use crate::vocab::{FineRange, Measure, Outcome};
 use rust_decimal::Decimal;
@@ -19,11 +19,11 @@ use std::sync::Arc;
 /// A statutory range for this party and these facts, with how it was scaled, and the bands
 /// computed when the rules loaded where the range does not depend on the facts.
 #[derive(Debug, Clone)]
-pub(super) struct Statutory {
+pub(super) struct Statutory<'g> {
     pub(super) range: FineRange,
     /// The scaling fact's label, its value, and whether per unit rather than a multiple.
     pub(super) scale: Option<(Arc<str>, Decimal, bool)>,
-    pub(super) bands: Option<FixedBands>,
+    pub(super) bands: Option<&'g FixedBands>,
     /// The tier (情节档次) the facts select: the bands apply within it.
     pub(super) tier: Option<FineRange>,
 }
@@ -45,7 +45,7 @@ pub(super) fn run(w: &mut Walk<'_>) -> Flow {
         return end::undetermined(w);
     }
     if w.plan.outcome_hooks {
-        w.base = Some(w.out.clone());
+        w.base = Some(Box::new(w.out.clone()));
     }
     let cx = Circs::new(w.rules, &w.found.added);
     let combined = w
@@ -58,12 +58,12 @@ pub(super) fn run(w: &mut Walk<'_>) -> Flow {
 
 /// The statutory fine range of the active fine for these facts: `Err(fact)` when it needs a
 /// fact the case does not give.
-pub(super) fn statutory_fine(
+pub(super) fn statutory_fine<'g>(
     rules: &RuleSet,
-    graph: &Graph,
+    graph: &'g Graph,
     env: &Env<'_>,
     penalties: &[&crate::model::Penalty],
-) -> Result<Option<Statutory>, FactId> {
+) -> Result<Option<Statutory<'g>>, FactId> {
     let Some(spec) = penalties.iter().find_map(|p| {
         p.alts.iter().find_map(|a| match a {
             PenaltyAlt::Fine(f) => Some(*f),
@@ -86,7 +86,7 @@ pub(super) fn statutory_fine(
     };
     match spec.scale {
         None => {
-            let bands = graph.bands(spec.id).copied();
+            let bands = graph.bands(spec.id);
             Ok(Some(Statutory {
                 range: bands.map_or_else(|| money::range(spec.lo, spec.hi), |b| b.statutory),
                 scale: None,
@@ -131,10 +131,19 @@ impl Punished {
     }
 }
 
-/// Steps 8 and after for an outcome that punishes: the band, the penalties, Art. 28 and 29.
-/// With `write`, the penalties and trace are written into the decision; without, only the
-/// outcome is computed.
-pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Punished {
+/// The band an outcome that punishes takes within the statutory range, and how 减轻 fared.
+struct Band {
+    outcome: Outcome,
+    fine: Option<FineRange>,
+    /// 减轻 with a statutory minimum of 0: the fine is dropped, lighter kinds kept.
+    drop_fine: bool,
+    /// 减轻 impossible (minimum 0, no lighter kind): the outcome stays 从轻.
+    stays_lighter: bool,
+}
+
+/// Step 8's band for a combination: precomputed where the range is fixed, within the tier the
+/// facts select, or the entry's own range for 减轻.
+fn band(w: &Walk<'_>, combined: &Combined) -> Band {
     let rules = w.rules;
     let (party, active, statutory) = (w.party, &w.active, w.statutory.as_ref());
     let mut outcome = combined.outcome;
@@ -170,7 +179,7 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
                 money::band(o, r.min, r.max, fractions, rules.params.mitigation_floor)
             };
             // Precomputed bands where the range does not depend on the facts.
-            let fixed = st.bands.as_ref().and_then(|b| b.get(outcome));
+            let fixed = st.bands.and_then(|b| b.get(outcome));
             if let (Some(band), true) = (
                 fixed,
                 outcome != Outcome::Mitigated || own.is_none() && !s.min.is_zero(),
@@ -195,6 +204,26 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
             }
         }
     };
+    Band {
+        outcome,
+        fine,
+        drop_fine,
+        stays_lighter,
+    }
+}
+
+/// Steps 8 and after for an outcome that punishes: the band, the penalties, Art. 28 and 29.
+/// With `write`, the penalties and trace are written into the decision; without, only the
+/// outcome is computed.
+pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Punished {
+    let rules = w.rules;
+    let Band {
+        outcome,
+        fine,
+        drop_fine,
+        stays_lighter,
+    } = band(w, combined);
+    let (active, statutory) = (&w.active, w.statutory.as_ref());
     let already_fined = rules
         .standard
         .already_fined
@@ -212,18 +241,17 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
     let (out, rec) = (&mut w.out, &mut w.rec);
     if let Some(st) = statutory {
         if rec.on {
-            rec.trace
-                .push(Step::Fine(Box::new(crate::explain::FineStep {
-                    statutory: st.range,
-                    scale: st.scale.clone(),
-                    tier: st.tier,
-                    band: if drop_fine || already_fined {
-                        None
-                    } else {
-                        fine
-                    },
-                    outcome,
-                })));
+            rec.trace.push(Step::Fine(Box::new(super::trace::FineStep {
+                statutory: st.range,
+                scale: st.scale.clone(),
+                tier: st.tier,
+                band: if drop_fine || already_fined {
+                    None
+                } else {
+                    fine
+                },
+                outcome,
+            })));
         }
     }
     if drop_fine {
@@ -234,36 +262,11 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
     }
     // An article that names 没收违法所得 for a party (固废法 §111 for an individual, whose fine
     // the article gives only units) keeps it; it is confiscated below, with its amount.
-    let mut income_listed = false;
-    for p in &active.penalties {
-        let kinds: Vec<PenaltyKind> = p
-            .alts
-            .iter()
-            .filter_map(|a| match a {
-                PenaltyAlt::Fine(_) if drop_fine || already_fined => None,
-                PenaltyAlt::Fine(_) => Some(PenaltyKind::Fine),
-                PenaltyAlt::Kind(PenaltyKind::ConfiscateIncome) if p.alts.len() == 1 => {
-                    income_listed = true;
-                    None
-                }
-                PenaltyAlt::Kind(k) => Some(*k),
-            })
-            .collect();
-        for (i, k) in kinds.iter().enumerate() {
-            let others: Vec<PenaltyKind> = kinds
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, k)| *k)
-                .collect();
-            out.penalties.push(PenaltyOut {
-                kind: *k,
-                discretionary: p.discretionary,
-                alternatives: others,
-                amount: None,
-            });
-        }
-    }
+    let income_listed = write_penalties(
+        &mut out.penalties,
+        &active.penalties,
+        !(drop_fine || already_fined),
+    );
     // Art. 29 bars only a second fine: the outcome stands, and every other penalty with it.
     let barred = already_fined && statutory.is_some();
     if barred {
@@ -300,6 +303,44 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
         mandatory: combined.mandatory || outcome == Outcome::NoPenalty,
         fine,
     }
+}
+
+/// The article's penalties as the decision lists them, each with the others it may be chosen
+/// instead of; without the fine where it may not be imposed.
+/// Writes the penalties; whether the article names 没收违法所得 alone (confiscated with its
+/// amount where there is illegal income).
+fn write_penalties(out: &mut Vec<PenaltyOut>, penalties: &[&Penalty], fines: bool) -> bool {
+    let mut income_listed = false;
+    for p in penalties {
+        let kinds: Vec<PenaltyKind> = p
+            .alts
+            .iter()
+            .filter_map(|a| match a {
+                PenaltyAlt::Fine(_) if !fines => None,
+                PenaltyAlt::Fine(_) => Some(PenaltyKind::Fine),
+                PenaltyAlt::Kind(PenaltyKind::ConfiscateIncome) if p.alts.len() == 1 => {
+                    income_listed = true;
+                    None
+                }
+                PenaltyAlt::Kind(k) => Some(*k),
+            })
+            .collect();
+        for (i, k) in kinds.iter().enumerate() {
+            let others: Vec<PenaltyKind> = kinds
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, k)| *k)
+                .collect();
+            out.push(PenaltyOut {
+                kind: *k,
+                discretionary: p.discretionary,
+                alternatives: others,
+                amount: None,
+            });
+        }
+    }
+    income_listed
 }
 
 /// Steps 7 and 8 into the decision: the no-penalty circumstance (may) with the rest of the walk
@@ -395,8 +436,8 @@ pub(super) fn mark_no_penalty_by(w: &mut Walk<'_>, c: Circ, shall: bool, settled
     push_unique(&mut out.measures, &[Measure::Education]);
     push_unique(&mut out.measures, cx.measures(c));
     if w.rec.on {
-        let names = out.measures.iter().map(|m| m.zh()).collect();
-        w.rec.trace.push(Step::Measures { names });
+        let measures = out.measures.clone();
+        w.rec.trace.push(Step::Measures { measures });
     }
     settled.np = Some(c);
 }

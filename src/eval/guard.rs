@@ -5,9 +5,9 @@
 
 use super::CaseError;
 use super::combine::{Circ, Circs, Settled};
+use super::decision::Decision;
 use super::fine::Statutory;
 use super::walk::{Flow, Walk};
-use crate::decision::Decision;
 use crate::hooks;
 use crate::model::{HookId, PenaltyAlt, PenaltyKind};
 use crate::vocab::{FineRange, ListKind, Outcome, Yuan};
@@ -101,48 +101,8 @@ fn guard(w: &Walk<'_>, hid: HookId, check: &Check) -> Result<(), CaseError> {
             at,
         )
     };
-    if let Some(f) = out.fine {
-        if out.outcome == Outcome::NoPenalty {
-            return Err(breach("在不予处罚的同时设定了罚款".to_string(), fine_at));
-        }
-        let fines = out.penalties.iter().any(|p| p.kind == PenaltyKind::Fine);
-        let (Some(Statutory { range: s, .. }), true) = (&w.statutory, fines) else {
-            return Err(breach(
-                "设定了罚款，而本案不处罚款（该违法行为对本案当事人没有规定罚款，或者依法不得再处罚款）"
-                    .to_string(),
-                fine_at,
-            ));
-        };
-        if f.max > s.max {
-            return Err(breach(
-                format!(
-                    "使罚款上限 {} 元超过法定最高额 {} 元",
-                    Yuan(f.max),
-                    Yuan(s.max)
-                ),
-                fine_at.or(moved_at),
-            ));
-        }
-        if out.outcome != Outcome::Mitigated && f.min < s.min {
-            return Err(breach(
-                format!(
-                    "使罚款下限 {} 元低于法定最低额 {} 元，而结果不是减轻处罚",
-                    Yuan(f.min),
-                    Yuan(s.min)
-                ),
-                fine_at.or(moved_at),
-            ));
-        }
-        if out.outcome == Outcome::Mitigated && fine_at.is_some() && f.max > s.min {
-            return Err(breach(
-                format!(
-                    "减轻处罚却使罚款上限 {} 元高于法定最低额 {} 元",
-                    Yuan(f.max),
-                    Yuan(s.min)
-                ),
-                fine_at,
-            ));
-        }
+    if let Some((what, at)) = fine_breach(w, moved_at, fine_at) {
+        return Err(breach(what, at));
     }
     let settled_kinds: Vec<PenaltyKind> = w
         .active
@@ -202,4 +162,56 @@ fn guard(w: &Walk<'_>, hid: HookId, check: &Check) -> Result<(), CaseError> {
         ));
     }
     Ok(())
+}
+
+/// The fine a hook left outside the law: the breach in words and where the script set it.
+fn fine_breach(
+    w: &Walk<'_>,
+    moved_at: Option<hooks::Pos>,
+    fine_at: Option<hooks::Pos>,
+) -> Option<(String, Option<hooks::Pos>)> {
+    let out = &w.out;
+    let f = out.fine?;
+    if out.outcome == Outcome::NoPenalty {
+        return Some(("在不予处罚的同时设定了罚款".to_string(), fine_at));
+    }
+    let fines = out.penalties.iter().any(|p| p.kind == PenaltyKind::Fine);
+    let (Some(Statutory { range: s, .. }), true) = (&w.statutory, fines) else {
+        return Some((
+            "设定了罚款，而本案不处罚款（该违法行为对本案当事人没有规定罚款，或者依法不得再处罚款）"
+                .to_string(),
+            fine_at,
+        ));
+    };
+    if f.max > s.max {
+        return Some((
+            format!(
+                "使罚款上限 {} 元超过法定最高额 {} 元",
+                Yuan(f.max),
+                Yuan(s.max)
+            ),
+            fine_at.or(moved_at),
+        ));
+    }
+    if out.outcome != Outcome::Mitigated && f.min < s.min {
+        return Some((
+            format!(
+                "使罚款下限 {} 元低于法定最低额 {} 元，而结果不是减轻处罚",
+                Yuan(f.min),
+                Yuan(s.min)
+            ),
+            fine_at.or(moved_at),
+        ));
+    }
+    if out.outcome == Outcome::Mitigated && fine_at.is_some() && f.max > s.min {
+        return Some((
+            format!(
+                "减轻处罚却使罚款上限 {} 元高于法定最低额 {} 元",
+                Yuan(f.max),
+                Yuan(s.min)
+            ),
+            fine_at,
+        ));
+    }
+    None
 }

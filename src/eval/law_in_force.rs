@@ -4,11 +4,11 @@
 
 use super::CaseError;
 use super::cond::Env;
+use super::decision::NotApplicableReason;
 use super::end;
 use super::law;
+use super::trace::Step;
 use super::walk::{Flow, Walk, push_basis, push_unique};
-use crate::decision::NotApplicableReason;
-use crate::explain::Step;
 use crate::model::{FactId, Penalty, PenaltyAlt, PenaltyKind, RuleSet, Stmt, Value};
 use crate::vocab::Party;
 use rust_decimal::Decimal;
@@ -20,11 +20,7 @@ pub(super) fn run(w: &mut Walk<'_>) -> Result<Flow, CaseError> {
     let newest = v.versions.len() - 1;
     let version = match law_in_force(w.rules, &mut w.env, v, w.party) {
         LawInForce::NotDeclared => {
-            w.rec.step(|| {
-                Step::Text(
-                    "第1、2步 规则集没有声明 violation_date，未判断适用的法律版本和时效".into(),
-                )
-            });
+            w.rec.step(|| Step::LawNotDeclared);
             newest
         }
         LawInForce::NoActDate(f) => {
@@ -76,8 +72,11 @@ pub(super) fn run(w: &mut Walk<'_>) -> Result<Flow, CaseError> {
         LawInForce::Applies { version, changed } => {
             if let Some(reason) = changed {
                 push_basis(&mut w.out.basis, &[law::ART_37.into()]);
-                let line = format!("第1步 {reason}");
-                w.rec.step(|| Step::Text(line));
+                if w.rec.on {
+                    w.rec.trace.push(Step::LawChanged {
+                        reason: reason.clone(),
+                    });
+                }
                 w.out.law.reason = Some(reason);
             }
             version

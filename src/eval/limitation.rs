@@ -4,8 +4,8 @@
 use super::end;
 use super::law;
 use super::law_in_force::date_of;
+use super::trace::Step;
 use super::walk::{Flow, Walk, push_basis};
-use crate::explain::Step;
 use crate::model::{FactId, RuleSet, Value};
 
 /// Step 2: discovered after the last day, no penalty, shall.

@@ -4,8 +4,8 @@
 
 use super::combine::Circ;
 use super::end;
+use super::trace::Step;
 use super::walk::{Flow, Walk};
-use crate::explain::Step;
 use crate::model::EntryId;
 use crate::vocab::Modality;
 

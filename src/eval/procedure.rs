@@ -1,10 +1,10 @@
 //! The procedure that follows the outcome: summary procedure (Art. 51), hearing notice
 //! (Art. 63) and legal review (Art. 58); and the walk's conclusion.
 
+use super::decision::{Decision, FineRange, Flag, Outcome, PenaltyOut, Procedure};
 use super::end::lazy_statutory;
+use super::trace::Step;
 use super::walk::{Flow, Walk};
-use crate::decision::{Decision, FineRange, Flag, Outcome, PenaltyOut, Procedure};
-use crate::explain::Step;
 use crate::model::{PenaltyKind, RuleSet};
 use crate::vocab::Party;
 use rust_decimal::Decimal;

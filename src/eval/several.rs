@@ -5,38 +5,50 @@
 
 use super::CaseError;
 use super::cond::Env;
+use super::decision::{Decision, FineRange, RuleSetInfo};
 use super::law;
+use super::trace::Step;
 use super::walk;
-use crate::decision::{Decision, FineRange, RuleSetInfo};
-use crate::explain::Step;
 use crate::graph::Graph;
 use crate::model::{FactId, PenaltyKind, RuleSet, Value, ViolationId};
 use crate::vocab::Outcome;
 use std::sync::Arc;
+
+/// What a case brings to each walk besides the rules.
+pub(crate) struct Inputs<'c> {
+    /// The bound facts, by fact index.
+    pub(crate) facts: &'c [Option<Value>],
+    /// The rule set's name, version and digest, for the decision.
+    pub(crate) info: &'c Arc<RuleSetInfo>,
+    /// Record the trace.
+    pub(crate) trace: bool,
+    /// Echoed into the decision.
+    pub(crate) case_id: Option<&'c str>,
+}
 
 /// Decides a case for one violation, or for several norms of one act (Art. 29).
 pub(crate) fn decide(
     rules: &RuleSet,
     graph: &Graph,
     ids: &[ViolationId],
-    facts: &[Option<Value>],
-    info: &Arc<RuleSetInfo>,
-    trace: bool,
+    case: &Inputs<'_>,
 ) -> Result<Decision, CaseError> {
-    let one = |id: ViolationId| walk::decide(rules, graph, id, facts, info, trace);
-    if ids
+    let no_higher = ids
         .iter()
-        .all(|&id| rules.violations[id as usize].higher.is_empty())
-    {
-        return match ids {
-            [id] => one(*id),
-            many => Ok(several_norms(
-                many.iter()
-                    .map(|&id| one(id))
-                    .collect::<Result<Vec<_>, _>>()?,
-                None,
-            )),
-        };
+        .all(|&id| rules.violations[id as usize].higher.is_empty());
+    if let ([id], true) = (ids, no_higher) {
+        return walk::decide(rules, graph, *id, case, case.case_id);
+    }
+    let one = |id: ViolationId| walk::decide(rules, graph, id, case, None);
+    let (facts, trace) = (case.facts, case.trace);
+    if no_higher {
+        let decided = ids
+            .iter()
+            .map(|&id| one(id))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut d = several_norms(decided, None);
+        d.case_id = case.case_id.map(str::to_string);
+        return Ok(d);
     }
     // The higher-rank norms the named ones bring in, and the facts that decide whether they do.
     let mut env = Env::new(rules, facts);
@@ -161,6 +173,7 @@ pub(crate) fn decide(
         d.penalties.clear();
         d.alternatives.clear();
     }
+    d.case_id = case.case_id.map(str::to_string);
     Ok(d)
 }
 

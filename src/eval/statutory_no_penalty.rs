@@ -3,8 +3,8 @@
 //! that holds decides, whatever was unknown before: every branch then ends in no penalty, shall.
 
 use super::end;
+use super::trace::Step;
 use super::walk::{Flow, Walk};
-use crate::explain::Step;
 use crate::model::EntryId;
 
 /// Step 4.

@@ -5,14 +5,15 @@
 use super::CaseError;
 use super::combine::{Added, Circ, Circs, Combined, Settled};
 use super::cond::Env;
+use super::decision::{Decision, Law, Procedure};
 use super::fine::Statutory;
 use super::guard::Check;
+use super::several::Inputs;
+use super::trace::{Skipped, Step, Trace};
 use super::{
     article, circumstances, combine, elements, end, exceptions, fine, guard, law_in_force,
     limitation, no_penalty, procedure, statutory_no_penalty,
 };
-use crate::decision::{Decision, Law, Procedure, RuleSetInfo};
-use crate::explain::{Step, Trace};
 use crate::graph::{Graph, Node, Plan};
 use crate::hooks;
 use crate::model::{EntryId, Expr, FactId, HookId, Penalty, RuleSet, Value, Version, Violation};
@@ -91,11 +92,11 @@ pub(super) struct Walk<'a> {
     /// Step 7's combination, for step 8.
     pub(super) combined: Option<Combined>,
     /// The applied version's fine range for this party and these facts (step 8).
-    pub(super) statutory: Option<Statutory>,
+    pub(super) statutory: Option<Statutory<'a>>,
     /// The combination the written decision rests on.
     pub(super) settled: Settled,
     /// The decision before the hooks of the second point, to combine again from.
-    pub(super) base: Option<Decision>,
+    pub(super) base: Option<Box<Decision>>,
     /// Moves of earlier hooks, applied again on top of a combination a later hook redoes.
     pub(super) moves: Vec<(HookId, Option<hooks::Move>, Option<hooks::FineSet>)>,
     /// What the legality guard checks after the hook that just ran.
@@ -109,10 +110,10 @@ pub(super) fn decide(
     rules: &RuleSet,
     graph: &Graph,
     vid: u32,
-    facts: &[Option<Value>],
-    info: &Arc<RuleSetInfo>,
-    trace_on: bool,
+    case: &Inputs<'_>,
+    case_id: Option<&str>,
 ) -> Result<Decision, CaseError> {
+    let facts = case.facts;
     let plan = &graph.plans[vid as usize];
     let std = rules.standard;
     let party = match facts.get(std.party_type as usize).copied().flatten() {
@@ -120,7 +121,8 @@ pub(super) fn decide(
         Some(Value::Enum(_)) => Some(Party::Unit),
         _ => None,
     };
-    let mut w = Walk::new(rules, graph, plan, vid, facts, info, trace_on, party);
+    let mut w = Walk::new(rules, graph, plan, vid, case, party);
+    w.out.case_id = case_id.map(str::to_string);
     if party.is_none() {
         w.need_fact(std.party_type);
         end::undetermined(&mut w);
@@ -154,20 +156,16 @@ pub(super) fn decide(
 impl<'a> Walk<'a> {
     /// The walk before step 1, its first trace step recorded. Without a party the walk ends at
     /// once, and `party` is read by no step.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the inputs of one decision, gathered here into the walk's state"
-    )]
+    #[inline]
     fn new(
         rules: &'a RuleSet,
         graph: &'a Graph,
         plan: &'a Plan,
         vid: u32,
-        facts: &'a [Option<Value>],
-        info: &Arc<RuleSetInfo>,
-        trace_on: bool,
+        case: &Inputs<'a>,
         party: Option<Party>,
     ) -> Walk<'a> {
+        let (facts, trace_on) = (case.facts, case.trace);
         let v = &rules.violations[vid as usize];
         let mut rec = Recorder {
             trace: Trace::with_capacity(if trace_on { 16 } else { 0 }),
@@ -203,7 +201,7 @@ impl<'a> Walk<'a> {
                 reason: None,
             },
             trace: Trace::new(),
-            ruleset: info.clone(),
+            ruleset: case.info.clone(),
         };
         Walk {
             rules,
@@ -232,6 +230,7 @@ impl<'a> Walk<'a> {
     }
 
     /// The decision, with the trace.
+    #[inline(always)]
     fn into_decision(self) -> Decision {
         let mut out = self.out;
         out.trace = self.rec.trace;
@@ -244,7 +243,7 @@ impl<'a> Walk<'a> {
     }
 
     /// Records that the hooks covering this violation did not run, and why.
-    pub(super) fn skip_hooks(&mut self, why: &'static str) {
+    pub(super) fn skip_hooks(&mut self, why: Skipped) {
         if !std::mem::replace(&mut self.hooks_pending, false) || !self.rec.on {
             return;
         }
@@ -280,7 +279,8 @@ impl<'a> Walk<'a> {
         let e = &self.rules.entries[id as usize];
         self.rec.trace.push(Step::Entry {
             step,
-            list: e.list.list_zh(e.statutory),
+            list: e.list,
+            statutory: e.statutory,
             id: e.id.clone(),
             title: e.title.clone(),
             shall: e.modality == crate::vocab::Modality::Shall,

@@ -1,12 +1,11 @@
 //! Explaining a decision: the trace of the walk, rendered in Chinese for a caseworker.
 
-pub mod publish;
 mod trace;
-pub mod words;
 
-pub use trace::{FineStep, Step, Trace};
+pub use crate::eval::trace::{FineStep, Step, Trace};
 
-use crate::decision::Decision;
+use crate::eval::decision::Decision;
+use crate::vocab::{Modality, Yuan};
 use std::fmt::Write;
 
 /// A decision as text for a person: the conclusion, the fine, the basis and the walk.
@@ -25,19 +24,14 @@ pub fn render_decision_labelled(d: &Decision, label: impl Fn(&str) -> Option<Str
             let codes: Vec<&str> = d.see_also.iter().map(|c| &**c).collect();
             let _ = writeln!(s, "可考虑的违法行为：{}", codes.join("、"));
         }
-    } else if d.outcome == crate::decision::Outcome::Undetermined {
+    } else if d.outcome == crate::eval::decision::Outcome::Undetermined {
         let _ = writeln!(s, "裁量结果：{}", d.outcome.zh());
     } else {
-        let m = if d.mandatory { "应当" } else { "可以" };
+        let m = Modality::of(d.mandatory).zh();
         let _ = writeln!(s, "裁量结果：{}（{m}）", d.outcome.zh());
     }
     if let Some(f) = d.fine {
-        let _ = writeln!(
-            s,
-            "罚款幅度：{} 元至 {} 元",
-            f.min.normalize(),
-            f.max.normalize()
-        );
+        let _ = writeln!(s, "罚款幅度：{} 元至 {} 元", Yuan(f.min), Yuan(f.max));
     }
     if let Some(b) = &d.fine_barred {
         let _ = writeln!(
@@ -52,15 +46,10 @@ pub fn render_decision_labelled(d: &Decision, label: impl Fn(&str) -> Option<Str
     let measures: Vec<&str> = d.measures.iter().map(|m| m.zh()).collect();
     let _ = writeln!(s, "措施：{}", measures.join("、"));
     for a in &d.alternatives {
-        let m = if a.mandatory { "应当" } else { "可以" };
+        let m = Modality::of(a.mandatory).zh();
         let _ = write!(s, "也可：{}（{m}）", a.outcome.zh());
         if let Some(f) = a.fine {
-            let _ = write!(
-                s,
-                "，罚款 {} 元至 {} 元",
-                f.min.normalize(),
-                f.max.normalize()
-            );
+            let _ = write!(s, "，罚款 {} 元至 {} 元", Yuan(f.min), Yuan(f.max));
         }
         s.push('\n');
     }

@@ -71,7 +71,7 @@ pub fn scan(text: &str) -> Vec<Comment> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::scan;
 
     #[test]
     fn comments_outside_strings_and_scripts() {

@@ -4,7 +4,11 @@
 //! back beside the construct they preceded or followed.
 
 use super::comments::Comment;
-use crate::syntax::ast::*;
+use crate::syntax::ast::{
+    Amount, BinOp, DateLit, EntryDecl, Expr, ExprKind, FactDecl, File, HookDecl, Item, ListKind,
+    Modality, Name, ParamValue, Party, PartyBlock, PenaltyAlt, PenaltyDecl, PenaltyStmt,
+    RegulationDecl, RuleSetDecl, Scalar, Scale, ScriptRef, Str, TierKey, TypeExpr, ViolationDecl,
+};
 
 /// One printed line: indentation level, text, and where its construct starts in the source.
 struct Line {

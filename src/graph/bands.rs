@@ -73,28 +73,17 @@ fn fill(
     floor: Decimal,
     out: &mut Vec<Option<FixedBands>>,
 ) {
-    for s in stmts {
-        match s {
-            Stmt::Penalty(p) => {
-                for a in &p.alts {
-                    if let PenaltyAlt::Fine(f) = a {
-                        let i = f.id as usize;
-                        if out.len() <= i {
-                            out.resize(i + 1, None);
-                        }
-                        if f.scale.is_none() && f.tiers.is_none() {
-                            out[i] = Some(FixedBands::new(f.lo, f.hi, fractions, floor));
-                        }
-                    }
+    Stmt::for_each_penalty(stmts, &mut |p| {
+        for a in &p.alts {
+            if let PenaltyAlt::Fine(f) = a {
+                let i = f.id as usize;
+                if out.len() <= i {
+                    out.resize(i + 1, None);
+                }
+                if f.scale.is_none() && f.tiers.is_none() {
+                    out[i] = Some(FixedBands::new(f.lo, f.hi, fractions, floor));
                 }
             }
-            Stmt::If {
-                then, otherwise, ..
-            } => {
-                fill(then, fractions, floor, out);
-                fill(otherwise, fractions, floor, out);
-            }
-            Stmt::Measures(_) => {}
         }
-    }
+    });
 }

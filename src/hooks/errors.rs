@@ -4,7 +4,7 @@
 use super::world::{ArgumentError, Stop};
 use super::{CompileError, DECISION_CONSTANTS, FUNCTIONS, Failure, Limits, Pos, nearest_function};
 use crate::diag::{Code, nearest};
-use crate::model::Fact;
+use crate::facts::Fact;
 use rhai::{Dynamic, EvalAltResult, LexError, ParseError, ParseErrorType};
 
 /// A parse error → H0601 (syntax), H0603 (unknown name) or H0604 (forbidden feature).

@@ -16,7 +16,7 @@ pub use world::{Circumstance, Effects, FineSet, Lawful, Move, Pos};
 pub use crate::vocab::HookPoint;
 
 use crate::diag::{Code, nearest};
-use crate::model::{Fact, FactId, FactType, Value};
+use crate::facts::{Fact, FactId, FactType, Value};
 use crate::source::{FileId, SourceMap, Span};
 use crate::vocab::{FineRange, Outcome};
 use rhai::packages::Package;
@@ -450,7 +450,10 @@ fn nearest_function(name: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        Code, Duration, Fact, FactType, FileId, HookPoint, LIMITS, Limits, Origin, Outcome, Pos,
+        Snapshot, Span, Value, compile, offset_of, outcome_from_zh, run, run_on, sandbox,
+    };
 
     fn facts() -> Vec<Fact> {
         vec![

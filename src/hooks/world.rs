@@ -6,8 +6,8 @@
 //! borrowed becomes a script error.
 
 use super::{HookPoint, Limits, outcome_from_zh};
-use crate::decision::Outcome;
 use crate::vocab::ListKind;
+use crate::vocab::Outcome;
 use rhai::{Dynamic, Engine, EvalAltResult, INT, NativeCallContext, Position};
 use rust_decimal::Decimal;
 use std::cell::{Cell, RefCell};

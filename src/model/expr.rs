@@ -1,34 +1,6 @@
 //! Checked conditions: names resolved to fact and predicate indices, types known.
 
-use super::{FactId, PredicateId};
-use jiff::civil::Date;
-use rust_decimal::Decimal;
-
-/// A fact's value in a case (or a literal in a rule).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Value {
-    /// 真 / 假
-    Bool(bool),
-    /// A whole number.
-    Int(i64),
-    /// A decimal or an amount of money.
-    Dec(Decimal),
-    /// A date.
-    Date(Date),
-    /// An option, by index into the fact's variants.
-    Enum(u16),
-}
-
-impl Value {
-    /// The numeric value of an integer or decimal.
-    pub fn as_decimal(self) -> Option<Decimal> {
-        match self {
-            Value::Int(i) => Some(Decimal::from(i)),
-            Value::Dec(d) => Some(d),
-            _ => None,
-        }
-    }
-}
+use super::{FactId, PredicateId, Value};
 
 /// Comparison operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

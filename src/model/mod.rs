@@ -2,11 +2,11 @@
 //! decision graph is compiled from; nothing after this stage sees the syntax tree.
 
 pub mod expr;
-mod hooks;
 mod lower;
 
+pub use crate::facts::{Fact, FactId, FactType, Value};
 pub use crate::vocab::{Measure, PenaltyKind};
-pub use expr::{Expr, Value};
+pub use expr::Expr;
 pub use lower::lower;
 
 use crate::source::{SourceMap, Span};
@@ -16,8 +16,6 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Index of a fact.
-pub type FactId = u32;
 /// Index of a predicate.
 pub type PredicateId = u32;
 /// Index of a violation.
@@ -185,59 +183,6 @@ impl Default for Params {
     }
 }
 
-/// A fact's type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FactType {
-    /// 布尔
-    Bool,
-    /// 整数
-    Int,
-    /// 小数
-    Decimal,
-    /// 金额
-    Money,
-    /// 日期
-    Date,
-    /// 选项: variant names and labels.
-    Enum(Vec<(String, String)>),
-}
-
-impl FactType {
-    /// The type's Chinese name.
-    pub fn describe(&self) -> &'static str {
-        match self {
-            FactType::Bool => "是非（真/假）",
-            FactType::Int => "整数",
-            FactType::Decimal => "小数",
-            FactType::Money => "金额",
-            FactType::Date => "日期",
-            FactType::Enum(_) => "选项",
-        }
-    }
-
-    /// Numbers compare and compute with numbers.
-    pub fn is_numeric(&self) -> bool {
-        matches!(self, FactType::Int | FactType::Decimal | FactType::Money)
-    }
-}
-
-/// A declared fact.
-#[derive(Debug, Clone)]
-pub struct Fact {
-    /// ASCII name.
-    pub name: Arc<str>,
-    /// Type.
-    pub ty: FactType,
-    /// Chinese label.
-    pub label: Arc<str>,
-    /// Unit, if any.
-    pub unit: Option<String>,
-    /// Default when a case does not give it.
-    pub default: Option<Value>,
-    /// Declaration.
-    pub span: Span,
-}
-
 /// The facts the engine reads itself (party, income, Art. 29).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StandardFacts {
@@ -327,6 +272,8 @@ pub struct Violation {
     pub see_also: Vec<Arc<str>>,
     /// `上位法`: higher-rank norms that punish the same act (or the part the condition says).
     pub higher: Vec<Higher>,
+    /// Where the repeal date is written.
+    pub repeal_span: Option<Span>,
     /// Declaration.
     pub span: Span,
     /// "path:line:col".
@@ -452,16 +399,46 @@ pub enum Stmt {
 }
 
 impl Stmt {
+    /// Whether some penalty on some branch satisfies `f`; the one walk of every branch of the
+    /// statement tree.
+    pub fn any(stmts: &[Stmt], f: &mut impl FnMut(&Penalty) -> bool) -> bool {
+        stmts.iter().any(|s| match s {
+            Stmt::Penalty(p) => f(p),
+            Stmt::If {
+                then, otherwise, ..
+            } => Stmt::any(then, f) || Stmt::any(otherwise, f),
+            Stmt::Measures(_) => false,
+        })
+    }
+
+    /// Calls `f` on every penalty on every branch, in reading order.
+    pub fn for_each_penalty(stmts: &[Stmt], f: &mut impl FnMut(&Penalty)) {
+        Stmt::any(stmts, &mut |p| {
+            f(p);
+            false
+        });
+    }
+
+    /// Calls `f` on every penalty on every branch, in reading order, to change it.
+    pub fn for_each_penalty_mut(stmts: &mut [Stmt], f: &mut impl FnMut(&mut Penalty)) {
+        for s in stmts {
+            match s {
+                Stmt::Penalty(p) => f(p),
+                Stmt::If {
+                    then, otherwise, ..
+                } => {
+                    Stmt::for_each_penalty_mut(then, f);
+                    Stmt::for_each_penalty_mut(otherwise, f);
+                }
+                Stmt::Measures(_) => {}
+            }
+        }
+    }
+
     /// Whether the statements name a penalty on some branch (a lowered penalty with no kind
     /// left, after an error, names none).
     pub fn any_penalty(stmts: &[Stmt]) -> bool {
-        stmts.iter().any(|s| match s {
-            Stmt::Penalty(p) => !p.alts.is_empty(),
-            Stmt::If {
-                then, otherwise, ..
-            } => Stmt::any_penalty(then) || Stmt::any_penalty(otherwise),
-            Stmt::Measures(_) => false,
-        })
+        Stmt::any(stmts, &mut |p| !p.alts.is_empty())
     }
 }
 
@@ -600,6 +577,8 @@ pub struct Entry {
     pub measures: Vec<Measure>,
     /// Its own range per party (mitigated lists).
     pub ranges: PerParty<Option<(Decimal, Decimal)>>,
+    /// Where the own range is written, if it is.
+    pub range_span: Option<Span>,
     /// Declaration.
     pub span: Span,
     /// "path:line:col".

@@ -6,15 +6,25 @@ mod expr;
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
-use ast::*;
+use ast::{
+    Amount, DateLit, EntryDecl, Expr, ExprKind, FactDecl, File, FineDecl, HigherDecl, HookDecl,
+    Item, ListKind, Modality, Name, Param, ParamValue, Party, PartyBlock, PenaltyAlt, PenaltyDecl,
+    PenaltyStmt, PredicateDecl, RegulationDecl, RuleSetDecl, Scalar, Scale, ScriptRef, Str,
+    TierKey, TiersDecl, TypeExpr, VersionDecl, ViolationDecl,
+};
 use pest::Parser;
 use pest::iterators::Pair;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/caliper.pest"]
-struct RuleParser;
+/// The pest parser, in a module of its own so that pest's `Rule` stays inside the crate.
+mod grammar {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/caliper.pest"]
+    pub(super) struct RuleParser;
+}
+
+use grammar::{Rule, RuleParser};
 
 /// Keywords that may start a top-level item: where parsing resumes after a syntax error.
 const ITEM_KEYWORDS: &[&str] = &[
@@ -1104,7 +1114,7 @@ fn name_span_to(name: &Name, end: Span) -> Span {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{File, FileId, Item, PenaltyAlt, PenaltyStmt, Scale, ScriptRef, parse};
 
     fn ok(text: &str) -> File {
         let (f, d) = parse(FileId(0), text);

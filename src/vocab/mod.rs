@@ -56,6 +56,18 @@ impl ListKind {
         }
     }
 
+    /// The heading of the list in a published document (不予处罚, 从轻处罚, 从轻或者减轻处罚,
+    /// 减轻处罚, 从重处罚).
+    pub fn heading_zh(self) -> &'static str {
+        match self {
+            ListKind::NoPenalty => "不予处罚",
+            ListKind::Lighter => "从轻处罚",
+            ListKind::LighterOrMitigated => "从轻或者减轻处罚",
+            ListKind::Mitigated => "减轻处罚",
+            ListKind::Aggravated => "从重处罚",
+        }
+    }
+
     /// The name of the list an entry is published in; `statutory` for an entry that restates a
     /// statute (法定不予处罚, 法定从轻或者减轻, 法定从重).
     pub fn list_zh(self, statutory: bool) -> &'static str {

@@ -50,11 +50,22 @@ pub struct FineRange {
 
 impl FineRange {
     /// The range as a trace writes it: `60–140`, or one amount where both ends are equal.
-    pub fn dashed(self) -> String {
-        if self.min == self.max {
-            Yuan(self.min).to_string()
+    pub fn dashed(self) -> Dashed {
+        Dashed(self)
+    }
+}
+
+/// A range written `60–140` (see [`FineRange::dashed`]); formatted without allocating.
+#[derive(Debug, Clone, Copy)]
+pub struct Dashed(FineRange);
+
+impl std::fmt::Display for Dashed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let FineRange { min, max } = self.0;
+        if min == max {
+            std::fmt::Display::fmt(&Yuan(min), f)
         } else {
-            format!("{}–{}", Yuan(self.min), Yuan(self.max))
+            write!(f, "{}–{}", Yuan(min), Yuan(max))
         }
     }
 }

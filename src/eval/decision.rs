@@ -1,7 +1,7 @@
 //! The decision document of the public contract (`docs/evaluation.md`): what the evaluator
 //! recommends, with every citation and the trace.
 
-use crate::explain::Trace;
+use super::trace::Trace;
 pub use crate::vocab::{FineRange, Measure, Outcome, PenaltyKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

@@ -2,6 +2,7 @@
 
 use crate::model::expr::{ArithOp, CmpOp};
 use crate::model::{Expr, FactType, FineSpec, PenaltyAlt, RuleSet, ScaleKind, Stmt, Value};
+use crate::vocab::Yuan;
 use rust_decimal::Decimal;
 
 /// A condition in Chinese words, with the facts' labels.
@@ -97,10 +98,10 @@ fn unit(f: Option<&crate::model::Fact>) -> String {
 
 /// An amount range in the words of a statute: "五千元以上五万元以下" written with digits.
 pub fn range_yuan(lo: Decimal, hi: Decimal) -> String {
-    let (lo, hi) = (lo.normalize(), hi.normalize());
+    let (lo, hi) = (Yuan(lo), Yuan(hi));
     if lo == hi {
         format!("{lo}元")
-    } else if lo.is_zero() {
+    } else if lo.0.is_zero() {
         format!("{hi}元以下")
     } else {
         format!("{lo}元以上{hi}元以下")

@@ -1,11 +1,14 @@
 //! Hook declarations → checked hooks: coverage resolved, point and citation checked, and the
 //! script compiled against the declared facts, its errors pointing into the script.
 
-use super::lower::Lowerer;
-use super::*;
+use super::Lowerer;
 use crate::diag::{Code, Diagnostic, nearest};
 use crate::hooks::{self, HookPoint, Origin};
+use crate::model::{Hook, NameMap, ViolationId};
+use crate::source::Span;
 use crate::syntax::ast;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 impl Lowerer {
     /// Lowers every hook; problems are collected, a hook with any is dropped.
@@ -27,17 +30,16 @@ impl Lowerer {
                 .or_else(|| entries.get(&h.id.text))
                 .copied();
             if let Some(first) = first {
-                self.diags.push(
-                    Diagnostic::error(
-                        Code::HookDeclaration,
-                        h.id.span,
-                        format!("钩子编号 {} 重复", h.id.text),
-                    )
-                    .label("重复的编号")
-                    .secondary(first, "第一次出现在这里")
-                    .help(
+                self.duplicate(
+                    Code::HookDeclaration,
+                    h.id.span,
+                    first,
+                    format!("钩子编号 {} 重复", h.id.text),
+                    [
+                        "重复的编号",
+                        "第一次出现在这里",
                         "钩子编号与清单条目编号在决定的“适用情节”中并列出现，须在整个规则集内唯一",
-                    ),
+                    ],
                 );
                 continue;
             }

@@ -1,0 +1,370 @@
+//! Syntax tree → checked model. Every problem is collected; nothing stops at the first one.
+
+mod entry;
+mod expr;
+mod facts;
+mod header;
+mod hooks;
+mod penalty;
+mod violation;
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::{
+    Entry, Fact, FactId, FineId, Higher, NameMap, PenaltyAlt, Predicate, PredicateId, Regulation,
+    RuleSet, Stmt, Tiers, Violation, ViolationId,
+};
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The declarations of every file, sorted by kind (pass 1), so that order does not matter.
+#[derive(Default)]
+struct Decls<'f> {
+    headers: Vec<&'f ast::RuleSetDecl>,
+    predicates: Vec<&'f ast::PredicateDecl>,
+    violations: Vec<(&'f ast::ViolationDecl, Option<u32>)>,
+    entries: Vec<&'f ast::EntryDecl>,
+    hooks: Vec<&'f ast::HookDecl>,
+    regulations: Vec<Regulation>,
+}
+
+/// Lowers the parsed files of one rule set: the model, with what could be lowered of it, and
+/// every problem found. With an error among them, the model is fit only for the checks of
+/// `check`, never for evaluation.
+pub fn lower(
+    files: &[(FileId, ast::File)],
+    sources: SourceMap,
+    digest: String,
+) -> (RuleSet, Vec<Diagnostic>) {
+    let mut cx = Lowerer {
+        diags: Vec::new(),
+        sources,
+        facts: Vec::new(),
+        fact_index: NameMap::default(),
+        pred_names: HashMap::new(),
+        tiers: Vec::new(),
+    };
+    let mut d = cx.gather(files);
+    let (meta, params) = cx.header(&d.headers);
+    let predicates = cx.predicates(&d.predicates);
+    let (mut violations, violation_index) = cx.violations(&d.violations, &d.regulations);
+    let (entries, entry_spans) = cx.entries(&d.entries, &violation_index);
+    let hooks = cx.hooks(&d.hooks, &violation_index, &entry_spans);
+
+    // Every fine statement gets its own number: the decision graph keeps its bands under it.
+    let mut fines: FineId = 0;
+    for v in &mut violations {
+        for ver in &mut v.versions {
+            for stmts in [&mut ver.penalties.individual, &mut ver.penalties.unit]
+                .into_iter()
+                .flatten()
+            {
+                number_fines(stmts, &mut fines);
+            }
+        }
+    }
+
+    let standard = cx.standard_facts(&d.headers);
+
+    let Lowerer {
+        mut diags,
+        sources,
+        facts,
+        fact_index,
+        tiers,
+        ..
+    } = cx;
+    crate::diag::sort(&mut diags);
+    let rules = RuleSet {
+        meta,
+        params,
+        facts,
+        fact_index,
+        standard,
+        predicates,
+        regulations: std::mem::take(&mut d.regulations),
+        violations,
+        violation_index,
+        entries,
+        hooks,
+        tiers,
+        sources,
+        digest,
+    };
+    (rules, diags)
+}
+
+impl Lowerer {
+    /// Pass 1: the header, facts and regulations are read; the other declarations sorted.
+    fn gather<'f>(&mut self, files: &'f [(FileId, ast::File)]) -> Decls<'f> {
+        let mut d = Decls::default();
+        for (_, file) in files {
+            for item in &file.items {
+                match item {
+                    ast::Item::RuleSet(r) => d.headers.push(r),
+                    ast::Item::Include(_) => {}
+                    ast::Item::Fact(f) => self.declare_fact(f),
+                    ast::Item::Predicate(p) => d.predicates.push(p),
+                    ast::Item::Regulation(r) => {
+                        let idx = d.regulations.len() as u32;
+                        d.regulations.push(Regulation {
+                            id: r.id.text.clone(),
+                            name: r.name.value.clone(),
+                            effective: r.effective.first().and_then(|d| d.date),
+                            first_enacted: r.first_enacted.is_some(),
+                            notes: r.notes.iter().map(|n| n.value.clone()).collect(),
+                        });
+                        d.violations
+                            .extend(r.violations.iter().map(|v| (v, Some(idx))));
+                    }
+                    ast::Item::Violation(v) => d.violations.push((v, None)),
+                    ast::Item::Entry(e) => d.entries.push(e),
+                    ast::Item::Hook(h) => d.hooks.push(h),
+                }
+            }
+        }
+        d
+    }
+
+    /// A second declaration of a name that must be unique: the one diagnostic every kind of
+    /// declaration reports, with its label, the first declaration's label and the help.
+    pub(super) fn duplicate(
+        &mut self,
+        code: Code,
+        span: Span,
+        first: Span,
+        message: String,
+        [label, first_label, help]: [&str; 3],
+    ) {
+        self.diags.push(
+            Diagnostic::error(code, span, message)
+                .label(label)
+                .secondary(first, first_label)
+                .help(help),
+        );
+    }
+
+    /// Predicates: names first (so that they may be used before they are declared), then
+    /// their conditions, then cycles.
+    fn predicates(&mut self, decls: &[&ast::PredicateDecl]) -> Vec<Predicate> {
+        for p in decls {
+            if let Some(&(_, first)) = self.pred_names.get(&p.name.text) {
+                self.duplicate(
+                    Code::DuplicatePredicate,
+                    p.name.span,
+                    first,
+                    format!("谓词 {} 已经定义过", p.name.text),
+                    [
+                        "重复定义",
+                        "第一次定义在这里",
+                        "删去其中一个定义，或者改用另一个名称",
+                    ],
+                );
+            } else if let Some(&fid) = self.fact_index.get(&p.name.text) {
+                let first = self.facts[fid as usize].span;
+                self.duplicate(
+                    Code::DuplicatePredicate,
+                    p.name.span,
+                    first,
+                    format!("谓词 {} 与事实同名", p.name.text),
+                    ["与事实重名", "事实声明在这里", "谓词换一个名称"],
+                );
+            } else {
+                let id = self.pred_names.len() as u32;
+                self.pred_names
+                    .insert(p.name.text.clone(), (id, p.name.span));
+            }
+        }
+        // Predicates in id order (duplicates were not given an id).
+        let mut predicates: Vec<Predicate> = Vec::new();
+        for p in decls {
+            match self.pred_names.get(&p.name.text) {
+                Some(&(id, span)) if id as usize == predicates.len() && span == p.name.span => {
+                    let cond = self.condition(&p.cond);
+                    predicates.push(Predicate {
+                        name: p.name.text.as_str().into(),
+                        label: p.label.value.as_str().into(),
+                        cond,
+                        span: p.name.span,
+                    });
+                }
+                _ => {}
+            }
+        }
+        self.check_predicate_cycles(&predicates);
+        predicates
+    }
+
+    /// Violations, their codes unique.
+    fn violations(
+        &mut self,
+        decls: &[(&ast::ViolationDecl, Option<u32>)],
+        regulations: &[Regulation],
+    ) -> (Vec<Violation>, NameMap<ViolationId>) {
+        let mut violations = Vec::new();
+        let mut index: NameMap<ViolationId> = NameMap::default();
+        let mut spans: HashMap<String, Span> = HashMap::new();
+        for (v, reg) in decls {
+            if let Some(&first) = spans.get(&v.code.text) {
+                self.duplicate(
+                    Code::DuplicateViolation,
+                    v.code.span,
+                    first,
+                    format!("违法行为编号 {} 重复", v.code.text),
+                    [
+                        "重复的编号",
+                        "第一次出现在这里",
+                        "违法行为编号是公开约定，须唯一；改正其中一个",
+                    ],
+                );
+                continue;
+            }
+            spans.insert(v.code.text.clone(), v.code.span);
+            let from = reg.and_then(|r| regulations[r as usize].effective);
+            let first = reg.is_some_and(|r| regulations[r as usize].first_enacted);
+            let mut lowered = self.violation(v, *reg, from);
+            if v.versions.is_empty() {
+                // The one implicit version is the regulation's text.
+                for ver in &mut lowered.versions {
+                    ver.first_enacted = first;
+                }
+            }
+            index.insert(v.code.text.clone(), violations.len() as u32);
+            violations.push(lowered);
+        }
+        self.related_codes(decls, &mut violations, &index);
+        (violations, index)
+    }
+
+    /// 参见 and 上位法 name codes of the same rule set.
+    fn related_codes(
+        &mut self,
+        decls: &[(&ast::ViolationDecl, Option<u32>)],
+        violations: &mut [Violation],
+        index: &NameMap<ViolationId>,
+    ) {
+        for (v, _) in decls {
+            if v.see_also.is_empty() && v.higher.is_empty() {
+                continue;
+            }
+            let Some(&id) = index.get(&v.code.text) else {
+                continue;
+            };
+            let who = format!("违法行为 {}", v.code.text);
+            let (ids, _) = self.codes(Code::UnknownViolation, &who, &v.see_also, "参见", index);
+            let codes: Vec<Arc<str>> = ids
+                .iter()
+                .map(|&i| violations[i as usize].code.clone())
+                .collect();
+            violations[id as usize].see_also = codes;
+            let names: Vec<ast::Name> = v.higher.iter().map(|h| h.code.clone()).collect();
+            let (ids, _) = self.codes(Code::UnknownViolation, &who, &names, "上位法", index);
+            let known = v.higher.iter().filter(|h| index.contains_key(&h.code.text));
+            let mut higher = Vec::new();
+            for (h, hid) in known.zip(ids) {
+                let when = h.when.as_ref().map(|e| {
+                    let text: Arc<str> = self
+                        .sources
+                        .get(e.span.file)
+                        .map_or("", |f| f.slice(e.span))
+                        .into();
+                    (self.condition(e), text)
+                });
+                higher.push(Higher {
+                    violation: hid,
+                    defers: h.defers,
+                    when,
+                });
+            }
+            violations[id as usize].higher = higher;
+        }
+    }
+
+    /// List entries, their ids unique; with the span of each id, for the hooks.
+    fn entries(
+        &mut self,
+        decls: &[&ast::EntryDecl],
+        violations: &NameMap<ViolationId>,
+    ) -> (Vec<Entry>, HashMap<String, Span>) {
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut spans: HashMap<String, Span> = HashMap::new();
+        for e in decls {
+            if let Some(&first) = spans.get(&e.id.text) {
+                self.duplicate(
+                    Code::DuplicateEntry,
+                    e.id.span,
+                    first,
+                    format!("清单条目编号 {} 重复", e.id.text),
+                    ["重复的编号", "第一次出现在这里", "每个清单条目的编号须唯一"],
+                );
+                continue;
+            }
+            spans.insert(e.id.text.clone(), e.id.span);
+            if let Some(entry) = self.entry(e, violations) {
+                entries.push(entry);
+            }
+        }
+        (entries, spans)
+    }
+}
+
+/// The type of a checked expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Ty {
+    Bool,
+    Num,
+    Date,
+    /// An option of this fact's type.
+    Enum(FactId),
+    /// Already reported.
+    Error,
+}
+
+impl Ty {
+    fn describe(&self, facts: &[Fact]) -> String {
+        match self {
+            Ty::Bool => "是非".into(),
+            Ty::Num => "数值".into(),
+            Ty::Date => "日期".into(),
+            Ty::Enum(f) => format!("选项（{}）", facts[*f as usize].name),
+            Ty::Error => "未知".into(),
+        }
+    }
+}
+
+pub(super) struct Lowerer {
+    pub(super) diags: Vec<Diagnostic>,
+    pub(super) sources: SourceMap,
+    pub(super) facts: Vec<Fact>,
+    fact_index: NameMap<FactId>,
+    pred_names: HashMap<String, (PredicateId, Span)>,
+    tiers: Vec<Tiers>,
+}
+
+impl Lowerer {
+    pub(super) fn location(&self, span: Span) -> Arc<str> {
+        self.sources.location(span).to_string().into()
+    }
+}
+
+fn number_fines(stmts: &mut [Stmt], next: &mut FineId) {
+    Stmt::for_each_penalty_mut(stmts, &mut |p| {
+        for a in &mut p.alts {
+            if let PenaltyAlt::Fine(f) = a {
+                f.id = *next;
+                *next += 1;
+            }
+        }
+    });
+}
+
+/// The clauses a violation or one of its versions holds.
+struct Body<'a> {
+    breach: &'a [ast::Str],
+    basis: &'a [ast::Str],
+    bands: &'a [(ast::Name, Decimal, Span)],
+    common: &'a [ast::PenaltyStmt],
+    parties: &'a [ast::PartyBlock],
+}

@@ -1,0 +1,304 @@
+//! Penalty statements: kinds, measures, amounts, fines with their scale and tiers.
+
+use super::Lowerer;
+use crate::diag::{Code, Diagnostic, nearest};
+use crate::model::{
+    FactType, FineSpec, Measure, Penalty, PenaltyAlt, PenaltyKind, ScaleKind, Stmt, Tier, TierKey,
+    Tiers,
+};
+use crate::source::Span;
+use crate::syntax::ast;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+impl Lowerer {
+    pub(super) fn stmts(&mut self, stmts: &[ast::PenaltyStmt]) -> Vec<Stmt> {
+        stmts.iter().map(|s| self.stmt(s)).collect()
+    }
+
+    pub(super) fn stmt(&mut self, s: &ast::PenaltyStmt) -> Stmt {
+        match s {
+            ast::PenaltyStmt::If {
+                cond,
+                then,
+                otherwise,
+                ..
+            } => {
+                let text: Arc<str> = self
+                    .sources
+                    .get(cond.span.file)
+                    .map_or("", |f| f.slice(cond.span))
+                    .into();
+                Stmt::If {
+                    cond: self.condition(cond),
+                    text,
+                    then: self.stmts(then),
+                    otherwise: self.stmts(otherwise),
+                }
+            }
+            ast::PenaltyStmt::Measures(ms) => Stmt::Measures(self.measures(ms)),
+            ast::PenaltyStmt::Penalty(p) => {
+                let alts = p
+                    .alts
+                    .iter()
+                    .filter_map(|a| match a {
+                        ast::PenaltyAlt::Fine(f) => self.fine(f).map(PenaltyAlt::Fine),
+                        ast::PenaltyAlt::Kind(k) => match PenaltyKind::from_zh(&k.text) {
+                            Some(PenaltyKind::Fine) | None => {
+                                let mut d = Diagnostic::error(
+                                    Code::UnknownPenalty,
+                                    k.span,
+                                    format!("未知的处罚种类“{}”", k.text),
+                                )
+                                .label("不是处罚种类");
+                                d = match nearest(&k.text, PenaltyKind::names()) {
+                                    Some(n) => d.help(format!("是否想写“{n}”？")),
+                                    None => d.help("处罚种类见《行政处罚法》第九条；罚款写作 罚款 下限..上限"),
+                                };
+                                self.diags.push(d);
+                                None
+                            }
+                            Some(kind) => Some(PenaltyAlt::Kind(kind)),
+                        },
+                    })
+                    .collect();
+                Stmt::Penalty(Penalty {
+                    discretionary: p.discretionary,
+                    alts,
+                })
+            }
+        }
+    }
+
+    pub(super) fn measures(&mut self, ms: &[ast::Name]) -> Vec<Measure> {
+        ms.iter()
+            .filter_map(|m| match Measure::from_zh(&m.text) {
+                Some(x) => Some(x),
+                None => {
+                    let mut d = Diagnostic::error(
+                        Code::UnknownMeasure,
+                        m.span,
+                        format!("未知的措施“{}”", m.text),
+                    )
+                    .label("不是已知的措施");
+                    d = match nearest(&m.text, Measure::names()) {
+                        Some(n) => d.help(format!("是否想写“{n}”？")),
+                        None => d.help(format!(
+                            "措施有：{}",
+                            Measure::names().collect::<Vec<_>>().join("、")
+                        )),
+                    };
+                    self.diags.push(d);
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// The range of an amount. An empty range is reported and still returned, so that the
+    /// violation does not also look as if it had no penalty.
+    pub(super) fn amount(&mut self, a: &ast::Amount) -> Option<(Decimal, Decimal)> {
+        let lo = a.lo.unwrap_or(Decimal::ZERO);
+        if a.hi > Decimal::from(1_000_000_000_000_i64) {
+            self.diags.push(
+                Diagnostic::error(Code::BadNumber, a.span, format!("数额 {} 过大", a.hi))
+                    .label("超过一万亿")
+                    .help("罚款数额、倍数和单价不能超过 1000000000000"),
+            );
+            return None;
+        }
+        if lo > a.hi {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::EmptyRange,
+                    a.span,
+                    format!("幅度的下限 {lo} 大于上限 {}", a.hi),
+                )
+                .label("下限大于上限")
+                .help("写作 下限..上限，如 200..1000"),
+            );
+        }
+        Some((lo, a.hi))
+    }
+
+    pub(super) fn fine(&mut self, f: &ast::FineDecl) -> Option<FineSpec> {
+        let (lo, hi) = self.amount(&f.amount)?;
+        let scale = match &f.scale {
+            None => None,
+            Some(ast::Scale::PerUnit(n) | ast::Scale::Multiple(n)) => {
+                let kind = if matches!(f.scale, Some(ast::Scale::PerUnit(_))) {
+                    ScaleKind::PerUnit
+                } else {
+                    ScaleKind::Multiple
+                };
+                match self.fact_index.get(&n.text) {
+                    Some(&id) => {
+                        let ty = &self.facts[id as usize].ty;
+                        let ok = match kind {
+                            ScaleKind::PerUnit => matches!(ty, FactType::Int | FactType::Decimal),
+                            ScaleKind::Multiple => matches!(ty, FactType::Money),
+                        };
+                        if !ok {
+                            let want = if kind == ScaleKind::PerUnit {
+                                "整数或小数（数量）"
+                            } else {
+                                "金额"
+                            };
+                            self.diags.push(
+                                Diagnostic::error(
+                                    Code::ScaleFact,
+                                    n.span,
+                                    format!("事实 {} 是{}，这里须是{want}", n.text, ty.describe()),
+                                )
+                                .label("类型不符")
+                                .help("“每 事实”按数量计罚，“事实 倍”按金额的倍数计罚"),
+                            );
+                        }
+                        Some((id, kind))
+                    }
+                    None => {
+                        self.unknown_name(&n.text, n.span);
+                        None
+                    }
+                }
+            }
+        };
+        let tiers = match &f.tiers {
+            None => None,
+            Some(t) if scale.is_some() => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::TierTable,
+                        t.fact.span,
+                        "按单位或倍数计算的罚款不能再分档次",
+                    )
+                    .label("档次")
+                    .help("档次只用于按固定幅度计算的罚款"),
+                );
+                None
+            }
+            Some(t) => self.tiers(t, lo, hi),
+        };
+        Some(FineSpec {
+            lo,
+            hi,
+            scale,
+            id: 0,
+            tiers,
+        })
+    }
+
+    /// A tier table: a numeric fact with ascending upper bounds ending in 其余, or an option fact
+    /// whose every option has a tier (or 其余); every tier inside the statutory range.
+    pub(super) fn tiers(&mut self, t: &ast::TiersDecl, lo: Decimal, hi: Decimal) -> Option<u32> {
+        let Some(&fact) = self.fact_index.get(&t.fact.text) else {
+            self.unknown_name(&t.fact.text, t.fact.span);
+            return None;
+        };
+        let ty = self.facts[fact as usize].ty.clone();
+        let mut rows = Vec::new();
+        let mut ok = true;
+        let bad = |me: &mut Self, span: Span, msg: String, help: &str| {
+            me.diags.push(
+                Diagnostic::error(Code::TierTable, span, msg)
+                    .label("档次")
+                    .help(help.to_string()),
+            );
+        };
+        let mut last_bound: Option<Decimal> = None;
+        for (key, amount) in &t.tiers {
+            let (tlo, thi) = self.amount(amount)?;
+            if tlo < lo || thi > hi {
+                bad(
+                    self,
+                    amount.span,
+                    format!("档次 {tlo}..{thi} 超出法定幅度 {lo}..{hi}"),
+                    "档次是法定幅度之内的一段；减轻处罚另有规定",
+                );
+                ok = false;
+            }
+            let key = match (key, &ty) {
+                (
+                    ast::TierKey::UpTo(n, span),
+                    FactType::Int | FactType::Decimal | FactType::Money,
+                ) => {
+                    if last_bound.is_some_and(|b| *n <= b) {
+                        bad(
+                            self,
+                            *span,
+                            format!("档次上限 {n} 须大于前一档"),
+                            "按从小到大的顺序写各档上限",
+                        );
+                        ok = false;
+                    }
+                    last_bound = Some(*n);
+                    TierKey::UpTo(*n)
+                }
+                (ast::TierKey::Rest(_), _) => TierKey::Rest,
+                (ast::TierKey::Variant(v), FactType::Enum(vs)) => {
+                    match vs.iter().position(|(x, _)| *x == v.text) {
+                        Some(i) => TierKey::Variant(i as u16),
+                        None => {
+                            let names: Vec<&str> = vs.iter().map(|(x, _)| x.as_str()).collect();
+                            bad(
+                                self,
+                                v.span,
+                                format!("事实 {} 没有可选值 {}", t.fact.text, v.text),
+                                &format!("可选值有：{}", names.join("、")),
+                            );
+                            ok = false;
+                            continue;
+                        }
+                    }
+                }
+                (ast::TierKey::UpTo(_, span), _) => {
+                    bad(
+                        self,
+                        *span,
+                        format!("事实 {} 不是数值，不能按上限分档", t.fact.text),
+                        "数值型事实写 ..上限，选项型事实写可选值",
+                    );
+                    ok = false;
+                    continue;
+                }
+                (ast::TierKey::Variant(v), _) => {
+                    bad(
+                        self,
+                        v.span,
+                        format!("事实 {} 不是选项，不能按可选值分档", t.fact.text),
+                        "数值型事实写 ..上限，选项型事实写可选值",
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            rows.push(Tier {
+                key,
+                lo: tlo,
+                hi: thi,
+            });
+        }
+        let has_rest = rows.iter().any(|r| r.key == TierKey::Rest);
+        let complete = has_rest
+            || match &ty {
+                FactType::Enum(vs) => {
+                    (0..vs.len()).all(|i| rows.iter().any(|r| r.key == TierKey::Variant(i as u16)))
+                }
+                _ => false,
+            };
+        if !complete {
+            bad(
+                self,
+                t.fact.span,
+                format!("档次没有覆盖事实 {} 的所有取值", t.fact.text),
+                "最后一档写“其余”，或者为每个可选值各写一档",
+            );
+            ok = false;
+        }
+        if !ok {
+            return None;
+        }
+        self.tiers.push(Tiers { fact, rows });
+        Some((self.tiers.len() - 1) as u32)
+    }
+}

@@ -1,0 +1,240 @@
+//! Violations and the versions of their punishing article in time.
+
+use super::{Body, Lowerer};
+use crate::diag::{Code, Diagnostic};
+use crate::model::{PerPartyStmts, Stmt, Version, Violation};
+use crate::source::Span;
+use crate::syntax::ast;
+use crate::vocab::Party;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+impl Lowerer {
+    pub(super) fn violation(
+        &mut self,
+        v: &ast::ViolationDecl,
+        regulation: Option<u32>,
+        regulation_from: Option<jiff::civil::Date>,
+    ) -> Violation {
+        for extra in v.breach.iter().skip(1) {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::DuplicateClause,
+                    extra.span,
+                    format!("违法行为 {} 的“违反”写了两次", v.code.text),
+                )
+                .label("第二次")
+                .secondary(v.breach[0].span, "第一次")
+                .help("只保留一处；同一条文的几款可以写在一个字符串里"),
+            );
+        }
+        let top_has_penalty = !v.common.is_empty() || !v.parties.is_empty() || !v.basis.is_empty();
+        let mut versions = Vec::new();
+        if v.versions.is_empty() {
+            let body = Body {
+                breach: &[],
+                basis: &v.basis,
+                bands: &v.bands,
+                common: &v.common,
+                parties: &v.parties,
+            };
+            versions.push(self.version(&v.code, body, regulation_from, None, v.code.span));
+        } else {
+            if top_has_penalty {
+                let span = v.basis.first().map_or(v.code.span, |b| b.span);
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::VersionMixed,
+                        span,
+                        format!(
+                            "违法行为 {} 既有“版本”块，又在版本之外写了依据或处罚",
+                            v.code.text
+                        ),
+                    )
+                    .label("版本之外的依据或处罚")
+                    .secondary(v.versions[0].span, "版本从这里开始")
+                    .help("有多个版本时，把依据和处罚都写进各自的“版本”块"),
+                );
+            }
+            for ver in &v.versions {
+                let body = Body {
+                    breach: &ver.breach,
+                    basis: &ver.basis,
+                    bands: &ver.bands,
+                    common: &ver.common,
+                    parties: &ver.parties,
+                };
+                let from = ver.from.date;
+                let until = ver.until.and_then(|u| u.date);
+                let mut lowered = self.version(&v.code, body, from, until, ver.span);
+                lowered.first_enacted = ver.first_enacted;
+                versions.push(lowered);
+            }
+            versions.sort_by_key(|x: &Version| x.from);
+        }
+        let repealed = v.repeal.first().and_then(|d| d.date);
+        let elements = v
+            .elements
+            .iter()
+            .map(|e| {
+                let text: Arc<str> = self
+                    .sources
+                    .get(e.span.file)
+                    .map_or("", |f| f.slice(e.span))
+                    .into();
+                (self.condition(e), text)
+            })
+            .collect();
+        Violation {
+            code: v.code.text.as_str().into(),
+            title: v.title.value.as_str().into(),
+            regulation,
+            breach: v.breach.first().map(|b| b.value.as_str().into()),
+            versions,
+            repealed,
+            repeal_span: v.repeal.first().map(|d| d.span),
+            elements,
+            see_also: Vec::new(),
+            higher: Vec::new(),
+            span: v.code.span,
+            location: self.location(v.code.span),
+        }
+    }
+
+    pub(super) fn version(
+        &mut self,
+        code: &ast::Name,
+        body: Body<'_>,
+        from: Option<jiff::civil::Date>,
+        until: Option<jiff::civil::Date>,
+        span: Span,
+    ) -> Version {
+        for extra in body.basis.iter().skip(1) {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::DuplicateClause,
+                    extra.span,
+                    format!("违法行为 {} 的“依据”写了两次", code.text),
+                )
+                .label("第二次")
+                .secondary(body.basis[0].span, "第一次")
+                .help("只保留一处；同一条文的几款可以写在一个字符串里"),
+            );
+        }
+        let basis: Arc<str> = match body.basis.first() {
+            Some(b) => b.value.as_str().into(),
+            None => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::MissingCitation,
+                        if span == code.span { code.span } else { span },
+                        format!("违法行为 {} 没有写处罚依据", code.text),
+                    )
+                    .label("缺少“依据”")
+                    .help("在违法行为（或其版本）中写：依据 \"《……》第……条\""),
+                );
+                "".into()
+            }
+        };
+        let mut bands = None;
+        if !body.bands.is_empty() {
+            let mut lighter = None;
+            let mut aggravated = None;
+            for (name, value, span) in body.bands {
+                match name.text.as_str() {
+                    "从轻比例" if *value <= Decimal::ONE => lighter = Some(*value),
+                    "从重比例" if *value <= Decimal::ONE => aggravated = Some(*value),
+                    _ => self.diags.push(
+                        Diagnostic::error(
+                            Code::UnknownParameter,
+                            *span,
+                            format!("幅度参数“{}”无效", name.text),
+                        )
+                        .label("不可用")
+                        .help("违法行为的幅度只能写 从轻比例 和 从重比例，值在 0 和 1 之间"),
+                    ),
+                }
+            }
+            match (lighter, aggravated) {
+                (Some(l), Some(a)) if l <= a => bands = Some((l, a)),
+                (Some(_), Some(_)) => self.diags.push(
+                    Diagnostic::error(
+                        Code::UnknownParameter,
+                        body.bands[0].2.to(body.bands[body.bands.len() - 1].2),
+                        format!("违法行为 {} 的从轻比例大于从重比例", code.text),
+                    )
+                    .label("比例颠倒")
+                    .help("从轻比例须不大于从重比例，如 从轻比例 0.3 从重比例 0.7"),
+                ),
+                _ => self.diags.push(
+                    Diagnostic::error(
+                        Code::UnknownParameter,
+                        body.bands[0].2,
+                        format!("违法行为 {} 的幅度须同时写从轻比例和从重比例", code.text),
+                    )
+                    .label("只写了一个比例")
+                    .help("写作：幅度 从轻比例 0.3 从重比例 0.7"),
+                ),
+            }
+        }
+
+        let common = self.stmts(body.common);
+        let mut penalties = PerPartyStmts::default();
+        let mut seen: Vec<(Party, Span)> = Vec::new();
+        for b in body.parties {
+            if let Some((_, first)) = seen.iter().find(|(p, _)| *p == b.party) {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::DuplicateParty,
+                        b.span,
+                        format!("违法行为 {} 中当事人类型重复", code.text),
+                    )
+                    .label("第二个")
+                    .secondary(*first, "第一个")
+                    .help("把两块合为一块"),
+                );
+                continue;
+            }
+            seen.push((b.party, b.span));
+            let mut stmts = common.clone();
+            stmts.extend(self.stmts(&b.stmts));
+            match b.party {
+                Party::Individual => penalties.individual = Some(stmts),
+                Party::Unit => penalties.unit = Some(stmts),
+            }
+        }
+        let has_common = Stmt::any_penalty(&common);
+        if penalties.individual.is_none() && (has_common || seen.is_empty()) {
+            penalties.individual = Some(common.clone());
+        }
+        if penalties.unit.is_none() && (has_common || seen.is_empty()) {
+            penalties.unit = Some(common.clone());
+        }
+        let any = [&penalties.individual, &penalties.unit]
+            .into_iter()
+            .flatten()
+            .any(|s| Stmt::any_penalty(s));
+        if !any {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::NoPenalty,
+                    if span == code.span { code.span } else { span },
+                    format!("违法行为 {} 没有规定任何处罚", code.text),
+                )
+                .label("没有处罚")
+                .help("写出法条规定的处罚，如 罚款 200..1000 或 警告"),
+            );
+        }
+        Version {
+            from,
+            label: from.map(|d| Arc::from(d.to_string())),
+            until,
+            first_enacted: false,
+            breach: body.breach.first().map(|b| b.value.as_str().into()),
+            basis,
+            bands,
+            penalties,
+            span,
+        }
+    }
+}
