@@ -8,7 +8,11 @@
 //! ```
 //!
 //! The difference of the two totals divided by 1,000 is the cost of one decision with its trace.
-//! A second argument `json` measures JSON text to JSON text instead (`decision/json_to_json`).
+//! A second argument `json` measures JSON text to JSON text instead (`decision/json_to_json`);
+//! `large`, the same case against the generated rule set of 4,000 entries over 1,000 violations
+//! (`decision/large_ruleset`).
+
+mod support;
 
 use caliper::{Case, Rules};
 use std::hint::black_box;
@@ -31,7 +35,16 @@ fn main() {
         assert!(written > n, "every decision is written");
         return;
     }
-    let case: Case = serde_json::from_str(INDIVIDUAL).expect("the example case is valid JSON");
+    let mut case: Case = serde_json::from_str(INDIVIDUAL).expect("the example case is valid JSON");
+    let large;
+    let rules = if std::env::args().nth(2).as_deref() == Some("large") {
+        large = Rules::from_sources(&support::generate(1_000, 4_000), support::ROOT)
+            .unwrap_or_else(|e| panic!("the generated rule set does not load:\n{e}"));
+        case.violation = Some(support::xr_49_2_like(1_000));
+        &large
+    } else {
+        &rules
+    };
     let mut fined = 0usize;
     for _ in 0..n {
         let d = rules

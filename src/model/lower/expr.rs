@@ -215,110 +215,131 @@ impl Lowerer {
                 };
                 (Expr::Arith(aop, Box::new(x), Box::new(y)), Ty::Num)
             }
-            _ => {
-                let cmp = match op {
-                    B::Eq => CmpOp::Eq,
-                    B::Ne => CmpOp::Ne,
-                    B::Lt => CmpOp::Lt,
-                    B::Le => CmpOp::Le,
-                    B::Gt => CmpOp::Gt,
-                    _ => CmpOp::Ge,
-                };
-                // An option name on either side is resolved against the other side's type: a name
-                // that is a variant of the other side's option fact is that variant, even where a
-                // fact of the same name exists (`harm = minor` beside the fact `minor`).
-                let enum_variants = |e: &ast::Expr, me: &Self| -> Option<Vec<String>> {
-                    let ast::ExprKind::Name(n) = &e.kind else {
-                        return None;
-                    };
-                    let id = *me.fact_index.get(n)?;
-                    match &me.facts[id as usize].ty {
-                        FactType::Enum(vs) => Some(vs.iter().map(|(v, _)| v.clone()).collect()),
-                        _ => None,
-                    }
-                };
-                let (va, vb) = (enum_variants(a, self), enum_variants(b, self));
-                let is_variant_name = |e: &ast::Expr, other: &Option<Vec<String>>, me: &Self| {
-                    let ast::ExprKind::Name(n) = &e.kind else {
-                        return false;
-                    };
-                    if other.as_ref().is_some_and(|vs| vs.iter().any(|v| v == n)) {
-                        return true;
-                    }
-                    !me.fact_index.contains_key(n) && !me.pred_names.contains_key(n)
-                };
-                let b_is_variant = is_variant_name(b, &va, self);
-                let a_is_variant = !b_is_variant && is_variant_name(a, &vb, self);
-                let (x, tx, y, ty) = if b_is_variant {
-                    let (x, tx) = self.expr(a);
-                    if let Ty::Enum(_) = tx {
-                        let v = self.constant_for(&tx, b);
-                        let y = v.map_or(Expr::Lit(Value::Bool(false)), Expr::Lit);
-                        let ty = if v.is_some() { tx.clone() } else { Ty::Error };
-                        (x, tx, y, ty)
-                    } else {
-                        let (y, ty) = self.expr(b);
-                        (x, tx, y, ty)
-                    }
-                } else if a_is_variant {
-                    let (y, ty) = self.expr(b);
-                    if let Ty::Enum(_) = ty {
-                        let v = self.constant_for(&ty, a);
-                        let x = v.map_or(Expr::Lit(Value::Bool(false)), Expr::Lit);
-                        let tx = if v.is_some() { ty.clone() } else { Ty::Error };
-                        (x, tx, y, ty)
-                    } else {
-                        let (x, tx) = self.expr(a);
-                        (x, tx, y, ty)
-                    }
-                } else {
-                    let (x, tx) = self.expr(a);
-                    let (y, ty) = self.expr(b);
-                    (x, tx, y, ty)
-                };
-                if tx != Ty::Error && ty != Ty::Error {
-                    let ordered = matches!(cmp, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge);
-                    if tx != ty {
-                        self.diags.push(
-                            Diagnostic::error(
-                                Code::TypeMismatch,
-                                b.span,
-                                format!(
-                                    "比较两边的类型不同：左边是{}，右边是{}",
-                                    tx.describe(&self.facts),
-                                    ty.describe(&self.facts)
-                                ),
-                            )
-                            .label(format!("这里是{}", ty.describe(&self.facts)))
-                            .secondary(a.span, format!("这里是{}", tx.describe(&self.facts)))
-                            .help("数值与数值比较，日期与日期比较，选项与它的可选值比较"),
-                        );
-                    } else if ordered && !matches!(tx, Ty::Num | Ty::Date) {
-                        self.diags.push(
-                            Diagnostic::error(
-                                Code::TypeMismatch,
-                                span,
-                                format!("{}不能比较大小", tx.describe(&self.facts)),
-                            )
-                            .label("只能用 = 或 != 比较")
-                            .help("大小比较只用于数值和日期"),
-                        );
-                    }
-                }
-                // A whole-number literal compared with a whole-number fact is stored as one, so
-                // that evaluation compares integers instead of converting to decimals.
-                let int_lit = |e: Expr, other: &Expr, me: &Self| match (e, other) {
-                    (Expr::Lit(Value::Dec(d)), Expr::Fact(f))
-                        if me.facts[*f as usize].ty == FactType::Int && d.fract().is_zero() =>
-                    {
-                        i64::try_from(d)
-                            .map_or(Expr::Lit(Value::Dec(d)), |i| Expr::Lit(Value::Int(i)))
-                    }
-                    (e, _) => e,
-                };
-                let y = int_lit(y, &x, self);
-                let x = int_lit(x, &y, self);
-                (Expr::Cmp(cmp, Box::new(x), Box::new(y)), Ty::Bool)
+            _ => self.comparison(op, a, b, span),
+        }
+    }
+
+    /// A comparison: an option name on either side is read as a variant of the other side's
+    /// option fact; both sides of one type, ordered only for numbers and dates.
+    fn comparison(
+        &mut self,
+        op: ast::BinOp,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        span: Span,
+    ) -> (Expr, Ty) {
+        use ast::BinOp as B;
+        let cmp = match op {
+            B::Eq => CmpOp::Eq,
+            B::Ne => CmpOp::Ne,
+            B::Lt => CmpOp::Lt,
+            B::Le => CmpOp::Le,
+            B::Gt => CmpOp::Gt,
+            _ => CmpOp::Ge,
+        };
+        // An option name on either side is resolved against the other side's type: a name
+        // that is a variant of the other side's option fact is that variant, even where a
+        // fact of the same name exists (`harm = minor` beside the fact `minor`).
+        let enum_variants = |e: &ast::Expr, me: &Self| -> Option<Vec<String>> {
+            let ast::ExprKind::Name(n) = &e.kind else {
+                return None;
+            };
+            let id = *me.fact_index.get(n)?;
+            match &me.facts[id as usize].ty {
+                FactType::Enum(vs) => Some(vs.iter().map(|(v, _)| v.clone()).collect()),
+                _ => None,
+            }
+        };
+        let (va, vb) = (enum_variants(a, self), enum_variants(b, self));
+        let is_variant_name = |e: &ast::Expr, other: &Option<Vec<String>>, me: &Self| {
+            let ast::ExprKind::Name(n) = &e.kind else {
+                return false;
+            };
+            if other.as_ref().is_some_and(|vs| vs.iter().any(|v| v == n)) {
+                return true;
+            }
+            !me.fact_index.contains_key(n) && !me.pred_names.contains_key(n)
+        };
+        let b_is_variant = is_variant_name(b, &va, self);
+        let a_is_variant = !b_is_variant && is_variant_name(a, &vb, self);
+        let (x, tx, y, ty) = if b_is_variant {
+            let (x, tx) = self.expr(a);
+            if let Ty::Enum(_) = tx {
+                let v = self.constant_for(&tx, b);
+                let y = v.map_or(Expr::Lit(Value::Bool(false)), Expr::Lit);
+                let ty = if v.is_some() { tx.clone() } else { Ty::Error };
+                (x, tx, y, ty)
+            } else {
+                let (y, ty) = self.expr(b);
+                (x, tx, y, ty)
+            }
+        } else if a_is_variant {
+            let (y, ty) = self.expr(b);
+            if let Ty::Enum(_) = ty {
+                let v = self.constant_for(&ty, a);
+                let x = v.map_or(Expr::Lit(Value::Bool(false)), Expr::Lit);
+                let tx = if v.is_some() { ty.clone() } else { Ty::Error };
+                (x, tx, y, ty)
+            } else {
+                let (x, tx) = self.expr(a);
+                (x, tx, y, ty)
+            }
+        } else {
+            let (x, tx) = self.expr(a);
+            let (y, ty) = self.expr(b);
+            (x, tx, y, ty)
+        };
+        self.check_comparison(cmp, (a, &tx), (b, &ty), span);
+        // A whole-number literal compared with a whole-number fact is stored as one, so
+        // that evaluation compares integers instead of converting to decimals.
+        let int_lit = |e: Expr, other: &Expr, me: &Self| match (e, other) {
+            (Expr::Lit(Value::Dec(d)), Expr::Fact(f))
+                if me.facts[*f as usize].ty == FactType::Int && d.fract().is_zero() =>
+            {
+                i64::try_from(d).map_or(Expr::Lit(Value::Dec(d)), |i| Expr::Lit(Value::Int(i)))
+            }
+            (e, _) => e,
+        };
+        let y = int_lit(y, &x, self);
+        let x = int_lit(x, &y, self);
+        (Expr::Cmp(cmp, Box::new(x), Box::new(y)), Ty::Bool)
+    }
+
+    /// Both sides of a comparison have one type; `<`, `<=`, `>`, `>=` only numbers and dates.
+    fn check_comparison(
+        &mut self,
+        cmp: CmpOp,
+        (a, tx): (&ast::Expr, &Ty),
+        (b, ty): (&ast::Expr, &Ty),
+        span: Span,
+    ) {
+        if *tx != Ty::Error && *ty != Ty::Error {
+            let ordered = matches!(cmp, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge);
+            if tx != ty {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        b.span,
+                        format!(
+                            "比较两边的类型不同：左边是{}，右边是{}",
+                            tx.describe(&self.facts),
+                            ty.describe(&self.facts)
+                        ),
+                    )
+                    .label(format!("这里是{}", ty.describe(&self.facts)))
+                    .secondary(a.span, format!("这里是{}", tx.describe(&self.facts)))
+                    .help("数值与数值比较，日期与日期比较，选项与它的可选值比较"),
+                );
+            } else if ordered && !matches!(tx, Ty::Num | Ty::Date) {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        span,
+                        format!("{}不能比较大小", tx.describe(&self.facts)),
+                    )
+                    .label("只能用 = 或 != 比较")
+                    .help("大小比较只用于数值和日期"),
+                );
             }
         }
     }

@@ -136,47 +136,7 @@ impl Lowerer {
                 "".into()
             }
         };
-        let mut bands = None;
-        if !body.bands.is_empty() {
-            let mut lighter = None;
-            let mut aggravated = None;
-            for (name, value, span) in body.bands {
-                match name.text.as_str() {
-                    "从轻比例" if *value <= Decimal::ONE => lighter = Some(*value),
-                    "从重比例" if *value <= Decimal::ONE => aggravated = Some(*value),
-                    _ => self.diags.push(
-                        Diagnostic::error(
-                            Code::UnknownParameter,
-                            *span,
-                            format!("幅度参数“{}”无效", name.text),
-                        )
-                        .label("不可用")
-                        .help("违法行为的幅度只能写 从轻比例 和 从重比例，值在 0 和 1 之间"),
-                    ),
-                }
-            }
-            match (lighter, aggravated) {
-                (Some(l), Some(a)) if l <= a => bands = Some((l, a)),
-                (Some(_), Some(_)) => self.diags.push(
-                    Diagnostic::error(
-                        Code::UnknownParameter,
-                        body.bands[0].2.to(body.bands[body.bands.len() - 1].2),
-                        format!("违法行为 {} 的从轻比例大于从重比例", code.text),
-                    )
-                    .label("比例颠倒")
-                    .help("从轻比例须不大于从重比例，如 从轻比例 0.3 从重比例 0.7"),
-                ),
-                _ => self.diags.push(
-                    Diagnostic::error(
-                        Code::UnknownParameter,
-                        body.bands[0].2,
-                        format!("违法行为 {} 的幅度须同时写从轻比例和从重比例", code.text),
-                    )
-                    .label("只写了一个比例")
-                    .help("写作：幅度 从轻比例 0.3 从重比例 0.7"),
-                ),
-            }
-        }
+        let bands = self.version_bands(code, body.bands);
 
         let common = self.stmts(body.common);
         let mut penalties = PerPartyStmts::default();
@@ -236,5 +196,55 @@ impl Lowerer {
             penalties,
             span,
         }
+    }
+
+    /// A version's own band fractions (`幅度 从轻比例 … 从重比例 …`): both, in order, or none.
+    fn version_bands(
+        &mut self,
+        code: &ast::Name,
+        given: &[(ast::Name, Decimal, Span)],
+    ) -> Option<(Decimal, Decimal)> {
+        if given.is_empty() {
+            return None;
+        }
+        let mut lighter = None;
+        let mut aggravated = None;
+        for (name, value, span) in given {
+            match name.text.as_str() {
+                "从轻比例" if *value <= Decimal::ONE => lighter = Some(*value),
+                "从重比例" if *value <= Decimal::ONE => aggravated = Some(*value),
+                _ => self.diags.push(
+                    Diagnostic::error(
+                        Code::UnknownParameter,
+                        *span,
+                        format!("幅度参数“{}”无效", name.text),
+                    )
+                    .label("不可用")
+                    .help("违法行为的幅度只能写 从轻比例 和 从重比例，值在 0 和 1 之间"),
+                ),
+            }
+        }
+        match (lighter, aggravated) {
+            (Some(l), Some(a)) if l <= a => return Some((l, a)),
+            (Some(_), Some(_)) => self.diags.push(
+                Diagnostic::error(
+                    Code::UnknownParameter,
+                    given[0].2.to(given[given.len() - 1].2),
+                    format!("违法行为 {} 的从轻比例大于从重比例", code.text),
+                )
+                .label("比例颠倒")
+                .help("从轻比例须不大于从重比例，如 从轻比例 0.3 从重比例 0.7"),
+            ),
+            _ => self.diags.push(
+                Diagnostic::error(
+                    Code::UnknownParameter,
+                    given[0].2,
+                    format!("违法行为 {} 的幅度须同时写从轻比例和从重比例", code.text),
+                )
+                .label("只写了一个比例")
+                .help("写作：幅度 从轻比例 0.3 从重比例 0.7"),
+            ),
+        }
+        None
     }
 }
