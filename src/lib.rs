@@ -58,6 +58,7 @@ pub mod explain;
 pub mod fmt;
 pub mod graph;
 pub mod hooks;
+pub mod limits;
 pub mod load;
 pub mod model;
 mod rules;

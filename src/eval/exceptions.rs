@@ -183,6 +183,9 @@ pub(super) struct Before {
     pub(super) floor_shall: Option<Arc<str>>,
     /// A statutory 应当 aggravation was applied: nothing may be lighter.
     pub(super) ceiling_shall: Option<Arc<str>>,
+    /// The band of the outcome after the hook's move (before its `set_fine`): a fine the hook
+    /// sets under 从轻, 一般 or 从重 must lie within it.
+    pub(super) band: Option<FineRange>,
 }
 
 impl Before {
@@ -192,6 +195,7 @@ impl Before {
             fine: out.fine,
             floor_shall: None,
             ceiling_shall: None,
+            band: out.fine,
         };
         let applied = settled
             .combined
@@ -279,6 +283,25 @@ pub(super) fn guard(
                     yuan(s.min)
                 ),
                 fine_at.or(moved_at),
+            ));
+        }
+        if let (Some(b), Some(_)) = (before.band, fine_at)
+            && matches!(
+                out.outcome,
+                Outcome::Lighter | Outcome::Standard | Outcome::Aggravated
+            )
+            && (f.min < b.min || f.max > b.max)
+        {
+            return Err(breach(
+                format!(
+                    "设定的罚款 {}..{} 元超出{}的幅度 {}..{} 元（钩子设定的罚款须在它所称结果的幅度之内）",
+                    yuan(f.min),
+                    yuan(f.max),
+                    out.outcome.zh(),
+                    yuan(b.min),
+                    yuan(b.max)
+                ),
+                fine_at,
             ));
         }
         if out.outcome == Outcome::Mitigated && fine_at.is_some() && f.max > s.min {

@@ -614,10 +614,12 @@ pub fn decide(
                 }
             }
             let cx = Circs::new(rules, &added);
-            let before = Before::of(&out, &settled, &cx);
+            let mut before = Before::of(&out, &settled, &cx);
             if let Some(m) = &outcome_move {
                 apply_move(&mut w, &cx, &mut out, &tail, &settled, hid, m, true);
             }
+            // The band of the outcome the hook leaves: a fine it sets is held to it.
+            before.band = out.fine;
             if let Some(f) = fine_set {
                 let fine = FineRange {
                     min: f.min,

@@ -406,6 +406,23 @@ impl Lowerer {
     }
 
     fn declare_fact(&mut self, f: &ast::FactDecl) {
+        if self.facts.len() >= crate::limits::FACTS {
+            if self.facts.len() == crate::limits::FACTS {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::RuleSetLimit,
+                        f.name.span,
+                        format!(
+                            "规则集声明的事实超过 {} 个（事实数上限）",
+                            crate::limits::FACTS
+                        ),
+                    )
+                    .label("从这里起的事实不再读取")
+                    .help("删去不用的事实，或把规则集拆成几个"),
+                );
+            }
+            return;
+        }
         if let Some(&id) = self.fact_index.get(&f.name.text) {
             let first = self.facts[id as usize].span;
             self.diags.push(
@@ -427,7 +444,8 @@ impl Lowerer {
             ast::TypeExpr::Money => FactType::Money,
             ast::TypeExpr::Date => FactType::Date,
             ast::TypeExpr::Enum(vs) => FactType::Enum(
-                vs.iter()
+                self.options_within_limit(f, vs)
+                    .iter()
                     .map(|(n, l)| {
                         (
                             n.text.clone(),
@@ -454,6 +472,31 @@ impl Lowerer {
         self.fact_index.insert(f.name.text.clone(), id);
     }
 
+    /// An option fact's variants, cut at the limit (with the diagnostic naming it).
+    fn options_within_limit<'v>(
+        &mut self,
+        f: &ast::FactDecl,
+        vs: &'v [(ast::Name, Option<ast::Str>)],
+    ) -> &'v [(ast::Name, Option<ast::Str>)] {
+        let max = crate::limits::OPTIONS_PER_FACT;
+        if vs.len() <= max {
+            return vs;
+        }
+        self.diags.push(
+            Diagnostic::error(
+                Code::RuleSetLimit,
+                vs[max].0.span,
+                format!(
+                    "事实 {} 的可选值超过 {max} 个（每个选项事实的可选值上限）",
+                    f.name.text
+                ),
+            )
+            .label("从这里起的可选值不再读取")
+            .help("把可选值分成几个事实，或改用整数"),
+        );
+        &vs[..max]
+    }
+
     fn default_value(&mut self, f: &ast::FactDecl, ty: &FactType, d: &ast::Expr) -> Option<Value> {
         let v = match (ty, &d.kind) {
             (FactType::Bool, ast::ExprKind::Bool(b)) => Some(Value::Bool(*b)),
@@ -465,7 +508,7 @@ impl Lowerer {
             (FactType::Enum(vs), ast::ExprKind::Name(n)) => vs
                 .iter()
                 .position(|(v, _)| v == n)
-                .map(|i| Value::Enum(i as u16)),
+                .map(|i| Value::Enum(crate::limits::option_index(i))),
             _ => None,
         };
         if v.is_none() {
@@ -494,7 +537,7 @@ impl Lowerer {
                 if vs.iter().any(|(v, _)| v == "individual") && vs.iter().any(|(v, _)| v == "unit") =>
             {
                 std.party_type = id;
-                std.individual = vs.iter().position(|(v, _)| v == "individual").unwrap_or(0) as u16;
+                std.individual = crate::limits::option_index(vs.iter().position(|(v, _)| v == "individual").unwrap_or(0));
             }
             _ => self.diags.push(
                 Diagnostic::error(Code::MissingStandardFact, span, "规则集须声明标准事实 party_type")
@@ -547,7 +590,7 @@ impl Lowerer {
             && let FactType::Enum(vs) = &self.facts[id as usize].ty
             && let Some(none) = vs.iter().position(|(v, _)| v == "none")
         {
-            std.harm = Some((id, none as u16));
+            std.harm = Some((id, crate::limits::option_index(none)));
         }
         std
     }
@@ -670,7 +713,7 @@ impl Lowerer {
                     return None;
                 };
                 match vs.iter().position(|(v, _)| v == n) {
-                    Some(i) => Some(Value::Enum(i as u16)),
+                    Some(i) => Some(Value::Enum(crate::limits::option_index(i))),
                     None => {
                         let fact = self.facts[*fid as usize].name.clone();
                         let names: Vec<&str> = vs.iter().map(|(v, _)| v.as_str()).collect();
@@ -868,6 +911,7 @@ impl Lowerer {
         enum Problem {
             Cycle(usize),
             TooDeep(usize),
+            TooHeavy(usize),
         }
         // state: 0 = unvisited, 1 = on the current path, 2 = done (and `height` known: the
         // longest chain of predicates below it)
@@ -877,6 +921,7 @@ impl Lowerer {
             preds: &[Predicate],
             state: &mut [u8],
             height: &mut [usize],
+            weight: &mut [usize],
         ) -> Option<Problem> {
             if depth > MAX_DEPTH {
                 return Some(Problem::TooDeep(i));
@@ -891,7 +936,7 @@ impl Lowerer {
                 }
                 match state[p] {
                     1 => found = Some(Problem::Cycle(p)),
-                    0 => found = visit(p, depth + 1, preds, state, height),
+                    0 => found = visit(p, depth + 1, preds, state, height, weight),
                     _ => {}
                 }
                 h = h.max(height[p] + 1);
@@ -901,19 +946,44 @@ impl Lowerer {
             if found.is_none() && h == MAX_DEPTH + 1 {
                 found = Some(Problem::TooDeep(i));
             }
+            // Evaluation recurses through the whole chain: the levels of every predicate on it
+            // count together (`limits::PREDICATE_LEVELS`).
+            let mut w = 0;
+            preds[i].cond.for_each_pred(&mut |p| {
+                w = w.max(weight.get(p as usize).copied().unwrap_or(0));
+            });
+            weight[i] = w + preds[i].cond.depth();
+            if found.is_none() && weight[i] > crate::limits::PREDICATE_LEVELS {
+                found = Some(Problem::TooHeavy(i));
+            }
             found
         }
         let mut state = vec![0u8; preds.len()];
         let mut height = vec![0usize; preds.len()];
+        let mut weight = vec![0usize; preds.len()];
         let mut too_deep_reported = false;
         for i in 0..preds.len() {
             if state[i] != 0 {
                 continue;
             }
-            let d = match visit(i, 0, preds, &mut state, &mut height) {
+            let d = match visit(i, 0, preds, &mut state, &mut height, &mut weight) {
                 None => continue,
                 // One long chain is one mistake: say it once.
-                Some(Problem::TooDeep(_)) if too_deep_reported => continue,
+                Some(Problem::TooDeep(_) | Problem::TooHeavy(_)) if too_deep_reported => continue,
+                Some(Problem::TooHeavy(p)) => {
+                    too_deep_reported = true;
+                    Diagnostic::error(
+                        Code::PredicateCycle,
+                        preds[p].span,
+                        format!(
+                            "谓词 {} 连同它引用的谓词，条件合计嵌套超过 {} 层（谓词嵌套上限）",
+                            preds[p].name,
+                            crate::limits::PREDICATE_LEVELS
+                        ),
+                    )
+                    .label("引用链在这里超过上限")
+                    .help("把引用链中的几个谓词合并，或把长条件拆成并列的谓词")
+                }
                 Some(Problem::Cycle(p)) => Diagnostic::error(
                     Code::PredicateCycle,
                     preds[p].span,
@@ -1441,7 +1511,7 @@ impl Lowerer {
                 (ast::TierKey::Rest(_), _) => TierKey::Rest,
                 (ast::TierKey::Variant(v), FactType::Enum(vs)) => {
                     match vs.iter().position(|(x, _)| *x == v.text) {
-                        Some(i) => TierKey::Variant(i as u16),
+                        Some(i) => TierKey::Variant(crate::limits::option_index(i)),
                         None => {
                             let names: Vec<&str> = vs.iter().map(|(x, _)| x.as_str()).collect();
                             bad(
@@ -1485,9 +1555,10 @@ impl Lowerer {
         let has_rest = rows.iter().any(|r| r.key == TierKey::Rest);
         let complete = has_rest
             || match &ty {
-                FactType::Enum(vs) => {
-                    (0..vs.len()).all(|i| rows.iter().any(|r| r.key == TierKey::Variant(i as u16)))
-                }
+                FactType::Enum(vs) => (0..vs.len()).all(|i| {
+                    rows.iter()
+                        .any(|r| r.key == TierKey::Variant(crate::limits::option_index(i)))
+                }),
                 _ => false,
             };
         if !complete {
