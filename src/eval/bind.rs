@@ -341,7 +341,8 @@ fn parse_date(s: &str) -> Option<jiff::civil::Date> {
             })
         };
         if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
-            return jiff::civil::Date::new(y, m as i8, d as i8).ok();
+            let (m, d) = (i8::try_from(m).ok()?, i8::try_from(d).ok()?);
+            return jiff::civil::Date::new(y, m, d).ok();
         }
         return None;
     }

@@ -26,8 +26,11 @@ pub struct Pos {
 impl Pos {
     pub(super) fn of(p: Position) -> Pos {
         Pos {
-            line: p.line().map_or(0, |l| l as u32),
-            column: p.position().map_or(0, |c| c as u32),
+            line: p.line().and_then(|l| u32::try_from(l).ok()).unwrap_or(0),
+            column: p
+                .position()
+                .and_then(|c| u32::try_from(c).ok())
+                .unwrap_or(0),
         }
     }
 

@@ -37,7 +37,7 @@ pub fn lower(
                 ast::Item::Fact(f) => cx.declare_fact(f),
                 ast::Item::Predicate(p) => pred_decls.push(p),
                 ast::Item::Regulation(r) => {
-                    let idx = regulations.len() as u32;
+                    let idx = u32::try_from(regulations.len()).unwrap_or(u32::MAX);
                     regulations.push(Regulation {
                         id: r.id.text.clone(),
                         name: r.name.value.clone(),
@@ -79,7 +79,7 @@ pub fn lower(
                 .help("谓词换一个名称"),
             );
         } else {
-            let id = cx.pred_names.len() as u32;
+            let id = u32::try_from(cx.pred_names.len()).unwrap_or(u32::MAX);
             cx.pred_names.insert(p.name.text.clone(), (id, p.name.span));
         }
     }
@@ -121,7 +121,10 @@ pub fn lower(
         violation_spans.insert(v.code.text.clone(), v.code.span);
         let from = reg.and_then(|r| regulations[r as usize].effective);
         let lowered = cx.violation(v, *reg, from);
-        violation_index.insert(v.code.text.clone(), violations.len() as u32);
+        violation_index.insert(
+            v.code.text.clone(),
+            u32::try_from(violations.len()).unwrap_or(u32::MAX),
+        );
         violations.push(lowered);
     }
 
@@ -460,7 +463,7 @@ impl Lowerer {
             .default
             .as_ref()
             .and_then(|d| self.default_value(f, &ty, d));
-        let id = self.facts.len() as FactId;
+        let id = FactId::try_from(self.facts.len()).unwrap_or(FactId::MAX);
         self.facts.push(Fact {
             name: f.name.text.as_str().into(),
             ty,
