@@ -201,7 +201,10 @@ fn fmt_and_test_do_not_follow_links_out_of_the_tree_or_round_loops() {
 #[test]
 fn eval_reads_no_more_of_a_case_than_a_case_may_have() {
     // /dev/zero once read until memory ran out.
-    let out = caliper().args(["eval", "/dev/zero"]).output().expect("runs");
+    let out = caliper()
+        .args(["eval", "/dev/zero"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("E0506"), "{stdout}");
