@@ -356,8 +356,8 @@ fn decimal(s: &str) -> Option<Decimal> {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
     };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let frac = frac.trim_end_matches('0');
+    let (int, written) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let frac = written.trim_end_matches('0');
     let int_digits = int.trim_start_matches('-').trim_start_matches('0');
     let significant = if int_digits.is_empty() {
         frac.trim_start_matches('0').len()
@@ -367,7 +367,11 @@ fn decimal(s: &str) -> Option<Decimal> {
     if significant > 28 {
         return None;
     }
-    let plain = if frac.is_empty() {
+    // Trailing zeros of the fraction are dropped (they may be past 28 digits without changing
+    // the value); the common case, without any, is parsed as written.
+    let plain = if frac.len() == written.len() {
+        std::borrow::Cow::Borrowed(mantissa)
+    } else if frac.is_empty() {
         std::borrow::Cow::Borrowed(int)
     } else {
         std::borrow::Cow::Owned(format!("{int}.{frac}"))
