@@ -180,7 +180,7 @@ fn convert_error(
     (at, d)
 }
 
-/// The diagnostic for brackets nested deeper than [`limits::NESTING`].
+/// The diagnostic for a tree nested deeper than [`limits::NESTING`].
 pub(super) fn nesting_too_deep(span: Span) -> Diagnostic {
     Diagnostic::error(
         Code::NestingTooDeep,
@@ -256,7 +256,8 @@ struct Visitor<'d> {
     file: FileId,
     offset: usize,
     diags: &'d mut Vec<Diagnostic>,
-    /// How many brackets (`(` of a condition, `若 … {` blocks) enclose the node being built.
+    /// Levels above the node being built: brackets and operators of a condition and `若 … {`
+    /// blocks (`limits::NESTING`).
     depth: usize,
 }
 
