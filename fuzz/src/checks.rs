@@ -40,8 +40,14 @@ fn strip_trace(v: &mut serde_json::Value) {
 }
 
 /// Two results of the same case must agree: equal decisions (without traces when `traced`
-/// differs) or errors with the same code.
+/// differs) or errors with the same code. A wall-clock stop (H0614) is exempt: it is only a
+/// safety net behind the operation counts, and a loaded machine can reach it on one side only
+/// (the first crash the fuzzer found: a 100 000-operation loop that took over 1 s under load).
 fn agree(what: &str, a: &Result<Decision, CaseError>, b: &Result<Decision, CaseError>) {
+    let timed_out = |r: &Result<Decision, CaseError>| r.as_ref().is_err_and(|e| e.code == "H0614");
+    if timed_out(a) || timed_out(b) {
+        return;
+    }
     match (a, b) {
         (Ok(x), Ok(y)) => assert_eq!(without_trace(x), without_trace(y), "{what}"),
         (Err(x), Err(y)) => assert_eq!(x.code, y.code, "{what}: {x} / {y}"),

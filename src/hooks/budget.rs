@@ -3,8 +3,9 @@
 //! Each run is bounded on its own (`Limits::operations`, `Limits::deadline`), but a case with
 //! several norms (Art. 29) or a rule set with many hooks would multiply those bounds. A decision
 //! therefore opens a [`Decision`] budget; every run on the thread draws its operations and its
-//! time from it, and stops (H0616) when the budget is spent. Outside a decision (a script run
-//! directly, as in the unit tests) only the per-run limits apply.
+//! time from it, and stops when the budget is spent: H0616 for operations, H0614 for time
+//! (which, like the deadline of one run, is only a safety net). Outside a decision (a script
+//! run directly, as in the unit tests) only the per-run limits apply.
 
 use crate::limits;
 use std::cell::Cell;

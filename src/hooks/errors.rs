@@ -202,8 +202,16 @@ pub(super) fn stopped(stop: Option<Stop>, pos: Pos, limits: &Limits) -> Failure 
         Some(Stop::Budget) => Failure {
             code: Code::HookBudget,
             message: format!(
-                "这个决定的全部钩子合计超出上限（{} 次运算、{} 秒，每个决定的钩子运算上限），已中止",
-                crate::limits::HOOK_OPERATIONS_PER_DECISION,
+                "这个决定的全部钩子合计超出 {} 次运算（每个决定的钩子运算上限），已中止",
+                crate::limits::HOOK_OPERATIONS_PER_DECISION
+            ),
+            pos,
+        },
+        // Time, like the deadline of one run, is only a safety net: H0614 for both.
+        Some(Stop::DecisionTime) => Failure {
+            code: Code::ScriptTimeout,
+            message: format!(
+                "这个决定的全部钩子合计超出运行时间上限（{} 秒，每个决定的钩子时间上限），已中止",
                 crate::limits::HOOK_TIME_PER_DECISION.as_secs()
             ),
             pos,

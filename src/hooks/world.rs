@@ -99,8 +99,10 @@ pub(super) enum Stop {
     Deadline,
     /// The output limit was passed.
     Output,
-    /// The decision's budget (operations or time, all hooks together) is spent.
+    /// The decision's operations (all hooks together) are spent.
     Budget,
+    /// The decision's time (all hooks together) is spent.
+    DecisionTime,
     /// The run added more circumstances than one run may.
     Effects,
 }
@@ -112,6 +114,7 @@ impl Stop {
             Stop::Output => 2,
             Stop::Budget => 3,
             Stop::Effects => 4,
+            Stop::DecisionTime => 5,
         }
     }
 
@@ -121,6 +124,7 @@ impl Stop {
             2 => Some(Stop::Output),
             3 => Some(Stop::Budget),
             4 => Some(Stop::Effects),
+            5 => Some(Stop::DecisionTime),
             _ => None,
         }
     }
@@ -369,8 +373,8 @@ pub(super) fn install(engine: &mut Engine, limits: Limits) {
                 return Some(Dynamic::from_int(Stop::Deadline.token()));
             }
             if super::budget::out_of_time() {
-                STOP.set(Some(Stop::Budget));
-                return Some(Dynamic::from_int(Stop::Budget.token()));
+                STOP.set(Some(Stop::DecisionTime));
+                return Some(Dynamic::from_int(Stop::DecisionTime.token()));
             }
         }
         None
