@@ -20,9 +20,37 @@ pub struct Case {
     /// Several codes for one act that breaks several norms (Art. 29).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub violations: Option<Vec<String>>,
-    /// The facts, by declared name.
-    #[serde(default)]
+    /// The facts, by declared name. A name given twice in a JSON case is an error (as it is
+    /// when the JSON text is evaluated directly), never "the last one wins".
+    #[serde(default, deserialize_with = "unique_facts")]
     pub facts: IndexMap<String, serde_json::Value>,
+}
+
+/// The `facts` object, refusing a name given twice.
+fn unique_facts<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<IndexMap<String, serde_json::Value>, D::Error> {
+    struct Unique;
+    impl<'de> Visitor<'de> for Unique {
+        type Value = IndexMap<String, serde_json::Value>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of facts")
+        }
+        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+            let mut out = IndexMap::with_capacity(map.size_hint().unwrap_or(16).min(256));
+            while let Some((k, v)) = map.next_entry::<String, serde_json::Value>()? {
+                if out.contains_key(&k) {
+                    return Err(serde::de::Error::custom(format!(
+                        "事实 {} 在 facts 中出现了不止一次",
+                        crate::limits::clip(&k)
+                    )));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Unique)
 }
 
 impl Case {
@@ -69,7 +97,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for FactsText<'a> {
                 f.write_str("an object of facts")
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(16));
+                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(16).min(256));
                 while let Some((k, v)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
                     out.push((k.0, v));
                 }

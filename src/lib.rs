@@ -61,6 +61,7 @@ pub mod facts;
 pub mod fmt;
 pub mod graph;
 pub mod hooks;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod publish;

@@ -2,6 +2,7 @@
 //! texts in memory, or from the rules embedded in the binary.
 
 use crate::diag::{Code, Diagnostic};
+use crate::limits;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, ast};
 use sha2::{Digest, Sha256};
@@ -14,26 +15,89 @@ pub const ROOT_FILE: &str = "main.rules";
 pub trait FileSource {
     /// Reads a file by its path (as written in the rule set, '/'-separated).
     fn read(&self, path: &str) -> Result<String, String>;
+
+    /// Whether `path` (already relative and inside the rule set's directory as written) stays
+    /// inside it once the source resolves it (symlinks), and names a regular file: `Err` says
+    /// why not, and the file is then never read. A path that does not exist is `Ok` (reading it
+    /// reports that).
+    fn confine(&self, path: &str) -> Result<(), String> {
+        let _ = path;
+        Ok(())
+    }
 }
 
-/// Files on disk, under a directory.
+/// Files on disk, under a directory. Every path is confined to the directory after resolving
+/// symlinks; only regular files of at most [`limits::FILE_BYTES`] are read.
 pub struct DiskSource {
     /// The directory paths are relative to.
     pub base: PathBuf,
 }
 
+impl DiskSource {
+    /// The canonical path of a file that may be read, or why it may not.
+    fn resolve(&self, path: &str) -> Result<Option<PathBuf>, String> {
+        let full = self.base.join(path);
+        let real = match std::fs::canonicalize(&full) {
+            Ok(r) => r,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_error(&e)),
+        };
+        let base = std::fs::canonicalize(&self.base).map_err(|e| io_error(&e))?;
+        if !real.starts_with(&base) {
+            return Err("解析符号链接之后位于规则集目录之外，不予读取".to_string());
+        }
+        let meta = std::fs::metadata(&real).map_err(|e| io_error(&e))?;
+        if meta.is_file() && meta.len() > limits::FILE_BYTES as u64 {
+            return Err(too_big());
+        }
+        if !meta.is_file() {
+            return Err(if meta.is_dir() {
+                "这是一个目录".to_string()
+            } else {
+                "不是普通文件（设备、管道或套接字），不予读取".to_string()
+            });
+        }
+        Ok(Some(real))
+    }
+}
+
+fn io_error(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        std::io::ErrorKind::IsADirectory => "这是一个目录".to_string(),
+        _ => e.to_string(),
+    }
+}
+
 impl FileSource for DiskSource {
     fn read(&self, path: &str) -> Result<String, String> {
-        let full = self.base.join(path);
-        std::fs::read(&full)
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => "文件不存在".to_string(),
-                std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
-                std::io::ErrorKind::IsADirectory => "这是一个目录".to_string(),
-                _ => e.to_string(),
-            })
-            .and_then(|b| String::from_utf8(b).map_err(|_| "不是 UTF-8 编码".to_string()))
+        use std::io::Read;
+        let Some(real) = self.resolve(path)? else {
+            return Err("文件不存在".to_string());
+        };
+        let file = std::fs::File::open(&real).map_err(|e| io_error(&e))?;
+        // Read one byte more than allowed: a file that grew after the check is still refused.
+        let mut bytes = Vec::new();
+        file.take(limits::FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| io_error(&e))?;
+        if bytes.len() > limits::FILE_BYTES {
+            return Err(too_big());
+        }
+        String::from_utf8(bytes).map_err(|_| "不是 UTF-8 编码".to_string())
     }
+
+    fn confine(&self, path: &str) -> Result<(), String> {
+        self.resolve(path).map(|_| ())
+    }
+}
+
+fn too_big() -> String {
+    format!(
+        "文件超过 {} MiB（单个文件大小上限）",
+        limits::FILE_BYTES / (1024 * 1024)
+    )
 }
 
 /// Files in memory: (path, text) pairs.
@@ -64,7 +128,8 @@ pub struct Gathered {
     pub digest: String,
 }
 
-/// Parses `root` and, depth first, every file it includes (each once).
+/// Parses `root` and, depth first, every file it includes (each once). Every path a file names
+/// must stay inside the root file's directory; sizes and counts are bounded ([`limits`]).
 pub fn gather(source: &dyn FileSource, root: &str) -> Gathered {
     let mut g = Gathered {
         files: Vec::new(),
@@ -73,9 +138,21 @@ pub fn gather(source: &dyn FileSource, root: &str) -> Gathered {
         digest: String::new(),
     };
     let mut hasher = Sha256::new();
-    let mut stack: Vec<String> = Vec::new();
+    let mut walk = Walk {
+        source,
+        root_dir: Path::new(root)
+            .parent()
+            .map_or_else(String::new, |d| d.to_string_lossy().into_owned()),
+        stack: Vec::new(),
+        bytes: 0,
+    };
     match source.read(root) {
-        Ok(text) => visit(source, root, text, &mut g, &mut stack, &mut hasher),
+        Ok(text) if text.len() > limits::FILE_BYTES => {
+            let id = g.sources.add(root, "");
+            g.diags
+                .push(limit_error(Span::new(id, 0, 0), root, &too_big()));
+        }
+        Ok(text) => walk.visit(root, text, &mut g, &mut hasher),
         Err(e) => {
             let id = g.sources.add(root, "");
             g.diags.push(
@@ -98,120 +175,236 @@ pub fn gather(source: &dyn FileSource, root: &str) -> Gathered {
     g
 }
 
-fn visit(
-    source: &dyn FileSource,
-    path: &str,
-    mut text: String,
-    g: &mut Gathered,
-    stack: &mut Vec<String>,
-    hasher: &mut Sha256,
-) {
-    // Editors on Windows write a byte-order mark; it carries no meaning.
-    if let Some(rest) = text.strip_prefix('\u{feff}') {
-        text = rest.to_string();
-    }
-    hasher.update(path.as_bytes());
-    hasher.update([0]);
-    hasher.update(text.as_bytes());
-    hasher.update([0]);
-    let id = g.sources.add(path, text);
-    let text = g
-        .sources
-        .get(id)
-        .map(|f| f.text.clone())
-        .unwrap_or_default();
-    let (file, diags) = syntax::parse(id, &text);
-    g.diags.extend(diags);
-    stack.push(path.to_string());
-    let includes: Vec<ast::Str> = file
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            ast::Item::Include(s) => Some(s.clone()),
-            _ => None,
-        })
-        .collect();
-    let scripts: Vec<ast::Str> = file
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            ast::Item::Hook(h) => Some(h),
-            _ => None,
-        })
-        .flat_map(|h| &h.scripts)
-        .filter_map(|s| match s {
-            ast::ScriptRef::File(s) => Some(s.clone()),
-            ast::ScriptRef::Inline { .. } => None,
-        })
-        .collect();
-    g.files.push((id, file));
-    // Hook scripts are part of the rule text: read through the same source, kept in the source
-    // map (diagnostics point into them) and hashed into the digest, in load order.
-    for script in scripts {
-        let target = join(path, &script.value);
-        if g.sources.find(&target).is_some() {
-            continue;
-        }
-        match source.read(&target) {
-            Ok(t) => {
-                hasher.update(target.as_bytes());
-                hasher.update([0]);
-                hasher.update(t.as_bytes());
-                hasher.update([0]);
-                g.sources.add(target, t);
-            }
-            Err(e) => g.diags.push(
-                Diagnostic::error(
-                    Code::ScriptNotFound,
-                    script.span,
-                    format!("无法读取钩子脚本 {target}：{e}"),
-                )
-                .label("这个文件不存在或不可读")
-                .help("路径相对于写有该钩子的规则文件所在的目录"),
-            ),
-        }
-    }
-    for inc in includes {
-        let target = join(path, &inc.value);
-        if stack.contains(&target) {
-            g.diags.push(
-                Diagnostic::error(
-                    Code::IncludeCycle,
-                    inc.span,
-                    format!("{target} 已在包含链中：{} → {target}", stack.join(" → ")),
-                )
-                .label("循环包含")
-                .help("删去这一处包含"),
-            );
-            continue;
-        }
-        if g.sources.find(&target).is_some() {
-            continue; // already loaded through another include
-        }
-        match source.read(&target) {
-            Ok(t) => visit(source, &target, t, g, stack, hasher),
-            Err(e) => g.diags.push(
-                Diagnostic::error(
-                    Code::IncludeNotFound,
-                    inc.span,
-                    format!("无法读取被包含的文件 {target}：{e}"),
-                )
-                .label("这个文件不存在或不可读")
-                .help("路径相对于写有“包含”的文件所在的目录"),
-            ),
-        }
-    }
-    stack.pop();
+fn limit_error(span: Span, path: &str, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::RuleSetLimit,
+        span,
+        format!("{}：{why}", limits::clip(path)),
+    )
+    .label("超出规则集的限制")
+    .help("把规则集拆小，或删去不用的部分；各项上限见 docs/limits.md")
 }
 
-/// `dir/of/including.rules` + `other.rules` → `dir/of/other.rules`, with `..` resolved.
+/// The state of one gathering: where the root is, the include chain, the bytes read so far.
+struct Walk<'s> {
+    source: &'s dyn FileSource,
+    root_dir: String,
+    stack: Vec<String>,
+    bytes: usize,
+}
+
+impl Walk<'_> {
+    /// Resolves a path written in `including` and checks it against the rule set's bounds; the
+    /// diagnostic (never the file's content) when it may not be read.
+    fn admit(
+        &self,
+        including: &str,
+        written: &ast::Str,
+        g: &Gathered,
+    ) -> Result<String, Diagnostic> {
+        let target = resolve(&self.root_dir, including, &written.value).map_err(|why| {
+            Diagnostic::error(
+                Code::PathOutsideRuleSet,
+                written.span,
+                format!("路径 {} {why}", limits::clip(&written.value)),
+            )
+            .label("不能读取这个路径")
+            .help("写相对于本文件所在目录的路径，如 \"hooks/a.rhai\"、\"../facts.rules\"，且不能跳出规则集的根目录")
+        })?;
+        if g.sources.find(&target).is_some() {
+            return Ok(target);
+        }
+        self.source.confine(&target).map_err(|why| {
+            if why == too_big() {
+                return limit_error(written.span, &target, &why);
+            }
+            Diagnostic::error(
+                Code::PathOutsideRuleSet,
+                written.span,
+                format!("{} {why}", limits::clip(&target)),
+            )
+            .label("不能读取这个路径")
+            .help("规则集只能读取其根目录之内的普通文件；把文件复制进目录，而不是链接到目录之外")
+        })?;
+        if g.sources.files().count() >= limits::FILES {
+            return Err(limit_error(
+                written.span,
+                &target,
+                &format!("规则集超过 {} 个文件（文件数上限）", limits::FILES),
+            ));
+        }
+        Ok(target)
+    }
+
+    /// Counts a file's text against the size limits.
+    fn take(&mut self, span: Span, path: &str, text: &str) -> Result<(), Diagnostic> {
+        if text.len() > limits::FILE_BYTES {
+            return Err(limit_error(span, path, &too_big()));
+        }
+        self.bytes += text.len();
+        if self.bytes > limits::RULESET_BYTES {
+            return Err(limit_error(
+                span,
+                path,
+                &format!(
+                    "全部文件合计超过 {} MiB（规则集大小上限）",
+                    limits::RULESET_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn visit(&mut self, path: &str, mut text: String, g: &mut Gathered, hasher: &mut Sha256) {
+        // Editors on Windows write a byte-order mark; it carries no meaning.
+        if let Some(rest) = text.strip_prefix('\u{feff}') {
+            text = rest.to_string();
+        }
+        if let Err(d) = self.take(Span::default(), path, &text) {
+            let id = g.sources.add(path, "");
+            g.diags.push(Diagnostic {
+                labels: vec![crate::diag::Label {
+                    span: Span::new(id, 0, 0),
+                    message: String::new(),
+                    primary: true,
+                }],
+                ..d
+            });
+            return;
+        }
+        hasher.update(path.as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+        hasher.update([0]);
+        let id = g.sources.add(path, text);
+        let text = g
+            .sources
+            .get(id)
+            .map(|f| f.text.clone())
+            .unwrap_or_default();
+        let (file, diags) = syntax::parse(id, &text);
+        g.diags.extend(diags);
+        self.stack.push(path.to_string());
+        let includes: Vec<ast::Str> = file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                ast::Item::Include(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        let scripts: Vec<ast::Str> = file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                ast::Item::Hook(h) => Some(h),
+                _ => None,
+            })
+            .flat_map(|h| &h.scripts)
+            .filter_map(|s| match s {
+                ast::ScriptRef::File(s) => Some(s.clone()),
+                ast::ScriptRef::Inline { .. } => None,
+            })
+            .collect();
+        g.files.push((id, file));
+        // Hook scripts are part of the rule text: read through the same source, kept in the
+        // source map (diagnostics point into them) and hashed into the digest, in load order.
+        for script in scripts {
+            let target = match self.admit(path, &script, g) {
+                Ok(t) => t,
+                Err(d) => {
+                    g.diags.push(d);
+                    continue;
+                }
+            };
+            if g.sources.find(&target).is_some() {
+                continue;
+            }
+            match self.source.read(&target) {
+                Ok(t) => {
+                    if let Err(d) = self.take(script.span, &target, &t) {
+                        g.diags.push(d);
+                        continue;
+                    }
+                    hasher.update(target.as_bytes());
+                    hasher.update([0]);
+                    hasher.update(t.as_bytes());
+                    hasher.update([0]);
+                    g.sources.add(target, t);
+                }
+                Err(e) => g.diags.push(
+                    Diagnostic::error(
+                        Code::ScriptNotFound,
+                        script.span,
+                        format!("无法读取钩子脚本 {target}：{e}"),
+                    )
+                    .label("这个文件不存在或不可读")
+                    .help("路径相对于写有该钩子的规则文件所在的目录"),
+                ),
+            }
+        }
+        for inc in includes {
+            let target = match self.admit(path, &inc, g) {
+                Ok(t) => t,
+                Err(d) => {
+                    g.diags.push(d);
+                    continue;
+                }
+            };
+            if self.stack.contains(&target) {
+                g.diags.push(
+                    Diagnostic::error(
+                        Code::IncludeCycle,
+                        inc.span,
+                        format!(
+                            "{target} 已在包含链中：{} → {target}",
+                            self.stack.join(" → ")
+                        ),
+                    )
+                    .label("循环包含")
+                    .help("删去这一处包含"),
+                );
+                continue;
+            }
+            if g.sources.find(&target).is_some() {
+                continue; // already loaded through another include
+            }
+            if self.stack.len() >= limits::INCLUDE_DEPTH {
+                g.diags.push(limit_error(
+                    inc.span,
+                    &target,
+                    &format!("包含超过 {} 层（包含深度上限）", limits::INCLUDE_DEPTH),
+                ));
+                continue;
+            }
+            match self.source.read(&target) {
+                Ok(t) => self.visit(&target, t, g, hasher),
+                Err(e) => g.diags.push(
+                    Diagnostic::error(
+                        Code::IncludeNotFound,
+                        inc.span,
+                        format!("无法读取被包含的文件 {target}：{e}"),
+                    )
+                    .label("这个文件不存在或不可读")
+                    .help("路径相对于写有“包含”的文件所在的目录"),
+                ),
+            }
+        }
+        self.stack.pop();
+    }
+}
+
+/// `dir/of/including.rules` + `other.rules` → `dir/of/other.rules`, with `..` resolved (a `..`
+/// past the start stays, so the result shows that it leaves the tree).
 pub(crate) fn join(including: &str, target: &str) -> String {
     let base = Path::new(including).parent().unwrap_or(Path::new(""));
     let mut parts: Vec<String> = Vec::new();
     for c in base.join(target).components() {
         match c {
             std::path::Component::ParentDir => {
-                if parts.pop().is_none() {
+                if parts.last().is_some_and(|p| p != "..") {
+                    parts.pop();
+                } else {
                     parts.push("..".into());
                 }
             }
@@ -222,14 +415,70 @@ pub(crate) fn join(including: &str, target: &str) -> String {
     parts.join("/")
 }
 
+/// The path a file names, joined to the including file's directory, or why it may not be read:
+/// absolute paths (`/…`, `//…`, `\…`, `C:…`) and paths that leave `root_dir` are refused
+/// before anything is opened.
+pub(crate) fn resolve(root_dir: &str, including: &str, target: &str) -> Result<String, String> {
+    let absolute = target.starts_with(['/', '\\'])
+        || target.as_bytes().get(1) == Some(&b':')
+        || Path::new(target).is_absolute();
+    if absolute {
+        return Err("是绝对路径：只能写相对于规则文件的路径".to_string());
+    }
+    if target.contains('\0') || target.contains('\\') {
+        return Err("含有不允许的字符（反斜杠或空字符）：路径用 / 分隔".to_string());
+    }
+    let joined = join(including, target);
+    let inside = if root_dir.is_empty() {
+        !joined.split('/').any(|p| p == "..")
+    } else {
+        joined
+            .strip_prefix(root_dir)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|rest| !rest.split('/').any(|p| p == ".."))
+    };
+    if !inside || joined.is_empty() {
+        return Err("跳出了规则集的根目录".to_string());
+    }
+    Ok(joined)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::join;
+    use super::{join, resolve};
 
     #[test]
     fn joins_relative_to_the_including_file() {
         assert_eq!(join("main.rules", "a.rules"), "a.rules");
         assert_eq!(join("lists/x.rules", "../facts.rules"), "facts.rules");
         assert_eq!(join("lists/x.rules", "y.rules"), "lists/y.rules");
+        // Repeated `..` leave the tree twice (it was once read as `x`).
+        assert_eq!(join("main.rules", "../../x"), "../../x");
+        assert_eq!(join("a/b/c.rules", "../../x"), "x");
+    }
+
+    #[test]
+    fn paths_are_confined_to_the_root_directory() {
+        assert_eq!(
+            resolve("", "main.rules", "a.rules").as_deref(),
+            Ok("a.rules")
+        );
+        assert_eq!(
+            resolve("rules", "rules/lists/x.rules", "../facts.rules").as_deref(),
+            Ok("rules/facts.rules")
+        );
+        for bad in [
+            "/proc/self/environ",
+            "//etc/passwd",
+            "\\\\host\\x",
+            "C:x",
+            "../x",
+            "../../x",
+            "a/../../x",
+        ] {
+            assert!(resolve("", "main.rules", bad).is_err(), "{bad}");
+        }
+        assert!(resolve("rules", "rules/main.rules", "../main.rules").is_err());
+        assert!(resolve("rules", "rules/main.rules", "../rules2/x.rules").is_err());
     }
 }

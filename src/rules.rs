@@ -192,11 +192,7 @@ impl Rules {
                 &single
             }
             (None, Some(vs)) if !vs.is_empty() => {
-                several = vs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| self.violation_id(v, || format!("violations[{i}]")))
-                    .collect::<Result<_, _>>()?;
+                several = self.several(vs)?;
                 &several
             }
             (Some(_), Some(_)) => {
@@ -228,6 +224,8 @@ impl Rules {
             &mut heap
         };
         bind(facts)?;
+        // Every hook of this decision draws from one budget (docs/limits.md).
+        let _budget = crate::hooks::budget::Decision::start();
         let case = eval::Inputs {
             facts,
             info: &self.info,
@@ -237,10 +235,45 @@ impl Rules {
         eval::decide(&self.model, &self.graph, ids, &case)
     }
 
+    /// The violations of a case's `violations`, each once (in the order first given), at most
+    /// [`crate::limits::VIOLATIONS_PER_CASE`] of them.
+    fn several(&self, codes: &[String]) -> Result<Vec<u32>, CaseError> {
+        let mut ids: Vec<u32> = Vec::new();
+        for (i, code) in codes.iter().enumerate() {
+            let id = self.violation_id(code, || format!("violations[{i}]"))?;
+            if ids.contains(&id) {
+                continue;
+            }
+            if ids.len() == crate::limits::VIOLATIONS_PER_CASE {
+                return Err(CaseError::new(
+                    Code::CaseLimit,
+                    format!(
+                        "violations 中不同的违法行为超过 {} 个（每个案件的违法行为上限）",
+                        crate::limits::VIOLATIONS_PER_CASE
+                    ),
+                    format!("violations[{i}]"),
+                ));
+            }
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+
     /// The index of a violation code, or the case error naming it (and the nearest code).
     fn violation_id(&self, code: &str, at: impl FnOnce() -> String) -> Result<u32, CaseError> {
         if let Some(&id) = self.model.violation_index.get(code) {
             return Ok(id);
+        }
+        if code.len() > crate::limits::NAME_BYTES {
+            return Err(CaseError::new(
+                Code::CaseLimit,
+                format!(
+                    "违法行为编号 {} 超过 {} 字节（名称长度上限）",
+                    crate::limits::clip(code),
+                    crate::limits::NAME_BYTES
+                ),
+                at(),
+            ));
         }
         let hint =
             crate::diag::nearest(code, self.model.violation_index.keys().map(String::as_str))
@@ -261,6 +294,17 @@ impl Rules {
 
     /// Evaluates a case given as JSON text, with options.
     pub fn evaluate_json_with(&self, text: &str, opts: Options) -> Result<Decision, CaseError> {
+        if text.len() > crate::limits::CASE_BYTES {
+            return Err(CaseError::new(
+                Code::CaseLimit,
+                format!(
+                    "案件文档长 {} 字节，超过 {} 字节（案件大小上限）",
+                    text.len(),
+                    crate::limits::CASE_BYTES
+                ),
+                "",
+            ));
+        }
         let case: CaseText<'_> = serde_json::from_str(text).map_err(|e| {
             CaseError::new(
                 Code::MalformedCase,

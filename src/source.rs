@@ -26,8 +26,10 @@ impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
         Span {
             file,
-            start: start as u32,
-            end: end as u32,
+            // Files are at most `limits::FILE_BYTES`, far below 4 GiB: an offset that did not fit
+            // would point past the end (and be clamped there), never wrap to the start.
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
         }
     }
 
@@ -125,7 +127,7 @@ impl SourceMap {
     /// Adds a file and returns its id.
     pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> FileId {
         self.files.push(Arc::new(SourceFile::new(path, text)));
-        FileId((self.files.len() - 1) as u32)
+        FileId(u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX))
     }
 
     /// The file with this id.
@@ -138,7 +140,7 @@ impl SourceMap {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(i as u32), &**f))
+            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), &**f))
     }
 
     /// Finds a file by its display path.
@@ -146,7 +148,7 @@ impl SourceMap {
         self.files
             .iter()
             .position(|f| f.path == path)
-            .map(|i| FileId(i as u32))
+            .map(|i| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
     }
 
     /// "path:line:column" of a span's start.

@@ -568,3 +568,25 @@ fn explain_shows_what_the_decision_document_has() {
     ));
     assert!(t.contains("罚款（可以并处）"), "{t}");
 }
+
+/// `caliper review` on the shipped example: JSON by default, Chinese with `--explain`, an error
+/// document and exit 2 for a request without `proposed`.
+#[test]
+fn review_reads_a_proposal_and_answers_the_review() {
+    let o = run(&["review", "examples/review/xr-49-2-proposed.json"]);
+    assert_exit(&o, 0);
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("a review");
+    assert_eq!(r["review"]["fine_position"], "in_range_outside_band");
+    assert_eq!(r["review"]["requires"][0], "written_reason");
+    assert_eq!(r["decision"]["fine"]["max"], 140);
+    let o = run(&[
+        "review",
+        "examples/review/xr-49-2-proposed.json",
+        "--explain",
+    ]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("须：书面说明理由"), "{}", stdout(&o));
+    let o = caliper(&["review"], r#"{"violation":"XR-49-2","facts":{}}"#);
+    assert_exit(&o, 2);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("proposed"));
+}

@@ -44,9 +44,10 @@ pub(super) fn read_input(file: Option<&Path>) -> Result<String, u8> {
     let text = match file {
         None => read_stdin(),
         Some(p) if p == Path::new("-") => read_stdin(),
-        Some(p) => {
-            std::fs::read_to_string(p).map_err(|e| format!("无法读取案件 {}：{e}", p.display()))
-        }
+        Some(p) => std::fs::File::open(p)
+            .map_err(|e| e.to_string())
+            .and_then(bounded)
+            .map_err(|e| format!("无法读取案件 {}：{e}", p.display())),
     };
     text.map_err(|e| {
         eprintln!("错误：{e}");
@@ -55,9 +56,15 @@ pub(super) fn read_input(file: Option<&Path>) -> Result<String, u8> {
 }
 
 fn read_stdin() -> Result<String, String> {
-    let mut s = String::new();
-    std::io::stdin()
-        .read_to_string(&mut s)
-        .map_err(|e| format!("无法读取标准输入：{e}"))?;
-    Ok(s)
+    bounded(std::io::stdin()).map_err(|e| format!("无法读取标准输入：{e}"))
+}
+
+/// Reads at most one byte more than a case may have (`/dev/zero` is not read to the end): a
+/// longer case is then refused by the library with the error naming the limit.
+fn bounded(r: impl Read) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    r.take(caliper::limits::CASE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|_| "不是 UTF-8 编码".to_string())
 }

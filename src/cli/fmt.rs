@@ -14,9 +14,18 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
             eprintln!("错误：找不到 {}", p.display());
             return EXIT_CANNOT_RUN;
         }
-        collect(p, &mut files);
+        if p.is_dir() {
+            let (found, skipped) = super::files::collect(p, is_rules);
+            for (s, why) in skipped {
+                eprintln!("跳过 {}：{why}", s.display());
+            }
+            files.extend(found);
+        } else if is_rules(p) {
+            files.push(p.clone());
+        }
     }
     files.sort();
+    files.dedup();
     let (mut changed, mut worst) = (0, EXIT_OK);
     for f in &files {
         let text = match std::fs::read_to_string(f) {
@@ -61,14 +70,6 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     worst
 }
 
-fn collect(p: &Path, out: &mut Vec<PathBuf>) {
-    if p.is_dir() {
-        if let Ok(entries) = std::fs::read_dir(p) {
-            for e in entries.flatten() {
-                collect(&e.path(), out);
-            }
-        }
-    } else if p.extension().is_some_and(|x| x == "rules") {
-        out.push(p.to_path_buf());
-    }
+fn is_rules(p: &Path) -> bool {
+    p.extension().is_some_and(|x| x == "rules")
 }

@@ -3,6 +3,7 @@
 mod check;
 mod eval;
 mod explain;
+mod files;
 mod fmt;
 mod list;
 mod publish;

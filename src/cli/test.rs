@@ -25,9 +25,11 @@ pub fn run(paths: &[PathBuf]) -> u8 {
             } else {
                 p.parent().unwrap_or(Path::new(".")).to_path_buf()
             };
-            let mut files = Vec::new();
-            collect(&dir, &mut files);
-            files.sort();
+            let (files, skipped) =
+                super::files::collect(&dir, |p| p.to_string_lossy().ends_with(".test.toml"));
+            for (s, why) in skipped {
+                eprintln!("跳过 {}：{why}", s.display());
+            }
             if files.is_empty() {
                 eprintln!("{} 下没有测试文件（*.test.toml）", dir.display());
             }
@@ -55,19 +57,5 @@ pub fn run(paths: &[PathBuf]) -> u8 {
         EXIT_OK
     } else {
         EXIT_TEST_FAILED
-    }
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect(&p, out);
-        } else if p.to_string_lossy().ends_with(".test.toml") {
-            out.push(p);
-        }
     }
 }

@@ -107,15 +107,29 @@ pub fn sort(diags: &mut [Diagnostic]) {
 }
 
 /// The name among `candidates` closest to `name` (for "did you mean"), if close enough.
+///
+/// Bounded work whatever the input: a name longer than [`crate::limits::NAME_BYTES`] gets no
+/// suggestion, a candidate whose length alone puts it out of reach is skipped before any
+/// distance is computed, and at most [`NEAREST_CANDIDATES`] candidates are compared.
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1) + 1;
+    if name.len() > crate::limits::NAME_BYTES {
+        return None;
+    }
+    let len = name.chars().count();
+    let limit = (len / 3).max(1) + 1;
     candidates
         .into_iter()
+        .filter(|c| c.len() <= crate::limits::NAME_BYTES)
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
+        .take(NEAREST_CANDIDATES)
         .map(|c| (edit_distance(name, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
 }
+
+/// Candidates [`nearest`] compares at most (after the length filter).
+pub const NEAREST_CANDIDATES: usize = 4_096;
 
 /// Levenshtein distance over characters.
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -144,5 +158,12 @@ mod tests {
         assert_eq!(nearest("corected", names), Some("corrected"));
         assert_eq!(nearest("party", names), None);
         assert_eq!(nearest("警高", ["警告", "罚款"]), Some("警告"));
+    }
+
+    #[test]
+    fn nearest_does_no_work_on_a_huge_name() {
+        let huge = "v".repeat(10_000_000);
+        assert_eq!(nearest(&huge, ["volume_m3"]), None);
+        assert_eq!(nearest("volume_m3", [huge.as_str()]), None);
     }
 }

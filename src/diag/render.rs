@@ -41,23 +41,51 @@ fn render_with(diags: &[Diagnostic], sources: &SourceMap, renderer: &Renderer) -
             let Some(file) = sources.get(fid) else {
                 continue;
             };
-            let mut snippet = Snippet::source(file.text.as_str())
-                .path(file.path.as_str())
-                .fold(true);
-            for l in d.labels.iter().filter(|l| l.span.file == fid) {
-                let kind = if l.primary {
-                    AnnotationKind::Primary
-                } else {
-                    AnnotationKind::Context
-                };
-                let range = clamp(l.span.range(), &file.text);
-                let mut a = kind.span(range);
-                if !l.message.is_empty() {
-                    a = a.label(l.message.as_str());
+            // Only the lines the labels touch go to the renderer: handing it the whole file for
+            // every diagnostic made rendering O(diagnostics × file size). Labels far apart get
+            // snippets of their own.
+            let text = file.text.as_str();
+            let mut labels: Vec<_> = d
+                .labels
+                .iter()
+                .filter(|l| l.span.file == fid)
+                .map(|l| (clamp(l.span.range(), text), l))
+                .collect();
+            labels.sort_by_key(|(r, _)| r.start);
+            let mut groups: Vec<Vec<(std::ops::Range<usize>, &super::Label)>> = Vec::new();
+            for (r, l) in labels {
+                match groups.last_mut() {
+                    Some(g) if g.iter().all(|(q, _)| r.start <= q.end + NEAR) => g.push((r, l)),
+                    _ => groups.push(vec![(r, l)]),
                 }
-                snippet = snippet.annotation(a);
             }
-            elements.push(snippet);
+            for group in groups {
+                let first = group.iter().map(|(r, _)| r.start).min().unwrap_or(0);
+                let last = group.iter().map(|(r, _)| r.end).max().unwrap_or(0);
+                let mut from = text[..first].rfind('\n').map_or(0, |i| i + 1);
+                if from == text.len() && from > 0 {
+                    // The end of a file that ends with a line break belongs to its last line.
+                    from = text[..from - 1].rfind('\n').map_or(0, |i| i + 1);
+                }
+                let to = text[last..].find('\n').map_or(text.len(), |i| last + i);
+                let mut snippet = Snippet::source(&text[from..to])
+                    .line_start(file.line_col(from).line)
+                    .path(file.path.as_str())
+                    .fold(true);
+                for (range, l) in group {
+                    let kind = if l.primary {
+                        AnnotationKind::Primary
+                    } else {
+                        AnnotationKind::Context
+                    };
+                    let mut a = kind.span(range.start - from..range.end - from);
+                    if !l.message.is_empty() {
+                        a = a.label(l.message.as_str());
+                    }
+                    snippet = snippet.annotation(a);
+                }
+                elements.push(snippet);
+            }
         }
         let mut report: Vec<Group<'_>> = vec![title.elements(elements)];
         if let Some(help) = &d.help {
@@ -70,6 +98,9 @@ fn render_with(diags: &[Diagnostic], sources: &SourceMap, renderer: &Renderer) -
     }
     out
 }
+
+/// Labels at most this many bytes apart share one snippet.
+const NEAR: usize = 16 * 1024;
 
 /// Keeps a range inside the text and on char boundaries, so no label can panic the renderer.
 fn clamp(r: std::ops::Range<usize>, text: &str) -> std::ops::Range<usize> {

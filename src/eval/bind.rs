@@ -87,17 +87,27 @@ pub fn bind_inputs<'a>(
     inputs: impl Iterator<Item = (&'a str, Input<'a>)>,
     facts: &mut [Option<Value>],
 ) -> Result<(), CaseError> {
+    // Which facts the case has given: a key given twice is an error, never "the last wins".
+    let mut seen = Seen::default();
     for (key, raw) in inputs {
         let Some(&id) = rules.fact_index.get(key) else {
             let hint = nearest(key, rules.fact_index.keys().map(String::as_str))
                 .map(|n| format!("；是否想写 {n}？"))
                 .unwrap_or_default();
+            let key = crate::limits::clip(key);
             return Err(CaseError::new(
                 Code::UnknownFactInCase,
                 format!("规则集没有声明事实 {key}{hint}"),
                 format!("facts.{key}"),
             ));
         };
+        if !seen.insert(id) {
+            return Err(CaseError::new(
+                Code::MalformedCase,
+                format!("事实 {key} 在 facts 中出现了不止一次"),
+                format!("facts.{key}"),
+            ));
+        }
         let ty = &graph.types[id as usize];
         let value = match raw {
             Input::Json(serde_json::Value::Null) => continue, // explicitly unknown
@@ -109,8 +119,10 @@ pub fn bind_inputs<'a>(
             let fact = &rules.facts[id as usize];
             let want = match ty {
                 FactType::Bool => "true 或 false".to_string(),
-                FactType::Int => "0 至 10^15 之间的整数".to_string(),
-                FactType::Decimal | FactType::Money => "0 至 10^15 之间的数字".to_string(),
+                FactType::Int => "0 至 10^15 之间的整数（最多 28 位有效数字）".to_string(),
+                FactType::Decimal | FactType::Money => {
+                    "0 至 10^15 之间的数字（最多 28 位有效数字）".to_string()
+                }
                 FactType::Date => "日期字符串 \"YYYY-MM-DD\"（须是真实的日期）".to_string(),
                 FactType::Enum(vs) => {
                     let names: Vec<String> = vs.iter().map(|(v, _)| format!("\"{v}\"")).collect();
@@ -128,6 +140,33 @@ pub fn bind_inputs<'a>(
     check_dates(rules, facts)?;
     derive_age(rules, facts);
     Ok(())
+}
+
+/// The facts a case has given so far: a bit per fact for the first 64, a list beyond.
+#[derive(Default)]
+struct Seen {
+    low: u64,
+    high: Vec<u32>,
+}
+
+impl Seen {
+    /// Records `id`; false if it was there already.
+    fn insert(&mut self, id: u32) -> bool {
+        if id < 64 {
+            let bit = 1u64 << id;
+            let new = self.low & bit == 0;
+            self.low |= bit;
+            new
+        } else {
+            match self.high.binary_search(&id) {
+                Ok(_) => false,
+                Err(at) => {
+                    self.high.insert(at, id);
+                    true
+                }
+            }
+        }
+    }
 }
 
 fn date(facts: &[Option<Value>], f: Option<u32>) -> Option<(jiff::civil::Date, u32)> {
@@ -254,7 +293,8 @@ fn convert_text(ty: &FactType, raw: &str) -> Option<Value> {
             let s = string()?;
             vs.iter()
                 .position(|(v, _)| *v == *s)
-                .map(|i| Value::Enum(i as u16))
+                .and_then(|i| u16::try_from(i).ok())
+                .map(Value::Enum)
         }
         _ => None,
     }
@@ -285,7 +325,8 @@ fn convert(ty: &FactType, raw: &serde_json::Value) -> Option<Value> {
         (FactType::Enum(vs), J::String(s)) => vs
             .iter()
             .position(|(v, _)| v == s)
-            .map(|i| Value::Enum(i as u16)),
+            .and_then(|i| u16::try_from(i).ok())
+            .map(Value::Enum),
         _ => None,
     }
 }
@@ -301,23 +342,70 @@ fn parse_date(s: &str) -> Option<jiff::civil::Date> {
             })
         };
         if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
-            return jiff::civil::Date::new(y, m as i8, d as i8).ok();
+            let (m, d) = (i8::try_from(m).ok()?, i8::try_from(d).ok()?);
+            return jiff::civil::Date::new(y, m, d).ok();
         }
         return None;
     }
     jiff::civil::Date::from_str(s).ok()
 }
 
+/// A JSON number as an exact decimal: `None` when it has more than 28 significant digits or
+/// cannot be held exactly (a value is never rounded into another).
 fn decimal(s: &str) -> Option<Decimal> {
-    Decimal::from_str(s)
-        .or_else(|_| Decimal::from_scientific(s))
-        .ok()
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int, written) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let frac = written.trim_end_matches('0');
+    let int_digits = int.trim_start_matches('-').trim_start_matches('0');
+    let significant = if int_digits.is_empty() {
+        frac.trim_start_matches('0').len()
+    } else {
+        int_digits.len() + frac.len()
+    };
+    if significant > 28 {
+        return None;
+    }
+    // Trailing zeros of the fraction are dropped (they may be past 28 digits without changing
+    // the value); the common case, without any, is parsed as written.
+    let plain = if frac.len() == written.len() {
+        std::borrow::Cow::Borrowed(mantissa)
+    } else if frac.is_empty() {
+        std::borrow::Cow::Borrowed(int)
+    } else {
+        std::borrow::Cow::Owned(format!("{int}.{frac}"))
+    };
+    let d = match exponent {
+        None => Decimal::from_str_exact(&plain).ok()?,
+        Some(e) => Decimal::from_scientific(&format!("{plain}e{e}")).ok()?,
+    };
+    // A non-zero number that came out as zero was too small to hold.
+    (significant == 0 || !d.is_zero()).then_some(d)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::full_years;
+    use super::{decimal, full_years};
     use jiff::civil::date;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn numbers_are_exact_or_refused_never_rounded() {
+        assert_eq!(decimal("14"), Some(Decimal::from(14)));
+        assert_eq!(decimal("0.30"), Some(Decimal::new(3, 1)));
+        assert_eq!(decimal("1.5e3"), Some(Decimal::from(1500)));
+        assert_eq!(
+            decimal("1.000000000000000000000000000000"),
+            Some(Decimal::ONE)
+        );
+        // 30 significant digits: once rounded to 14, now refused.
+        assert_eq!(decimal("13.99999999999999999999999999999"), None);
+        assert_eq!(decimal("1234567890123456789012345678.9"), None);
+        assert_eq!(decimal("1e-40"), None);
+        assert_eq!(decimal("0.000"), Some(Decimal::ZERO));
+    }
 
     #[test]
     fn a_birthday_counts_from_the_next_day() {

@@ -113,7 +113,7 @@ fn after_outcome(w: &mut Walk<'_>, hid: HookId) -> Result<Flow, CaseError> {
         }
         w.moves = moves;
     }
-    let before = Before::of(&w.out, &w.settled, &w.circs());
+    let mut before = Before::of(&w.out, &w.settled, &w.circs());
     if let Some(m) = &outcome_move
         && m.outcome == Outcome::NoPenalty
         && !cites_a_no_penalty_ground(&m.citation)
@@ -135,6 +135,8 @@ fn after_outcome(w: &mut Walk<'_>, hid: HookId) -> Result<Flow, CaseError> {
     if let Some(m) = &outcome_move {
         apply_move(w, hid, m, true);
     }
+    // The band of the outcome the hook leaves: a fine it sets is held to it.
+    before.band = w.out.fine;
     if let Some(f) = fine_set {
         let fine = FineRange {
             min: f.min,

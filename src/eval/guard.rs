@@ -38,6 +38,9 @@ pub(super) struct Before {
     pub(super) floor_shall: Option<Arc<str>>,
     /// A statutory 应当 aggravation was applied: nothing may be lighter.
     pub(super) ceiling_shall: Option<Arc<str>>,
+    /// The band of the outcome after the hook's move (before its `set_fine`): a fine the hook
+    /// sets under 从轻, 一般 or 从重 must lie within it.
+    pub(super) band: Option<FineRange>,
 }
 
 impl Before {
@@ -47,6 +50,7 @@ impl Before {
             fine: out.fine,
             floor_shall: None,
             ceiling_shall: None,
+            band: out.fine,
         };
         let applied = settled
             .combined
@@ -101,7 +105,7 @@ fn guard(w: &Walk<'_>, hid: HookId, check: &Check) -> Result<(), CaseError> {
             at,
         )
     };
-    if let Some((what, at)) = fine_breach(w, moved_at, fine_at) {
+    if let Some((what, at)) = fine_breach(w, before.band, moved_at, fine_at) {
         return Err(breach(what, at));
     }
     let settled_kinds: Vec<PenaltyKind> = w
@@ -167,6 +171,7 @@ fn guard(w: &Walk<'_>, hid: HookId, check: &Check) -> Result<(), CaseError> {
 /// The fine a hook left outside the law: the breach in words and where the script set it.
 fn fine_breach(
     w: &Walk<'_>,
+    band: Option<FineRange>,
     moved_at: Option<hooks::Pos>,
     fine_at: Option<hooks::Pos>,
 ) -> Option<(String, Option<hooks::Pos>)> {
@@ -201,6 +206,25 @@ fn fine_breach(
                 Yuan(s.min)
             ),
             fine_at.or(moved_at),
+        ));
+    }
+    if let (Some(b), Some(_)) = (band, fine_at)
+        && matches!(
+            out.outcome,
+            Outcome::Lighter | Outcome::Standard | Outcome::Aggravated
+        )
+        && (f.min < b.min || f.max > b.max)
+    {
+        return Some((
+            format!(
+                "设定的罚款 {}..{} 元超出{}的幅度 {}..{} 元（钩子设定的罚款须在它所称结果的幅度之内）",
+                Yuan(f.min),
+                Yuan(f.max),
+                out.outcome.zh(),
+                Yuan(b.min),
+                Yuan(b.max)
+            ),
+            fine_at,
         ));
     }
     if out.outcome == Outcome::Mitigated && fine_at.is_some() && f.max > s.min {

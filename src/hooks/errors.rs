@@ -7,6 +7,9 @@ use crate::diag::{Code, nearest};
 use crate::facts::Fact;
 use rhai::{Dynamic, EvalAltResult, LexError, ParseError, ParseErrorType};
 
+/// Why callbacks are refused, and what to write instead.
+const CALLBACKS: &str = "sort、map、filter、reduce 等的回调会逃出运算次数的计数，所以钩子不能构造函数指针；把回调写成 for 循环";
+
 /// A parse error → H0601 (syntax), H0603 (unknown name) or H0604 (forbidden feature).
 pub(super) fn compile_error(e: &ParseError, facts: &[Fact]) -> CompileError {
     let pos = Pos::of(e.position());
@@ -40,6 +43,23 @@ pub(super) fn compile_error(e: &ParseError, facts: &[Fact]) -> CompileError {
                 "钩子脚本不能执行动态生成的代码；直接写出要做的判断".to_string(),
             )
         }
+        ParseErrorType::BadInput(LexError::ImproperSymbol(sym, _))
+        | ParseErrorType::Reserved(sym)
+            if sym == "Fn" =>
+        {
+            (
+                Code::ScriptForbidden,
+                "脚本不能使用函数指针 Fn(…)".to_string(),
+                "函数指针已禁用".to_string(),
+                CALLBACKS.to_string(),
+            )
+        }
+        ParseErrorType::BadInput(LexError::UnexpectedInput(sym)) if sym == "|" || sym == "||" => (
+            Code::ScriptForbidden,
+            "脚本不能使用匿名函数（|x| …）".to_string(),
+            "匿名函数已禁用".to_string(),
+            CALLBACKS.to_string(),
+        ),
         ParseErrorType::Reserved(sym) if sym == "import" || sym == "export" => (
             Code::ScriptForbidden,
             format!("脚本不能使用 {sym}（模块）"),
@@ -157,7 +177,10 @@ pub(super) fn run_error(e: &EvalAltResult, limits: &Limits) -> Failure {
         ),
         EvalAltResult::ErrorRuntime(v, _) => match v.clone().try_cast::<ArgumentError>() {
             Some(ArgumentError(m)) => (Code::ScriptArgument, m),
-            None => (Code::ScriptRuntime, format!("脚本抛出错误：{v}")),
+            None => match v.clone().try_cast::<super::Forbidden>() {
+                Some(super::Forbidden(m)) => (Code::ScriptForbidden, m),
+                None => (Code::ScriptRuntime, format!("脚本抛出错误：{v}")),
+            },
         },
         EvalAltResult::ErrorParsing(ParseErrorType::Reserved(sym), _) if sym == "eval" => (
             Code::ScriptRuntime,
@@ -176,6 +199,31 @@ pub(super) fn run_error(e: &EvalAltResult, limits: &Limits) -> Failure {
 /// A run stopped by `on_progress` (deadline, output).
 pub(super) fn stopped(stop: Option<Stop>, pos: Pos, limits: &Limits) -> Failure {
     match stop {
+        Some(Stop::Budget) => Failure {
+            code: Code::HookBudget,
+            message: format!(
+                "这个决定的全部钩子合计超出 {} 次运算（每个决定的钩子运算上限），已中止",
+                crate::limits::HOOK_OPERATIONS_PER_DECISION
+            ),
+            pos,
+        },
+        // Time, like the deadline of one run, is only a safety net: H0614 for both.
+        Some(Stop::DecisionTime) => Failure {
+            code: Code::ScriptTimeout,
+            message: format!(
+                "这个决定的全部钩子合计超出运行时间上限（{} 秒，每个决定的钩子时间上限），已中止",
+                crate::limits::HOOK_TIME_PER_DECISION.as_secs()
+            ),
+            pos,
+        },
+        Some(Stop::Effects) => Failure {
+            code: Code::HookBudget,
+            message: format!(
+                "一次运行调用 add_circumstance 超过 {} 次（每次运行的情节上限），已中止",
+                crate::limits::HOOK_CIRCUMSTANCES
+            ),
+            pos,
+        },
         Some(Stop::Output) => Failure {
             code: Code::ScriptOutput,
             message: format!(

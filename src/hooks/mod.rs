@@ -8,6 +8,7 @@
 //!
 //! Everything the sandbox allows or limits is set in [`sandbox`], and nowhere else.
 
+pub mod budget;
 mod errors;
 mod world;
 
@@ -131,6 +132,13 @@ pub fn sandbox(limits: &Limits) -> Engine {
         engine.register_global_module(package);
     }
     engine.disable_symbol("eval");
+    // No function pointers: rhai calls a pointer passed to a native function (`sort`, `map`,
+    // `filter`, `reduce`, `retain`, `drain`, `some`, `all`, `index_of`, `dedup`, `find` …) with a
+    // copy of the run's state, so the calls escape the operation count and their errors can be
+    // swallowed. Without `Fn(…)` and anonymous functions no pointer can be made; the pointer
+    // forms of those functions are replaced by errors as well (`forbid_callbacks`).
+    engine.disable_symbol("Fn");
+    engine.set_allow_anonymous_fn(false);
     engine.set_strict_variables(true);
     engine.set_allow_shadowing(false);
     engine.set_fail_on_invalid_map_property(true);
@@ -148,8 +156,79 @@ pub fn sandbox(limits: &Limits) -> Engine {
     engine.set_max_functions(limits.functions);
 
     world::install(&mut engine, *limits);
+    forbid_callbacks(&mut engine);
     engine
 }
+
+/// A forbidden feature met at run time (H0604).
+#[derive(Debug, Clone)]
+pub(crate) struct Forbidden(pub String);
+
+/// The array and map functions that take a function pointer, replaced by an error. No script
+/// can write `Fn(…)` or an anonymous function, but rhai still reads the bare name of a script
+/// function as a pointer (`xs.sort(cmp)`); these overloads, registered on the engine itself,
+/// are found before the packages' and refuse to call back. Every overload of the packages that
+/// takes a pointer is listed (rhai 1.27: `packages/array_basic.rs`, `packages/map_basic.rs`).
+fn forbid_callbacks(engine: &mut Engine) {
+    use rhai::{Array, EvalAltResult, FnPtr, Map, NativeCallContext};
+    type Refused = Result<(), Box<EvalAltResult>>;
+    fn refuse(ctx: &NativeCallContext) -> Refused {
+        Err(Box::new(EvalAltResult::ErrorRuntime(
+            Dynamic::from(Forbidden(format!(
+                "脚本不能把函数当作参数传给 {}：回调会逃出运算次数的计数；把它写成 for 循环",
+                ctx.fn_name()
+            ))),
+            ctx.call_position(),
+        )))
+    }
+    for name in CALLBACK_FUNCTIONS {
+        engine.register_fn(name, |ctx: NativeCallContext, _: &mut Array, _: FnPtr| {
+            refuse(&ctx)
+        });
+    }
+    for name in ["index_of", "find", "find_map"] {
+        engine.register_fn(
+            name,
+            |ctx: NativeCallContext, _: &mut Array, _: FnPtr, _: INT| refuse(&ctx),
+        );
+    }
+    for name in ["reduce", "reduce_rev"] {
+        engine.register_fn(
+            name,
+            |ctx: NativeCallContext, _: &mut Array, _: FnPtr, _: Dynamic| refuse(&ctx),
+        );
+    }
+    engine.register_fn(
+        "zip",
+        |ctx: NativeCallContext, _: &mut Array, _: Array, _: FnPtr| refuse(&ctx),
+    );
+    for name in ["map", "filter", "drain", "retain"] {
+        engine.register_fn(name, |ctx: NativeCallContext, _: &mut Map, _: FnPtr| {
+            refuse(&ctx)
+        });
+    }
+}
+
+/// The array functions whose `(array, pointer)` overload calls back.
+const CALLBACK_FUNCTIONS: [&str; 17] = [
+    "for_each",
+    "map",
+    "filter",
+    "find",
+    "find_map",
+    "some",
+    "all",
+    "dedup",
+    "reduce",
+    "reduce_rev",
+    "sort",
+    "sort_by",
+    "drain",
+    "retain",
+    "index_of",
+    "order",
+    "order_by",
+];
 
 /// The shared engine, built once.
 fn engine() -> &'static Engine {
@@ -259,8 +338,16 @@ pub struct CompileError {
 /// known name (so a misspelt one does not compile); only the names that occur in the text are
 /// kept for running.
 pub fn compile(text: &str, origin: Origin, facts: &[Fact]) -> Result<Script, CompileError> {
-    let mut scope = Scope::with_capacity(facts.len() + DECISION_CONSTANTS.len());
-    for f in facts {
+    // Only the facts whose names occur in the text are put in scope: rhai looks names up
+    // linearly, so a scope of every fact made compiling O(facts × names).
+    let words = identifiers(text);
+    let used: Vec<(usize, &Fact)> = facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| words.binary_search(&&*f.name).is_ok())
+        .collect();
+    let mut scope = Scope::with_capacity(used.len() + DECISION_CONSTANTS.len());
+    for (_, f) in &used {
         scope.push_dynamic(&*f.name, Dynamic::UNIT);
     }
     for c in DECISION_CONSTANTS {
@@ -269,24 +356,23 @@ pub fn compile(text: &str, origin: Origin, facts: &[Fact]) -> Result<Script, Com
     let ast = engine()
         .compile_with_scope(&scope, text)
         .map_err(|e| errors::compile_error(&e, facts))?;
-    redeclarations(text, facts)?;
-    let words = identifiers(text);
-    let used: Box<[ScriptFact]> = facts
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| words.contains(&&*f.name))
-        .map(|(i, f)| ScriptFact {
-            id: i as FactId,
-            name: f.name.as_ref().into(),
-            variants: match &f.ty {
-                FactType::Enum(vs) => Some(vs.iter().map(|(v, _)| v.as_str().into()).collect()),
-                _ => None,
-            },
+    redeclarations(text, used.iter().map(|(_, f)| &*f.name), facts)?;
+    let used: Box<[ScriptFact]> = used
+        .into_iter()
+        .filter_map(|(i, f)| {
+            Some(ScriptFact {
+                id: FactId::try_from(i).ok()?,
+                name: f.name.as_ref().into(),
+                variants: match &f.ty {
+                    FactType::Enum(vs) => Some(vs.iter().map(|(v, _)| v.as_str().into()).collect()),
+                    _ => None,
+                },
+            })
         })
         .collect();
     let mut constants = 0u8;
     for (i, c) in DECISION_CONSTANTS.iter().enumerate() {
-        if words.contains(c) {
+        if words.binary_search(c).is_ok() {
             constants |= 1 << i;
         }
     }
@@ -301,14 +387,14 @@ pub fn compile(text: &str, origin: Origin, facts: &[Fact]) -> Result<Script, Com
 /// A script may not declare a variable named like a fact or a decision constant: at run time
 /// that name is a constant and the declaration would fail. rhai's parser checks shadowing only
 /// against the script's own declarations, so the check compiles the script once more behind a
-/// first line that declares every name (errors on that line are not the script's).
-fn redeclarations(text: &str, facts: &[Fact]) -> Result<(), CompileError> {
-    let mut probe = String::with_capacity(text.len() + 24 * (facts.len() + 7));
-    for name in facts
-        .iter()
-        .map(|f| &*f.name)
-        .chain(DECISION_CONSTANTS.iter().copied())
-    {
+/// first line that declares every name it uses (errors on that line are not the script's).
+fn redeclarations<'a>(
+    text: &str,
+    used: impl Iterator<Item = &'a str>,
+    facts: &[Fact],
+) -> Result<(), CompileError> {
+    let mut probe = String::with_capacity(text.len() + 24 * DECISION_CONSTANTS.len());
+    for name in used.chain(DECISION_CONSTANTS.iter().copied()) {
         probe.push_str("let ");
         probe.push_str(name);
         probe.push_str(" = ();");
@@ -392,7 +478,7 @@ fn run_on(
             Some(Value::Enum(i)) => f
                 .variants
                 .as_ref()
-                .and_then(|vs| vs.get(i as usize))
+                .and_then(|vs| vs.get(usize::from(i)))
                 .map_or(Dynamic::UNIT, |v| Dynamic::from(v.clone())),
         };
         scope.push_constant_dynamic(f.name.as_str(), value);
@@ -451,8 +537,9 @@ fn nearest_function(name: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::{
-        Code, Duration, Fact, FactType, FileId, HookPoint, LIMITS, Limits, Origin, Outcome, Pos,
-        Snapshot, Span, Value, compile, offset_of, outcome_from_zh, run, run_on, sandbox,
+        CALLBACK_FUNCTIONS, Code, Duration, Fact, FactType, FileId, HookPoint, LIMITS, Limits,
+        Origin, Outcome, Pos, Snapshot, Span, Value, compile, offset_of, outcome_from_zh, run,
+        run_on, sandbox,
     };
 
     fn facts() -> Vec<Fact> {
@@ -558,6 +645,51 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.code, Code::ScriptTimeout, "{err:?}");
         assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn no_function_pointer_can_be_made() {
+        // Fn(…), an anonymous function, or a script function's bare name: none compiles, so no
+        // callback can run outside the operation count.
+        for script in [
+            "fn cmp(a, b) { 0 } let xs = [2, 1]; xs.sort(Fn(\"cmp\"));",
+            "let xs = [2, 1]; xs.sort(|a, b| a - b);",
+            "let xs = [2, 1]; let ys = xs.filter(|| true);",
+        ] {
+            let e = compile(script, ORIGIN, &facts()).unwrap_err();
+            assert!(
+                matches!(e.code, Code::ScriptForbidden | Code::ScriptUnknownName),
+                "{script}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_function_named_as_a_pointer_is_refused_when_called_back() {
+        // rhai reads a script function's bare name as a pointer: every overload that would call
+        // it back refuses, and the callback (an endless loop here) never runs.
+        let calls = CALLBACK_FUNCTIONS
+            .iter()
+            .map(|f| format!("xs.{f}(cb)"))
+            .chain(["xs.index_of(cb, 0)", "xs.find(cb, 0)", "xs.find_map(cb, 0)"].map(String::from))
+            .chain(
+                [
+                    "xs.reduce(cb, 0)",
+                    "xs.reduce_rev(cb, 0)",
+                    "xs.zip([1], cb)",
+                ]
+                .map(String::from),
+            )
+            .chain(["m.map(cb)", "m.filter(cb)", "m.drain(cb)", "m.retain(cb)"].map(String::from));
+        for call in calls {
+            let script = format!(
+                "fn cb(a, b) {{ loop {{ }} }}\nlet xs = [3, 1, 2];\nlet m = #{{a: 1, b: 2}};\n{call};"
+            );
+            let s = compile(&script, ORIGIN, &facts()).unwrap();
+            let err = run(&s, HookPoint::AfterOutcome, &[None, None], &snap()).unwrap_err();
+            assert_eq!(err.code, Code::ScriptForbidden, "{call}: {err:?}");
+            assert!(err.message.contains("回调"), "{call}: {err:?}");
+        }
     }
 
     #[test]

@@ -26,8 +26,11 @@ pub struct Pos {
 impl Pos {
     pub(super) fn of(p: Position) -> Pos {
         Pos {
-            line: p.line().map_or(0, |l| l as u32),
-            column: p.position().map_or(0, |c| c as u32),
+            line: p.line().and_then(|l| u32::try_from(l).ok()).unwrap_or(0),
+            column: p
+                .position()
+                .and_then(|c| u32::try_from(c).ok())
+                .unwrap_or(0),
         }
     }
 
@@ -109,6 +112,12 @@ pub(super) enum Stop {
     Deadline,
     /// The output limit was passed.
     Output,
+    /// The decision's operations (all hooks together) are spent.
+    Budget,
+    /// The decision's time (all hooks together) is spent.
+    DecisionTime,
+    /// The run added more circumstances than one run may.
+    Effects,
 }
 
 impl Stop {
@@ -116,6 +125,9 @@ impl Stop {
         match self {
             Stop::Deadline => 1,
             Stop::Output => 2,
+            Stop::Budget => 3,
+            Stop::Effects => 4,
+            Stop::DecisionTime => 5,
         }
     }
 
@@ -123,6 +135,9 @@ impl Stop {
         match t.as_int().ok()? {
             1 => Some(Stop::Deadline),
             2 => Some(Stop::Output),
+            3 => Some(Stop::Budget),
+            4 => Some(Stop::Effects),
+            5 => Some(Stop::DecisionTime),
             _ => None,
         }
     }
@@ -138,11 +153,14 @@ thread_local! {
     static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
     static STOP: Cell<Option<Stop>> = const { Cell::new(None) };
     static STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// Operations the current run has used so far (as `on_progress` last reported them).
+    static OPERATIONS: Cell<u64> = const { Cell::new(0) };
 }
 
 /// Starts recording a run on this thread.
 pub(super) fn begin(point: HookPoint) {
     STOP.set(None);
+    OPERATIONS.set(0);
     STARTED.set(Some(Instant::now()));
     RUN.with(|r| {
         if let Ok(mut r) = r.try_borrow_mut() {
@@ -158,6 +176,7 @@ pub(super) fn begin(point: HookPoint) {
 /// Ends the run: what it recorded, and why it was stopped, if it was.
 pub(super) fn end() -> (Effects, Option<Stop>) {
     STARTED.set(None);
+    super::budget::charge(OPERATIONS.replace(0));
     let stop = STOP.replace(None);
     let effects = RUN.with(|r| {
         r.try_borrow_mut()
@@ -169,11 +188,21 @@ pub(super) fn end() -> (Effects, Option<Stop>) {
     (effects, stop)
 }
 
+/// The message of the argument error that stands for [`Stop::Effects`].
+const EFFECTS_SPENT: &str = "add_circumstance 的次数超出上限";
+
 /// An argument error raised by one of the world's functions (H0624).
 #[derive(Debug, Clone)]
 pub(super) struct ArgumentError(pub String);
 
 fn arg_error(ctx: &NativeCallContext, message: String) -> Box<EvalAltResult> {
+    if message == EFFECTS_SPENT {
+        STOP.set(Some(Stop::Effects));
+        return Box::new(EvalAltResult::ErrorTerminated(
+            Dynamic::from_int(Stop::Effects.token()),
+            ctx.call_position(),
+        ));
+    }
     Box::new(EvalAltResult::ErrorRuntime(
         Dynamic::from(ArgumentError(message)),
         ctx.call_position(),
@@ -266,6 +295,9 @@ pub(super) fn install(engine: &mut Engine, limits: Limits) {
                 };
                 let title = text_arg("标题", title)?;
                 let citation = text_arg("依据", citation)?;
+                if run.effects.circumstances.len() >= crate::limits::HOOK_CIRCUMSTANCES {
+                    return Err(EFFECTS_SPENT.into());
+                }
                 run.effects.circumstances.push(Circumstance {
                     list,
                     shall,
@@ -356,12 +388,23 @@ pub(super) fn install(engine: &mut Engine, limits: Limits) {
     engine.on_debug(move |s, _, _| record_output(&limits, s));
     let deadline = limits.deadline;
     engine.on_progress(move |ops| {
+        OPERATIONS.set(ops);
         if let Some(stop) = STOP.get() {
             return Some(Dynamic::from_int(stop.token()));
         }
-        if ops % 256 == 0 && STARTED.get().is_some_and(|t| t.elapsed() > deadline) {
-            STOP.set(Some(Stop::Deadline));
-            return Some(Dynamic::from_int(Stop::Deadline.token()));
+        if super::budget::operations_left().is_some_and(|left| ops > left) {
+            STOP.set(Some(Stop::Budget));
+            return Some(Dynamic::from_int(Stop::Budget.token()));
+        }
+        if ops % 256 == 0 {
+            if STARTED.get().is_some_and(|t| t.elapsed() > deadline) {
+                STOP.set(Some(Stop::Deadline));
+                return Some(Dynamic::from_int(Stop::Deadline.token()));
+            }
+            if super::budget::out_of_time() {
+                STOP.set(Some(Stop::DecisionTime));
+                return Some(Dynamic::from_int(Stop::DecisionTime.token()));
+            }
         }
         None
     });

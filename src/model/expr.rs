@@ -71,6 +71,18 @@ impl Expr {
         }
     }
 
+    /// Levels of the tree (a leaf is one), not following predicates. The syntax bounds it
+    /// (`limits::NESTING`), so this recursion is shallow.
+    pub fn depth(&self) -> usize {
+        match self {
+            Expr::Lit(_) | Expr::Fact(_) | Expr::Pred(_) => 1,
+            Expr::Not(e) | Expr::Neg(e) | Expr::In(e, _) => 1 + e.depth(),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+                1 + a.depth().max(b.depth())
+            }
+        }
+    }
+
     /// Calls `f` on every predicate the expression names directly.
     pub fn for_each_pred(&self, f: &mut impl FnMut(PredicateId)) {
         match self {

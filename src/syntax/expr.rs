@@ -1,7 +1,8 @@
 //! Conditions: a static Pratt parser gives `或 < 且 < 不 < comparisons < + - < * / < unary -`.
 
 use super::{Rule, Visitor};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Code;
+use crate::limits;
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, Expr, ExprKind};
 use pest::iterators::{Pair, Pairs};
@@ -29,18 +30,36 @@ impl Visitor<'_> {
     pub(super) fn visit_expr(&mut self, p: Pair<'_, Rule>) -> Expr {
         let span = self.span(&p);
         let pairs = p.into_inner();
-        if pairs.len() > super::MAX_TERMS {
-            self.diags.push(
-                Diagnostic::error(Code::Syntax, span, "条件过长")
-                    .label(format!("超过 {} 项", super::MAX_TERMS))
-                    .help("把条件拆成几个谓词（谓词 名称 \"说明\" 当 条件），再组合使用"),
-            );
+        // Each operator may add a level to the tree that lowering and evaluation walk (and the
+        // Pratt parser recurses on prefix operators): they count against the nesting limit
+        // together with the brackets and 若 blocks around them.
+        let ops = pairs
+            .clone()
+            .filter(|p| {
+                !matches!(
+                    p.as_rule(),
+                    Rule::expr
+                        | Rule::date
+                        | Rule::number
+                        | Rule::boolean
+                        | Rule::string
+                        | Rule::ident
+                )
+            })
+            .count();
+        if self.depth + ops > limits::NESTING {
+            if !self.diags.iter().any(|d| d.code == Code::NestingTooDeep) {
+                self.diags.push(super::nesting_too_deep(span));
+            }
             return Expr {
                 kind: ExprKind::Bool(false),
                 span,
             };
         }
-        self.pratt(pairs)
+        self.depth += ops;
+        let e = self.pratt(pairs);
+        self.depth -= ops;
+        e
     }
 
     fn pratt(&mut self, pairs: Pairs<'_, Rule>) -> Expr {
@@ -97,7 +116,18 @@ impl Visitor<'_> {
     pub(super) fn visit_primary(&mut self, p: Pair<'_, Rule>) -> Expr {
         let span: Span = self.span(&p);
         let kind = match p.as_rule() {
-            Rule::expr => return self.visit_expr(p),
+            Rule::expr => {
+                // A bracketed condition: one level deeper.
+                if !self.enter(span) {
+                    return Expr {
+                        kind: ExprKind::Bool(false),
+                        span,
+                    };
+                }
+                let e = self.visit_expr(p);
+                self.depth -= 1;
+                return e;
+            }
             Rule::date => ExprKind::Date(self.visit_date(p).date),
             Rule::number => ExprKind::Number(self.visit_number(p)),
             Rule::boolean => ExprKind::Bool(

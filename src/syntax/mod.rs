@@ -5,6 +5,7 @@ pub mod ast;
 mod expr;
 
 use crate::diag::{Code, Diagnostic};
+use crate::limits;
 use crate::source::{FileId, Span};
 use ast::{
     Amount, DateLit, EntryDecl, Expr, ExprKind, FactDecl, File, FineDecl, HigherDecl, HookDecl,
@@ -47,19 +48,7 @@ const ITEM_KEYWORDS: &[&str] = &[
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     let mut out = File::default();
     let mut diags = Vec::new();
-    if let Some(at) = too_deep(text) {
-        // pest and the tree walks recurse once per level: refuse before the stack does.
-        diags.push(
-            Diagnostic::error(
-                Code::Syntax,
-                Span::new(file, at, at + 1),
-                "括号嵌套超过 64 层",
-            )
-            .label("嵌套过深")
-            .help("把条件拆成几个谓词（谓词 名称 \"说明\" 当 条件），再组合使用"),
-        );
-        return (out, diags);
-    }
+    let mut errors = 0;
     let mut offset = 0;
     while offset <= text.len() {
         let rest = &text[offset..];
@@ -69,6 +58,7 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
                     file,
                     offset,
                     diags: &mut diags,
+                    depth: 0,
                 };
                 if let Some(f) = pairs.next() {
                     v.visit_file(f, &mut out);
@@ -78,6 +68,22 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
             Err(e) => {
                 let (at, d) = convert_error(file, offset, rest, &e);
                 diags.push(d);
+                errors += 1;
+                if errors >= limits::SYNTAX_ERRORS && offset + rest.len() > at + 1 {
+                    diags.push(
+                        Diagnostic::error(
+                            Code::TooManySyntaxErrors,
+                            Span::new(file, at, at),
+                            format!(
+                                "已报告 {} 处语法错误，其余部分不再检查（每个文件的语法错误上限）",
+                                limits::SYNTAX_ERRORS
+                            ),
+                        )
+                        .label("在这里停止检查")
+                        .help("先改正已报告的错误，再检查一次"),
+                    );
+                    break;
+                }
                 // Keep what parsed before the error: parse the prefix up to the last item start.
                 let prefix_end = last_item_start(rest, at - offset);
                 if prefix_end > 0
@@ -87,6 +93,7 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
                         file,
                         offset,
                         diags: &mut diags,
+                        depth: 0,
                     };
                     if let Some(f) = pairs.next() {
                         v.visit_file(f, &mut out);
@@ -100,34 +107,6 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
         }
     }
     (out, diags)
-}
-
-/// Longest run of terms a condition may have; longer ones are refused (the trees recurse on them).
-const MAX_TERMS: usize = 256;
-
-/// The byte offset where brackets nest deeper than 64 levels, outside strings and comments.
-fn too_deep(text: &str) -> Option<usize> {
-    let (mut depth, mut in_str, mut in_comment) = (0usize, false, false);
-    let mut prev = '\0';
-    for (i, c) in text.char_indices() {
-        match c {
-            '\n' => in_comment = false,
-            _ if in_comment => {}
-            '"' if prev != '\\' => in_str = !in_str,
-            _ if in_str => {}
-            '#' => in_comment = true,
-            '(' | '{' | '（' => {
-                depth += 1;
-                if depth > 64 {
-                    return Some(i);
-                }
-            }
-            ')' | '}' | '）' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        prev = c;
-    }
-    None
 }
 
 /// Byte offset of the first unindented line after `from` that starts with an item keyword.
@@ -198,10 +177,31 @@ fn convert_error(
         format!("此处应为{}，却读到{found}", expected.join("、"))
     };
     let span = Span::new(file, at, offset + found_end.max(pos));
+    if let ErrorVariant::CustomError { message } = &e.variant
+        && message.contains("limit reached")
+    {
+        // pest stops itself before the thread's stack runs out (pest_stack_guard): only brackets
+        // nested far beyond the limit get there, on a thread with a small stack.
+        return (at, nesting_too_deep(span));
+    }
     let d = Diagnostic::error(Code::Syntax, span, message)
         .label("语法在这里中断")
         .help("对照 docs/rule-language.md 检查这一行；关键字须用中文，名称用 ASCII 字母，字符串用英文双引号");
     (at, d)
+}
+
+/// The diagnostic for a tree nested deeper than [`limits::NESTING`].
+pub(super) fn nesting_too_deep(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::NestingTooDeep,
+        span,
+        format!(
+            "条件和“若”块嵌套超过 {} 层（嵌套深度上限；括号、运算符和“若”块各算一层）",
+            limits::NESTING
+        ),
+    )
+    .label("嵌套过深")
+    .help("把条件拆成几个谓词（谓词 名称 \"说明\" 当 条件），再组合使用；“若”块不要层层套叠")
 }
 
 /// What a grammar rule is, in words a drafter knows.
@@ -266,6 +266,9 @@ struct Visitor<'d> {
     file: FileId,
     offset: usize,
     diags: &'d mut Vec<Diagnostic>,
+    /// Levels above the node being built: brackets and operators of a condition and `若 … {`
+    /// blocks (`limits::NESTING`).
+    depth: usize,
 }
 
 impl Visitor<'_> {
@@ -274,10 +277,31 @@ impl Visitor<'_> {
         Span::new(self.file, self.offset + s.start(), self.offset + s.end())
     }
 
-    fn name(&self, p: &Pair<'_, Rule>) -> Name {
+    fn name(&mut self, p: &Pair<'_, Rule>) -> Name {
+        let span = self.span(p);
+        let text = p.as_str();
+        if text.len() > limits::NAME_BYTES {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::TooLong,
+                    span,
+                    format!(
+                        "名称 {} 超过 {} 字节（名称长度上限）",
+                        limits::clip(text),
+                        limits::NAME_BYTES
+                    ),
+                )
+                .label("名称过长")
+                .help("用简短的 ASCII 名称，说明写在后面的文字里"),
+            );
+            return Name {
+                text: limits::clip(text).into_owned(),
+                span,
+            };
+        }
         Name {
-            text: p.as_str().to_string(),
-            span: self.span(p),
+            text: text.to_string(),
+            span,
         }
     }
 
@@ -326,6 +350,25 @@ impl Visitor<'_> {
     fn visit_string(&mut self, p: Pair<'_, Rule>) -> Str {
         let span = self.span(&p);
         let raw = p.into_inner().next().map_or("", |i| i.as_str());
+        if raw.len() > limits::STRING_BYTES {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::TooLong,
+                    span,
+                    format!(
+                        "文字长 {} 字节，超过 {} 字节（文字长度上限）",
+                        raw.len(),
+                        limits::STRING_BYTES
+                    ),
+                )
+                .label("文字过长")
+                .help("标题、依据和说明写成一句话；长的说明放在规则集之外的文件里"),
+            );
+            return Str {
+                value: String::new(),
+                span,
+            };
+        }
         let value = if raw.contains('\\') {
             raw.replace("\\\"", "\"").replace("\\\\", "\\")
         } else {
@@ -782,35 +825,56 @@ impl Visitor<'_> {
         match p.as_rule() {
             Rule::cond_block => {
                 let span = self.span(&p);
-                let mut it = p.into_inner();
-                let cond = self.visit_expr(it.next()?);
-                let mut then = Vec::new();
-                let mut otherwise = Vec::new();
-                for s in it {
-                    if s.as_rule() == Rule::else_block {
-                        otherwise = s
-                            .into_inner()
-                            .filter_map(|s| self.visit_penalty_stmt(s))
-                            .collect();
-                    } else if let Some(st) = self.visit_penalty_stmt(s) {
-                        then.push(st);
-                    }
+                if !self.enter(span) {
+                    return None;
                 }
-                let span = Span {
-                    end: span.start + "若".len() as u32,
-                    ..span
-                };
-                Some(PenaltyStmt::If {
-                    cond,
-                    then,
-                    otherwise,
-                    span,
-                })
+                let stmt = self.visit_cond_block(p, span);
+                self.depth -= 1;
+                stmt
             }
             Rule::measures => Some(PenaltyStmt::Measures(self.visit_measures(p))),
             Rule::penalty => Some(PenaltyStmt::Penalty(self.visit_penalty(p))),
             _ => None,
         }
+    }
+
+    /// One level deeper; false (with the diagnostic, once per file) past [`limits::NESTING`].
+    pub(super) fn enter(&mut self, span: Span) -> bool {
+        if self.depth >= limits::NESTING {
+            if !self.diags.iter().any(|d| d.code == Code::NestingTooDeep) {
+                self.diags.push(nesting_too_deep(span));
+            }
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn visit_cond_block(&mut self, p: Pair<'_, Rule>, span: Span) -> Option<PenaltyStmt> {
+        let mut it = p.into_inner();
+        let cond = self.visit_expr(it.next()?);
+        let mut then = Vec::new();
+        let mut otherwise = Vec::new();
+        for s in it {
+            if s.as_rule() == Rule::else_block {
+                otherwise = s
+                    .into_inner()
+                    .filter_map(|s| self.visit_penalty_stmt(s))
+                    .collect();
+            } else if let Some(st) = self.visit_penalty_stmt(s) {
+                then.push(st);
+            }
+        }
+        let span = Span {
+            end: span.start + "若".len() as u32,
+            ..span
+        };
+        Some(PenaltyStmt::If {
+            cond,
+            then,
+            otherwise,
+            span,
+        })
     }
 
     fn visit_measures(&mut self, p: Pair<'_, Rule>) -> Vec<Name> {

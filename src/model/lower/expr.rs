@@ -126,7 +126,7 @@ impl Lowerer {
                     return None;
                 };
                 match vs.iter().position(|(v, _)| v == n) {
-                    Some(i) => Some(Value::Enum(i as u16)),
+                    Some(i) => Some(Value::Enum(crate::limits::option_index(i))),
                     None => {
                         let fact = self.facts[*fid as usize].name.clone();
                         let names: Vec<&str> = vs.iter().map(|(v, _)| v.as_str()).collect();
@@ -351,6 +351,7 @@ impl Lowerer {
         enum Problem {
             Cycle(usize),
             TooDeep(usize),
+            TooHeavy(usize),
         }
         // state: 0 = unvisited, 1 = on the current path, 2 = done (and `height` known: the
         // longest chain of predicates below it)
@@ -360,6 +361,7 @@ impl Lowerer {
             preds: &[Predicate],
             state: &mut [u8],
             height: &mut [usize],
+            weight: &mut [usize],
         ) -> Option<Problem> {
             if depth > MAX_DEPTH {
                 return Some(Problem::TooDeep(i));
@@ -374,7 +376,7 @@ impl Lowerer {
                 }
                 match state[p] {
                     1 => found = Some(Problem::Cycle(p)),
-                    0 => found = visit(p, depth + 1, preds, state, height),
+                    0 => found = visit(p, depth + 1, preds, state, height, weight),
                     _ => {}
                 }
                 h = h.max(height[p] + 1);
@@ -384,19 +386,44 @@ impl Lowerer {
             if found.is_none() && h == MAX_DEPTH + 1 {
                 found = Some(Problem::TooDeep(i));
             }
+            // Evaluation recurses through the whole chain: the levels of every predicate on it
+            // count together (`limits::PREDICATE_LEVELS`).
+            let mut w = 0;
+            preds[i].cond.for_each_pred(&mut |p| {
+                w = w.max(weight.get(p as usize).copied().unwrap_or(0));
+            });
+            weight[i] = w + preds[i].cond.depth();
+            if found.is_none() && weight[i] > crate::limits::PREDICATE_LEVELS {
+                found = Some(Problem::TooHeavy(i));
+            }
             found
         }
         let mut state = vec![0u8; preds.len()];
         let mut height = vec![0usize; preds.len()];
+        let mut weight = vec![0usize; preds.len()];
         let mut too_deep_reported = false;
         for i in 0..preds.len() {
             if state[i] != 0 {
                 continue;
             }
-            let d = match visit(i, 0, preds, &mut state, &mut height) {
+            let d = match visit(i, 0, preds, &mut state, &mut height, &mut weight) {
                 None => continue,
                 // One long chain is one mistake: say it once.
-                Some(Problem::TooDeep(_)) if too_deep_reported => continue,
+                Some(Problem::TooDeep(_) | Problem::TooHeavy(_)) if too_deep_reported => continue,
+                Some(Problem::TooHeavy(p)) => {
+                    too_deep_reported = true;
+                    Diagnostic::error(
+                        Code::PredicateCycle,
+                        preds[p].span,
+                        format!(
+                            "谓词 {} 连同它引用的谓词，条件合计嵌套超过 {} 层（谓词嵌套上限）",
+                            preds[p].name,
+                            crate::limits::PREDICATE_LEVELS
+                        ),
+                    )
+                    .label("引用链在这里超过上限")
+                    .help("把引用链中的几个谓词合并，或把长条件拆成并列的谓词")
+                }
                 Some(Problem::Cycle(p)) => Diagnostic::error(
                     Code::PredicateCycle,
                     preds[p].span,

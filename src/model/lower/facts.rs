@@ -7,6 +7,23 @@ use crate::syntax::ast;
 
 impl Lowerer {
     pub(super) fn declare_fact(&mut self, f: &ast::FactDecl) {
+        if self.facts.len() >= crate::limits::FACTS {
+            if self.facts.len() == crate::limits::FACTS {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::RuleSetLimit,
+                        f.name.span,
+                        format!(
+                            "规则集声明的事实超过 {} 个（事实数上限）",
+                            crate::limits::FACTS
+                        ),
+                    )
+                    .label("从这里起的事实不再读取")
+                    .help("删去不用的事实，或把规则集拆成几个"),
+                );
+            }
+            return;
+        }
         if let Some(&id) = self.fact_index.get(&f.name.text) {
             let first = self.facts[id as usize].span;
             self.duplicate(
@@ -29,7 +46,8 @@ impl Lowerer {
             ast::TypeExpr::Money => FactType::Money,
             ast::TypeExpr::Date => FactType::Date,
             ast::TypeExpr::Enum(vs) => FactType::Enum(
-                vs.iter()
+                self.options_within_limit(f, vs)
+                    .iter()
                     .map(|(n, l)| {
                         (
                             n.text.clone(),
@@ -44,7 +62,7 @@ impl Lowerer {
             .default
             .as_ref()
             .and_then(|d| self.default_value(f, &ty, d));
-        let id = self.facts.len() as FactId;
+        let id = FactId::try_from(self.facts.len()).unwrap_or(FactId::MAX);
         self.facts.push(Fact {
             name: f.name.text.as_str().into(),
             ty,
@@ -54,6 +72,31 @@ impl Lowerer {
             span: f.name.span,
         });
         self.fact_index.insert(f.name.text.clone(), id);
+    }
+
+    /// An option fact's variants, cut at the limit (with the diagnostic naming it).
+    fn options_within_limit<'v>(
+        &mut self,
+        f: &ast::FactDecl,
+        vs: &'v [(ast::Name, Option<ast::Str>)],
+    ) -> &'v [(ast::Name, Option<ast::Str>)] {
+        let max = crate::limits::OPTIONS_PER_FACT;
+        if vs.len() <= max {
+            return vs;
+        }
+        self.diags.push(
+            Diagnostic::error(
+                Code::RuleSetLimit,
+                vs[max].0.span,
+                format!(
+                    "事实 {} 的可选值超过 {max} 个（每个选项事实的可选值上限）",
+                    f.name.text
+                ),
+            )
+            .label("从这里起的可选值不再读取")
+            .help("把可选值分成几个事实，或改用整数"),
+        );
+        &vs[..max]
     }
 
     pub(super) fn default_value(
@@ -72,7 +115,7 @@ impl Lowerer {
             (FactType::Enum(vs), ast::ExprKind::Name(n)) => vs
                 .iter()
                 .position(|(v, _)| v == n)
-                .map(|i| Value::Enum(i as u16)),
+                .map(|i| Value::Enum(crate::limits::option_index(i))),
             _ => None,
         };
         if v.is_none() {

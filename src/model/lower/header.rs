@@ -188,7 +188,9 @@ impl Lowerer {
                 if vs.iter().any(|(v, _)| v == "individual") && vs.iter().any(|(v, _)| v == "unit") =>
             {
                 std.party_type = id;
-                std.individual = vs.iter().position(|(v, _)| v == "individual").unwrap_or(0) as u16;
+                std.individual = crate::limits::option_index(
+                    vs.iter().position(|(v, _)| v == "individual").unwrap_or(0),
+                );
             }
             _ => self.diags.push(
                 Diagnostic::error(Code::MissingStandardFact, span, "规则集须声明标准事实 party_type")
@@ -241,7 +243,7 @@ impl Lowerer {
             && let FactType::Enum(vs) = &self.facts[id as usize].ty
             && let Some(none) = vs.iter().position(|(v, _)| v == "none")
         {
-            std.harm = Some((id, none as u16));
+            std.harm = Some((id, crate::limits::option_index(none)));
         }
         std
     }

@@ -108,7 +108,7 @@ impl Lowerer {
                     ast::Item::Fact(f) => self.declare_fact(f),
                     ast::Item::Predicate(p) => d.predicates.push(p),
                     ast::Item::Regulation(r) => {
-                        let idx = d.regulations.len() as u32;
+                        let idx = u32::try_from(d.regulations.len()).unwrap_or(u32::MAX);
                         d.regulations.push(Regulation {
                             id: r.id.text.clone(),
                             name: r.name.value.clone(),
@@ -172,7 +172,7 @@ impl Lowerer {
                     ["与事实重名", "事实声明在这里", "谓词换一个名称"],
                 );
             } else {
-                let id = self.pred_names.len() as u32;
+                let id = u32::try_from(self.pred_names.len()).unwrap_or(u32::MAX);
                 self.pred_names
                     .insert(p.name.text.clone(), (id, p.name.span));
             }
@@ -231,7 +231,10 @@ impl Lowerer {
                     ver.first_enacted = first;
                 }
             }
-            index.insert(v.code.text.clone(), violations.len() as u32);
+            index.insert(
+                v.code.text.clone(),
+                u32::try_from(violations.len()).unwrap_or(u32::MAX),
+            );
             violations.push(lowered);
         }
         self.related_codes(decls, &mut violations, &index);

@@ -237,7 +237,7 @@ impl Lowerer {
                 (ast::TierKey::Rest(_), _) => TierKey::Rest,
                 (ast::TierKey::Variant(v), FactType::Enum(vs)) => {
                     match vs.iter().position(|(x, _)| *x == v.text) {
-                        Some(i) => TierKey::Variant(i as u16),
+                        Some(i) => TierKey::Variant(crate::limits::option_index(i)),
                         None => {
                             let names: Vec<&str> = vs.iter().map(|(x, _)| x.as_str()).collect();
                             bad(
@@ -281,9 +281,10 @@ impl Lowerer {
         let has_rest = rows.iter().any(|r| r.key == TierKey::Rest);
         let complete = has_rest
             || match &ty {
-                FactType::Enum(vs) => {
-                    (0..vs.len()).all(|i| rows.iter().any(|r| r.key == TierKey::Variant(i as u16)))
-                }
+                FactType::Enum(vs) => (0..vs.len()).all(|i| {
+                    rows.iter()
+                        .any(|r| r.key == TierKey::Variant(crate::limits::option_index(i)))
+                }),
                 _ => false,
             };
         if !complete {

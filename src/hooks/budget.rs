@@ -1,0 +1,89 @@
+//! One budget for all the hooks of one decision.
+//!
+//! Each run is bounded on its own (`Limits::operations`, `Limits::deadline`), but a case with
+//! several norms (Art. 29) or a rule set with many hooks would multiply those bounds. A decision
+//! therefore opens a [`Decision`] budget; every run on the thread draws its operations and its
+//! time from it, and stops when the budget is spent: H0616 for operations, H0614 for time
+//! (which, like the deadline of one run, is only a safety net). Outside a decision (a script
+//! run directly, as in the unit tests) only the per-run limits apply.
+
+use crate::limits;
+use std::cell::Cell;
+use std::time::Instant;
+
+#[derive(Clone, Copy)]
+struct Budget {
+    /// Operations the decision's runs may still use.
+    operations: u64,
+    /// When the decision started.
+    started: Instant,
+}
+
+thread_local! {
+    static BUDGET: Cell<Option<Budget>> = const { Cell::new(None) };
+}
+
+/// The budget of one decision on this thread, open while the value lives.
+#[must_use = "the budget closes when this is dropped"]
+pub struct Decision {
+    outer: Option<Budget>,
+}
+
+impl Decision {
+    /// Opens a budget of [`limits::HOOK_OPERATIONS_PER_DECISION`] operations and
+    /// [`limits::HOOK_TIME_PER_DECISION`].
+    pub fn start() -> Decision {
+        let outer = BUDGET.replace(Some(Budget {
+            operations: limits::HOOK_OPERATIONS_PER_DECISION,
+            started: Instant::now(),
+        }));
+        Decision { outer }
+    }
+}
+
+impl Drop for Decision {
+    fn drop(&mut self) {
+        BUDGET.set(self.outer);
+    }
+}
+
+/// Operations the current decision still allows (`None`: no decision is open).
+pub(super) fn operations_left() -> Option<u64> {
+    BUDGET.get().map(|b| b.operations)
+}
+
+/// True when the current decision has used up its time.
+pub(super) fn out_of_time() -> bool {
+    BUDGET
+        .get()
+        .is_some_and(|b| b.started.elapsed() > limits::HOOK_TIME_PER_DECISION)
+}
+
+/// Charges a finished run's operations to the current decision.
+pub(super) fn charge(operations: u64) {
+    if let Some(mut b) = BUDGET.get() {
+        b.operations = b.operations.saturating_sub(operations);
+        BUDGET.set(Some(b));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decision_budget_is_drawn_down_and_closed_on_drop() {
+        assert_eq!(operations_left(), None);
+        {
+            let _d = Decision::start();
+            charge(1_000);
+            assert_eq!(
+                operations_left(),
+                Some(limits::HOOK_OPERATIONS_PER_DECISION - 1_000)
+            );
+            charge(u64::MAX);
+            assert_eq!(operations_left(), Some(0));
+        }
+        assert_eq!(operations_left(), None);
+    }
+}
