@@ -5,6 +5,28 @@ use std::io::Read;
 use std::path::Path;
 
 pub fn run(file: Option<&Path>, rules: Option<&Path>, explain: bool) -> u8 {
+    answer(
+        file,
+        rules,
+        explain,
+        |rules, text| rules.evaluate_json(text),
+        |rules, d| {
+            caliper::explain::render_decision_labelled(d, |n| {
+                rules.fact_label(n).map(str::to_string)
+            })
+        },
+    )
+}
+
+/// A document in, an answer out: the JSON of `decide`'s answer, or with `explain` its words;
+/// a bad document is the error document and exit 2.
+pub(super) fn answer<T: serde::Serialize>(
+    file: Option<&Path>,
+    rules: Option<&Path>,
+    explain: bool,
+    decide: impl Fn(&caliper::Rules, &str) -> Result<T, caliper::CaseError>,
+    words: impl Fn(&caliper::Rules, &T) -> String,
+) -> u8 {
     let text = match read_input(file) {
         Ok(t) => t,
         Err(code) => return code,
@@ -13,12 +35,10 @@ pub fn run(file: Option<&Path>, rules: Option<&Path>, explain: bool) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    match rules.evaluate_json(&text) {
+    match decide(&rules, &text) {
         Ok(d) => {
             if explain {
-                super::write_stdout(&caliper::explain::render_decision_labelled(&d, |n| {
-                    rules.fact_label(n).map(str::to_string)
-                }));
+                super::write_stdout(&words(&rules, &d));
             } else {
                 let json = serde_json::to_string_pretty(&d).unwrap_or_default();
                 super::write_stdout(&format!("{json}\n"));
