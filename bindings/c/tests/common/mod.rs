@@ -20,12 +20,32 @@ pub fn lib_dir() -> PathBuf {
         .parent()
         .and_then(Path::parent)
         .expect("the test binary is in target/<profile>/deps");
-    assert!(
-        dir.join("libcaliper_ffi.so").exists(),
-        "libcaliper_ffi.so is not in {}",
-        dir.display()
-    );
-    dir.to_path_buf()
+    if dir.join("libcaliper_ffi.so").exists() {
+        return dir.to_path_buf();
+    }
+    // `cargo test` builds the crate as a Rust library only: build the shared library the C, Java
+    // and Python programs load, in a target directory of its own (the running cargo holds the
+    // lock of the main one), once for all the tests.
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let target = dir.join("ffi-cdylib");
+            let status = std::process::Command::new(env!("CARGO"))
+                .args(["build", "-p", "caliper-ffi", "--lib", "--target-dir"])
+                .arg(&target)
+                .current_dir(repo_root())
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "cargo build -p caliper-ffi failed");
+            let built = target.join("debug");
+            assert!(
+                built.join("libcaliper_ffi.so").exists(),
+                "libcaliper_ffi.so is not in {}",
+                built.display()
+            );
+            built
+        })
+        .clone()
 }
 
 /// The 20 cases, one JSON document each on one line: the examples in `examples/`, then cases
