@@ -4,6 +4,8 @@
  *   decide CASES.jsonl            one case document a line in, one decision document a line out
  *   decide --threads N CASES.jsonl  the same cases decided on N threads sharing one handle; each
  *                                 thread's documents must equal the first thread's
+ *   decide --review REQUESTS.jsonl  one review request (a case with "proposed") a line in, one
+ *                                 review document a line out (偏离审查)
  *   decide --hostile              NULL pointers, bytes that are not UTF-8, malformed JSON, a freed
  *                                 handle: each must give an error document, never a crash
  *
@@ -148,6 +150,14 @@ static int hostile(void) {
                            "E0501");
     failed += expect_error("伪造的句柄", caliper_decide((CaliperRules *)(uintptr_t)0xdeadbeef, "{}"), "B0702");
 
+    failed += expect_error("审查：NULL 请求", caliper_review(rules, NULL), "B0701");
+    failed += expect_error("审查：NULL 字节", caliper_review_bytes(rules, NULL, 3), "B0701");
+    failed += expect_error("审查：非 UTF-8 字节",
+                           caliper_review_bytes(rules, (const uint8_t *)not_utf8, strlen(not_utf8)), "E0504");
+    failed += expect_error("审查：截断的 JSON", caliper_review(rules, "{\"violation\":"), "E0504");
+    failed += expect_error("审查：缺少 proposed",
+                           caliper_review(rules, "{\"violation\":\"XR-49-2\",\"facts\":{}}"), "E0504");
+
     char *error = NULL;
     failed += caliper_rules_load(NULL, &error) == NULL ? 0 : 1;
     failed += expect_error("NULL 路径", error, "B0701");
@@ -173,6 +183,7 @@ static int hostile(void) {
 
     failed += caliper_rules_free(rules) ? 0 : 1;
     failed += expect_error("释放后的句柄", caliper_decide(rules, "{}"), "B0702");
+    failed += expect_error("释放后的句柄（审查）", caliper_review(rules, "{}"), "B0702");
     failed += expect_error("释放后的句柄（info）", caliper_rules_info(rules), "B0702");
     failed += caliper_rules_free(rules) ? 1 : 0; /* a second free is refused, not a double free */
     failed += caliper_rules_free(NULL) ? 1 : 0;
@@ -186,14 +197,18 @@ int main(int argc, char **argv) {
         return hostile();
     }
     int threads = 0;
+    int review = 0;
     const char *path = NULL;
-    if (argc == 4 && strcmp(argv[1], "--threads") == 0) {
+    if (argc == 3 && strcmp(argv[1], "--review") == 0) {
+        review = 1;
+        path = argv[2];
+    } else if (argc == 4 && strcmp(argv[1], "--threads") == 0) {
         threads = atoi(argv[2]);
         path = argv[3];
     } else if (argc == 2) {
         path = argv[1];
     } else {
-        fprintf(stderr, "用法：decide CASES.jsonl | decide --threads N CASES.jsonl | decide --hostile\n");
+        fprintf(stderr, "用法：decide CASES.jsonl | decide --threads N CASES.jsonl | decide --review REQUESTS.jsonl | decide --hostile\n");
         return 2;
     }
     if (read_cases(path) != 0) {
@@ -210,7 +225,7 @@ int main(int argc, char **argv) {
         status = run_threads(rules, threads);
     } else {
         for (size_t i = 0; i < case_count; i++) {
-            char *doc = caliper_decide(rules, cases[i]);
+            char *doc = review ? caliper_review(rules, cases[i]) : caliper_decide(rules, cases[i]);
             puts(doc);
             caliper_string_free(doc);
         }

@@ -72,6 +72,23 @@ char *caliper_decide(const struct CaliperRules *rules, const char *case_json);
 // `case_json` is NULL or points to `len` readable bytes.
 char *caliper_decide_bytes(const struct CaliperRules *rules, const uint8_t *case_json, size_t len);
 
+// Reviews the decision an officer proposes (偏离审查): `request_json` is a case document with a
+// `proposed` member (`{"violation":…,"facts":{…},"proposed":{"outcome":…,"fine":…,
+// "penalties":[…]}}`). Returns `{"decision":{…},"review":{…}}`, the review document of the
+// contract, or an error document; never NULL. Free it with `caliper_string_free`.
+//
+// # Safety
+// `request_json` is NULL or a NUL-terminated string.
+char *caliper_review(const struct CaliperRules *rules, const char *request_json);
+
+// Reviews a proposed decision given as `len` bytes of UTF-8. Returns as `caliper_review`.
+//
+// # Safety
+// `request_json` is NULL or points to `len` readable bytes.
+char *caliper_review_bytes(const struct CaliperRules *rules,
+                           const uint8_t *request_json,
+                           size_t len);
+
 // The rule set's name, version and digest, with the number of warnings:
 // `{"name":…,"version":…,"digest":"sha256:…","warnings":n}`. Never NULL; free it with
 // `caliper_string_free`.

@@ -323,6 +323,61 @@ pub extern "C" fn caliper_rules_free(rules: *mut CaliperRules) -> bool {
     .unwrap_or(false)
 }
 
+/// What a document entry point does with the text it was given: decide, or review.
+type Answer = fn(&Rules, &str) -> String;
+
+/// A document entry point over a NUL-terminated argument: look the handle up, read the text,
+/// answer.
+///
+/// # Safety
+/// `text` is NULL or a NUL-terminated string.
+unsafe fn answer_text(
+    rules: *const CaliperRules,
+    text: *const c_char,
+    name: &str,
+    answer: Answer,
+) -> *mut c_char {
+    guarded(|| {
+        let rules = match lookup(rules) {
+            Ok(r) => r,
+            Err(e) => return e,
+        };
+        // SAFETY: the caller promises a NUL-terminated string or NULL.
+        match unsafe { text_arg(text, name, codes::MALFORMED_CASE) } {
+            Ok(text) => answer(&rules, text),
+            Err(e) => e,
+        }
+    })
+}
+
+/// A document entry point over `len` bytes (no NUL needed).
+///
+/// # Safety
+/// `bytes` is NULL or points to `len` readable bytes.
+unsafe fn answer_bytes(
+    rules: *const CaliperRules,
+    bytes: *const u8,
+    len: usize,
+    name: &str,
+    answer: Answer,
+) -> *mut c_char {
+    guarded(|| {
+        let rules = match lookup(rules) {
+            Ok(r) => r,
+            Err(e) => return e,
+        };
+        if bytes.is_null() {
+            return error_text(codes::NULL_POINTER, format!("参数 {name} 为 NULL"), name);
+        }
+        // SAFETY: the caller promises `len` readable bytes.
+        let bytes = unsafe { std::slice::from_raw_parts(bytes, len) };
+        match utf8_arg(bytes, name, codes::MALFORMED_CASE) {
+            Ok(text) => answer(&rules, text),
+            Err(e) => e,
+        }
+    })
+}
+
 /// Evaluates a case: `case_json` is the case document (NUL-terminated UTF-8). Returns the
 /// decision document, or an error document; never NULL. Free it with `caliper_string_free`.
 ///
@@ -333,17 +388,8 @@ pub unsafe extern "C" fn caliper_decide(
     rules: *const CaliperRules,
     case_json: *const c_char,
 ) -> *mut c_char {
-    guarded(|| {
-        let rules = match lookup(rules) {
-            Ok(r) => r,
-            Err(e) => return e,
-        };
-        // SAFETY: the caller promises a NUL-terminated string or NULL.
-        match unsafe { text_arg(case_json, "case_json", codes::MALFORMED_CASE) } {
-            Ok(text) => rules.decide_json(text),
-            Err(e) => e,
-        }
-    })
+    // SAFETY: passed through from the caller.
+    unsafe { answer_text(rules, case_json, "case_json", Rules::decide_json) }
 }
 
 /// Evaluates a case given as `len` bytes of UTF-8 at `case_json` (no NUL needed): for hosts
@@ -357,21 +403,38 @@ pub unsafe extern "C" fn caliper_decide_bytes(
     case_json: *const u8,
     len: usize,
 ) -> *mut c_char {
-    guarded(|| {
-        let rules = match lookup(rules) {
-            Ok(r) => r,
-            Err(e) => return e,
-        };
-        if case_json.is_null() {
-            return error_text(codes::NULL_POINTER, "参数 case_json 为 NULL", "case_json");
-        }
-        // SAFETY: the caller promises `len` readable bytes.
-        let bytes = unsafe { std::slice::from_raw_parts(case_json, len) };
-        match utf8_arg(bytes, "case_json", codes::MALFORMED_CASE) {
-            Ok(text) => rules.decide_json(text),
-            Err(e) => e,
-        }
-    })
+    // SAFETY: passed through from the caller.
+    unsafe { answer_bytes(rules, case_json, len, "case_json", Rules::decide_json) }
+}
+
+/// Reviews the decision an officer proposes (偏离审查): `request_json` is a case document with a
+/// `proposed` member (`{"violation":…,"facts":{…},"proposed":{"outcome":…,"fine":…,
+/// "penalties":[…]}}`). Returns `{"decision":{…},"review":{…}}`, the review document of the
+/// contract, or an error document; never NULL. Free it with `caliper_string_free`.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn caliper_review(
+    rules: *const CaliperRules,
+    request_json: *const c_char,
+) -> *mut c_char {
+    // SAFETY: passed through from the caller.
+    unsafe { answer_text(rules, request_json, "request_json", Rules::review_json) }
+}
+
+/// Reviews a proposed decision given as `len` bytes of UTF-8. Returns as `caliper_review`.
+///
+/// # Safety
+/// `request_json` is NULL or points to `len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn caliper_review_bytes(
+    rules: *const CaliperRules,
+    request_json: *const u8,
+    len: usize,
+) -> *mut c_char {
+    // SAFETY: passed through from the caller.
+    unsafe { answer_bytes(rules, request_json, len, "request_json", Rules::review_json) }
 }
 
 /// The rule set's name, version and digest, with the number of warnings:
@@ -400,7 +463,7 @@ pub extern "C" fn caliper_rules_info(rules: *const CaliperRules) -> *mut c_char 
 #[unsafe(no_mangle)]
 pub extern "C" fn caliper_rules_diagnostics(rules: *const CaliperRules) -> *mut c_char {
     guarded(|| match lookup(rules) {
-        Ok(r) => caliper::diag::render_json(r.warnings(), &r.model().sources).to_string(),
+        Ok(r) => caliper::diag::render_json(r.warnings(), r.sources()).to_string(),
         Err(e) => e,
     })
 }

@@ -67,6 +67,24 @@ fn c_gives_the_same_decisions() {
 }
 
 #[test]
+fn c_gives_the_same_reviews() {
+    let dir = common::scratch("c-review");
+    let exe = compile(&dir);
+    let requests = common::review_requests(&common::cases());
+    let expected = common::rust_reviews(&requests);
+    assert!(expected[0].contains(r#""review":{"#), "{}", expected[0]);
+    assert!(
+        expected
+            .iter()
+            .any(|r| r.contains(r#""fine_position":"above_range""#)),
+        "a proposal above every maximum is among the requests"
+    );
+    let file = common::write_lines(&dir, "requests.jsonl", &requests);
+    let out = run(Command::new(&exe).arg("--review").arg(&file));
+    common::assert_same("C review", &String::from_utf8_lossy(&out.stdout), &expected);
+}
+
+#[test]
 fn c_hostile_inputs_give_error_documents() {
     let dir = common::scratch("c-hostile");
     let exe = compile(&dir);

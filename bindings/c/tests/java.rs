@@ -1,6 +1,6 @@
 //! The Java binding (`bindings/java`, JNA over the C ABI), compiled with the machine's `javac`
 //! against Debian's `libjna-java` and run: the 20 cases give the library's decisions byte for
-//! byte, four threads sharing one `Rules` agree, and hostile inputs give error documents.
+//! byte, and the reviews of proposed decisions likewise, four threads sharing one `Rules` agree, and hostile inputs give error documents.
 //! CI installs the JDK and JNA; on a machine without them the test says so and passes.
 
 mod common;
@@ -49,8 +49,11 @@ fn java_gives_the_same_decisions() {
         String::from_utf8_lossy(&out.stderr)
     );
     let cases = common::cases();
-    let expected = common::rust_decisions(&cases);
+    let requests = common::review_requests(&cases);
+    let mut expected = common::rust_decisions(&cases);
+    expected.extend(common::rust_reviews(&requests));
     let file = common::write_cases(&dir, &cases);
+    let requests_file = common::write_lines(&dir, "requests.jsonl", &requests);
     let out = Command::new("java")
         .arg("-cp")
         .arg(format!("{}:{}", jar.display(), classes.display()))
@@ -60,6 +63,7 @@ fn java_gives_the_same_decisions() {
         ))
         .arg("caliper.BindingTest")
         .arg(&file)
+        .arg(&requests_file)
         .output()
         .expect("java runs");
     assert!(

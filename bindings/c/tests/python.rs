@@ -32,12 +32,17 @@ fn python_package_passes_its_tests_and_gives_the_same_decisions() {
     let expected_file = dir.join("expected.jsonl");
     std::fs::write(&expected_file, expected.join("\n") + "\n")
         .expect("the scratch dir is writable");
+    let requests = common::review_requests(&cases);
+    let requests_file = common::write_lines(&dir, "requests.jsonl", &requests);
+    let reviews_file = common::write_lines(&dir, "reviews.jsonl", &common::rust_reviews(&requests));
     let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("../python/tests");
     let out = Command::new("python3")
         .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
         .arg(&tests)
         .env("CALIPER_CASES", &cases_file)
         .env("CALIPER_EXPECTED", &expected_file)
+        .env("CALIPER_REQUESTS", &requests_file)
+        .env("CALIPER_REVIEWS", &reviews_file)
         .output()
         .expect("python3 runs");
     let report = String::from_utf8_lossy(&out.stdout);

@@ -7,7 +7,8 @@ evaluate_many's decisions per second on 1 and 2 threads.
 Per call: decide_json (text in, text out) and evaluate (dict in, dict out) on the example case,
 the best of several rounds; compare with the Rust `decide_json` of
 `cargo bench -p caliper-ffi --bench overhead`. Throughput: evaluate_many over 20,000 cases,
-threads=1 and threads=2, and two Python threads each deciding half with decide_json.
+threads=1 and threads=2, two Python threads each deciding half with decide_json, and
+decide_many_json (text in, text out) on 1 and 2 threads.
 """
 
 import json
@@ -71,6 +72,9 @@ def main():
     t2 = min(_timed(two_python_threads) for _ in range(3))
     print(f"decide_json, 1 Python thread : {MANY / t1:,.0f} decisions/s")
     print(f"decide_json, 2 Python threads: {MANY / t2:,.0f} decisions/s")
+    for threads in (1, 2):
+        t = min(_timed(lambda: rules.decide_many_json(texts, threads=threads)) for _ in range(3))
+        print(f"decide_many_json threads={threads}: {MANY / t:,.0f} decisions/s")
 
 
 def _timed(fn):

@@ -75,7 +75,7 @@ fn error(py: Python<'_>, code: &str, message: &str, at: &str, document: Option<&
 fn case_error(py: Python<'_>, e: &CaseError) -> PyErr {
     error(
         py,
-        &e.code,
+        e.code.as_str(),
         &e.message,
         &e.at,
         Some(&e.to_document().to_string()),
@@ -254,6 +254,47 @@ fn decide(rules: &caliper::Rules, text: &str) -> Result<String, CaseError> {
     })
 }
 
+/// `f` over `items` on up to `threads` threads (at most [`MAX_THREADS`]), the results in order.
+/// A thread that panicked gives `None` for each of its items, which the caller turns into the
+/// internal error document.
+fn in_parallel<T: Sync>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> Option<String> + Sync,
+) -> Vec<Option<String>> {
+    let threads = threads.clamp(1, MAX_THREADS).min(items.len().max(1));
+    if threads == 1 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let parts: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let len = part.len();
+                (len, s.spawn(move || part.iter().map(f).collect::<Vec<_>>()))
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|(len, p)| p.join().unwrap_or_else(|_| vec![None; len]))
+            .collect()
+    })
+}
+
+/// The review document as text, or the error.
+fn reviewed(rules: &caliper::Rules, text: &str) -> Result<String, CaseError> {
+    let r = rules.review_request_json(text)?;
+    serde_json::to_string(&r).map_err(|e| {
+        CaseError::new(
+            caliper::diag::Code::MalformedCase,
+            format!("无法写出审查结果：{e}"),
+            "",
+        )
+    })
+}
+
 #[pymethods]
 impl Rules {
     /// The embedded rule set.
@@ -317,6 +358,24 @@ impl Rules {
         py.detach(|| rules.decide_json(case_json))
     }
 
+    /// The review of a proposed decision (偏离审查): a case dict with a `proposed` member in,
+    /// `{"decision": …, "review": …}` out; a bad request raises `CaliperError`.
+    fn review<'py>(&self, request: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = request.py();
+        let text = case_text(request)?;
+        let rules = &*self.inner;
+        match py.detach(|| reviewed(rules, &text)) {
+            Ok(doc) => loads(py, &doc),
+            Err(e) => Err(case_error(py, &e)),
+        }
+    }
+
+    /// JSON text in, JSON text out: the review document or the error document.
+    fn review_json(&self, py: Python<'_>, request_json: &str) -> String {
+        let rules = &*self.inner;
+        py.detach(|| rules.review_json(request_json))
+    }
+
     /// The decisions of many cases, in order; a bad case gives its error document.
     #[pyo3(signature = (cases, threads = 1))]
     fn evaluate_many<'py>(
@@ -330,31 +389,9 @@ impl Rules {
             texts.push(case_text(&case?));
         }
         let rules = &*self.inner;
-        let threads = threads.clamp(1, MAX_THREADS).min(texts.len().max(1));
         let decided: Vec<Option<String>> = py.detach(|| {
-            let one = |t: &PyResult<String>| t.as_ref().ok().map(|t| rules.decide_json(t));
-            if threads == 1 {
-                return texts.iter().map(one).collect();
-            }
-            let chunk = texts.len().div_ceil(threads);
-            std::thread::scope(|s| {
-                let parts: Vec<_> = texts
-                    .chunks(chunk)
-                    .map(|part| {
-                        let len = part.len();
-                        (
-                            len,
-                            s.spawn(move || part.iter().map(one).collect::<Vec<_>>()),
-                        )
-                    })
-                    .collect();
-                parts
-                    .into_iter()
-                    .flat_map(|(len, p)| {
-                        p.join()
-                            .unwrap_or_else(|_| vec![Some(internal_error()); len])
-                    })
-                    .collect()
+            in_parallel(&texts, threads, |t| {
+                t.as_ref().ok().map(|t| rules.decide_json(t))
             })
         });
         let out = PyList::empty(py);
@@ -378,6 +415,22 @@ impl Rules {
         Ok(out)
     }
 
+    /// JSON texts in, JSON texts out, in order, on `threads` threads: only the list itself is
+    /// touched with the GIL held, so this is the form that scales with threads.
+    #[pyo3(signature = (cases_json, threads = 1))]
+    fn decide_many_json(
+        &self,
+        py: Python<'_>,
+        cases_json: Vec<String>,
+        threads: usize,
+    ) -> Vec<String> {
+        let rules = &*self.inner;
+        py.detach(|| in_parallel(&cases_json, threads, |t| Some(rules.decide_json(t))))
+            .into_iter()
+            .map(|d| d.unwrap_or_else(internal_error))
+            .collect()
+    }
+
     /// The rule set's name, version and digest.
     #[getter]
     fn info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -392,7 +445,7 @@ impl Rules {
     /// The warnings found when the rule set loaded.
     #[getter]
     fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let json = caliper::diag::render_json(self.inner.warnings(), &self.inner.model().sources);
+        let json = caliper::diag::render_json(self.inner.warnings(), self.inner.sources());
         loads(py, &json.to_string())
     }
 

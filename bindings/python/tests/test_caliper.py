@@ -181,3 +181,53 @@ def test_the_same_decisions_as_the_library(rules):
     parsed = [json.loads(c, parse_float=decimal.Decimal) for c in cases]
     wants = [json.loads(w, parse_float=decimal.Decimal) for w in expected]
     assert rules.evaluate_many(parsed, threads=2) == wants
+
+
+def test_review_places_the_proposed_fine(rules):
+    request = {
+        "violation": "XR-49-2",
+        "facts": {
+            "party_type": "individual", "age": 35, "minor": False, "harm": "general",
+            "corrected": False, "first_offense": False, "prior_penalties_12m": 0,
+            "violation_date": "2025-03-02", "discovery_date": "2025-03-05",
+        },
+        "proposed": {"outcome": "standard", "fine": 1000, "penalties": ["fine"]},
+    }
+    got = rules.review(request)
+    assert got["decision"]["outcome"] == "standard"
+    assert got["review"]["fine_position"] == "above_range"
+    assert got == json.loads(rules.review_json(json.dumps(request)), parse_float=decimal.Decimal)
+    request["proposed"]["fine"] = 100
+    assert rules.review(request)["review"]["fine_position"] == "in_band"
+
+
+def test_review_of_a_bad_request_raises(rules):
+    with pytest.raises(caliper.CaliperError) as e:
+        rules.review({"violation": "XR-49-2", "facts": {}})
+    assert e.value.code == "E0504"
+    assert '"E0504"' in rules.review_json('{"violation":')
+
+
+@pytest.mark.skipif("CALIPER_REQUESTS" not in os.environ, reason="run from cargo test (bindings/c/tests/python.rs)")
+def test_the_same_reviews_as_the_library(rules):
+    with open(os.environ["CALIPER_REQUESTS"], encoding="utf-8") as f:
+        requests = [line.rstrip("\n") for line in f if line.strip()]
+    with open(os.environ["CALIPER_REVIEWS"], encoding="utf-8") as f:
+        expected = [line.rstrip("\n") for line in f if line.strip()]
+    assert len(requests) == len(expected) == 21
+    for request, want in zip(requests, expected):
+        assert rules.review_json(request) == want
+        if not want.startswith('{"error"'):
+            parsed = json.loads(request, parse_float=decimal.Decimal)
+            assert rules.review(parsed) == json.loads(want, parse_float=decimal.Decimal)
+
+
+def test_decide_many_json_keeps_order_on_threads(rules):
+    good = json.dumps(INDIVIDUAL)
+    texts = [good, '{"violation":', good, '{"violation": "XR-99"}'] * 50
+    one = rules.decide_many_json(texts)
+    assert one == rules.decide_many_json(texts, threads=2)
+    assert one == [rules.decide_json(t) for t in texts]
+    assert json.loads(one[0])["outcome"] == "standard"
+    assert json.loads(one[1])["error"]["code"] == "E0504"
+    assert json.loads(one[3])["error"]["code"] == "E0503"

@@ -144,6 +144,37 @@ pub fn rust_decisions(cases: &[String]) -> Vec<String> {
     cases.iter().map(|c| rules.decide_json(c)).collect()
 }
 
+/// Review requests (偏离审查) on the same cases: each case with a proposed fine, in turn inside a
+/// typical band, far above it, below every minimum and none at all, plus the shipped example.
+pub fn review_requests(cases: &[String]) -> Vec<String> {
+    let example = repo_root().join("examples/review/xr-49-2-proposed.json");
+    let text = std::fs::read_to_string(example).expect("the review example is readable");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("the review example is JSON");
+    let mut out = vec![doc.to_string()];
+    let proposals = [
+        r#"{"outcome":"standard","fine":150,"penalties":["fine"]}"#,
+        r#"{"outcome":"standard","fine":100000,"penalties":["fine"]}"#,
+        r#"{"outcome":"mitigated","fine":1,"penalties":["fine"]}"#,
+        r#"{"outcome":"no_penalty","penalties":[]}"#,
+    ];
+    for (i, case) in cases.iter().enumerate() {
+        let mut doc: serde_json::Value = serde_json::from_str(case).expect("a case is JSON");
+        let proposed: serde_json::Value =
+            serde_json::from_str(proposals[i % proposals.len()]).expect("a proposal is JSON");
+        if let Some(fields) = doc.as_object_mut() {
+            fields.insert("proposed".to_string(), proposed);
+        }
+        out.push(doc.to_string());
+    }
+    out
+}
+
+/// The library's own reviews: `Rules::review_json` on each request.
+pub fn rust_reviews(requests: &[String]) -> Vec<String> {
+    let rules = caliper::Rules::embedded().expect("the shipped rules load");
+    requests.iter().map(|r| rules.review_json(r)).collect()
+}
+
 /// A fresh folder under the target dir for one test's files.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = lib_dir().join("binding-tests").join(name);
@@ -154,7 +185,12 @@ pub fn scratch(name: &str) -> PathBuf {
 
 /// Writes the cases one a line and returns the file.
 pub fn write_cases(dir: &Path, cases: &[String]) -> PathBuf {
-    let path = dir.join("cases.jsonl");
+    write_lines(dir, "cases.jsonl", cases)
+}
+
+/// Writes documents one a line into `dir/name` and returns the file.
+pub fn write_lines(dir: &Path, name: &str, cases: &[String]) -> PathBuf {
+    let path = dir.join(name);
     let mut text = cases.join("\n");
     text.push('\n');
     std::fs::write(&path, text).expect("the scratch dir is writable");

@@ -37,6 +37,8 @@ public final class Rules implements AutoCloseable {
 
         Pointer caliper_decide_bytes(Pointer rules, byte[] caseJson, long len);
 
+        Pointer caliper_review_bytes(Pointer rules, byte[] requestJson, long len);
+
         Pointer caliper_rules_info(Pointer rules);
 
         Pointer caliper_rules_diagnostics(Pointer rules);
@@ -87,6 +89,17 @@ public final class Rules implements AutoCloseable {
     public String decideJson(String caseJson) {
         byte[] bytes = caseJson.getBytes(StandardCharsets.UTF_8);
         return taken(ABI.caliper_decide_bytes(handle, bytes, bytes.length));
+    }
+
+    /**
+     * Reviews the decision an officer proposes (偏离审查): a case document with a {@code proposed}
+     * member ({@code {"violation":…,"facts":{…},"proposed":{"outcome":…,"fine":…,"penalties":[…]}}})
+     * in, {@code {"decision":{…},"review":{…}}} (or an error document) out. Never throws for a bad
+     * request.
+     */
+    public String reviewJson(String requestJson) {
+        byte[] bytes = requestJson.getBytes(StandardCharsets.UTF_8);
+        return taken(ABI.caliper_review_bytes(handle, bytes, bytes.length));
     }
 
     /** The rule set's name, version, digest and number of warnings, as JSON. */

@@ -14,8 +14,8 @@ import java.util.concurrent.Future;
 
 /**
  * The Java binding's test, run by the Rust test {@code bindings/c/tests/java.rs}: prints the
- * decision of each case of CASES.jsonl on its own line (compared byte for byte with the library's),
- * after checking that four threads sharing one {@code Rules} agree and that hostile inputs give
+ * decision of each case of CASES.jsonl on its own line, then the review of each request of
+ * REQUESTS.jsonl (both compared byte for byte with the library's), after checking that four threads sharing one {@code Rules} agree and that hostile inputs give
  * error documents. Exit status 1 on any failure.
  */
 public final class BindingTest {
@@ -28,14 +28,20 @@ public final class BindingTest {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        List<String> cases = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8)) {
+    private static List<String> lines(String path) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(path), StandardCharsets.UTF_8)) {
             if (!line.isEmpty()) {
-                cases.add(line);
+                out.add(line);
             }
         }
+        return out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        List<String> cases = lines(args[0]);
+        List<String> requests = lines(args[1]);
         Rules rules = Rules.embedded();
         List<String> decisions = new ArrayList<>();
         for (String c : cases) {
@@ -80,13 +86,24 @@ public final class BindingTest {
         } catch (CaliperException e) {
             check("B0705".equals(e.code()), "a missing directory: B0705, got " + e.code());
         }
+        List<String> reviews = new ArrayList<>();
+        for (String r : requests) {
+            reviews.add(rules.reviewJson(r));
+        }
+        check(reviews.get(0).startsWith("{\"decision\":"), "a review holds the decision");
+        check("E0504".equals(Rules.errorCode(rules.reviewJson("{\"violation\":"))), "review: malformed JSON");
+
         Rules freed = Rules.embedded();
         freed.close();
         check("B0702".equals(Rules.errorCode(freed.decideJson(cases.get(0)))), "a freed Rules gives B0702");
+        check("B0702".equals(Rules.errorCode(freed.reviewJson(requests.get(0)))), "a freed Rules gives B0702 on review");
         freed.close();
 
         for (String d : decisions) {
             out.println(d);
+        }
+        for (String r : reviews) {
+            out.println(r);
         }
         rules.close();
         System.exit(failures == 0 ? 0 : 1);
