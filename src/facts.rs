@@ -64,11 +64,6 @@ impl FactType {
             FactType::Enum(_) => "选项",
         }
     }
-
-    /// Numbers compare and compute with numbers.
-    pub fn is_numeric(&self) -> bool {
-        matches!(self, FactType::Int | FactType::Decimal | FactType::Money)
-    }
 }
 
 /// A declared fact.

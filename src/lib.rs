@@ -50,27 +50,60 @@
 //! diagnostic, which [`diag::render_human`], [`diag::render_plain`] and [`diag::render_json`]
 //! print.
 
+//! ## What is public
+//!
+//! What other software needs is public and documented: [`Rules`], [`Case`], [`decision`] (the
+//! decision and its parts), [`review`], [`CaseError`] with its typed [`diag::Code`], [`diag`]
+//! (diagnostics and their renderers), and the entry points of [`explain`], [`publish`], [`fmt`],
+//! [`suite`] (the drafters' test files) and [`catalogue`] (what a form needs). [`limits`] names
+//! every limit. The stages themselves — `syntax`, `model`, `check`, `graph`, `eval`, `hooks`,
+//! `load`, `facts`, `vocab` — are internal; the feature `internals` makes them public for the
+//! project's own tests and benches (unstable: not an API).
+
+// The command line and the server are shells over the library, compiled into it so that the
+// stages can stay crate-private; `src/main.rs` only calls [`command_line`]. Inside the crate
+// their code names the library `caliper::`, as any other user of it would.
+extern crate self as caliper;
+
+/// Declares an internal stage: public with the `internals` feature, crate-private without.
+macro_rules! stage {
+    ($(#[$meta:meta])* $name:ident) => {
+        #[cfg(feature = "internals")]
+        $(#[$meta])*
+        pub mod $name;
+        #[cfg(not(feature = "internals"))]
+        $(#[$meta])*
+        pub(crate) mod $name;
+    };
+}
+
 pub mod case;
 pub mod catalogue;
-pub mod check;
 pub mod diag;
-mod embedded;
-pub mod eval;
 pub mod explain;
-pub mod facts;
 pub mod fmt;
-pub mod graph;
-pub mod hooks;
 pub mod limits;
-pub mod load;
-pub mod model;
 pub mod publish;
 pub mod review;
-mod rules;
 pub mod source;
 pub mod suite;
-pub mod syntax;
-pub mod vocab;
+
+stage!(check);
+stage!(eval);
+stage!(facts);
+stage!(graph);
+stage!(hooks);
+stage!(load);
+stage!(model);
+stage!(syntax);
+stage!(vocab);
+
+#[cfg(feature = "cli")]
+mod cli;
+mod embedded;
+mod rules;
+#[cfg(feature = "server")]
+mod server;
 
 pub use case::Case;
 pub use eval::CaseError;
@@ -78,3 +111,11 @@ pub use eval::decision;
 pub use eval::decision::{Decision, Outcome};
 pub use review::{Proposed, Review, Reviewed};
 pub use rules::{LoadError, Options, Rules};
+
+/// The `caliper` command, as its binary runs it: reads `std::env::args`, prints to the terminal
+/// and returns the exit status. Not for other software (use [`Rules`]).
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub fn command_line() -> std::process::ExitCode {
+    cli::run()
+}

@@ -1,9 +1,5 @@
-//! The `caliper` command: a thin shell over the library.
-
-mod cli;
-#[cfg(feature = "server")]
-mod server;
+//! The `caliper` command: a thin shell over the library (the commands live in its `cli` module).
 
 fn main() -> std::process::ExitCode {
-    cli::run()
+    caliper::command_line()
 }

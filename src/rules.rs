@@ -86,7 +86,7 @@ impl Rules {
     }
 
     /// Loads from any file source.
-    pub fn from_source(source: &dyn FileSource, root: &str) -> Result<Rules, LoadError> {
+    pub(crate) fn from_source(source: &dyn FileSource, root: &str) -> Result<Rules, LoadError> {
         let g = load::gather(source, root);
         if g.diags.iter().any(Diagnostic::is_error) {
             let mut diagnostics = g.diags;
@@ -123,8 +123,15 @@ impl Rules {
         })
     }
 
-    /// The checked model (facts, violations, entries).
+    /// The checked model (facts, violations, entries): internal, public with `internals`.
+    #[cfg(feature = "internals")]
     pub fn model(&self) -> &RuleSet {
+        &self.model
+    }
+
+    /// The checked model (facts, violations, entries).
+    #[cfg(not(feature = "internals"))]
+    pub(crate) fn model(&self) -> &RuleSet {
         &self.model
     }
 

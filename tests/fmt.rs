@@ -63,8 +63,8 @@ fn shipped_rules_format_idempotently_and_keep_their_meaning() {
     // Same published document.
     use caliper::publish::{Format, publish};
     assert_eq!(
-        publish(original.model(), Format::Markdown),
-        publish(reformatted.model(), Format::Markdown)
+        publish(&original, Format::Markdown),
+        publish(&reformatted, Format::Markdown)
     );
 }
 

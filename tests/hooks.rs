@@ -200,7 +200,7 @@ fn fixtures() {
             Ok(rules) => {
                 let out = match rules.evaluate(&f.case) {
                     Err(e) => {
-                        check_error(&name, &f.expect, &e.code, &e.message, &e.at);
+                        check_error(&name, &f.expect, e.code.as_str(), &e.message, &e.at);
                         serde_json::to_string_pretty(&e.to_document()).unwrap_or_default()
                     }
                     Ok(d) => {
@@ -309,7 +309,12 @@ fn a_failing_hook_leaves_the_thread_clean_and_runs_on_other_threads() {
         .map(|_| {
             let rules = rules.clone();
             let c = c.clone();
-            std::thread::spawn(move || rules.evaluate(&c).map(|_| ()).map_err(|e| e.code))
+            std::thread::spawn(move || {
+                rules
+                    .evaluate(&c)
+                    .map(|_| ())
+                    .map_err(|e| e.code.to_string())
+            })
         })
         .collect();
     for h in handles {

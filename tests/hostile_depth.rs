@@ -56,8 +56,8 @@ fn every_stage(text: String) -> Result<(), Vec<String>> {
     }
     let formatted = caliper::fmt::format("main.rules", &text).expect("formats");
     assert!(formatted.contains("YL-1"));
-    assert!(!publish(rules.model(), Format::Markdown).is_empty());
-    assert!(!publish(rules.model(), Format::Html).is_empty());
+    assert!(!publish(&rules, Format::Markdown).is_empty());
+    assert!(!publish(&rules, Format::Html).is_empty());
     Ok(())
 }
 

@@ -14,7 +14,7 @@ fn sample() -> Rules {
 
 #[test]
 fn markdown_states_penalties_bands_and_lists() {
-    let md = publish(sample().model(), Format::Markdown);
+    let md = publish(&sample(), Format::Markdown);
     // Statutory penalty in words, with the article's own condition.
     assert!(md.contains("警告，逾期未改正的，罚款200元以下"), "{md}");
     // Bands in yuan for ..200: lighter 0–60, standard 60–140, aggravated 140–200.
@@ -48,7 +48,7 @@ fn markdown_states_penalties_bands_and_lists() {
 
 #[test]
 fn html_is_self_contained_and_printable() {
-    let html = publish(sample().model(), Format::Html);
+    let html = publish(&sample(), Format::Html);
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<html lang=\"zh-CN\">"));
     assert!(html.contains("@page { size: A4"));
@@ -67,7 +67,7 @@ fn html_is_self_contained_and_printable() {
 #[test]
 fn the_shipped_rules_publish_every_violation() {
     let rules = Rules::embedded().unwrap_or_else(|e| panic!("{e}"));
-    let md = publish(rules.model(), Format::Markdown);
+    let md = publish(&rules, Format::Markdown);
     for v in &rules.model().violations {
         assert!(
             md.contains(&format!("### {} ", v.code)),
@@ -86,7 +86,7 @@ fn the_shipped_rules_publish_every_violation() {
 #[test]
 fn published_multiples_are_the_engines_figures() {
     let rules = Rules::embedded().expect("shipped rules");
-    let md = publish(rules.model(), Format::Markdown);
+    let md = publish(&rules, Format::Markdown);
     assert!(
         md.contains("| 倍（工程造价） | 0–0.006 | 0.006–0.014 | 0.014–0.02 |"),
         "{}",
@@ -113,7 +113,7 @@ fn published_multiples_are_the_engines_figures() {
 #[test]
 fn published_violations_name_the_norm_that_governs() {
     let rules = Rules::embedded().expect("shipped rules");
-    let md = publish(rules.model(), Format::Markdown);
+    let md = publish(&rules, Format::Markdown);
     let xr43 = &md[md.find("### XR-43").expect("XR-43")..];
     let xr43 = &xr43[..xr43.find("\n### ").unwrap_or(xr43.len())];
     assert!(

@@ -134,8 +134,8 @@ pub fn rules(data: &[u8]) {
         }
         Ok(rules) => {
             let _ = caliper::diag::render_plain(rules.warnings(), &rules.model().sources);
-            let _ = caliper::publish::publish(rules.model(), caliper::publish::Format::Markdown);
-            let _ = caliper::publish::publish(rules.model(), caliper::publish::Format::Html);
+            let _ = caliper::publish::publish(&rules, caliper::publish::Format::Markdown);
+            let _ = caliper::publish::publish(&rules, caliper::publish::Format::Html);
             let codes: Vec<String> = rules
                 .model()
                 .violation_index

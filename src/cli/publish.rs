@@ -9,7 +9,7 @@ pub fn run(rules: Option<&Path>, format: Format, output: Option<&Path>) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let text = publish(rules.model(), format);
+    let text = publish(&rules, format);
     match output {
         None => {
             super::write_stdout(&text);

@@ -13,8 +13,8 @@ use std::str::FromStr;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CaseError {
-    /// Stable code (`E05xx`).
-    pub code: String,
+    /// Stable code (`E05xx`; `H06xx` for a hook's failure), written as its printed form.
+    pub code: Code,
     /// What is wrong, in Chinese.
     pub message: String,
     /// Where in the case (`facts.volume_m3`, `violation`, `line 3 column 5`).
@@ -25,7 +25,7 @@ impl CaseError {
     /// A new error.
     pub fn new(code: Code, message: impl Into<String>, at: impl Into<String>) -> CaseError {
         CaseError {
-            code: code.as_str().to_string(),
+            code,
             message: message.into(),
             at: at.into(),
         }

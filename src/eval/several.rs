@@ -4,6 +4,7 @@
 //! (`从其规定`), the higher one governs.
 
 use super::CaseError;
+use crate::diag::Code;
 use super::cond::Env;
 use super::decision::{Decision, FineRange, RuleSetInfo};
 use super::law;
@@ -47,142 +48,169 @@ pub(crate) fn decide(
     if let ([id], true) = (ids, no_higher) {
         return walk::decide(rules, graph, *id, case, case.case_id);
     }
-    let one = |id: ViolationId| walk::decide(rules, graph, id, case, None);
-    let (facts, trace) = (case.facts, case.trace);
     if no_higher {
         let decided = ids
             .iter()
-            .map(|&id| one(id))
+            .map(|&id| walk::decide(rules, graph, id, case, None))
             .collect::<Result<Vec<_>, _>>()?;
         let mut d = several_norms(decided, None);
         d.case_id = case.case_id.map(str::to_string);
         return Ok(d);
     }
-    // The higher-rank norms the named ones bring in, and the facts that decide whether they do.
-    let mut env = Env::new(rules, facts);
-    let mut all: Vec<ViolationId> = ids.to_vec();
-    let mut governs: Option<ViolationId> = None;
-    let mut open: Vec<(ViolationId, Arc<str>, Vec<FactId>)> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
-    // The higher norms brought in: (norm, the lower one defers to it, the lower one).
-    let mut brought: Vec<(ViolationId, bool, ViolationId)> = Vec::new();
-    for &id in ids {
-        let v = &rules.violations[id as usize];
-        for h in &v.higher {
-            let holds = h.when.as_ref().map_or(Some(true), |(c, _)| env.truth(c));
-            match holds {
-                Some(false) => {}
-                None => {
-                    let (cond, text) = h
-                        .when
-                        .as_ref()
-                        .map_or((None, "".into()), |(c, t)| (Some(c), t.clone()));
-                    let mut missing = Vec::new();
-                    if let Some(c) = cond {
-                        env.unknown_facts(c, &mut missing);
-                    }
-                    open.push((h.violation, text, missing));
-                }
-                Some(true) => {
-                    if !all.contains(&h.violation) {
-                        all.push(h.violation);
-                        brought.push((h.violation, h.defers, id));
-                    }
-                    if h.defers {
-                        governs.get_or_insert(h.violation);
-                    }
-                }
-            }
-        }
-    }
-    let mut decided = Vec::with_capacity(all.len());
-    for (i, &id) in all.iter().enumerate() {
-        let named = i < ids.len();
-        match one(id) {
-            Ok(d) => {
-                // A higher norm brought in that does not cover this case (another party, not yet
-                // enacted, …) takes no part.
-                if named || d.outcome != Outcome::NotApplicable {
-                    decided.push(d);
-                } else if governs == Some(id) {
-                    governs = None;
-                }
-            }
-            // A higher norm whose text for the act date is not encoded: the named norm decides,
-            // and the decision says what could not be compared.
-            Err(e) if !named && e.code == "E0507" => {
-                if governs == Some(id) {
-                    governs = None;
-                }
-                notes.push(format!(
-                    "第29条 未能与上位法 {} 比较：{}",
-                    rules.violations[id as usize].code, e.message
-                ));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    // Name the higher norms that took part.
-    for &(h, defers, lower) in &brought {
-        let hv = &rules.violations[h as usize];
-        if !decided.iter().any(|d| d.violation == hv.code) {
-            continue;
-        }
-        notes.push(if defers {
-            format!(
-                "第29条 {} 对该行为“已有法律责任规定的，从其规定”：适用上位法 {}「{}」（{}）",
-                rules.violations[lower as usize].code,
-                hv.code,
-                hv.title,
-                hv.basis()
-            )
-        } else {
-            format!(
-                "第29条 该行为同时违反上位法 {}「{}」（{}）：同一个违法行为不得给予两次以上罚款，按罚款数额高的规定处罚",
-                hv.code,
-                hv.title,
-                hv.basis()
-            )
-        });
-    }
-    let governs = governs.and_then(|g| {
-        let code = &rules.violations[g as usize].code;
-        decided.iter().position(|d| &d.violation == code)
-    });
+    let mut higher = bring_in(rules, ids, case.facts);
+    let (decided, governs, notes) = decide_each(rules, graph, ids, case, &mut higher)?;
     let mut d = if decided.len() == 1 {
-        decided.remove(0)
+        decided.into_iter().next().ok_or_else(internal)?
     } else {
         several_norms(decided, governs)
     };
-    if trace {
+    if case.trace {
         for n in notes {
-            d.trace.push(Step::Text(n));
+            d.trace.push(n);
         }
     }
-    if !open.is_empty() && d.outcome != Outcome::NotApplicable {
-        // Whether the act falls under the higher norm decides which norm governs.
-        for (h, text, missing) in open {
-            for f in missing {
-                let name = rules.facts[f as usize].name.clone();
-                if !d.needs.contains(&name) {
-                    d.needs.push(name);
-                }
-            }
-            if trace {
-                d.trace.push(Step::Text(format!(
-                    "第29条 该行为是否同时违反上位法 {}（「{text}」）未查明：结果待定",
-                    rules.violations[h as usize].code
-                )));
-            }
-        }
-        d.outcome = Outcome::Undetermined;
-        d.mandatory = false;
-        d.fine = None;
-        d.penalties.clear();
-        d.alternatives.clear();
+    if !higher.open.is_empty() && d.outcome != Outcome::NotApplicable {
+        leave_open(rules, &higher.open, case.trace, &mut d);
     }
     d.case_id = case.case_id.map(str::to_string);
     Ok(d)
+}
+
+/// What the named norms bring in: the higher-rank norms the case falls under, and those it may
+/// fall under, depending on facts the case does not give.
+struct Brought {
+    /// The named norms, then the higher ones brought in.
+    all: Vec<ViolationId>,
+    /// The higher norm a named one defers to (`从其规定`): it governs.
+    governs: Option<ViolationId>,
+    /// Each higher norm brought in: (norm, the lower one defers to it, the lower one).
+    brought: Vec<(ViolationId, bool, ViolationId)>,
+    /// Higher norms whose condition is open: (norm, condition text, the facts it needs).
+    open: Vec<(ViolationId, Arc<str>, Vec<FactId>)>,
+}
+
+/// The higher-rank norms the named ones bring in, and the facts that decide whether they do.
+fn bring_in(rules: &RuleSet, ids: &[ViolationId], facts: &[Option<Value>]) -> Brought {
+    let mut env = Env::new(rules, facts);
+    let mut b = Brought {
+        all: ids.to_vec(),
+        governs: None,
+        brought: Vec::new(),
+        open: Vec::new(),
+    };
+    for &id in ids {
+        for h in &rules.violations[id as usize].higher {
+            match h.when.as_ref().map_or(Some(true), |(c, _)| env.truth(c)) {
+                Some(false) => {}
+                None => {
+                    let mut missing = Vec::new();
+                    let mut text: Arc<str> = "".into();
+                    if let Some((c, t)) = &h.when {
+                        env.unknown_facts(c, &mut missing);
+                        text = t.clone();
+                    }
+                    b.open.push((h.violation, text, missing));
+                }
+                Some(true) => {
+                    if !b.all.contains(&h.violation) {
+                        b.all.push(h.violation);
+                        b.brought.push((h.violation, h.defers, id));
+                    }
+                    if h.defers {
+                        b.governs.get_or_insert(h.violation);
+                    }
+                }
+            }
+        }
+    }
+    b
+}
+
+/// The decisions of every norm that took part, the index of the governing one, and the trace
+/// steps that name the higher norms.
+type Decided = (Vec<Decision>, Option<usize>, Vec<Step>);
+
+/// Walks every norm, named or brought in. A higher norm that does not cover the case (another
+/// party, not yet enacted, …) takes no part; one whose text for the act's date is not encoded is
+/// noted, and the named norm decides. Returns the decisions, the index of the governing one, and
+/// the trace steps that name the higher norms.
+fn decide_each(
+    rules: &RuleSet,
+    graph: &Graph,
+    ids: &[ViolationId],
+    case: &Inputs<'_>,
+    b: &mut Brought,
+) -> Result<Decided, CaseError> {
+    let mut decided = Vec::with_capacity(b.all.len());
+    let mut notes = Vec::new();
+    for (i, &id) in b.all.iter().enumerate() {
+        let named = i < ids.len();
+        let before = decided.len();
+        match walk::decide(rules, graph, id, case, None) {
+            Ok(d) if named || d.outcome != Outcome::NotApplicable => decided.push(d),
+            Ok(_) => {}
+            Err(e) if !named && e.code == Code::TextNotEncoded => {
+                notes.push(Step::HigherNotCompared {
+                    higher: rules.violations[id as usize].code.clone(),
+                    reason: e.message,
+                });
+            }
+            Err(e) => return Err(e),
+        }
+        if decided.len() == before && b.governs == Some(id) {
+            b.governs = None;
+        }
+    }
+    for &(h, defers, lower) in &b.brought {
+        let hv = &rules.violations[h as usize];
+        if decided.iter().any(|d| d.violation == hv.code) {
+            notes.push(Step::HigherApplied {
+                defers_from: defers.then(|| rules.violations[lower as usize].code.clone()),
+                higher: hv.code.clone(),
+                title: hv.title.clone(),
+                basis: hv.basis().clone(),
+            });
+        }
+    }
+    let governs = b.governs.and_then(|g| {
+        let code = &rules.violations[g as usize].code;
+        decided.iter().position(|d| &d.violation == code)
+    });
+    Ok((decided, governs, notes))
+}
+
+/// Whether the act falls under a higher norm decides which norm governs: while that is open,
+/// the result is undetermined, with the facts to ask.
+fn leave_open(
+    rules: &RuleSet,
+    open: &[(ViolationId, Arc<str>, Vec<FactId>)],
+    trace: bool,
+    d: &mut Decision,
+) {
+    for (h, text, missing) in open {
+        for &f in missing {
+            let name = &rules.facts[f as usize].name;
+            if !d.needs.contains(name) {
+                d.needs.push(name.clone());
+            }
+        }
+        if trace {
+            d.trace.push(Step::HigherOpen {
+                higher: rules.violations[*h as usize].code.clone(),
+                condition: text.clone(),
+            });
+        }
+    }
+    d.outcome = Outcome::Undetermined;
+    d.mandatory = false;
+    d.fine = None;
+    d.penalties.clear();
+    d.alternatives.clear();
+}
+
+/// A decision list that cannot be empty was: the walk's own error, never the case's.
+fn internal() -> CaseError {
+    CaseError::new(Code::MalformedCase, "引擎内部错误：没有可比较的决定", "")
 }
 
 /// Art. 29: the norm with the higher fine decides (highest statutory maximum for this party,

@@ -247,7 +247,34 @@ pub enum Step {
         /// `note` (true) or `print`/`debug`.
         note: bool,
     },
-    /// Free text (deserialised traces, notes).
+    /// Art. 29: a higher-rank norm brought in could not be compared (its text for the act's
+    /// date is not encoded); the named norm decides.
+    HigherNotCompared {
+        /// The higher norm's code.
+        higher: Arc<str>,
+        /// Why not (the case error's message).
+        reason: String,
+    },
+    /// Art. 29: a higher-rank norm took part in the decision.
+    HigherApplied {
+        /// The norm that brought it in, where that norm defers to it (`从其规定`): it governs.
+        defers_from: Option<Arc<str>>,
+        /// The higher norm's code.
+        higher: Arc<str>,
+        /// Its title.
+        title: Arc<str>,
+        /// Its citation.
+        basis: Arc<str>,
+    },
+    /// Art. 29: whether the act also falls under a higher-rank norm depends on facts the case
+    /// does not give.
+    HigherOpen {
+        /// The higher norm's code.
+        higher: Arc<str>,
+        /// The condition, as written.
+        condition: Arc<str>,
+    },
+    /// A sentence already rendered: a trace read back from a decision document.
     Text(String),
 }
 

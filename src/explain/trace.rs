@@ -32,50 +32,11 @@ impl std::fmt::Display for Step {
             | Step::LawNotDeclared
             | Step::LawChanged { .. }
             | Step::NoNormForParty { .. } => law_sentence(self, s)?,
-            Step::Elements { text, value } => {
-                let v = match value {
-                    Some(true) => "具备",
-                    Some(false) => "不具备",
-                    None => "无法判断（缺少事实）",
-                };
-                write!(s, "第0步 构成要件「{text}」：{v}")?;
-            }
-            Step::NotApplicable { message, see_also } => {
-                write!(s, "第0步 {message}：不适用本违法行为编号，不作不予处罚的决定")?;
-                if !see_also.is_empty() {
-                    let codes: Vec<&str> = see_also.iter().map(|c| &**c).collect();
-                    write!(s, "；可考虑 {}", codes.join("、"))?;
-                }
-            }
-            Step::ArticleCondition { text, value } => {
-                let v = match value {
-                    Some(true) => "成立",
-                    Some(false) => "不成立",
-                    None => "无法判断（缺少事实）",
-                };
-                write!(s, "第3步 条文自身的条件「{text}」：{v}")?;
-            }
-            Step::NothingRemains => {
-                s.write_str("第3步 条文自身的条件不成立，没有应予处罚的内容：不予处罚（应当）")?;
-            }
-            Step::Entry {
-                step,
-                list,
-                statutory,
-                id,
-                title,
-                shall,
-                value,
-            } => {
-                let m = Modality::of(*shall).zh();
-                let v = match value {
-                    Some(true) => "符合",
-                    Some(false) => "不符合",
-                    None => "无法判断（缺少事实）",
-                };
-                let list = list.list_zh(*statutory);
-                write!(s, "第{step}步 {list} {id}「{title}」（{m}）：{v}")?;
-            }
+            Step::Elements { .. }
+            | Step::NotApplicable { .. }
+            | Step::ArticleCondition { .. }
+            | Step::NothingRemains
+            | Step::Entry { .. } => condition_sentence(self, s)?,
             Step::NoneApplies { step: 4 } => {
                 s.write_str("第4步 不属于法定应当不予处罚的情形（不满十四周岁、不能辨认或者控制、轻微且及时改正无危害后果、无主观过错）")?
             }
@@ -132,9 +93,99 @@ impl std::fmt::Display for Step {
             | Step::HookOutcome { .. }
             | Step::HookFine { .. }
             | Step::HookOutput { .. } => hook_sentence(self, s)?,
+            Step::HigherNotCompared { .. } | Step::HigherApplied { .. } | Step::HigherOpen { .. } => {
+                several_sentence(self, s)?
+            }
             Step::Text(t) => s.write_str(t)?,
         }
         Ok(())
+    }
+}
+
+/// Steps 0 to 5: the conditions of the code, the article and the lists' entries.
+fn condition_sentence(step: &Step, s: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    match step {
+        Step::Elements { text, value } => {
+            let v = match value {
+                Some(true) => "具备",
+                Some(false) => "不具备",
+                None => "无法判断（缺少事实）",
+            };
+            write!(s, "第0步 构成要件「{text}」：{v}")?;
+        }
+        Step::NotApplicable { message, see_also } => {
+            write!(
+                s,
+                "第0步 {message}：不适用本违法行为编号，不作不予处罚的决定"
+            )?;
+            if !see_also.is_empty() {
+                let codes: Vec<&str> = see_also.iter().map(|c| &**c).collect();
+                write!(s, "；可考虑 {}", codes.join("、"))?;
+            }
+        }
+        Step::ArticleCondition { text, value } => {
+            let v = match value {
+                Some(true) => "成立",
+                Some(false) => "不成立",
+                None => "无法判断（缺少事实）",
+            };
+            write!(s, "第3步 条文自身的条件「{text}」：{v}")?;
+        }
+        Step::NothingRemains => {
+            s.write_str("第3步 条文自身的条件不成立，没有应予处罚的内容：不予处罚（应当）")?;
+        }
+        Step::Entry {
+            step,
+            list,
+            statutory,
+            id,
+            title,
+            shall,
+            value,
+        } => {
+            let m = Modality::of(*shall).zh();
+            let v = match value {
+                Some(true) => "符合",
+                Some(false) => "不符合",
+                None => "无法判断（缺少事实）",
+            };
+            let list = list.list_zh(*statutory);
+            write!(s, "第{step}步 {list} {id}「{title}」（{m}）：{v}")?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Art. 29's steps: the higher-rank norms an act brings in.
+fn several_sentence(step: &Step, s: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    match step {
+        Step::HigherNotCompared { higher, reason } => {
+            write!(s, "第29条 未能与上位法 {higher} 比较：{reason}")
+        }
+        Step::HigherApplied {
+            defers_from: Some(lower),
+            higher,
+            title,
+            basis,
+        } => write!(
+            s,
+            "第29条 {lower} 对该行为“已有法律责任规定的，从其规定”：适用上位法 {higher}「{title}」（{basis}）"
+        ),
+        Step::HigherApplied {
+            defers_from: None,
+            higher,
+            title,
+            basis,
+        } => write!(
+            s,
+            "第29条 该行为同时违反上位法 {higher}「{title}」（{basis}）：同一个违法行为不得给予两次以上罚款，按罚款数额高的规定处罚"
+        ),
+        Step::HigherOpen { higher, condition } => write!(
+            s,
+            "第29条 该行为是否同时违反上位法 {higher}（「{condition}」）未查明：结果待定"
+        ),
+        _ => Ok(()),
     }
 }
 

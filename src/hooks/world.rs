@@ -273,6 +273,13 @@ fn set_fine(ctx: &NativeCallContext, min: Decimal, max: Decimal) -> Result<(), B
 
 /// Registers the world's functions and output handlers on the sandbox.
 pub(super) fn install(engine: &mut Engine, limits: Limits) {
+    install_effects(engine);
+    install_output(engine, limits);
+    install_progress(engine, limits);
+}
+
+/// The functions by which a script changes the decision.
+fn install_effects(engine: &mut Engine) {
     engine.register_fn(
         "add_circumstance",
         |ctx: NativeCallContext,
@@ -362,6 +369,10 @@ pub(super) fn install(engine: &mut Engine, limits: Limits) {
     engine.register_fn("set_fine", |ctx: NativeCallContext, a: Decimal, b: INT| {
         set_fine(&ctx, a, Decimal::from(b))
     });
+}
+
+/// A script's notes and output, counted against the limits.
+fn install_output(engine: &mut Engine, limits: Limits) {
     engine.register_fn(
         "note",
         move |ctx: NativeCallContext, text: &str| -> Result<(), Box<EvalAltResult>> {
@@ -386,6 +397,10 @@ pub(super) fn install(engine: &mut Engine, limits: Limits) {
     );
     engine.on_print(move |s| record_output(&limits, s));
     engine.on_debug(move |s, _, _| record_output(&limits, s));
+}
+
+/// Stops a script at its operations budget or deadline, or once it has been told to stop.
+fn install_progress(engine: &mut Engine, limits: Limits) {
     let deadline = limits.deadline;
     engine.on_progress(move |ops| {
         OPERATIONS.set(ops);

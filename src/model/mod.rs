@@ -228,8 +228,6 @@ pub struct Predicate {
 /// A regulation (法规) grouping violations.
 #[derive(Debug, Clone)]
 pub struct Regulation {
-    /// Short id.
-    pub id: String,
     /// Full name.
     pub name: String,
     /// In force from.
@@ -276,8 +274,6 @@ pub struct Violation {
     pub repeal_span: Option<Span>,
     /// Declaration.
     pub span: Span,
-    /// "path:line:col".
-    pub location: Arc<str>,
 }
 
 impl Violation {
@@ -601,8 +597,6 @@ pub struct Hook {
     pub basis: Vec<Arc<str>>,
     /// The compiled script.
     pub script: Arc<crate::hooks::Script>,
-    /// Declaration.
-    pub span: Span,
     /// "path:line:col" of the declaration.
     pub location: Arc<str>,
 }

@@ -83,8 +83,13 @@ struct EntryRow {
     range: String,
 }
 
-/// Renders the rule set as a published list.
-pub fn publish(rules: &RuleSet, format: Format) -> String {
+/// Renders the rule set as a published list (Art. 34: the standard a bureau posts).
+pub fn publish(rules: &crate::Rules, format: Format) -> String {
+    publish_model(rules.model(), format)
+}
+
+/// Renders a checked model as a published list.
+pub(crate) fn publish_model(rules: &RuleSet, format: Format) -> String {
     let doc = build(rules);
     match format {
         Format::Html => html(&doc),

@@ -113,7 +113,7 @@ impl ApiError {
 /// The status of a case error: a document that is not a case at all is 400, a case that names
 /// unknown facts or codes or gives wrong types is 422.
 pub fn case_status(e: &CaseError) -> StatusCode {
-    if e.code == Code::MalformedCase.as_str() {
+    if e.code == Code::MalformedCase {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -125,7 +125,7 @@ impl From<CaseError> for ApiError {
         ApiError {
             status: case_status(&e),
             body: Box::new(ErrorBody {
-                code: e.code,
+                code: e.code.to_string(),
                 message: e.message,
                 at: e.at,
                 limit: None,

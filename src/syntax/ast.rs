@@ -111,15 +111,6 @@ pub enum Scalar {
     Word(Name),
 }
 
-impl Scalar {
-    /// Where.
-    pub fn span(&self) -> Span {
-        match self {
-            Scalar::Number(_, s) | Scalar::Unset(s) => *s,
-            Scalar::Word(n) => n.span,
-        }
-    }
-}
 
 /// A fact declaration.
 #[derive(Clone, Debug, PartialEq)]

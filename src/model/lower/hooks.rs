@@ -187,7 +187,6 @@ impl Lowerer {
             point,
             basis: h.basis.iter().map(|b| b.value.as_str().into()).collect(),
             script: Arc::new(script),
-            span: h.id.span,
             location: self.location(h.id.span),
         })
     }

@@ -110,7 +110,6 @@ impl Lowerer {
                     ast::Item::Regulation(r) => {
                         let idx = u32::try_from(d.regulations.len()).unwrap_or(u32::MAX);
                         d.regulations.push(Regulation {
-                            id: r.id.text.clone(),
                             name: r.name.value.clone(),
                             effective: r.effective.first().and_then(|d| d.date),
                             first_enacted: r.first_enacted.is_some(),
