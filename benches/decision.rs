@@ -6,6 +6,9 @@
 //! - `decision/json_to_json`: the same from JSON text to JSON text (target ≤ 5 µs).
 //! - `decision/large_ruleset`: the case of `decision/shipped` against a generated rule set of
 //!   4,000 entries over 1,000 violations (target ≤ 1.5× `decision/shipped`).
+//! - `decision/unknown_code_shipped`, `decision/unknown_code_large_ruleset`: a case whose code is
+//!   misspelt, answered with the error and the nearest code; the cost must not grow with the
+//!   number of codes (target: no more than a decision).
 //! - `load/shipped`: loading, checking and compiling the embedded shipped rule set (target ≤ 20 ms).
 //! - `load/generated_1000x10000`: loading, checking and compiling 1,000 violations and 10,000
 //!   entries from memory (target ≤ 150 ms).
@@ -150,6 +153,16 @@ fn large(shipped: &Shipped) -> (Rules, Case) {
     (rules, moved)
 }
 
+/// The case with its code misspelt (a letter appended): the error names the right code.
+fn misspelt(rules: &Rules, case: &Case) -> Case {
+    let mut bad = case.clone();
+    let code = case.violation.clone().unwrap_or_default();
+    bad.violation = Some(format!("{code}x"));
+    let e = rules.evaluate(&bad).expect_err("an unknown code is an error");
+    assert!(e.message.contains(&format!("是否想写 {code}")), "{e}");
+    bad
+}
+
 fn decisions(c: &mut Criterion) {
     // Set up lazily, so that a filtered run (e.g. `--bench load/`) does not pay for it.
     let shipped_cell = OnceCell::new();
@@ -172,6 +185,17 @@ fn decisions(c: &mut Criterion) {
     g.bench_function("large_ruleset", |b| {
         let (rules, case) = large_cell.get_or_init(|| large(s()));
         b.iter(|| rules.evaluate(black_box(case)))
+    });
+    // The error path: a case naming a code one letter off, answered with the nearest code.
+    g.bench_function("unknown_code_shipped", |b| {
+        let s = s();
+        let case = misspelt(&s.rules, &s.individual);
+        b.iter(|| s.rules.evaluate(black_box(&case)))
+    });
+    g.bench_function("unknown_code_large_ruleset", |b| {
+        let (rules, case) = large_cell.get_or_init(|| large(s()));
+        let case = misspelt(rules, case);
+        b.iter(|| rules.evaluate(black_box(&case)))
     });
     g.finish();
 }

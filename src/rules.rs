@@ -282,15 +282,21 @@ impl Rules {
                 at(),
             ));
         }
-        let hint =
-            crate::diag::nearest(code, self.model.violation_index.keys().map(String::as_str))
-                .map(|n| format!("；是否想写 {n}？"))
-                .unwrap_or_default();
+        let hint = self
+            .nearest_code(code)
+            .map(|n| format!("；是否想写 {n}？"))
+            .unwrap_or_default();
         Err(CaseError::new(
             Code::UnknownViolationInCase,
             format!("规则集中没有违法行为 {code}{hint}"),
             at(),
         ))
+    }
+
+    /// The violation code nearest to `code`, for "did you mean": a fixed amount of work whatever
+    /// the number of codes.
+    pub fn nearest_code(&self, code: &str) -> Option<&str> {
+        self.graph.codes.nearest(code)
     }
 
     /// Evaluates a case given as JSON text (the contract's case document). The facts are read

@@ -3,9 +3,12 @@
 //! together, as human text, plain text (snapshots) or JSON (machines).
 
 mod codes;
+mod names;
 mod render;
 
 pub use codes::Code;
+pub(crate) use names::NameIndex;
+pub(crate) use names::nearest;
 pub use render::{render_human, render_json, render_plain};
 
 use crate::source::Span;
@@ -104,66 +107,4 @@ pub fn sort(diags: &mut [Diagnostic]) {
         let s = d.primary_span().unwrap_or_default();
         (s.file, s.start, d.code)
     });
-}
-
-/// The name among `candidates` closest to `name` (for "did you mean"), if close enough.
-///
-/// Bounded work whatever the input: a name longer than [`crate::limits::NAME_BYTES`] gets no
-/// suggestion, a candidate whose length alone puts it out of reach is skipped before any
-/// distance is computed, and at most [`NEAREST_CANDIDATES`] candidates are compared.
-pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    if name.len() > crate::limits::NAME_BYTES {
-        return None;
-    }
-    let len = name.chars().count();
-    let limit = (len / 3).max(1) + 1;
-    candidates
-        .into_iter()
-        .filter(|c| c.len() <= crate::limits::NAME_BYTES)
-        .filter(|c| c.chars().count().abs_diff(len) <= limit)
-        .take(NEAREST_CANDIDATES)
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
-}
-
-/// Candidates [`nearest`] compares at most (after the length filter).
-pub const NEAREST_CANDIDATES: usize = 4_096;
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::nearest;
-
-    #[test]
-    fn nearest_finds_close_names_only() {
-        let names = ["volume_m3", "area_m2", "corrected"];
-        assert_eq!(nearest("volum_m3", names), Some("volume_m3"));
-        assert_eq!(nearest("corected", names), Some("corrected"));
-        assert_eq!(nearest("party", names), None);
-        assert_eq!(nearest("警高", ["警告", "罚款"]), Some("警告"));
-    }
-
-    #[test]
-    fn nearest_does_no_work_on_a_huge_name() {
-        let huge = "v".repeat(10_000_000);
-        assert_eq!(nearest(&huge, ["volume_m3"]), None);
-        assert_eq!(nearest("volume_m3", [huge.as_str()]), None);
-    }
 }

@@ -2,7 +2,7 @@
 //! errors of the case (never a decision), with the nearest declared name.
 
 use crate::case::Case;
-use crate::diag::{Code, nearest};
+use crate::diag::Code;
 use crate::graph::Graph;
 use crate::model::{FactType, RuleSet, Value};
 use rust_decimal::Decimal;
@@ -91,7 +91,9 @@ pub fn bind_inputs<'a>(
     let mut seen = Seen::default();
     for (key, raw) in inputs {
         let Some(&id) = rules.fact_index.get(key) else {
-            let hint = nearest(key, rules.fact_index.keys().map(String::as_str))
+            let hint = graph
+                .fact_names
+                .nearest(key)
                 .map(|n| format!("；是否想写 {n}？"))
                 .unwrap_or_default();
             let key = crate::limits::clip(key);

@@ -8,6 +8,7 @@ mod bands;
 
 pub use bands::FixedBands;
 
+use crate::diag::NameIndex;
 use crate::model::{Coverage, EntryId, FactType, FineId, HookId, RuleSet, Value};
 use crate::vocab::{HookPoint, ListKind, Modality};
 
@@ -74,6 +75,10 @@ pub struct Graph {
     pub types: Vec<FactType>,
     /// The bands of fixed fine ranges, by [`FineId`].
     pub bands: Vec<Option<FixedBands>>,
+    /// The violation codes, for suggesting one when a case names an unknown code.
+    pub(crate) codes: NameIndex,
+    /// The fact names, for suggesting one when a case gives an undeclared fact.
+    pub(crate) fact_names: NameIndex,
 }
 
 impl Graph {
@@ -103,6 +108,8 @@ impl Graph {
             defaults: rules.facts.iter().map(|f| f.default).collect(),
             types: rules.facts.iter().map(|f| f.ty.clone()).collect(),
             bands: bands::compute(rules),
+            codes: NameIndex::new(rules.violations.iter().map(|v| &*v.code)),
+            fact_names: NameIndex::new(rules.facts.iter().map(|f| &*f.name)),
         }
     }
 

@@ -60,7 +60,9 @@ pub async fn form(
     let loaded = state.current();
     let cat = loaded.rules.catalogue();
     cat.form(&code).map(Json).ok_or_else(|| {
-        let hint = caliper::diag::nearest(&code, cat.codes())
+        let hint = loaded
+            .rules
+            .nearest_code(&code)
             .map(|n| format!("；是否想查 {n}？"))
             .unwrap_or_default();
         ApiError::not_found(format!("规则集中没有违法行为 {code}{hint}"), "code")
