@@ -176,7 +176,7 @@ fn violation(s: &mut String, i: usize) {
         3 => "        警告\n        罚款 facility_cost 1..3 倍\n".to_string(),
         // 经营性 / 非经营性.
         4 => format!(
-            "        措施 没收烧烤工具\n        若 commercial {{\n            罚款 {}..{}\n        }} 否则 {{\n            \
+            "        没收烧烤工具\n        若 commercial {{\n            罚款 {}..{}\n        }} 否则 {{\n            \
              罚款 {}..{}\n        }}\n",
             2000 * scale,
             20000 * scale,
