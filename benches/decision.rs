@@ -158,7 +158,9 @@ fn misspelt(rules: &Rules, case: &Case) -> Case {
     let mut bad = case.clone();
     let code = case.violation.clone().unwrap_or_default();
     bad.violation = Some(format!("{code}x"));
-    let e = rules.evaluate(&bad).expect_err("an unknown code is an error");
+    let e = rules
+        .evaluate(&bad)
+        .expect_err("an unknown code is an error");
     assert!(e.message.contains(&format!("是否想写 {code}")), "{e}");
     bad
 }

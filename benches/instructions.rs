@@ -10,7 +10,9 @@
 //! The difference of the two totals divided by 1,000 is the cost of one decision with its trace.
 //! A second argument `json` measures JSON text to JSON text instead (`decision/json_to_json`);
 //! `large`, the same case against the generated rule set of 4,000 entries over 1,000 violations
-//! (`decision/large_ruleset`).
+//! (`decision/large_ruleset`); `unknown` and `unknown-large`, the case with its code misspelt
+//! (a letter appended) on the shipped and on the generated rule set: the error path
+//! (`decision/unknown_code_*`), which must cost the same whatever the number of codes.
 
 mod support;
 
@@ -37,7 +39,8 @@ fn main() {
     }
     let mut case: Case = serde_json::from_str(INDIVIDUAL).expect("the example case is valid JSON");
     let large;
-    let rules = if std::env::args().nth(2).as_deref() == Some("large") {
+    let mode = std::env::args().nth(2).unwrap_or_default();
+    let rules = if mode.ends_with("large") {
         large = Rules::from_sources(&support::generate(1_000, 4_000), support::ROOT)
             .unwrap_or_else(|e| panic!("the generated rule set does not load:\n{e}"));
         case.violation = Some(support::xr_49_2_like(1_000));
@@ -45,6 +48,19 @@ fn main() {
     } else {
         &rules
     };
+    if mode.starts_with("unknown") {
+        let code = case.violation.clone().unwrap_or_default();
+        case.violation = Some(format!("{code}x"));
+        let mut suggested = 0usize;
+        for _ in 0..n {
+            let e = rules
+                .evaluate(black_box(&case))
+                .expect_err("a misspelt code is an error");
+            suggested += usize::from(e.message.contains(code.as_str()));
+        }
+        assert_eq!(suggested, n, "every error suggests {code}");
+        return;
+    }
     let mut fined = 0usize;
     for _ in 0..n {
         let d = rules

@@ -20,13 +20,8 @@ pub(crate) fn nearest<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let query = Query::new(name)?;
-    candidates
-        .into_iter()
-        .filter(|c| query.in_reach(c))
-        .take(NEAREST_CANDIDATES)
-        .filter_map(|c| query.distance(c).map(|d| (d, c)))
-        .min()
-        .map(|(_, c)| c)
+    let candidates = candidates.into_iter().filter(|c| query.in_reach(c));
+    query.best(candidates.take(NEAREST_CANDIDATES))
 }
 
 /// A misspelt name, ready to be compared.
@@ -51,29 +46,74 @@ impl Query {
         c.len() <= NAME_BYTES && c.chars().count().abs_diff(self.chars.len()) <= self.limit
     }
 
-    /// The Levenshtein distance to `c` over characters, if within the limit; rows stop early
-    /// once every cell is past it.
+    /// The Levenshtein distance to `c` over characters, if within the limit; one row on the
+    /// stack, no allocation, and the rows stop early once every cell is past the limit.
     fn distance(&self, c: &str) -> Option<usize> {
-        let mut prev = [0usize; NAME_BYTES + 1];
-        let mut cur = [0usize; NAME_BYTES + 1];
-        let b: Vec<char> = c.chars().collect();
-        for (j, cell) in prev.iter_mut().enumerate().take(b.len() + 1) {
-            *cell = j;
+        self.distance_within(c, self.limit)
+    }
+
+    /// As [`Query::distance`], with a bound no greater than the limit: a candidate farther than
+    /// one already found is dropped as soon as its rows say so.
+    fn distance_within(&self, c: &str, bound: usize) -> Option<usize> {
+        // A slip leaves most of a name as it was: what the two share at the start and at the end
+        // costs nothing, so only the rest goes through the table.
+        let m = c.chars().count();
+        let n = self.chars.len();
+        let prefix = self
+            .chars
+            .iter()
+            .zip(c.chars())
+            .take_while(|(a, b)| **a == *b)
+            .count();
+        let suffix = self.chars[prefix..]
+            .iter()
+            .rev()
+            .zip(c.chars().rev())
+            .take(m - prefix)
+            .take_while(|(a, b)| **a == *b)
+            .count();
+        let a = &self.chars[prefix..n - suffix];
+        let b = || c.chars().skip(prefix).take(m - prefix - suffix);
+        let m = m - prefix - suffix;
+        // Both names are at most NAME_BYTES bytes, so every distance fits a byte.
+        let mut row = [0u8; NAME_BYTES + 1];
+        for (j, cell) in row.iter_mut().enumerate().take(m + 1) {
+            *cell = j as u8;
         }
-        for (i, ca) in self.chars.iter().enumerate() {
-            cur[0] = i + 1;
-            let mut row_min = cur[0];
-            for (j, cb) in b.iter().enumerate() {
-                let sub = prev[j] + usize::from(ca != cb);
-                cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-                row_min = row_min.min(cur[j + 1]);
+        let limit = bound.min(self.limit).min(usize::from(u8::MAX)) as u8;
+        for (i, ca) in a.iter().enumerate() {
+            let mut diagonal = row[0];
+            row[0] = (i + 1) as u8;
+            let mut row_min = row[0];
+            for (j, cb) in b().enumerate() {
+                let above = row[j + 1];
+                let cell = (diagonal + u8::from(*ca != cb))
+                    .min(above + 1)
+                    .min(row[j] + 1);
+                diagonal = above;
+                row[j + 1] = cell;
+                row_min = row_min.min(cell);
             }
-            if row_min > self.limit {
+            if row_min > limit {
                 return None;
             }
-            std::mem::swap(&mut prev, &mut cur);
         }
-        Some(prev[b.len()]).filter(|d| *d <= self.limit)
+        Some(usize::from(row[m])).filter(|d| *d <= usize::from(limit))
+    }
+
+    /// The nearest of `candidates`, ties to the first in name order; each candidate is only
+    /// compared as far as the best one so far.
+    fn best<'a>(&self, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+        let mut best: Option<(usize, &str)> = None;
+        for c in candidates.filter(|c| self.in_reach(c)) {
+            let bound = best.map_or(self.limit, |(d, _)| d);
+            if let Some(d) = self.distance_within(c, bound)
+                && best.is_none_or(|b| (d, c) < b)
+            {
+                best = Some((d, c));
+            }
+        }
+        best.map(|(_, c)| c)
     }
 }
 
@@ -117,18 +157,18 @@ impl NameIndex {
         let by_start = around(at, self.forward.len()).map(|i| &*self.forward[i]);
         let by_end =
             around(back, self.backward.len()).map(|i| &*self.forward[self.backward[i].1 as usize]);
-        by_start
-            .chain(by_end)
-            .filter(|c| query.in_reach(c))
-            .filter_map(|c| query.distance(c).map(|d| (d, c)))
-            .min()
-            .map(|(_, c)| c)
+        // The names just after the query first: a slip at the end is the commonest, and a close
+        // candidate found early cuts the others short.
+        let after = at..(at + WINDOW).min(self.forward.len());
+        let before = at.saturating_sub(WINDOW)..at;
+        let by_start = after.chain(before).map(|i| &*self.forward[i]);
+        query.best(by_start.chain(by_end))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{NameIndex, nearest};
+    use super::{NameIndex, Query, nearest};
 
     #[test]
     fn nearest_finds_close_names_only() {
@@ -163,6 +203,59 @@ mod tests {
         for probe in ["G7-7-", "G39-9-9x", "H0-0-1", "JL-22-2"] {
             let all = nearest(probe, codes.iter().map(String::as_str));
             assert_eq!(index.nearest(probe), all, "{probe}");
+        }
+    }
+
+    /// The plain table, for comparison.
+    fn levenshtein(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut cur = vec![i + 1; b.len() + 1];
+            for (j, cb) in b.iter().enumerate() {
+                cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1);
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+
+    #[test]
+    fn the_trimmed_early_stopping_distance_is_the_plain_one() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "XR-49-2",
+            "XR-49-",
+            "XR-4-2",
+            "YR-49-2",
+            "2-94-RX",
+            "volume_m3",
+            "volum_m3",
+            "vlume_m3",
+            "警告",
+            "警高",
+            "罚款警告",
+            "aaaa",
+            "aaab",
+            "abab",
+        ];
+        for a in words {
+            let q = Query::new(a).expect("short");
+            for b in words {
+                let want = levenshtein(a, b);
+                let got = q.distance(b);
+                if want <= q.limit {
+                    assert_eq!(got, Some(want), "{a} / {b}");
+                } else {
+                    assert_eq!(got, None, "{a} / {b}");
+                }
+            }
         }
     }
 
