@@ -48,6 +48,7 @@ impl Query {
 
     /// The Levenshtein distance to `c` over characters, if within the limit; one row on the
     /// stack, no allocation, and the rows stop early once every cell is past the limit.
+    #[cfg(test)]
     fn distance(&self, c: &str) -> Option<usize> {
         self.distance_within(c, self.limit)
     }
@@ -153,10 +154,8 @@ impl NameIndex {
         let at = self.forward.partition_point(|n| &**n < name);
         let reversed: String = name.chars().rev().collect();
         let back = self.backward.partition_point(|(n, _)| **n < *reversed);
-        let around = |at: usize, len: usize| at.saturating_sub(WINDOW)..(at + WINDOW).min(len);
-        let by_start = around(at, self.forward.len()).map(|i| &*self.forward[i]);
-        let by_end =
-            around(back, self.backward.len()).map(|i| &*self.forward[self.backward[i].1 as usize]);
+        let around = back.saturating_sub(WINDOW)..(back + WINDOW).min(self.backward.len());
+        let by_end = around.map(|i| &*self.forward[self.backward[i].1 as usize]);
         // The names just after the query first: a slip at the end is the commonest, and a close
         // candidate found early cuts the others short.
         let after = at..(at + WINDOW).min(self.forward.len());
