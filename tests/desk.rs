@@ -83,6 +83,8 @@ fn the_page_and_its_assets_are_served_with_types_and_etags() {
         .call()
         .expect("404");
     assert_eq!(missing.status().as_u16(), 404);
+    drop(s);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The desk's API additions: the vocabulary, and a record's digest (the same when read back).
@@ -137,6 +139,8 @@ fn the_vocabulary_and_the_record_digest() {
         .filter_map(|f| f["name"].as_str())
         .collect();
     assert!(facts.contains(&"correctable"), "{facts:?}");
+    drop(s);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The form's values and the officer's decision as the page shows them.
@@ -509,4 +513,6 @@ async fn screenshots() {
     s.outcome("not_applicable").await;
     shot("not-applicable").await;
     s.close().await;
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
 }
