@@ -109,8 +109,8 @@ pub struct FormOption {
 pub struct FactUse {
     /// `step` or `entry`.
     pub kind: &'static str,
-    /// The step's code (`party`, `law_in_force`, `limitation`, `penalty`, `tiers`,
-    /// `concurrent_fine`) or the entry's id.
+    /// The step's code (`elements`, `higher`, `party`, `law_in_force`, `limitation`, `penalty`,
+    /// `tiers`, `concurrent_fine`) or the entry's id.
     pub id: String,
     /// In Chinese: what the step does, or the entry's title.
     pub label: String,
@@ -202,6 +202,21 @@ impl<'a> Catalogue<'a> {
         };
         for (f, step, label) in self.standard_uses() {
             add(f, step_use(step, label));
+        }
+        // Step 0: the elements (要件) decide whether the code applies at all.
+        for (cond, _) in &v.elements {
+            let mut seen = Vec::new();
+            self.expr_facts(cond, &mut seen, &mut |f| {
+                add(f, step_use("elements", "构成要件（不具备时不适用本编号）"));
+            });
+        }
+        for h in &v.higher {
+            if let Some((cond, _)) = &h.when {
+                let mut seen = Vec::new();
+                self.expr_facts(cond, &mut seen, &mut |f| {
+                    add(f, step_use("higher", "同时违反上位法的情形（第二十九条）"));
+                });
+            }
         }
         for ver in &v.versions {
             for stmts in [&ver.penalties.individual, &ver.penalties.unit]

@@ -72,6 +72,8 @@ pub struct RecordDocument {
     pub ruleset: RulesetRef,
     /// `caliper` version.
     pub engine_version: String,
+    /// `sha256:` of the record as stored, to match a printed record to the store.
+    pub digest: String,
 }
 
 /// The rule set a record was made under.
@@ -90,6 +92,7 @@ fn raw(s: String) -> Result<Box<RawValue>, ApiError> {
 }
 
 fn document(r: Record) -> Result<RecordDocument, ApiError> {
+    let digest = r.digest();
     Ok(RecordDocument {
         id: r.id.to_string(),
         recorded_at: r.recorded_at,
@@ -107,6 +110,7 @@ fn document(r: Record) -> Result<RecordDocument, ApiError> {
             digest: r.ruleset_digest,
         },
         engine_version: r.engine_version,
+        digest,
     })
 }
 
@@ -132,7 +136,7 @@ fn unprocessable(message: impl Into<String>, at: &str) -> ApiError {
     post, path = "/decisions", tag = "decisions",
     request_body(content = Object, description = "{ case, final: { outcome, fine, penalties }, reason, officer, corrects }", content_type = "application/json"),
     responses(
-        (status = 201, description = "{ id, recorded_at, decision, final, departures, reason, review, ruleset, … }", body = Object),
+        (status = 201, description = "{ id, recorded_at, decision, final, departures, reason, review, ruleset, digest }", body = Object),
         (status = 400, description = "请求或案件不是约定的文档（A0705、E0504）", body = ErrorDocument),
         (status = 413, description = "请求体超出上限（A0701）", body = ErrorDocument),
         (status = 422, description = "案件有错误（E05xx）、最终决定无效，或偏离建议而未说明理由（A0704）", body = ErrorDocument),
@@ -230,13 +234,13 @@ pub async fn record(
     // The last point at which the request may still be refused for time: past it, it is written.
     deadline.check()?;
     let st = state.clone();
-    let (id, recorded_at) = tokio::task::spawn_blocking(move || {
+    let (id, recorded_at, digest) = tokio::task::spawn_blocking(move || {
         if let Some(c) = corrects
             && !st.store.exists(c)?
         {
             return Ok(Err(c));
         }
-        let id = st.store.append(&NewRecord {
+        let record = NewRecord {
             recorded_at: &recorded_at,
             officer: &officer,
             corrects,
@@ -251,8 +255,10 @@ pub async fn record(
             departures_json: &departures_json,
             reason: reason.as_deref(),
             review_json: Some(&review_json),
-        })?;
-        Ok::<_, super::records::StoreError>(Ok((id, recorded_at)))
+        };
+        let id = st.store.append(&record)?;
+        let digest = record.digest(id);
+        Ok::<_, super::records::StoreError>(Ok((id, recorded_at, digest)))
     })
     .await
     .map_err(|e| ApiError::internal("记录任务中断", e))?
@@ -276,6 +282,8 @@ pub async fn record(
         reason: reason_out.as_deref(),
         review: Some(&review_out),
         ruleset: &decision.ruleset,
+        engine_version: env!("CARGO_PKG_VERSION"),
+        digest,
     };
     let out = serde_json::to_vec(&answer).map_err(|e| ApiError::internal("无法写出记录", e))?;
     Ok(json_response(StatusCode::CREATED, out))
@@ -295,6 +303,10 @@ struct Recorded<'a> {
     /// The library's review of the final decision, once it has one; null until then.
     review: Option<&'a RawValue>,
     ruleset: &'a caliper::decision::RuleSetInfo,
+    /// `caliper` version.
+    engine_version: &'static str,
+    /// `sha256:` of the record as stored (the digest `GET /decisions/{id}` gives).
+    digest: String,
 }
 
 fn ser<T: Serialize>(v: &T) -> Result<String, ApiError> {
@@ -306,7 +318,7 @@ fn ser<T: Serialize>(v: &T) -> Result<String, ApiError> {
     get, path = "/decisions/{id}", tag = "decisions",
     params(("id" = String, Path, description = "记录编号")),
     responses(
-        (status = 200, description = "记录：{ id, recorded_at, officer, corrects, case, decision, final, departures, reason, review, ruleset, engine_version }", body = Object),
+        (status = 200, description = "记录：{ id, recorded_at, officer, corrects, case, decision, final, departures, reason, review, ruleset, engine_version, digest }", body = Object),
         (status = 404, description = "没有这条记录（A0706）", body = ErrorDocument),
     )
 )]

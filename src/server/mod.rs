@@ -4,6 +4,7 @@
 
 mod decisions;
 pub mod departure;
+mod desk;
 mod error;
 mod evaluate;
 mod health;
@@ -13,6 +14,7 @@ mod review;
 mod ruleset;
 mod state;
 mod violations;
+mod vocabulary;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -78,6 +80,7 @@ fn app(state: Arc<AppState>) -> Router {
         .routes(routes!(decisions::record, decisions::list))
         .routes(routes!(decisions::get))
         .routes(routes!(health::healthz))
+        .routes(routes!(vocabulary::vocabulary))
         .with_state(state.clone())
         .split_for_parts();
     let doc = Arc::new(doc);
@@ -90,6 +93,8 @@ fn app(state: Arc<AppState>) -> Router {
     );
     Router::new()
         .nest("/api/v1", api)
+        .route("/", axum::routing::get(desk::page))
+        .route("/desk/{name}", axum::routing::get(desk::asset))
         .route(
             "/healthz",
             axum::routing::get(health::healthz).with_state(state),

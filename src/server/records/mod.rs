@@ -90,6 +90,59 @@ pub struct Record {
     pub review_json: Option<String>,
 }
 
+impl NewRecord<'_> {
+    /// The record's digest once stored under `id`: `sha256:` of its stored texts in a fixed
+    /// order (a JSON array), so that a printed record can be matched to the store years later.
+    pub fn digest(&self, id: i64) -> String {
+        use sha2::{Digest, Sha256};
+        let parts = serde_json::json!([
+            id,
+            self.recorded_at,
+            self.officer,
+            self.corrects,
+            self.violation,
+            self.case_json,
+            self.decision_json,
+            self.ruleset_digest,
+            self.ruleset_name,
+            self.ruleset_version,
+            self.engine_version,
+            self.final_json,
+            self.departures_json,
+            self.reason,
+            self.review_json,
+        ]);
+        let hex: String = Sha256::digest(parts.to_string().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("sha256:{hex}")
+    }
+}
+
+impl Record {
+    /// The digest of the record as stored (see [`NewRecord::digest`]).
+    pub fn digest(&self) -> String {
+        NewRecord {
+            recorded_at: &self.recorded_at,
+            officer: &self.officer,
+            corrects: self.corrects,
+            violation: &self.violation,
+            case_json: &self.case_json,
+            decision_json: &self.decision_json,
+            ruleset_digest: &self.ruleset_digest,
+            ruleset_name: &self.ruleset_name,
+            ruleset_version: &self.ruleset_version,
+            engine_version: &self.engine_version,
+            final_json: &self.final_json,
+            departures_json: &self.departures_json,
+            reason: self.reason.as_deref(),
+            review_json: self.review_json.as_deref(),
+        }
+        .digest(self.id)
+    }
+}
+
 /// A kept rule set: enough to load it again.
 pub struct KeptRuleset {
     /// Root file path.

@@ -1,0 +1,3 @@
+//! Helpers shared by the integration tests that need more than one file.
+
+pub mod desk;
