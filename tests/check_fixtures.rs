@@ -485,3 +485,20 @@ fn a_byte_order_mark_is_accepted() {
         render_plain(&checked.diagnostics, &checked.sources)
     );
 }
+
+#[test]
+fn an_empty_range_with_tiers_is_one_diagnostic() {
+    let checked =
+        check(&fixtures_dir().join("err_M0217_empty_range_with_tiers_reported_once.rules"));
+    assert_eq!(codes(&checked), ["M0217"]);
+}
+
+#[test]
+fn money_below_the_fen_is_an_error_but_a_fractional_multiple_is_not() {
+    let checked = check(&fixtures_dir().join("err_S0103_money_below_the_fen.rules"));
+    assert_eq!(codes(&checked), ["S0103"]);
+    let at = checked
+        .sources
+        .location(checked.diagnostics[0].primary_span().expect("a span"));
+    assert_eq!(at.line, 12);
+}
