@@ -34,9 +34,6 @@ mod grammar {
 
 use grammar::{Rule, RuleParser};
 
-/// Clauses blanked in one item before it is given up (each blank removes at least one line).
-const BLANKS_PER_ITEM: usize = 32;
-
 /// Parses one file. Syntax errors do not stop the parse: every item is parsed on its own, and
 /// inside an item the clause with the error is blanked and the rest read again, so a drafter
 /// sees every syntax error of the file in one run, and the model checks what did parse.
@@ -93,7 +90,7 @@ impl Parsing<'_> {
         // Errors inside what an earlier error blanked follow from it: reported once.
         let mut blanked_to = 0;
         let mut broken = false;
-        for _ in 0..BLANKS_PER_ITEM {
+        for _ in 0..limits::CLAUSES_SKIPPED_PER_ITEM {
             let src = patched
                 .as_ref()
                 .map_or(&self.text[start..end], |p| p.text.as_str());
