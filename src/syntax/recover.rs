@@ -101,8 +101,8 @@ impl Scanner<'_> {
                     continue;
                 }
                 line_start = false;
-                if c != '#' && c != '}' {
-                    self.line_begins(line, indent, content_end);
+                if c != '#' {
+                    self.line_begins(line, indent, c == '}', content_end);
                 }
             }
             match c {
@@ -136,12 +136,14 @@ impl Scanner<'_> {
         }
     }
 
-    /// A line's first token: blocks opened on an earlier line at least as indented are closed.
-    fn line_begins(&mut self, line: usize, indent: usize, content_end: usize) {
+    /// A line's first token: blocks opened on an earlier line at least as indented are closed
+    /// (when the line starts with `}`, those more indented: the `}` closes the one it lines up
+    /// with).
+    fn line_begins(&mut self, line: usize, indent: usize, closing: bool, content_end: usize) {
         while self.budget > 0
             && let Some(o) = self.stack.last()
             && o.line < line
-            && o.indent >= indent
+            && (o.indent > indent || (o.indent == indent && !closing))
         {
             if let Some(o) = self.stack.pop() {
                 self.budget -= 1;

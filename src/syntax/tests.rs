@@ -121,3 +121,18 @@ fn an_unreadable_item_leaves_its_names_behind() {
     let lost: Vec<&str> = f.lost.iter().map(|n| n.text.as_str()).collect();
     assert_eq!(lost, ["XR-1"]);
 }
+
+#[test]
+fn a_missing_brace_is_reported_in_the_block_a_closing_brace_does_not_line_up_with() {
+    let text = "违法行为 A \"t\" {\n    依据 \"x\"\n    个人 { 罚款 ..200 }\n    单位 { 罚款 ..500\n}\n事实 y 布尔 \"y\"\n";
+    let (f, d) = parse(FileId(0), text);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    let at = d[0].primary_span().expect("a span");
+    assert_eq!(&text[..at.start as usize].matches('\n').count(), &3);
+    assert!(d[0].message.contains("第 4 行"), "{}", d[0].message);
+    let Item::Violation(v) = &f.items[0] else {
+        panic!("the violation is read")
+    };
+    assert_eq!(v.parties.len(), 2);
+    assert_eq!(f.items.len(), 2);
+}
