@@ -34,6 +34,10 @@ pub const PREDICATE_LEVELS: usize = 128;
 /// from each error, so an unbounded count costs time for nothing a drafter can read).
 pub const SYNTAX_ERRORS: usize = 100;
 
+/// Clauses with a syntax error skipped in one item (a violation, an entry …) before the item is
+/// given up as unreadable: each skip re-parses the item.
+pub const CLAUSES_SKIPPED_PER_ITEM: usize = 32;
+
 /// Facts a rule set may declare.
 pub const FACTS: usize = 4_096;
 

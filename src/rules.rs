@@ -90,6 +90,20 @@ impl Rules {
         let g = load::gather(source, root);
         if g.diags.iter().any(Diagnostic::is_error) {
             let mut diagnostics = g.diags;
+            // Syntax errors do not hide the model's: what parsed is lowered and checked too, and
+            // its diagnostics reported unless they follow from a syntax error.
+            if diagnostics
+                .iter()
+                .all(|d| !d.is_error() || recoverable(d.code))
+            {
+                let (model, more) = model::lower(&g.files, g.sources.clone(), g.digest);
+                let checked = crate::check::run(&model, false);
+                diagnostics.extend(
+                    more.into_iter()
+                        .chain(checked)
+                        .filter(|d| !follows_from_syntax(d, &g.files, &g.sources)),
+                );
+            }
             crate::diag::sort(&mut diagnostics);
             return Err(LoadError {
                 diagnostics,
@@ -318,10 +332,16 @@ impl Rules {
                 "",
             ));
         }
+        // A UTF-8 byte-order mark (as some editors on Windows write) is not part of the document.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let case: CaseText<'_> = serde_json::from_str(text).map_err(|e| {
             CaseError::new(
                 Code::MalformedCase,
-                format!("案件不是有效的 JSON 案件文档：{e}"),
+                // serde quotes the value it could not read: a huge one by its first bytes only.
+                format!(
+                    "案件不是有效的 JSON 案件文档：{}",
+                    crate::limits::clip(&e.to_string())
+                ),
                 format!("第 {} 行第 {} 列", e.line(), e.column()),
             )
         })?;
@@ -429,4 +449,39 @@ impl Rules {
             r#"{"error":{"code":"E0504","message":"无法写出审查结果","at":""}}"#.to_string()
         })
     }
+}
+
+/// Load errors after which the model of what did parse is still worth checking: syntax errors
+/// (recovery keeps every item and clause it can read).
+fn recoverable(code: Code) -> bool {
+    matches!(
+        code,
+        Code::Syntax | Code::BadDate | Code::BadNumber | Code::UnbalancedBrace
+    )
+}
+
+/// Whether a model diagnostic may be a consequence of a syntax error: it lies in an item with a
+/// syntax error, or names what an unreadable item declared, or asks for what such an item may
+/// have given (the header, a standard fact).
+fn follows_from_syntax(
+    d: &Diagnostic,
+    files: &[(crate::source::FileId, crate::syntax::ast::File)],
+    sources: &SourceMap,
+) -> bool {
+    let Some(at) = d.primary_span() else {
+        return false;
+    };
+    let parsed = || files.iter().map(|(_, f)| f);
+    if parsed()
+        .flat_map(|f| &f.broken)
+        .any(|b| b.file == at.file && b.start <= at.start && at.end <= b.end)
+    {
+        return true;
+    }
+    let lost = || parsed().flat_map(|f| &f.lost);
+    let text = sources.get(at.file).map(|f| f.slice(at));
+    if lost().any(|n| Some(n.text.as_str()) == text) {
+        return true;
+    }
+    matches!(d.code, Code::RuleSetHeader | Code::MissingStandardFact) && lost().next().is_some()
 }

@@ -17,7 +17,8 @@ struct FileDoc {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CaseDoc {
-    name: String,
+    /// Where it is written, so that a failure names its line.
+    name: toml::Spanned<String>,
     #[serde(default)]
     case_id: Option<String>,
     #[serde(default)]
@@ -71,6 +72,8 @@ pub struct Failure {
     pub file: String,
     /// Case name.
     pub name: String,
+    /// The line of the test file the case's name is on.
+    pub line: usize,
     /// (what, expected, actual) for each mismatch.
     pub mismatches: Vec<(String, String, String)>,
 }
@@ -133,9 +136,14 @@ pub fn run_file(rules: &Rules, path: &str, text: &str, report: &mut Report) {
         if mismatches.is_empty() {
             report.passed += 1;
         } else {
+            let line = text[..c.name.span().start.min(text.len())]
+                .matches('\n')
+                .count()
+                + 1;
             report.failures.push(Failure {
                 file: path.to_string(),
-                name: c.name,
+                line,
+                name: c.name.into_inner(),
                 mismatches,
             });
         }

@@ -232,16 +232,52 @@ fn several_errors_are_reported_in_one_pass() {
 #[test]
 fn several_syntax_errors_are_reported_in_one_pass() {
     let checked = check(&fixtures_dir().join("err_S0101_several_syntax_errors.rules"));
-    let lines: Vec<usize> = checked
+    let found: Vec<(Code, usize)> = checked
         .diagnostics
         .iter()
         .map(|d| {
-            assert_eq!(d.code, Code::Syntax);
             let span = d.primary_span().expect("a span");
-            checked.sources.location(span).line
+            (d.code, checked.sources.location(span).line)
         })
         .collect();
-    assert_eq!(lines, [11, 14, 19]);
+    // The unclosed `{` of the last violation is reported where its `}` is missing (line 18),
+    // not at the end of the file.
+    assert_eq!(
+        found,
+        [
+            (Code::Syntax, 11),
+            (Code::Syntax, 14),
+            (Code::UnbalancedBrace, 18)
+        ]
+    );
+}
+
+#[test]
+fn five_syntax_errors_in_two_files_are_all_reported_with_the_model_errors_of_what_parsed() {
+    let checked =
+        check(&fixtures_dir().join("err_S0101_S0107_M0209_five_syntax_errors_in_two_files"));
+    assert!(!checked.loaded);
+    let found: Vec<(&str, String, usize)> = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = checked.sources.location(d.primary_span().expect("a span"));
+            (d.code.as_str(), at.path.clone(), at.line)
+        })
+        .collect();
+    let want = [
+        ("S0107", "main.rules", 17),
+        ("S0101", "main.rules", 24),
+        ("S0101", "main.rules", 30),
+        ("S0101", "lists.rules", 6),
+        ("M0209", "lists.rules", 9),
+        ("S0101", "lists.rules", 15),
+    ];
+    let want: Vec<(&str, String, usize)> = want
+        .iter()
+        .map(|(c, p, l)| (*c, (*p).to_string(), *l))
+        .collect();
+    assert_eq!(found, want);
 }
 
 const HEADER: &str = "规则集 \"诊断样例\" { 版本 \"2025.1\" 施行 2025-01-01 }\n";
@@ -448,4 +484,21 @@ fn a_byte_order_mark_is_accepted() {
         "{}",
         render_plain(&checked.diagnostics, &checked.sources)
     );
+}
+
+#[test]
+fn an_empty_range_with_tiers_is_one_diagnostic() {
+    let checked =
+        check(&fixtures_dir().join("err_M0217_empty_range_with_tiers_reported_once.rules"));
+    assert_eq!(codes(&checked), ["M0217"]);
+}
+
+#[test]
+fn money_below_the_fen_is_an_error_but_a_fractional_multiple_is_not() {
+    let checked = check(&fixtures_dir().join("err_S0103_money_below_the_fen.rules"));
+    assert_eq!(codes(&checked), ["S0103"]);
+    let at = checked
+        .sources
+        .location(checked.diagnostics[0].primary_span().expect("a span"));
+    assert_eq!(at.line, 12);
 }

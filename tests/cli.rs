@@ -590,3 +590,43 @@ fn review_reads_a_proposal_and_answers_the_review() {
     assert_exit(&o, 2);
     assert!(String::from_utf8_lossy(&o.stdout).contains("proposed"));
 }
+
+#[test]
+fn test_on_a_test_file_runs_its_cases_and_a_failure_names_its_line() {
+    let o = run(&["test", "rules/chengshi-daolu.test.toml"]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("失败 0 个"), "{}", stdout(&o));
+    let dir = scratch("test-line");
+    let rules = std::fs::read_to_string("tests/fixtures/check/ok_minimal.rules").expect("fixture");
+    std::fs::write(dir.join("main.rules"), rules).expect("written");
+    let cases = "# 预期写错的案例\n\n[[case]]\nname = \"写错的预期\"\nviolation = \"YL-1\"\nfacts = { party_type = \"individual\", corrected = false }\n\n[case.expect]\noutcome = \"no_penalty\"\n";
+    let file = dir.join("t.test.toml");
+    std::fs::write(&file, cases).expect("written");
+    let o = run(&["test", &file.display().to_string()]);
+    assert_exit(&o, 3);
+    let out = stdout(&o);
+    assert!(
+        out.contains("写错的预期") && out.contains("第 4 行"),
+        "{out}"
+    );
+    assert!(out.contains("通过 0 个，失败 1 个"), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_case_with_a_bom_is_read_and_one_not_in_utf8_gets_the_error_document() {
+    let case = std::fs::read_to_string(EXAMPLE).expect("example");
+    let o = caliper(&["eval", "-"], &format!("\u{feff}{case}"));
+    assert_exit(&o, 0);
+    assert_eq!(json(&o)["outcome"], "standard");
+    let dir = scratch("utf8");
+    let file = dir.join("case.json");
+    let mut bytes = b"{\"violation\": \"XR-49-2\", \"case_id\": \"".to_vec();
+    bytes.extend([0xff, 0xfe]);
+    bytes.extend(b"\"}");
+    std::fs::write(&file, bytes).expect("written");
+    let o = run(&["eval", &file.display().to_string()]);
+    assert_exit(&o, 2);
+    assert_eq!(json(&o)["error"]["code"], "E0504");
+    std::fs::remove_dir_all(&dir).ok();
+}

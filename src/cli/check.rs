@@ -22,7 +22,15 @@ pub fn run(paths: &[PathBuf], format: ErrorFormat) -> u8 {
             worst = worst.max(EXIT_CANNOT_RUN);
             continue;
         }
-        let loaded = match t {
+        let root = t.and_then(|p| including_root(p));
+        if let (Some(p), Some(r)) = (t, &root) {
+            eprintln!(
+                "{} 由 {} 包含：从这个规则集的根文件检查",
+                p.display(),
+                r.display()
+            );
+        }
+        let loaded = match root.as_ref().or(t) {
             Some(p) => Rules::load(p),
             None => Rules::embedded(),
         };
@@ -71,4 +79,31 @@ pub fn run(paths: &[PathBuf], format: ErrorFormat) -> u8 {
         );
     }
     worst
+}
+
+/// The root file (`main.rules` of the file's directory or one above it) that includes `file`,
+/// if `file` is not a root itself: a file included by a root is checked as part of its rule set.
+fn including_root(file: &std::path::Path) -> Option<PathBuf> {
+    if file.is_dir() || file.file_name().is_some_and(|n| n == "main.rules") {
+        return None;
+    }
+    let file = std::fs::canonicalize(file).ok()?;
+    let mut dir = file.parent();
+    for _ in 0..4 {
+        let d = dir?;
+        let root = d.join("main.rules");
+        if let Ok(text) = std::fs::read_to_string(&root)
+            && let Ok(rel) = file.strip_prefix(d)
+        {
+            let quoted = format!("\"{}\"", rel.to_string_lossy());
+            if text.lines().any(|l| {
+                let l = l.trim_start();
+                l.starts_with("包含") && l.contains(&quoted)
+            }) {
+                return Some(root);
+            }
+        }
+        dir = d.parent();
+    }
+    None
 }

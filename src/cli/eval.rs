@@ -31,6 +31,20 @@ pub(super) fn answer<T: serde::Serialize>(
         Ok(t) => t,
         Err(code) => return code,
     };
+    let text = match String::from_utf8(text) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            return report_case_error(&caliper::CaseError::new(
+                caliper::diag::Code::MalformedCase,
+                format!(
+                    "案件不是 UTF-8 编码的文本：第 {} 个字节起无法按 UTF-8 读出",
+                    at + 1
+                ),
+                "",
+            ));
+        }
+    };
     let rules = match load_rules(rules) {
         Ok(r) => r,
         Err(code) => return code,
@@ -59,8 +73,9 @@ pub(super) fn report_case_error(e: &caliper::CaseError) -> u8 {
     EXIT_ERRORS
 }
 
-/// The document in `file`, or standard input for none or `-`.
-pub(super) fn read_input(file: Option<&Path>) -> Result<String, u8> {
+/// The document in `file`, or standard input for none or `-`, as bytes (text that is not UTF-8
+/// is the case's error, answered with the error document).
+pub(super) fn read_input(file: Option<&Path>) -> Result<Vec<u8>, u8> {
     let text = match file {
         None => read_stdin(),
         Some(p) if p == Path::new("-") => read_stdin(),
@@ -75,16 +90,16 @@ pub(super) fn read_input(file: Option<&Path>) -> Result<String, u8> {
     })
 }
 
-fn read_stdin() -> Result<String, String> {
+fn read_stdin() -> Result<Vec<u8>, String> {
     bounded(std::io::stdin()).map_err(|e| format!("无法读取标准输入：{e}"))
 }
 
 /// Reads at most one byte more than a case may have (`/dev/zero` is not read to the end): a
 /// longer case is then refused by the library with the error naming the limit.
-fn bounded(r: impl Read) -> Result<String, String> {
+fn bounded(r: impl Read) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     r.take(caliper::limits::CASE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|_| "不是 UTF-8 编码".to_string())
+    Ok(bytes)
 }

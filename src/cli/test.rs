@@ -16,17 +16,26 @@ pub fn run(paths: &[PathBuf]) -> u8 {
         }
     } else {
         for p in paths {
-            let rules = match load_rules(Some(p)) {
-                Ok(r) => r,
-                Err(c) => return c,
-            };
+            // A test file names the rule set beside it (its directory's main.rules) and runs
+            // only its own cases; a rule file or directory runs every test file beside it.
+            let one = p.to_string_lossy().ends_with(".test.toml");
             let dir = if p.is_dir() {
                 p.clone()
             } else {
-                p.parent().unwrap_or(Path::new(".")).to_path_buf()
+                p.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf()
             };
-            let (files, skipped) =
-                super::files::collect(&dir, |p| p.to_string_lossy().ends_with(".test.toml"));
+            let rules = match load_rules(Some(if one { &dir } else { p })) {
+                Ok(r) => r,
+                Err(c) => return c,
+            };
+            let (files, skipped) = if one {
+                (vec![p.clone()], Vec::new())
+            } else {
+                super::files::collect(&dir, |p| p.to_string_lossy().ends_with(".test.toml"))
+            };
             for (s, why) in skipped {
                 eprintln!("跳过 {}：{why}", s.display());
             }
@@ -45,11 +54,16 @@ pub fn run(paths: &[PathBuf]) -> u8 {
         eprintln!("错误：无法读取测试文件 {file}：{msg}");
     }
     for f in &report.failures {
-        println!("失败：{}（{}）", f.name, f.file);
+        println!("失败：{}（{} 第 {} 行）", f.name, f.file, f.line);
         for (what, want, got) in &f.mismatches {
             println!("    {what}：预期 {want}，实际 {got}");
         }
     }
+    println!(
+        "通过 {} 个，失败 {} 个",
+        report.passed,
+        report.failures.len()
+    );
     println!("{} passed, {} failed", report.passed, report.failures.len());
     if !report.errors.is_empty() {
         EXIT_CANNOT_RUN

@@ -133,7 +133,12 @@ pub fn bind_inputs<'a>(
             };
             CaseError::new(
                 Code::WrongFactType,
-                format!("事实 {key}（{}）应为{want}，却是 {raw}", fact.label),
+                // A huge value is quoted by its first bytes only.
+                format!(
+                    "事实 {key}（{}）应为{want}，却是 {}",
+                    fact.label,
+                    crate::limits::clip(&raw.to_string())
+                ),
                 format!("facts.{key}"),
             )
         })?;

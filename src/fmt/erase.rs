@@ -78,7 +78,13 @@ impl Erase for Amount {
 
 impl Erase for File {
     fn erase(&mut self) {
-        let File { items } = self;
+        let File {
+            items,
+            broken,
+            lost,
+        } = self;
+        broken.clear();
+        lost.clear();
         items.erase();
     }
 }

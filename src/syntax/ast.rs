@@ -38,6 +38,12 @@ pub struct DateLit {
 pub struct File {
     /// Items in file order.
     pub items: Vec<Item>,
+    /// Items with a syntax error (read without the clause that has it, or not at all): the
+    /// model's diagnostics inside them follow from that error and are not reported.
+    pub broken: Vec<Span>,
+    /// Names declared by items that could not be read at all (a reference to one is not an
+    /// unknown name).
+    pub lost: Vec<Name>,
 }
 
 /// A top-level item.

@@ -81,11 +81,16 @@ impl Lowerer {
                         format!("未知的措施“{}”", m.text),
                     )
                     .label("不是已知的措施");
-                    d = match nearest(&m.text, Measure::names()) {
-                        Some(n) => d.help(format!("是否想写“{n}”？")),
+                    // 责令改正 goes with every decision (Art. 28): the engine adds it itself.
+                    let allowed =
+                        || Measure::names().filter(|n| *n != Measure::OrderCorrection.zh());
+                    let list = allowed().collect::<Vec<_>>().join("、");
+                    d = match nearest(&m.text, allowed()) {
+                        Some(n) => d.help(format!(
+                            "是否想写“{n}”？措施可写：{list}（责令改正由引擎自动加上，不必写）"
+                        )),
                         None => d.help(format!(
-                            "措施有：{}",
-                            Measure::names().collect::<Vec<_>>().join("、")
+                            "措施可写：{list}（责令改正由引擎自动加上，不必写）"
                         )),
                     };
                     self.diags.push(d);
@@ -98,7 +103,25 @@ impl Lowerer {
     /// The range of an amount. An empty range is reported and still returned, so that the
     /// violation does not also look as if it had no penalty.
     pub(super) fn amount(&mut self, a: &ast::Amount) -> Option<(Decimal, Decimal)> {
+        self.amount_of(a, true)
+    }
+
+    /// The range of an amount of yuan (`money`: no figure below the fen) or of a multiple.
+    fn amount_of(&mut self, a: &ast::Amount, money: bool) -> Option<(Decimal, Decimal)> {
         let lo = a.lo.unwrap_or(Decimal::ZERO);
+        if money && (lo.normalize().scale() > 2 || a.hi.normalize().scale() > 2) {
+            let n = if lo.normalize().scale() > 2 { lo } else { a.hi };
+            self.diags.push(
+                Diagnostic::error(
+                    Code::BadNumber,
+                    a.span,
+                    format!("金额 {n} 元有两位以上小数：不足一分"),
+                )
+                .label("金额最小到分")
+                .help("罚款以元为单位，最多两位小数，如 0.5 或 12.35"),
+            );
+            return None;
+        }
         if a.hi > Decimal::from(1_000_000_000_000_i64) {
             self.diags.push(
                 Diagnostic::error(Code::BadNumber, a.span, format!("数额 {} 过大", a.hi))
@@ -122,7 +145,8 @@ impl Lowerer {
     }
 
     pub(super) fn fine(&mut self, f: &ast::FineDecl) -> Option<FineSpec> {
-        let (lo, hi) = self.amount(&f.amount)?;
+        let money = !matches!(f.scale, Some(ast::Scale::Multiple(_)));
+        let (lo, hi) = self.amount_of(&f.amount, money)?;
         let scale = match &f.scale {
             None => None,
             Some(ast::Scale::PerUnit(n) | ast::Scale::Multiple(n)) => {
@@ -177,6 +201,8 @@ impl Lowerer {
                 );
                 None
             }
+            // An empty statutory range is reported once, not again for every tier.
+            Some(_) if lo > hi => None,
             Some(t) => self.tiers(t, lo, hi),
         };
         Some(FineSpec {

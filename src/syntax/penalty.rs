@@ -1,0 +1,148 @@
+//! Penalties: fines, their scales and tiers, and amounts.
+
+use super::ast::*;
+use super::{Rule, Visitor};
+use pest::iterators::Pair;
+use rust_decimal::Decimal;
+
+impl Visitor<'_> {
+    pub(super) fn visit_measures(&mut self, p: Pair<'_, Rule>) -> Vec<Name> {
+        p.into_inner().map(|m| self.name(&m)).collect()
+    }
+
+    pub(super) fn visit_penalty(&mut self, p: Pair<'_, Rule>) -> PenaltyDecl {
+        let span = self.span(&p);
+        let mut d = PenaltyDecl {
+            discretionary: false,
+            alts: vec![],
+            span,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::discretionary => d.discretionary = true,
+                Rule::fine => {
+                    let f = self.visit_fine(c);
+                    d.alts.push(PenaltyAlt::Fine(f));
+                }
+                Rule::penalty_kind => d.alts.push(PenaltyAlt::Kind(self.name(&c))),
+                _ => {}
+            }
+        }
+        d
+    }
+
+    pub(super) fn visit_fine(&mut self, p: Pair<'_, Rule>) -> FineDecl {
+        let span = self.span(&p);
+        let mut f = FineDecl {
+            amount: Amount {
+                lo: Some(Decimal::ZERO),
+                hi: Decimal::ZERO,
+                span,
+            },
+            scale: None,
+            tiers: None,
+            span,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::tiers => f.tiers = Some(self.visit_tiers(c)),
+                Rule::per_unit | Rule::multiple => {
+                    let per = c.as_rule() == Rule::per_unit;
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::ident => {
+                                let n = self.name(&x);
+                                f.scale = Some(if per {
+                                    Scale::PerUnit(n)
+                                } else {
+                                    Scale::Multiple(n)
+                                });
+                            }
+                            Rule::amount => f.amount = self.visit_amount(x),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => f.amount = self.visit_amount(c),
+            }
+        }
+        f
+    }
+
+    pub(super) fn visit_tiers(&mut self, p: Pair<'_, Rule>) -> TiersDecl {
+        let span = self.span(&p);
+        let mut t = TiersDecl {
+            fact: Name {
+                text: String::new(),
+                span,
+            },
+            tiers: Vec::new(),
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => t.fact = self.name(&c),
+                Rule::tier => {
+                    let mut it = c.into_inner();
+                    let (Some(key), Some(amount)) = (it.next(), it.next()) else {
+                        continue;
+                    };
+                    let key_span = self.span(&key);
+                    let key = match key.into_inner().next() {
+                        Some(k) if k.as_rule() == Rule::upto => {
+                            let n = k
+                                .into_inner()
+                                .next()
+                                .map_or(Decimal::ZERO, |n| self.visit_number(n));
+                            TierKey::UpTo(n, key_span)
+                        }
+                        Some(k) if k.as_rule() == Rule::kw_rest => TierKey::Rest(key_span),
+                        Some(k) => TierKey::Variant(self.name(&k)),
+                        None => TierKey::Rest(key_span),
+                    };
+                    let a = self.visit_amount(amount);
+                    t.tiers.push((key, a));
+                }
+                _ => {}
+            }
+        }
+        t
+    }
+
+    pub(super) fn visit_amount(&mut self, p: Pair<'_, Rule>) -> Amount {
+        let span = self.span(&p);
+        let Some(c) = p.into_inner().next() else {
+            return Amount {
+                lo: Some(Decimal::ZERO),
+                hi: Decimal::ZERO,
+                span,
+            };
+        };
+        match c.as_rule() {
+            Rule::open_range => {
+                let hi = c
+                    .into_inner()
+                    .next()
+                    .map_or(Decimal::ZERO, |n| self.visit_number(n));
+                Amount { lo: None, hi, span }
+            }
+            Rule::closed_range => {
+                let mut it = c.into_inner();
+                let lo = it.next().map_or(Decimal::ZERO, |n| self.visit_number(n));
+                let hi = it.next().map_or(Decimal::ZERO, |n| self.visit_number(n));
+                Amount {
+                    lo: Some(lo),
+                    hi,
+                    span,
+                }
+            }
+            _ => {
+                let n = self.visit_number(c);
+                Amount {
+                    lo: Some(n),
+                    hi: n,
+                    span,
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,412 @@
+//! Error recovery. pest has none of its own, so a small lexical scan (aware of strings, inline
+//! scripts and comments) splits a file into its top-level items and repairs unbalanced braces;
+//! each item is then parsed on its own, and a syntax error inside an item blanks the clause it
+//! is in (byte for byte, so every offset stays the file's) and the rest of the item is read.
+
+use super::ast::Name;
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+/// Keywords that start a top-level item: where one item ends and the next begins.
+const ITEM_KEYWORDS: &[&str] = &[
+    "规则集",
+    "包含",
+    "事实",
+    "谓词",
+    "法规",
+    "违法行为",
+    "法定",
+    "不予处罚",
+    "从轻",
+    "减轻",
+    "从重",
+    "钩子",
+];
+
+/// A file cut into items, with the braces it lacks or has too many of.
+pub(super) struct Split {
+    /// Byte offsets where each top-level item starts (the first may be text before any item).
+    pub starts: Vec<usize>,
+    /// Offsets before which a missing `}` is read as if it were there.
+    pub inserts: Vec<usize>,
+    /// Offsets of a `}` closing nothing, read as a space.
+    pub strays: Vec<usize>,
+    /// One diagnostic per missing or stray brace.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// An opened `{`: where, and the indentation and line of the line it is on.
+struct Open {
+    at: usize,
+    indent: usize,
+    line: usize,
+}
+
+struct Scanner<'a> {
+    file: FileId,
+    text: &'a str,
+    /// How many unclosed braces the indentation may close before the end of the file.
+    budget: usize,
+    stack: Vec<Open>,
+    out: Split,
+}
+
+/// Cuts `text` into items. Braces are first matched as written; if some are left open at the
+/// end, the scan is repeated and a `{` is taken as unclosed at the first later line indented no
+/// deeper than the line that opened it (so the missing `}` is reported where it is missing).
+pub(super) fn split(file: FileId, text: &str) -> Split {
+    let first = Scanner::run(file, text, 0);
+    let open = first.inserts.len();
+    if open == 0 {
+        return first;
+    }
+    Scanner::run(file, text, open)
+}
+
+impl Scanner<'_> {
+    fn run(file: FileId, text: &str, budget: usize) -> Split {
+        let mut s = Scanner {
+            file,
+            text,
+            budget,
+            stack: Vec::new(),
+            out: Split {
+                starts: Vec::new(),
+                inserts: Vec::new(),
+                strays: Vec::new(),
+                diags: Vec::new(),
+            },
+        };
+        s.scan();
+        s.out
+    }
+
+    fn scan(&mut self) {
+        let text = self.text;
+        let (mut i, mut line, mut indent) = (0, 0, 0);
+        let mut line_start = true;
+        // End of the last character that is neither white space nor a comment.
+        let mut content_end = 0;
+        while let Some(c) = text[i..].chars().next() {
+            let len = c.len_utf8();
+            if c == '\n' {
+                (line, indent, line_start) = (line + 1, 0, true);
+                i += 1;
+                continue;
+            }
+            if line_start {
+                if c.is_whitespace() {
+                    indent += 1;
+                    i += len;
+                    continue;
+                }
+                line_start = false;
+                if c != '#' {
+                    self.line_begins(line, indent, c == '}', content_end);
+                }
+            }
+            match c {
+                '#' => {
+                    i = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                    continue;
+                }
+                '"' => {
+                    let end = string_end(text, i);
+                    line += text[i..end].matches('\n').count();
+                    i = end;
+                    content_end = end;
+                    continue;
+                }
+                '{' => self.stack.push(Open {
+                    at: i,
+                    indent,
+                    line,
+                }),
+                '}' if self.stack.pop().is_none() => self.stray(i),
+                _ if self.stack.is_empty() && starts_item(text, i) => self.out.starts.push(i),
+                _ => {}
+            }
+            if !c.is_whitespace() {
+                content_end = i + len;
+            }
+            i += len;
+        }
+        while let Some(o) = self.stack.pop() {
+            self.missing(&o, content_end);
+        }
+    }
+
+    /// A line's first token: blocks opened on an earlier line at least as indented are closed
+    /// (when the line starts with `}`, those more indented: the `}` closes the one it lines up
+    /// with).
+    fn line_begins(&mut self, line: usize, indent: usize, closing: bool, content_end: usize) {
+        while self.budget > 0
+            && let Some(o) = self.stack.last()
+            && o.line < line
+            && (o.indent > indent || (o.indent == indent && !closing))
+        {
+            if let Some(o) = self.stack.pop() {
+                self.budget -= 1;
+                self.missing(&o, content_end);
+            }
+        }
+    }
+
+    fn missing(&mut self, o: &Open, at: usize) {
+        self.out.inserts.push(at);
+        self.out.diags.push(
+            Diagnostic::error(
+                Code::UnbalancedBrace,
+                Span::new(self.file, at, at),
+                format!("第 {} 行的“{{”没有对应的“}}”", o.line + 1),
+            )
+            .label("此处缺少“}”")
+            .secondary(
+                Span::new(self.file, o.at, o.at + 1),
+                format!("第 {} 行在这里打开", o.line + 1),
+            )
+            .help("在这个块的最后一行之后补上“}”；每个“{”都要有对应的“}”"),
+        );
+    }
+
+    fn stray(&mut self, at: usize) {
+        self.out.strays.push(at);
+        self.out.diags.push(
+            Diagnostic::error(
+                Code::UnbalancedBrace,
+                Span::new(self.file, at, at + 1),
+                "多余的“}”：它前面没有未闭合的“{”",
+            )
+            .label("多余的“}”")
+            .help("删除这个“}”，或在块的开头补上对应的“{”"),
+        );
+    }
+}
+
+/// The end of the string or inline script starting at `i` (a `"`): past its closing quote(s),
+/// or at the end of the line (a string) or of the file (a script) if it is not closed.
+fn string_end(text: &str, i: usize) -> usize {
+    if text[i..].starts_with("\"\"\"") {
+        return text[i + 3..]
+            .find("\"\"\"")
+            .map_or(text.len(), |n| i + 3 + n + 3);
+    }
+    let mut escaped = false;
+    for (n, c) in text[i + 1..].char_indices() {
+        match c {
+            '\n' => return i + 1 + n,
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return i + 1 + n + 1,
+            _ => escaped = false,
+        }
+    }
+    text.len()
+}
+
+/// Whether an item keyword starts a token at `i` (and is not the list word after `法定`).
+fn starts_item(text: &str, i: usize) -> bool {
+    let rest = &text[i..];
+    if !ITEM_KEYWORDS.iter().any(|k| rest.starts_with(k)) {
+        return false;
+    }
+    let before = text[..i].trim_end();
+    let token_start = text[..i]
+        .chars()
+        .next_back()
+        .is_none_or(|c| c.is_whitespace() || matches!(c, '}' | '"' | ')'));
+    token_start && !before.ends_with("法定")
+}
+
+/// The text an item is parsed from: the file's bytes with the repairs made, and where `}` was
+/// inserted (offsets in this text), to map positions back to the file.
+pub(super) struct Patched {
+    pub text: String,
+    pub inserts: Vec<usize>,
+}
+
+impl Patched {
+    pub(super) fn new(file_text: &str, start: usize, end: usize, split: &Split) -> Patched {
+        let mut text = String::with_capacity(end - start + 4);
+        let mut inserts = Vec::new();
+        let mut from = start;
+        let mut cuts: Vec<(usize, bool)> = split
+            .inserts
+            .iter()
+            .filter(|&&p| p > start && p <= end)
+            .map(|&p| (p, true))
+            .chain(
+                split
+                    .strays
+                    .iter()
+                    .filter(|&&p| p >= start && p < end)
+                    .map(|&p| (p, false)),
+            )
+            .collect();
+        cuts.sort_unstable();
+        for (p, insert) in cuts {
+            text.push_str(&file_text[from..p]);
+            if insert {
+                inserts.push(text.len());
+                text.push('}');
+                from = p;
+            } else {
+                text.push(' ');
+                from = p + 1;
+            }
+        }
+        text.push_str(&file_text[from..end]);
+        Patched { text, inserts }
+    }
+}
+
+/// Blanks the clause around a syntax error at `p`: its line (and the line before it, when the
+/// error is at a line's first token: the clause before is then the one left unfinished), the
+/// block a `{` on it opens, but not a `}` that closes a block opened before. Returns the blanked
+/// range, or `None` when the item's own first token would go (the item cannot be read).
+pub(super) fn blank(text: &mut String, p: usize) -> Option<(usize, usize)> {
+    let p = p.min(text.len());
+    let line_of = |q: usize| text[..q].rfind('\n').map_or(0, |n| n + 1);
+    let mut start = line_of(p);
+    if text[start..p].trim().is_empty() && start > 0 {
+        // The error is at the first token of a line (or at the end): the unfinished clause is on
+        // the last line before it with content, unless that line opens a block.
+        let mut q = start - 1;
+        loop {
+            let s = line_of(q);
+            let line = &text[s..q];
+            if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+                if balance(line).0 <= 0 {
+                    start = s;
+                }
+                break;
+            }
+            if s == 0 {
+                break;
+            }
+            q = s - 1;
+        }
+    }
+    let mut end = text[p..].find('\n').map_or(text.len(), |n| p + n);
+    let (net, _) = balance(&text[start..end]);
+    if net > 0 {
+        // Extend to the `}` closing what the region opens, then to the end of that line.
+        let mut depth = net;
+        let mut q = end;
+        let bytes = text.as_bytes();
+        while q < bytes.len() && depth > 0 {
+            match bytes[q] {
+                b'{' => depth += 1,
+                b'}' => depth -= 1,
+                b'"' => {
+                    q = string_end(text, q);
+                    continue;
+                }
+                b'#' => {
+                    q = text[q..].find('\n').map_or(text.len(), |n| q + n);
+                    continue;
+                }
+                _ => {}
+            }
+            q += 1;
+        }
+        end = text[q.min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |n| q + n);
+    }
+    let first = text.len() - text.trim_start().len();
+    let start = start + (text[start..].len() - text[start..].trim_start().len());
+    if start <= first {
+        return None;
+    }
+    let keep: Vec<usize> = balance(&text[start..end])
+        .1
+        .into_iter()
+        .map(|k| k + start)
+        .collect();
+    let mut bytes = std::mem::take(text).into_bytes();
+    let mut changed = false;
+    for (n, b) in bytes[start..end].iter_mut().enumerate() {
+        if *b != b'\n' && *b != b' ' && !keep.contains(&(start + n)) {
+            *b = b' ';
+            changed = true;
+        }
+    }
+    // Whole characters were replaced byte for byte, so the text is still UTF-8.
+    *text = String::from_utf8(bytes).unwrap_or_default();
+    changed.then_some((start, end))
+}
+
+/// Braces of a piece of text outside strings and comments: the net count of `{` over `}`, and
+/// the offsets (from the text's start, shifted by the caller) of each `}` that closes nothing
+/// opened in the text.
+fn balance(s: &str) -> (i64, Vec<usize>) {
+    let (mut depth, mut min_depth) = (0_i64, 0_i64);
+    let mut unmatched = Vec::new();
+    let mut q = 0;
+    let bytes = s.as_bytes();
+    while q < bytes.len() {
+        match bytes[q] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth < min_depth {
+                    min_depth = depth;
+                    unmatched.push(q);
+                }
+            }
+            b'"' => {
+                q = string_end(s, q);
+                continue;
+            }
+            b'#' => {
+                q = s[q..].find('\n').map_or(s.len(), |n| q + n);
+                continue;
+            }
+            _ => {}
+        }
+        q += 1;
+    }
+    (depth, unmatched)
+}
+
+/// The names an unreadable item declares: the name or code after each keyword that declares one
+/// (a `法规` block's violations too).
+pub(super) fn declared_names(file: FileId, text: &str, start: usize, end: usize) -> Vec<Name> {
+    const DECLARING: &[&str] = &[
+        "违法行为",
+        "事实",
+        "谓词",
+        "法规",
+        "钩子",
+        "不予处罚",
+        "从轻或者减轻",
+        "从轻",
+        "减轻",
+        "从重",
+    ];
+    let piece = &text[start..end];
+    let mut names = Vec::new();
+    let mut i = 0;
+    while i < piece.len() {
+        let rest = &piece[i..];
+        let Some(k) = DECLARING.iter().find(|k| rest.starts_with(**k)) else {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        let after = &rest[k.len()..];
+        let skipped = after.len() - after.trim_start().len();
+        let name: String = after[skipped..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+            .collect();
+        let at = start + i + k.len() + skipped;
+        if !name.is_empty() {
+            names.push(Name {
+                span: Span::new(file, at, at + name.len()),
+                text: name,
+            });
+        }
+        i += k.len();
+    }
+    names
+}
