@@ -50,6 +50,8 @@
 //! diagnostic, which [`diag::render_human`], [`diag::render_plain`] and [`diag::render_json`]
 //! print.
 
+pub mod audit;
+pub mod batch;
 pub mod case;
 pub mod catalogue;
 pub mod check;
