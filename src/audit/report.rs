@@ -6,6 +6,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt::Write;
 
+/// Violations drawn in the chart of the fines' places (those with most fines outside the band).
+pub const PLACE_BARS: usize = 15;
+
 /// Groups drawn as box plots (the largest by fined cases).
 pub const BOX_PLOTS: usize = 40;
 
@@ -299,7 +302,32 @@ fn places_chart(h: &mut String, a: &Audit) {
         }
     }
     per.retain(|_, r| r.iter().sum::<u64>() > 0);
-    h.push_str("<h2>罚款在幅度中的位置（按违法行为）</h2>\n<p class=\"legend\">");
+    // The violations with the most fines outside the band first; the rest in one line.
+    let mut per: Vec<(&str, [u64; 4])> = per.into_iter().collect();
+    per.sort_by(|(a, x), (b, y)| {
+        let out = |r: &[u64; 4]| r[1] + r[2] + r[3];
+        out(y)
+            .cmp(&out(x))
+            .then(y.iter().sum::<u64>().cmp(&x.iter().sum()))
+            .then(a.cmp(b))
+    });
+    let rest = per.split_off(per.len().min(PLACE_BARS));
+    let _ = writeln!(
+        h,
+        "<h2>罚款在幅度中的位置（按违法行为）</h2>\n<p class=\"note\">罚款在建议幅度外最多的 {} 项违法行为{}。</p>",
+        per.len(),
+        if rest.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "；其余 {} 项共 {} 件罚款，其中 {} 件在建议幅度外",
+                rest.len(),
+                rest.iter().map(|(_, r)| r.iter().sum::<u64>()).sum::<u64>(),
+                rest.iter().map(|(_, r)| r[1] + r[2] + r[3]).sum::<u64>()
+            )
+        }
+    );
+    h.push_str("<p class=\"legend\">");
     for (p, c) in PLACES {
         let _ = write!(
             h,
@@ -428,10 +456,17 @@ fn box_plots(h: &mut String, a: &Audit) {
         .iter()
         .filter(|(_, g)| g.fined() > 0)
         .collect();
-    groups.sort_by(|x, y| y.1.fined().cmp(&x.1.fined()).then(x.0.cmp(y.0)));
+    // Groups with flagged fines first, then the largest.
+    let dots = |k: &GroupKey| a.flagged_fines.get(k).map_or(0, Vec::len);
+    groups.sort_by(|x, y| {
+        (dots(y.0) > 0)
+            .cmp(&(dots(x.0) > 0))
+            .then(y.1.fined().cmp(&x.1.fined()))
+            .then(x.0.cmp(y.0))
+    });
     let _ = writeln!(
         h,
-        "<h2>类案罚款分布</h2>\n<p class=\"legend\"><span><i class=\"sw\" style=\"background:#dcefdc\"></i>建议幅度</span><span><i class=\"sw\" style=\"background:#7a9cc6\"></i>四分位区间（中间竖线为中位数，两端为最小、最大值）</span><span><i class=\"sw\" style=\"background:#c0392b;border-radius:50%\"></i>需要复核的罚款</span></p><p class=\"note\">罚款案件最多的 {} 组（共 {} 组）；每组的标尺从该组最低额到最高额。</p>",
+        "<h2>类案罚款分布</h2>\n<p class=\"legend\"><span><i class=\"sw\" style=\"background:#dcefdc\"></i>建议幅度</span><span><i class=\"sw\" style=\"background:#7a9cc6\"></i>四分位区间（中间竖线为中位数，两端为最小、最大值）</span><span><i class=\"sw\" style=\"background:#c0392b;border-radius:50%\"></i>需要复核的罚款</span></p><p class=\"note\">有需要复核案件的组在前，其余按罚款件数，共列 {} 组（全部 {} 组见 JSON 汇总）；每组的标尺从该组或建议幅度的最低额到最高额。</p>",
         groups.len().min(BOX_PLOTS),
         groups.len()
     );
