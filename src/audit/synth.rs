@@ -254,8 +254,8 @@ fn planted_fine(
     }
 }
 
-/// A fine drawn within ±15% of the band's middle, never outside the band; rounded to 10 yuan
-/// for bands over 1,000 yuan, to the yuan otherwise.
+/// A fine drawn within ±15% of the band's middle, never outside the band; rounded to 1, 10,
+/// 100 or 1,000 yuan as the band's middle is under 100, 2,000, 20,000 yuan or more.
 fn near_middle(rng: &mut Rng, min: Decimal, max: Decimal) -> Option<Decimal> {
     if max <= Decimal::ZERO {
         return None;
@@ -265,10 +265,12 @@ fn near_middle(rng: &mut Rng, min: Decimal, max: Decimal) -> Option<Decimal> {
     let hi = max.min(mid * Decimal::new(115, 2));
     let step = Decimal::from(rng.below(1001)) / Decimal::from(1000);
     let raw = lo + (hi - lo) * step;
-    let unit = if mid >= Decimal::from(1000) {
-        Decimal::TEN
-    } else {
-        Decimal::ONE
+    // Officers impose round amounts: the distinct fines of a group stay few.
+    let unit = match mid {
+        m if m < Decimal::ONE_HUNDRED => Decimal::ONE,
+        m if m < Decimal::from(2_000) => Decimal::TEN,
+        m if m < Decimal::from(20_000) => Decimal::ONE_HUNDRED,
+        _ => Decimal::ONE_THOUSAND,
     };
     let rounded = (raw / unit).round() * unit;
     let fine = rounded.max(min).min(max);
