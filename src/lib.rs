@@ -77,6 +77,8 @@ macro_rules! stage {
     };
 }
 
+pub mod audit;
+pub mod batch;
 pub mod case;
 pub mod catalogue;
 pub mod diag;

@@ -891,3 +891,48 @@ fn review_answers_what_the_library_reviews() {
     assert!((400..500).contains(&status), "{status}: {got}");
     assert_eq!(error_code(&got), "E0504");
 }
+
+#[test]
+fn audit_reads_the_decision_records_with_the_rules_they_were_made_under() {
+    let dir = temp_dir("audit-records");
+    let db = dir.join("caliper.db");
+    let ids: Vec<String> = {
+        let s = Server::start(&db, &[]);
+        let mut ids = Vec::new();
+        for fine in [60, 60, 70, 60, 60, 65, 200] {
+            let fin = json!({ "outcome": "standard", "fine": fine, "penalties": ["fine"] });
+            let reason = (fine > 140).then_some("情节特别恶劣");
+            let (status, got) = s.post("/decisions", &record_request(fin, reason, None));
+            assert_eq!(status, 201, "{got}");
+            ids.push(got["id"].as_str().expect("an id").to_string());
+        }
+        // A correction: the record it corrects is left out of the audit.
+        let fin = json!({ "outcome": "standard", "fine": 70, "penalties": ["fine"] });
+        let (status, got) = s.post("/decisions", &record_request(fin, None, Some(&ids[0])));
+        assert_eq!(status, 201, "{got}");
+        ids
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_caliper"))
+        .arg("audit")
+        .arg(&db)
+        .arg("--report")
+        .arg(dir.join("report.html"))
+        .arg("--flagged")
+        .arg(dir.join("flagged.csv"))
+        .output()
+        .expect("audit runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).expect("the JSON summary");
+    assert_eq!(summary["lines"], 7, "{summary}");
+    assert_eq!(summary["errors"], 0, "{summary}");
+    assert_eq!(summary["flagged"], 1, "{summary}");
+    let flagged = std::fs::read_to_string(dir.join("flagged.csv")).expect("flagged");
+    let row = flagged.lines().nth(1).expect("one flagged case");
+    assert!(row.starts_with(&format!("{},", ids[6])), "{row}");
+    assert!(row.contains("是中位数的"), "{row}");
+    assert_eq!(summary["places"]["outside_band"], 1, "{summary}");
+}

@@ -1,5 +1,7 @@
 //! Command-line parsing and dispatch; one file per command.
 
+mod audit;
+mod batch;
 mod check;
 mod eval;
 mod explain;
@@ -49,6 +51,70 @@ enum Command {
         /// 错误的输出格式
         #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
         error_format: ErrorFormat,
+    },
+    /// 批量给出裁量建议：每行一个案件（NDJSON 或 CSV），每行一个结果，顺序不变
+    #[command(long_about = BATCH_HELP)]
+    Batch {
+        /// 案件文件：.csv 为 CSV（第一行是表头），其余为 NDJSON（每行一个案件文档）
+        input: PathBuf,
+        /// 写入文件（默认：标准输出）
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// 规则集的根文件或目录（默认：内置规则集）
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// 输入格式（默认按扩展名判断）
+        #[arg(long, value_enum)]
+        input_format: Option<InFormat>,
+        /// 输出格式：ndjson 为完整的决定文档，csv 为主要字段
+        #[arg(long, value_enum, default_value_t = OutFormat::Ndjson)]
+        format: OutFormat,
+        /// CSV 列名映射文件（TOML，中文列名 → 事实名），见 docs/batch-audit.md
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// 工作线程数（默认：全部处理器核心）
+        #[arg(long)]
+        threads: Option<usize>,
+        /// 不记录推理过程（trace 为空），更快
+        #[arg(long)]
+        no_trace: bool,
+    },
+    /// 类案同罚审查：按当时施行的规则重新计算过去的处罚决定，找出与同类案件罚款差距大的案件
+    #[command(long_about = AUDIT_HELP)]
+    Audit {
+        /// 档案：NDJSON、CSV（按扩展名），或 caliper serve 的 SQLite 决定记录库
+        #[arg(required_unless_present = "synthesize")]
+        archive: Option<PathBuf>,
+        /// 规则集的根文件或目录（默认：内置规则集；SQLite 记录用记录时的规则）
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// HTML 报告写入的文件
+        #[arg(long, default_value = "audit-report.html")]
+        report: PathBuf,
+        /// 需要复核的案件（CSV）写入的文件
+        #[arg(long, default_value = "audit-flagged.csv")]
+        flagged: PathBuf,
+        /// JSON 汇总写入的文件（默认：标准输出）
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// CSV 列名映射文件（TOML），见 docs/batch-audit.md
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// 工作线程数（默认：全部处理器核心）
+        #[arg(long)]
+        threads: Option<usize>,
+        /// 不审查，而是生成 N 件合成案件的档案（演示和测试用，不是真实记录），写入 -o
+        #[arg(long, value_name = "N")]
+        synthesize: Option<u64>,
+        /// 合成档案写入的文件
+        #[arg(short, long, requires = "synthesize")]
+        output: Option<PathBuf>,
+        /// 合成档案的随机种子（同一种子生成同一档案）
+        #[arg(long, default_value_t = 1, requires = "synthesize")]
+        seed: u64,
+        /// 合成档案不植入不一致的案件
+        #[arg(long, requires = "synthesize")]
+        clean: bool,
     },
     /// 对案件（JSON）给出裁量建议
     Eval {
@@ -152,6 +218,51 @@ enum Command {
     },
 }
 
+const BATCH_HELP: &str = "批量给出裁量建议。\n\n\
+输入每行一个案件，输出每行一个结果，顺序与输入相同；写错的行得到一行错误文档（写明行号和错在哪里），不会被跳过。\n\
+所有处理器核心并行计算，内存不随文件大小增长；在终端上显示进度（速度和剩余时间），结束时在标准错误上给出汇总（各处理结果的件数、错误数）。\n\n\
+NDJSON 输入（每行一个案件文档，同 caliper eval）：\n\
+  {\"case_id\": \"A-1\", \"violation\": \"XR-49-2\", \"facts\": {\"party_type\": \"individual\", \"age\": 35}}\n\n\
+CSV 输入（第一行是表头；case_id、violation 和每个事实一列；空格表示没有该事实；选项可写中文名称）：\n\
+  case_id,violation,party_type,age,harm,violation_date,discovery_date\n\
+  A-1,XR-49-2,individual,35,一般,2025-03-02,2025-03-05\n\
+中文表头用 --mapping 映射文件对应到事实名（格式见 docs/batch-audit.md）。\n\n\
+错误行：{\"error\": {\"code\": \"E0504\", \"message\": \"…\", \"at\": \"…\"}, \"line\": 7}\n\n\
+例：caliper batch cases.ndjson -o decisions.ndjson --no-trace\n\
+    caliper batch cases.csv --format csv --mapping columns.toml\n\n\
+退出码：0 全部成功，2 有错误行（其余各行照常输出）或表头错误，1 无法读写文件。";
+
+const AUDIT_HELP: &str = "类案同罚审查。\n\n\
+对档案中的每个过去的处罚决定，按作出决定之日施行的规则重新计算裁量建议，判断实际罚款在建议幅度内、法定幅度内但在建议幅度外，还是超出法定幅度；\
+按规则给出的要素（违法行为、法律版本、当事人类型、档次即建议幅度、建议结果、适用的情节）把同类案件分组，统计每组罚款的件数、最小值、四分位数和最大值，\
+列出罚款远离本组的案件及复核理由；给出首违不罚适用率、按违法行为/队伍/月份的幅度外比率、应告知听证的告知率。\n\n\
+档案每行一个决定（NDJSON）：\n\
+  {\"case_id\": \"2024-001\", \"violation\": \"XR-49-2\", \"facts\": {…, \"decision_date\": \"2024-05-10\"}, \"outcome\": \"standard\", \"fine\": 120, \"hearing_notice\": false, \"officer\": \"张三\", \"team\": \"一中队\"}\n\
+CSV 档案：case_id、violation、各事实（含 decision_date）及 outcome、fine、hearing_notice、officer、team 列；中文列名用 --mapping。\n\
+也可以直接审查 caliper serve 的决定记录库（SQLite 文件）。\n\n\
+输出：HTML 报告（--report，中文，内嵌图表，可打印）、需要复核的案件（--flagged，CSV）、JSON 汇总（标准输出或 --json）。\n\n\
+例：caliper audit --synthesize 100000 -o archive.ndjson     生成合成档案（不是真实记录）\n\
+    caliper audit archive.ndjson --report audit.html --flagged flagged.csv --json audit.json\n\n\
+档案格式与报告的说明见 docs/batch-audit.md。";
+
+/// The format of a batch's cases.
+#[derive(Clone, Copy, ValueEnum)]
+enum InFormat {
+    /// 每行一个 JSON 案件文档
+    Ndjson,
+    /// 表头加每行一个案件
+    Csv,
+}
+
+/// The format of a batch's answers.
+#[derive(Clone, Copy, ValueEnum)]
+enum OutFormat {
+    /// 每行一个 JSON 决定文档
+    Ndjson,
+    /// 表头加每行一个决定的主要字段
+    Csv,
+}
+
 /// The published document's format.
 #[derive(Clone, Copy, ValueEnum)]
 enum PublishFormat {
@@ -178,6 +289,56 @@ pub fn run() -> ExitCode {
             paths,
             error_format,
         } => check::run(&paths, error_format),
+        Command::Audit {
+            archive,
+            rules,
+            report,
+            flagged,
+            json,
+            mapping,
+            threads,
+            synthesize,
+            output,
+            seed,
+            clean,
+        } => audit::run(&audit::Args {
+            archive,
+            rules,
+            report,
+            flagged,
+            json,
+            mapping,
+            threads,
+            synthesize,
+            output,
+            seed,
+            clean,
+        }),
+        Command::Batch {
+            input,
+            output,
+            rules,
+            input_format,
+            format,
+            mapping,
+            threads,
+            no_trace,
+        } => batch::run(&batch::Args {
+            input,
+            output,
+            rules,
+            input_format: input_format.map(|f| match f {
+                InFormat::Ndjson => caliper::batch::InputFormat::Ndjson,
+                InFormat::Csv => caliper::batch::InputFormat::Csv,
+            }),
+            output_format: match format {
+                OutFormat::Ndjson => caliper::batch::OutputFormat::Ndjson,
+                OutFormat::Csv => caliper::batch::OutputFormat::Csv,
+            },
+            mapping,
+            threads,
+            no_trace,
+        }),
         Command::Eval {
             file,
             rules,
