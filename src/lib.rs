@@ -50,6 +50,7 @@
 //! diagnostic, which [`diag::render_human`], [`diag::render_plain`] and [`diag::render_json`]
 //! print.
 
+pub mod analysis;
 pub mod case;
 pub mod catalogue;
 pub mod check;
