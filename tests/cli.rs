@@ -120,7 +120,9 @@ fn check_json_of_clean_rules_is_an_empty_array() {
     codes.dedup();
     assert_eq!(
         codes,
-        ["L0402", "L0403", "L0404", "L0405", "L0409", "L0410", "L0413"]
+        [
+            "L0402", "L0403", "L0404", "L0405", "L0409", "L0410", "L0413"
+        ]
     );
     assert_eq!(items.len(), 27);
     assert!(

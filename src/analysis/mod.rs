@@ -10,6 +10,7 @@
 //! the engine's own condition evaluator. The lints of `caliper check` (L0403 on), `caliper diff`
 //! and `caliper test --generate` stand on this.
 
+pub mod diff;
 pub mod space;
 pub mod witness;
 

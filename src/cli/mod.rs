@@ -1,6 +1,7 @@
 //! Command-line parsing and dispatch; one file per command.
 
 mod check;
+mod diff;
 mod eval;
 mod explain;
 mod files;
@@ -49,6 +50,16 @@ enum Command {
         /// 错误的输出格式
         #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
         error_format: ErrorFormat,
+    },
+    /// 比较规则集的两个版本：文字的增删改，以及裁量结果改变的代表案件
+    Diff {
+        /// 原规则集的根文件或目录
+        old: PathBuf,
+        /// 新规则集的根文件或目录
+        new: PathBuf,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Text)]
+        format: diff::DiffFormat,
     },
     /// 对案件（JSON）给出裁量建议
     Eval {
@@ -178,6 +189,7 @@ pub fn run() -> ExitCode {
             paths,
             error_format,
         } => check::run(&paths, error_format),
+        Command::Diff { old, new, format } => diff::run(&old, &new, format),
         Command::Eval {
             file,
             rules,
