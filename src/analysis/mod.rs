@@ -10,7 +10,9 @@
 //! the engine's own condition evaluator. The lints of `caliper check` (L0403 on), `caliper diff`
 //! and `caliper test --generate` stand on this.
 
+pub mod coverage;
 pub mod diff;
+pub mod generate;
 pub mod space;
 pub mod witness;
 

@@ -90,6 +90,15 @@ enum Command {
     Test {
         /// 规则集的根文件或目录（默认：内置规则集及其测试）
         paths: Vec<PathBuf>,
+        /// 另外报告覆盖率：经过的清单条目、情节档次、条件分支和钩子，逐个文件列出未经过的规则
+        #[arg(long)]
+        coverage: bool,
+        /// 不运行测试，而为这个违法行为生成边界案例，写入新的 *.test.toml（预期为引擎当前的答案，标为待审核）
+        #[arg(long, value_name = "CODE")]
+        generate: Option<String>,
+        /// --generate 写入的文件（默认：CODE.generated.test.toml）；文件已存在时不覆盖
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
     },
     /// 列出违法行为，可按关键词筛选
     List {
@@ -200,7 +209,15 @@ pub fn run() -> ExitCode {
             rules,
             explain,
         } => review::run(file.as_deref(), rules.as_deref(), explain),
-        Command::Test { paths } => test::run(&paths),
+        Command::Test {
+            paths,
+            coverage,
+            generate,
+            output,
+        } => match generate {
+            Some(code) => test::generate(paths.first(), &code, output),
+            None => test::run(&paths, coverage),
+        },
         Command::List { keyword, rules } => list::run(keyword.as_deref(), rules.as_deref()),
         Command::Publish {
             rules,
