@@ -65,7 +65,7 @@ fn witness_of(rules: &RuleSet, case: &serde_json::Value) -> Witness {
 fn prove(rules: &Rules) -> usize {
     let model = rules.model();
     let mut checked = 0;
-    for d in rules.warnings() {
+    for d in &rules.all_warnings() {
         let Some(example) = &d.example else {
             continue;
         };
@@ -172,7 +172,7 @@ fn every_fixture_finding_example_does_what_it_says() {
         total += prove(&rules);
         codes.extend(
             rules
-                .warnings()
+                .all_warnings()
                 .iter()
                 .filter(|d| d.example.is_some())
                 .map(|d| d.code),
@@ -210,7 +210,7 @@ fn json_diagnostics_carry_the_example_case() {
             .join("tests/fixtures/check/err_L0403_no_penalty_with_aggravated.rules"),
     )
     .expect("loads");
-    let json = caliper::diag::render_json(rules.warnings(), rules.sources());
+    let json = caliper::diag::render_json(&rules.all_warnings(), rules.sources());
     let item = &json[0];
     assert_eq!(item["code"], "L0403");
     assert_eq!(item["example"]["case"]["violation"], "YL-1");
@@ -236,11 +236,11 @@ fn a_question_too_large_is_reported() {
     let rules = load(&text);
     assert!(
         rules
-            .warnings()
+            .all_warnings()
             .iter()
             .any(|d| d.code == Code::AnalysisTooLarge),
         "{:?}",
-        rules.warnings()
+        rules.all_warnings()
     );
 }
 
@@ -322,7 +322,7 @@ fn grid(model: &RuleSet) -> Vec<Witness> {
 }
 
 fn has(rules: &Rules, code: Code) -> bool {
-    rules.warnings().iter().any(|d| d.code == code)
+    rules.all_warnings().iter().any(|d| d.code == code)
 }
 
 proptest! {
@@ -355,11 +355,12 @@ proptest! {
         let one_in_two = g.iter().all(|w| !t(w, 0) || t(w, 1));
         // Equivalent entries: only the later (E-2) is reported.
         let expected = (some2 && two_in_one) || (some1 && one_in_two && !two_in_one);
-        let reported = rules.warnings().iter().filter(|d| d.code == Code::SubsumedEntry).count();
-        prop_assert_eq!(reported > 0, expected, "{} / {}: {:?}", a, b, rules.warnings());
+        let all = rules.all_warnings();
+        let reported = all.iter().filter(|d| d.code == Code::SubsumedEntry).count();
+        prop_assert_eq!(reported > 0, expected, "{} / {}: {:?}", a, b, all);
         // L0401: never holds.
         let never = rules
-            .warnings()
+            .all_warnings()
             .iter()
             .any(|d| d.code == Code::UnreachableEntry && d.message.contains("E-1"));
         prop_assert_eq!(never, !some1, "{}", a);

@@ -2,7 +2,7 @@
 //! case of a violation both cover. The walk decides no penalty first (semantics step 5), so the
 //! aggravating circumstance is never weighed: the drafter should say which one governs.
 
-use super::scope::{shared, too_large, with_example};
+use super::scope::{covering, partners, too_large, with_example};
 use crate::analysis::{self, Answer, holds};
 use crate::diag::{Code, Diagnostic};
 use crate::model::RuleSet;
@@ -10,21 +10,15 @@ use crate::vocab::ListKind;
 
 /// Reports each local no-penalty entry once, with every aggravated entry it can meet.
 pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
-    for n in rules
-        .entries
-        .iter()
-        .filter(|e| e.list == ListKind::NoPenalty && !e.statutory)
-    {
+    let by_violation = covering(rules);
+    for (i, n) in rules.entries.iter().enumerate() {
+        if n.list != ListKind::NoPenalty || n.statutory {
+            continue;
+        }
         let mut first = None;
         let mut others = Vec::new();
-        for a in rules
-            .entries
-            .iter()
-            .filter(|e| e.list == ListKind::Aggravated)
-        {
-            let Some(v) = shared(rules, n, a) else {
-                continue;
-            };
+        for (j, v) in partners(rules, &by_violation, i, |e| e.list == ListKind::Aggravated) {
+            let a = &rules.entries[j];
             match analysis::exists(rules, &[&n.cond, &a.cond], |env| {
                 holds(env, &n.cond) && holds(env, &a.cond)
             }) {

@@ -5,11 +5,6 @@ use crate::analysis::Witness;
 use crate::diag::Diagnostic;
 use crate::model::{Entry, RuleSet, ViolationId};
 
-/// The first violation (in file order) both entries cover.
-pub fn shared(rules: &RuleSet, a: &Entry, b: &Entry) -> Option<ViolationId> {
-    (0..rules.violations.len() as u32).find(|&v| a.covers.covers(v) && b.covers.covers(v))
-}
-
 /// The first violation an entry covers.
 pub fn first_covered(rules: &RuleSet, e: &Entry) -> Option<ViolationId> {
     (0..rules.violations.len() as u32).find(|&v| e.covers.covers(v))
@@ -251,4 +246,46 @@ pub fn fine_facts(
             });
         }
     }
+}
+
+/// Per violation, the indices of the entries that cover it (so that pairs of entries are found
+/// per violation, not by comparing every entry with every other).
+pub fn covering(rules: &RuleSet) -> Vec<Vec<u32>> {
+    let mut out = vec![Vec::new(); rules.violations.len()];
+    for (i, e) in rules.entries.iter().enumerate() {
+        for (v, list) in out.iter_mut().enumerate() {
+            if e.covers.covers(v as u32) {
+                list.push(i as u32);
+            }
+        }
+    }
+    out
+}
+
+/// The entries (in file order) that share a violation with entry `i` and satisfy `keep`, each
+/// with the first violation they share.
+pub fn partners(
+    rules: &RuleSet,
+    by_violation: &[Vec<u32>],
+    i: usize,
+    keep: impl Fn(&Entry) -> bool,
+) -> Vec<(usize, ViolationId)> {
+    let e = &rules.entries[i];
+    let mut first: Vec<Option<ViolationId>> = vec![None; rules.entries.len()];
+    for (v, list) in by_violation.iter().enumerate() {
+        if !e.covers.covers(v as u32) {
+            continue;
+        }
+        for &j in list {
+            let j = j as usize;
+            if j != i && first[j].is_none() && keep(&rules.entries[j]) {
+                first[j] = Some(v as u32);
+            }
+        }
+    }
+    first
+        .into_iter()
+        .enumerate()
+        .filter_map(|(j, v)| v.map(|v| (j, v)))
+        .collect()
 }

@@ -2,7 +2,7 @@
 //! match the same case. Combining (semantics step 7) then applies the mitigation and reports the
 //! aggravation as outweighed: the aggravated list's 应当 decides nothing in that case.
 
-use super::scope::{shared, too_large, with_example};
+use super::scope::{covering, partners, too_large, with_example};
 use crate::analysis::{self, Answer, holds};
 use crate::diag::{Code, Diagnostic};
 use crate::model::RuleSet;
@@ -10,27 +10,21 @@ use crate::vocab::{ListKind, Modality};
 
 /// Reports each colliding pair once, at the aggravated entry.
 pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
-    let shall_local = |e: &&crate::model::Entry| e.modality == Modality::Shall && !e.statutory;
-    for a in rules
-        .entries
-        .iter()
-        .filter(|e| e.list == ListKind::Aggravated)
-        .filter(shall_local)
-    {
-        for m in rules
-            .entries
-            .iter()
-            .filter(|e| {
-                matches!(
+    let shall_local = |e: &crate::model::Entry| e.modality == Modality::Shall && !e.statutory;
+    let by_violation = covering(rules);
+    for (i, a) in rules.entries.iter().enumerate() {
+        if a.list != ListKind::Aggravated || !shall_local(a) {
+            continue;
+        }
+        let lighter = |e: &crate::model::Entry| {
+            shall_local(e)
+                && matches!(
                     e.list,
                     ListKind::Lighter | ListKind::LighterOrMitigated | ListKind::Mitigated
                 )
-            })
-            .filter(shall_local)
-        {
-            let Some(v) = shared(rules, m, a) else {
-                continue;
-            };
+        };
+        for (j, v) in partners(rules, &by_violation, i, lighter) {
+            let m = &rules.entries[j];
             match analysis::exists(rules, &[&m.cond, &a.cond], |env| {
                 holds(env, &m.cond) && holds(env, &a.cond)
             }) {

@@ -3,7 +3,7 @@
 //! 应当) matches too, for every violation it covers. The analysis proves the implication over the
 //! partitioned fact space.
 
-use super::scope::{first_covered, too_large, with_example};
+use super::scope::{covering, partners, too_large, with_example};
 use crate::analysis::{self, Answer, holds};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Entry, RuleSet};
@@ -22,18 +22,18 @@ fn covers_effect(e: &Entry, f: &Entry) -> bool {
 /// Reports each local entry shadowed by another, once, naming the first that shadows it.
 pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
     let n = rules.violations.len() as u32;
+    let by_violation = covering(rules);
     for (i, e) in rules.entries.iter().enumerate() {
         if e.statutory {
             continue;
         }
-        let Some(v) = first_covered(rules, e) else {
+        let Some(v) = super::scope::first_covered(rules, e) else {
             continue;
         };
-        for (j, f) in rules.entries.iter().enumerate() {
-            if i == j || !covers_effect(e, f) {
-                continue;
-            }
-            if !(0..n).all(|v| !e.covers.covers(v) || f.covers.covers(v)) {
+        let covered: Vec<u32> = (0..n).filter(|&v| e.covers.covers(v)).collect();
+        for (j, _) in partners(rules, &by_violation, i, |f| covers_effect(e, f)) {
+            let f = &rules.entries[j];
+            if !covered.iter().all(|&v| f.covers.covers(v)) {
                 continue;
             }
             // E without F: a case where E matches and F does not make E count.
