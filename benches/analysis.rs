@@ -20,6 +20,12 @@ fn analysis(c: &mut Criterion) {
     let files = support::generate(1_000, 10_000);
     let generated = Rules::from_sources(&files, support::ROOT).expect("the generated set loads");
     assert!(generated.model().entries.len() >= 10_000);
+    assert!(
+        generated
+            .model()
+            .violation_index
+            .contains_key(support::xr_49_2_like(1_000).as_str())
+    );
     let mut g = c.benchmark_group("analysis");
     g.sample_size(10)
         .sampling_mode(SamplingMode::Flat)

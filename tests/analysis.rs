@@ -365,4 +365,70 @@ proptest! {
             .any(|d| d.code == Code::UnreachableEntry && d.message.contains("E-1"));
         prop_assert_eq!(never, !some1, "{}", a);
     }
+
+    /// L0404: reported exactly when some case makes both the 应当 lighter and the 应当
+    /// aggravated entry hold.
+    #[test]
+    fn shall_collision_matches_brute_force(a in cond(), b in cond()) {
+        let rules = pair_rules("从轻", &a, "从重", &b);
+        let m = rules.model();
+        let both = grid(m).iter().any(|w| {
+            truth_on(m, w, &m.entries[0].cond) == Some(true)
+                && truth_on(m, w, &m.entries[1].cond) == Some(true)
+        });
+        prop_assert_eq!(has(&rules, Code::ShallCollide), both, "{} / {}", a, b);
+    }
+
+    /// L0412: a no-penalty entry citing Art. 33 para 1 is reported exactly when some case makes
+    /// it hold while neither sentence's ground does.
+    #[test]
+    fn ground_matches_brute_force(a in ground_cond()) {
+        let text = format!(
+            "{HEADER}事实 first_offense 布尔 \"初次违法\"\n事实 corrected 布尔 \"及时改正\"\n\
+             事实 minor 布尔 \"轻微\"\n\
+             事实 harm 选项 {{ none \"无\", minor \"轻微\", general \"一般\" }} \"危害后果\"\n{VIOLATION}\
+             不予处罚 N-1 适用 YL-1 可以 \"一\" 当 {a} 依据 \"《中华人民共和国行政处罚法》第三十三条第一款\"\n"
+        );
+        let rules = load(&text);
+        let m = rules.model();
+        let f = |n: &str| m.fact_index[n];
+        let mut wider = false;
+        for fo in [None, Some(true), Some(false)] {
+            for co in [None, Some(true), Some(false)] {
+                for mi in [None, Some(true), Some(false)] {
+                    for h in [None, Some(0u16), Some(1), Some(2)] {
+                        let mut w = Witness::default();
+                        if let Some(x) = fo { w.set(f("first_offense"), Value::Bool(x)); }
+                        if let Some(x) = co { w.set(f("corrected"), Value::Bool(x)); }
+                        if let Some(x) = mi { w.set(f("minor"), Value::Bool(x)); }
+                        if let Some(x) = h { w.set(f("harm"), Value::Enum(x)); }
+                        let entry = truth_on(m, &w, &m.entries[0].cond) == Some(true);
+                        let second = fo == Some(true) && co == Some(true) && matches!(h, Some(0 | 1));
+                        let first = mi == Some(true) && co == Some(true) && h == Some(0);
+                        wider |= entry && !first && !second;
+                    }
+                }
+            }
+        }
+        prop_assert_eq!(has(&rules, Code::NoPenaltyWithoutGround), wider, "{}", a);
+    }
+}
+
+/// A condition over the facts of Art. 33 para 1.
+fn ground_cond() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("first_offense".to_string()),
+        Just("corrected".to_string()),
+        Just("minor".to_string()),
+        Just("不 corrected".to_string()),
+        prop_oneof![Just("none"), Just("minor"), Just("general")]
+            .prop_map(|v| format!("harm = {v}")),
+        Just("harm 属于 {none, minor}".to_string()),
+    ];
+    leaf.prop_recursive(3, 8, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} 且 {b})")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("({a} 或 {b})")),
+        ]
+    })
 }
