@@ -22,6 +22,13 @@ pub struct Catalogue<'a> {
     rules: &'a RuleSet,
 }
 
+impl<'a> Catalogue<'a> {
+    /// The catalogue of a checked model.
+    pub(crate) fn of(rules: &'a RuleSet) -> Catalogue<'a> {
+        Catalogue { rules }
+    }
+}
+
 impl Rules {
     /// The catalogue: violations to search, and the form of each.
     pub fn catalogue(&self) -> Catalogue<'_> {
@@ -445,7 +452,7 @@ fn type_code(t: &FactType) -> &'static str {
 }
 
 /// A value as the case document writes it.
-fn value_json(ty: &FactType, v: Value) -> serde_json::Value {
+pub(crate) fn value_json(ty: &FactType, v: Value) -> serde_json::Value {
     match v {
         Value::Bool(b) => b.into(),
         Value::Int(i) => i.into(),

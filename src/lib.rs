@@ -55,8 +55,9 @@
 //! What other software needs is public and documented: [`Rules`], [`Case`], [`decision`] (the
 //! decision and its parts), [`review`], [`CaseError`] with its typed [`diag::Code`], [`diag`]
 //! (diagnostics and their renderers), and the entry points of [`explain`], [`publish`], [`fmt`],
-//! [`suite`] (the drafters' test files) and [`catalogue`] (what a form needs). [`limits`] names
-//! every limit. The stages themselves — `syntax`, `model`, `check`, `graph`, `eval`, `hooks`,
+//! [`suite`] (the drafters' test files), [`catalogue`] (what a form needs), [`analysis`] (what
+//! `check`, `diff` and test coverage prove over the fact space), [`batch`] and [`audit`].
+//! [`limits`] names every limit. The stages themselves — `syntax`, `model`, `check`, `graph`, `eval`, `hooks`,
 //! `load`, `facts`, `vocab` — are internal; the feature `internals` makes them public for the
 //! project's own tests and benches (unstable: not an API).
 
@@ -77,6 +78,7 @@ macro_rules! stage {
     };
 }
 
+pub mod analysis;
 pub mod audit;
 pub mod batch;
 pub mod case;

@@ -90,6 +90,12 @@ pub fn clip(s: &str) -> std::borrow::Cow<'_, str> {
     format!("{}…（共 {} 字节）", &s[..end], s.len()).into()
 }
 
+/// Cases the analysis of `caliper check` enumerates for one question ("is there a case where
+/// …") over a partitioned fact space. A question over a larger space is asked again over the
+/// facts its conditions read alone; where even that is larger, the finding is not made and a
+/// diagnostic (L0499) says so.
+pub const ANALYSIS_CASES: u64 = 1_000_000;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -154,6 +154,23 @@ impl Rules {
         &self.warnings
     }
 
+    /// The analysis of `caliper check` (lints L0403 on: conflicts, gaps, legality), each
+    /// finding with an example case; computed on demand, sorted by file and position.
+    pub fn analyse(&self) -> Vec<Diagnostic> {
+        let mut d = crate::check::analyse(&self.model);
+        crate::diag::sort(&mut d);
+        d
+    }
+
+    /// [`Rules::warnings`] followed by [`Rules::analyse`]: everything `caliper check` reports
+    /// for a rule set that loads.
+    pub fn all_warnings(&self) -> Vec<Diagnostic> {
+        let mut d = self.warnings.clone();
+        d.extend(self.analyse());
+        crate::diag::sort(&mut d);
+        d
+    }
+
     /// The rule set's name, version and digest.
     pub fn info(&self) -> &RuleSetInfo {
         &self.info

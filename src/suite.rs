@@ -87,6 +87,8 @@ pub struct Report {
     pub failures: Vec<Failure>,
     /// Files that could not be read (path, message).
     pub errors: Vec<(String, String)>,
+    /// Every case run, with its file (for `caliper test --coverage`).
+    pub cases: Vec<(String, Case)>,
 }
 
 /// Runs the cases of one test file (`text`, shown as `path`) against `rules`.
@@ -118,6 +120,7 @@ pub fn run_file(rules: &Rules, path: &str, text: &str, report: &mut Report) {
                 .map(|(k, v)| (k.clone(), to_json(v)))
                 .collect(),
         };
+        report.cases.push((path.to_string(), case.clone()));
         let mismatches = match (rules.evaluate(&case), &c.expect.error) {
             (Ok(d), None) => compare(&c.expect, &d),
             (Ok(d), Some(code)) => vec![(

@@ -19,6 +19,10 @@ const UNREACHABLE: &[(&str, &str)] = &[
         "needs 100 syntax errors in one file; tests/hostile_cases.rs (many_syntax_errors_stop_at_the_limit)",
     ),
     (
+        "L0499",
+        "needs a condition over more than a million cases; tests/analysis.rs (a_question_too_large_is_reported)",
+    ),
+    (
         "M0230",
         "needs megabytes, thousands of facts or 33 files; tests/hostile_cases.rs and tests/hostile_paths.rs",
     ),
@@ -35,7 +39,7 @@ fn check(path: &Path) -> Checked {
     match Rules::load(path) {
         Ok(r) => Checked {
             loaded: true,
-            diagnostics: r.warnings().to_vec(),
+            diagnostics: r.all_warnings(),
             sources: r.model().sources.clone(),
         },
         Err(e) => Checked {
@@ -54,7 +58,7 @@ fn check_sources(files: &[(&str, &str)], root: &str) -> Checked {
     match Rules::from_sources(&files, root) {
         Ok(r) => Checked {
             loaded: true,
-            diagnostics: r.warnings().to_vec(),
+            diagnostics: r.all_warnings(),
             sources: r.model().sources.clone(),
         },
         Err(e) => Checked {
@@ -366,33 +370,49 @@ fn errors_in_several_files_are_reported_together_in_file_order() {
     );
 }
 
-/// The shipped rules load with no diagnostic but the two L0402 findings their files explain: the
-/// 城市建筑垃圾管理规定 (a 部门规章, 2005) fines a 施工单位 at most 50,000 yuan where 固废法 §111
-/// (2020) starts at 100,000 for the same act; Art. 29 applies the law (jianzhu-laji.rules).
+/// The shipped rules load with no error, and with only the warnings their files explain (each
+/// explained beside the entry, fact or hook it is about; docs/analysis.md lists them):
+/// - L0402 twice: the 城市建筑垃圾管理规定 (a 部门规章, 2005) fines a 施工单位 at most 50,000 yuan
+///   where 固废法 §111 (2020) starts at 100,000 for the same act; Art. 29 applies the law
+///   (jianzhu-laji.rules);
+/// - the analysis lints on list entries adapted from published lists and kept as published:
+///   L0403 (two 首违不罚 entries of 城市道路管理条例 and the aggravated list), L0404 (L-XG-32-1
+///   and the eight local aggravated entries), L0405 (local entries restating Arts. 32 and 33),
+///   L0413 (local lighter entries citing Art. 32 with 可以);
+/// - L0409: the hook scripts read facts only they use (trading_point, within_hours, vulnerable);
+/// - L0410: `signs`, declared for a tier table not yet written.
 #[test]
 fn the_shipped_rules_load_without_diagnostics() {
     let rules = Rules::embedded().unwrap_or_else(|e| panic!("{e}"));
-    let found: Vec<(&str, &str)> = rules
-        .warnings()
-        .iter()
-        .map(|d| {
-            let code = d.code.as_str();
-            let at = if d.message.contains("JL-22-1") {
-                "JL-22-1"
-            } else if d.message.contains("JL-26") {
-                "JL-26"
-            } else {
-                "?"
-            };
-            (code, at)
-        })
-        .collect();
+    let all = rules.all_warnings();
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for d in &all {
+        match counts.iter_mut().find(|(c, _)| *c == d.code.as_str()) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((d.code.as_str(), 1)),
+        }
+    }
+    counts.sort_unstable();
     assert_eq!(
-        found,
-        [("L0402", "JL-22-1"), ("L0402", "JL-26")],
-        "{:?}",
-        rules.warnings()
+        counts,
+        [
+            ("L0402", 2),
+            ("L0403", 2),
+            ("L0404", 8),
+            ("L0405", 5),
+            ("L0409", 3),
+            ("L0410", 1),
+            ("L0413", 6),
+        ],
+        "{}",
+        render_plain(&all, rules.sources())
     );
+    let l0402: Vec<bool> = all
+        .iter()
+        .filter(|d| d.code == Code::BelowHigherNorm)
+        .map(|d| d.message.contains("JL-22-1") || d.message.contains("JL-26"))
+        .collect();
+    assert_eq!(l0402, [true, true]);
 }
 
 /// An option value may share its name with a fact: the contract's standard facts have both the

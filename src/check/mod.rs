@@ -2,12 +2,41 @@
 //! declaration but of how declarations relate. One file per code.
 
 mod entry_range_list;
+mod entry_range_statute;
 mod higher_norm;
+mod hook_fact;
+mod mitigation_ground;
+mod modality;
+mod no_penalty_aggravated;
+mod no_penalty_ground;
+mod scope;
+mod shall_collide;
+mod statute;
+mod subsumed;
+mod tier_gap;
+mod tier_overlap;
+mod tier_unreachable;
 mod unreachable;
+mod unused_fact;
+mod unused_predicate;
 mod version_gap;
 mod version_period;
 
 use crate::diag::Diagnostic;
+
+pub(crate) use scope::{selecting as tier_selecting, tier_key as tier_key_words};
+
+/// The tier tables a violation's fines use, in any version and for any party.
+pub(crate) fn tier_tables_of(
+    rules: &RuleSet,
+    v: crate::model::ViolationId,
+) -> Vec<&crate::model::Tiers> {
+    scope::tier_uses(rules)
+        .into_iter()
+        .filter(|u| u.violation == v)
+        .map(|u| u.tiers)
+        .collect()
+}
 use crate::model::RuleSet;
 
 /// Runs every check (C03xx) and, on a rule set without errors, every lint (L04xx).
@@ -19,6 +48,28 @@ pub fn run(rules: &RuleSet, lint: bool) -> Vec<Diagnostic> {
     if lint {
         unreachable::check(rules, &mut out);
         higher_norm::check(rules, &mut out);
+    }
+    out
+}
+
+/// The analysis lints (L0403 on), each finding with its example case: asked by `caliper check`
+/// ([`crate::Rules::analyse`]), not when a rule set loads, so that loading stays fast.
+pub fn analyse(rules: &RuleSet) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    {
+        no_penalty_aggravated::check(rules, &mut out);
+        shall_collide::check(rules, &mut out);
+        subsumed::check(rules, &mut out);
+        tier_unreachable::check(rules, &mut out);
+        tier_gap::check(rules, &mut out);
+        tier_overlap::check(rules, &mut out);
+        hook_fact::check(rules, &mut out);
+        unused_fact::check(rules, &mut out);
+        unused_predicate::check(rules, &mut out);
+        no_penalty_ground::check(rules, &mut out);
+        modality::check(rules, &mut out);
+        mitigation_ground::check(rules, &mut out);
+        entry_range_statute::check(rules, &mut out);
     }
     out
 }

@@ -1,5 +1,6 @@
 //! L0401: a list entry that can never apply: its condition is false whatever the facts (a
-//! contradiction on one fact, such as `x < 2 且 x > 5`, or the constant 假).
+//! contradiction on one fact, such as `x < 2 且 x > 5`, or the constant 假, or any other
+//! condition no case of its partitioned fact space satisfies).
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::expr::CmpOp;
@@ -8,7 +9,12 @@ use crate::model::{Expr, RuleSet, Value};
 /// Reports entries whose condition is constantly false.
 pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
     for e in &rules.entries {
-        if always_false(&e.cond) {
+        let never = always_false(&e.cond)
+            || crate::analysis::exists(rules, &[&e.cond], |env| {
+                crate::analysis::holds(env, &e.cond)
+            })
+            .is_proven_no();
+        if never {
             out.push(
                 Diagnostic::error(
                     Code::UnreachableEntry,

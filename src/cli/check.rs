@@ -35,7 +35,7 @@ pub fn run(paths: &[PathBuf], format: ErrorFormat) -> u8 {
             None => Rules::embedded(),
         };
         let (diags, sources, ok) = match &loaded {
-            Ok(r) => (r.warnings().to_vec(), r.model().sources.clone(), true),
+            Ok(r) => (r.all_warnings(), r.model().sources.clone(), true),
             Err(e) => (e.diagnostics.clone(), e.sources.clone(), false),
         };
         match format {

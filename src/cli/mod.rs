@@ -3,6 +3,7 @@
 mod audit;
 mod batch;
 mod check;
+mod diff;
 mod eval;
 mod explain;
 mod files;
@@ -116,6 +117,16 @@ enum Command {
         #[arg(long, requires = "synthesize")]
         clean: bool,
     },
+    /// 比较规则集的两个版本：文字的增删改，以及裁量结果改变的代表案件
+    Diff {
+        /// 原规则集的根文件或目录
+        old: PathBuf,
+        /// 新规则集的根文件或目录
+        new: PathBuf,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Text)]
+        format: diff::DiffFormat,
+    },
     /// 对案件（JSON）给出裁量建议
     Eval {
         /// 案件文件；省略或写 - 时从标准输入读取
@@ -145,6 +156,15 @@ enum Command {
     Test {
         /// 规则集的根文件或目录（默认：内置规则集及其测试）
         paths: Vec<PathBuf>,
+        /// 另外报告覆盖率：经过的清单条目、情节档次、条件分支和钩子，逐个文件列出未经过的规则
+        #[arg(long)]
+        coverage: bool,
+        /// 不运行测试，而为这个违法行为生成边界案例，写入新的 *.test.toml（预期为引擎当前的答案，标为待审核）
+        #[arg(long, value_name = "CODE")]
+        generate: Option<String>,
+        /// --generate 写入的文件（默认：CODE.generated.test.toml）；文件已存在时不覆盖
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
     },
     /// 列出违法行为，可按关键词筛选
     List {
@@ -339,6 +359,7 @@ pub fn run() -> ExitCode {
             threads,
             no_trace,
         }),
+        Command::Diff { old, new, format } => diff::run(&old, &new, format),
         Command::Eval {
             file,
             rules,
@@ -349,7 +370,15 @@ pub fn run() -> ExitCode {
             rules,
             explain,
         } => review::run(file.as_deref(), rules.as_deref(), explain),
-        Command::Test { paths } => test::run(&paths),
+        Command::Test {
+            paths,
+            coverage,
+            generate,
+            output,
+        } => match generate {
+            Some(code) => test::generate(paths.first(), &code, output),
+            None => test::run(&paths, coverage),
+        },
         Command::List { keyword, rules } => list::run(keyword.as_deref(), rules.as_deref()),
         Command::Publish {
             rules,

@@ -4,8 +4,9 @@ use super::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_TEST_FAILED, load_rules};
 use caliper::suite::{Report, run_file};
 use std::path::{Path, PathBuf};
 
-pub fn run(paths: &[PathBuf]) -> u8 {
+pub fn run(paths: &[PathBuf], coverage: bool) -> u8 {
     let mut report = Report::default();
+    let mut last_rules = None;
     if paths.is_empty() {
         let rules = match load_rules(None) {
             Ok(r) => r,
@@ -14,6 +15,7 @@ pub fn run(paths: &[PathBuf]) -> u8 {
         for (path, text) in caliper::suite::embedded_tests() {
             run_file(&rules, &format!("rules/{path}"), text, &mut report);
         }
+        last_rules = Some(rules);
     } else {
         for p in paths {
             // A test file names the rule set beside it (its directory's main.rules) and runs
@@ -48,7 +50,15 @@ pub fn run(paths: &[PathBuf]) -> u8 {
                     Err(e) => report.errors.push((f.display().to_string(), e.to_string())),
                 }
             }
+            last_rules = Some(rules);
         }
+    }
+    if coverage && let Some(rules) = &last_rules {
+        let cases: Vec<caliper::Case> = report.cases.iter().map(|(_, c)| c.clone()).collect();
+        print!(
+            "{}",
+            caliper::analysis::coverage::coverage(rules, &cases).text()
+        );
     }
     for (file, msg) in &report.errors {
         eprintln!("错误：无法读取测试文件 {file}：{msg}");
@@ -71,5 +81,38 @@ pub fn run(paths: &[PathBuf]) -> u8 {
         EXIT_OK
     } else {
         EXIT_TEST_FAILED
+    }
+}
+
+/// `caliper test --generate CODE`: boundary cases into a new test file.
+pub fn generate(rules: Option<&PathBuf>, code: &str, output: Option<PathBuf>) -> u8 {
+    let rules = match load_rules(rules.map(PathBuf::as_path)) {
+        Ok(r) => r,
+        Err(c) => return c,
+    };
+    let text = match caliper::analysis::generate::boundary_cases(&rules, code) {
+        Ok(t) => t,
+        Err(msg) => {
+            eprintln!("错误：{msg}");
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let path = output.unwrap_or_else(|| PathBuf::from(format!("{code}.generated.test.toml")));
+    if path.exists() {
+        eprintln!("错误：{} 已存在，不覆盖；用 -o 指定新文件", path.display());
+        return EXIT_CANNOT_RUN;
+    }
+    match std::fs::write(&path, text) {
+        Ok(()) => {
+            println!(
+                "已写入 {}（预期为引擎当前的答案，须逐条审核）",
+                path.display()
+            );
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("错误：无法写入 {}：{e}", path.display());
+            EXIT_CANNOT_RUN
+        }
     }
 }

@@ -48,6 +48,17 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// How to fix it.
     pub help: Option<String>,
+    /// A case that shows the finding (analysis lints): in words, and as a case document.
+    pub example: Option<Box<Example>>,
+}
+
+/// The example case of a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Example {
+    /// The facts in words (`age = 13，corrected = 真`) and what the case shows.
+    pub words: String,
+    /// The case document (`{ "violation", "facts" }`), as `caliper eval` reads it.
+    pub case: serde_json::Value,
 }
 
 impl Diagnostic {
@@ -63,6 +74,7 @@ impl Diagnostic {
                 primary: true,
             }],
             help: None,
+            example: None,
         }
     }
 
@@ -87,6 +99,15 @@ impl Diagnostic {
     /// Sets the help text.
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the example case.
+    pub fn example(mut self, words: impl Into<String>, case: serde_json::Value) -> Diagnostic {
+        self.example = Some(Box::new(Example {
+            words: words.into(),
+            case,
+        }));
         self
     }
 

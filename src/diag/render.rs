@@ -93,6 +93,13 @@ fn render_with(diags: &[Diagnostic], sources: &SourceMap, renderer: &Renderer) -
                 Level::HELP.secondary_title(help.as_str()),
             ));
         }
+        let example;
+        if let Some(e) = &d.example {
+            example = format!("示例案件：{}\n案件文档：{}", e.words, e.case);
+            report.push(Group::with_title(
+                Level::NOTE.secondary_title(example.as_str()),
+            ));
+        }
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");
     }
@@ -142,13 +149,17 @@ pub fn render_json(diags: &[Diagnostic], sources: &SourceMap) -> serde_json::Val
                     })
                 })
                 .collect();
-            json!({
+            let mut item = json!({
                 "code": d.code,
                 "severity": d.severity,
                 "message": d.message,
                 "labels": labels,
                 "help": d.help,
-            })
+            });
+            if let Some(e) = &d.example {
+                item["example"] = json!({ "words": e.words, "case": e.case });
+            }
+            item
         })
         .collect();
     serde_json::Value::Array(items)

@@ -9,7 +9,7 @@ mod article;
 mod bind;
 mod circumstances;
 mod combine;
-mod cond;
+pub(crate) mod cond;
 pub mod decision;
 mod elements;
 mod end;

@@ -317,6 +317,12 @@ impl Script {
     pub fn reads_decision(&self) -> bool {
         self.constants & 0b1_1110 != 0
     }
+
+    /// The facts whose names occur in the script (`facts.x` and the bare constant `x`): what a
+    /// static read of the text says it may read.
+    pub fn fact_ids(&self) -> impl Iterator<Item = FactId> + '_ {
+        self.facts.iter().map(|f| f.id)
+    }
 }
 
 /// A script that did not compile.

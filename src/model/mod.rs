@@ -274,6 +274,8 @@ pub struct Violation {
     pub repeal_span: Option<Span>,
     /// Declaration.
     pub span: Span,
+    /// "path:line:col".
+    pub location: Arc<str>,
 }
 
 impl Violation {
@@ -597,6 +599,8 @@ pub struct Hook {
     pub basis: Vec<Arc<str>>,
     /// The compiled script.
     pub script: Arc<crate::hooks::Script>,
+    /// Declaration.
+    pub span: Span,
     /// "path:line:col" of the declaration.
     pub location: Arc<str>,
 }

@@ -187,6 +187,7 @@ impl Lowerer {
             point,
             basis: h.basis.iter().map(|b| b.value.as_str().into()).collect(),
             script: Arc::new(script),
+            span: h.id.span,
             location: self.location(h.id.span),
         })
     }

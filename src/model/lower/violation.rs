@@ -97,6 +97,7 @@ impl Lowerer {
             see_also: Vec::new(),
             higher: Vec::new(),
             span: v.code.span,
+            location: self.location(v.code.span),
         }
     }
 

@@ -1,0 +1,291 @@
+//! What the analysis lints share: which violations two entries both cover, and the example case
+//! a finding reports.
+
+use crate::analysis::Witness;
+use crate::diag::Diagnostic;
+use crate::model::{Entry, RuleSet, ViolationId};
+
+/// The first violation an entry covers.
+pub fn first_covered(rules: &RuleSet, e: &Entry) -> Option<ViolationId> {
+    (0..rules.violations.len() as u32).find(|&v| e.covers.covers(v))
+}
+
+/// Adds the witness, made a whole case of the violation, as the diagnostic's example.
+pub fn with_example(
+    d: Diagnostic,
+    rules: &RuleSet,
+    v: ViolationId,
+    w: &Witness,
+    shows: &str,
+) -> Diagnostic {
+    let whole = w.complete(rules, v);
+    let code = rules.violations.get(v as usize).map_or("", |x| &*x.code);
+    d.example(
+        format!("{code}，{}：{shows}", w.words(rules)),
+        whole.case(rules, v),
+    )
+}
+
+/// The diagnostic for a question whose space is too large to enumerate (L0499).
+pub fn too_large(e: &Entry, what: &str, size: u64) -> Diagnostic {
+    Diagnostic::error(
+        crate::diag::Code::AnalysisTooLarge,
+        e.span,
+        format!(
+            "清单条目 {} 的{what}未能分析：需要枚举 {size} 个案件，超过上限 {}",
+            e.id,
+            crate::limits::ANALYSIS_CASES
+        ),
+    )
+    .label("条件读取的事实及其取值过多")
+    .help("把条件拆成几个条目或谓词，减少一个条件中比较的事实和数值；上限见 docs/limits.md")
+}
+
+/// A tier table where a violation uses it: the violation, the version's span, the statutory
+/// range around it and the table's index.
+pub struct TierUse<'a> {
+    /// The violation.
+    pub violation: ViolationId,
+    /// The version that writes it.
+    pub span: crate::source::Span,
+    /// The fine it divides.
+    pub spec: &'a crate::model::FineSpec,
+    /// The table.
+    pub tiers: &'a crate::model::Tiers,
+    /// The party whose fine it divides.
+    pub party: crate::vocab::Party,
+}
+
+/// Every tier table once, where it is first written.
+pub fn tier_uses(rules: &RuleSet) -> Vec<TierUse<'_>> {
+    let mut out: Vec<TierUse<'_>> = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
+    for (vi, v) in rules.violations.iter().enumerate() {
+        for ver in &v.versions {
+            for (party, stmts) in [
+                (crate::vocab::Party::Individual, &ver.penalties.individual),
+                (crate::vocab::Party::Unit, &ver.penalties.unit),
+            ] {
+                let Some(stmts) = stmts else {
+                    continue;
+                };
+                let mut fines = Vec::new();
+                penalties(stmts, &mut fines);
+                for f in fines {
+                    if let Some(t) = f.tiers
+                        && !seen.contains(&t)
+                        && let Some(tiers) = rules.tiers.get(t as usize)
+                    {
+                        seen.push(t);
+                        out.push(TierUse {
+                            violation: vi as u32,
+                            span: ver.span,
+                            spec: f,
+                            tiers,
+                            party,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every fine written in the statements, on every branch.
+fn penalties<'a>(stmts: &'a [crate::model::Stmt], out: &mut Vec<&'a crate::model::FineSpec>) {
+    for s in stmts {
+        match s {
+            crate::model::Stmt::Penalty(p) => {
+                for a in &p.alts {
+                    if let crate::model::PenaltyAlt::Fine(f) = a {
+                        out.push(f);
+                    }
+                }
+            }
+            crate::model::Stmt::If {
+                then, otherwise, ..
+            } => {
+                penalties(then, out);
+                penalties(otherwise, out);
+            }
+            crate::model::Stmt::Measures(_) => {}
+        }
+    }
+}
+
+/// Sets the party type of a witness.
+pub fn set_party(rules: &RuleSet, w: &mut Witness, party: crate::vocab::Party) {
+    let std = rules.standard;
+    let unit = if std.individual == 0 { 1 } else { 0 };
+    let v = match party {
+        crate::vocab::Party::Individual => std.individual,
+        crate::vocab::Party::Unit => unit,
+    };
+    w.set(std.party_type, crate::model::Value::Enum(v));
+}
+
+/// A value of the tier's fact that selects row `row`, if any (over the fact's domain cut at the
+/// tiers' bounds).
+pub fn selecting(rules: &RuleSet, t: &crate::model::Tiers, row: usize) -> Option<Witness> {
+    let mut cuts = crate::analysis::Cuts::new();
+    cuts.fact(t.fact);
+    for r in &t.rows {
+        if let crate::model::TierKey::UpTo(n) = r.key {
+            cuts.constant(t.fact, crate::model::Value::Dec(n));
+        }
+    }
+    let space = cuts.space(rules);
+    let found = space
+        .find(rules, crate::limits::ANALYSIS_CASES, |facts| {
+            facts
+                .get(t.fact as usize)
+                .copied()
+                .flatten()
+                .and_then(|v| {
+                    let sel = t.select(v)?;
+                    Some(std::ptr::eq(sel, &t.rows[row]))
+                })
+                .unwrap_or(false)
+        })
+        .ok()
+        .flatten()?;
+    Some(Witness {
+        facts: found
+            .into_iter()
+            .filter_map(|(f, v)| v.map(|v| (f, v)))
+            .collect(),
+    })
+}
+
+/// A tier's key in words (`..5`, `其余`, an option's name).
+pub fn tier_key(rules: &RuleSet, t: &crate::model::Tiers, row: usize) -> String {
+    match t.rows.get(row).map(|r| r.key) {
+        Some(crate::model::TierKey::UpTo(n)) => format!("..{}", n.normalize()),
+        Some(crate::model::TierKey::Rest) | None => "其余".to_string(),
+        Some(crate::model::TierKey::Variant(i)) => {
+            match rules.facts.get(t.fact as usize).map(|f| &f.ty) {
+                Some(crate::model::FactType::Enum(vs)) => vs
+                    .get(i as usize)
+                    .map_or_else(|| i.to_string(), |(n, _)| n.clone()),
+                _ => i.to_string(),
+            }
+        }
+    }
+}
+
+/// Calls `f` on every condition of the rule set outside the lists and predicates: the
+/// articles' own conditions, the elements, the higher norms' conditions.
+pub fn violation_conditions<'a>(
+    rules: &'a RuleSet,
+    f: &mut impl FnMut(ViolationId, &'a crate::model::Expr),
+) {
+    fn stmts<'a>(
+        v: ViolationId,
+        ss: &'a [crate::model::Stmt],
+        f: &mut impl FnMut(ViolationId, &'a crate::model::Expr),
+    ) {
+        for s in ss {
+            if let crate::model::Stmt::If {
+                cond,
+                then,
+                otherwise,
+                ..
+            } = s
+            {
+                f(v, cond);
+                stmts(v, then, f);
+                stmts(v, otherwise, f);
+            }
+        }
+    }
+    for (i, v) in rules.violations.iter().enumerate() {
+        let i = i as u32;
+        for (e, _) in &v.elements {
+            f(i, e);
+        }
+        for h in &v.higher {
+            if let Some((e, _)) = &h.when {
+                f(i, e);
+            }
+        }
+        for ver in &v.versions {
+            for ss in [&ver.penalties.individual, &ver.penalties.unit]
+                .into_iter()
+                .flatten()
+            {
+                stmts(i, ss, f);
+            }
+        }
+    }
+}
+
+/// Calls `f` on every fact a violation's fines read directly (per-unit and multiple-based
+/// amounts, tier tables).
+pub fn fine_facts(
+    rules: &RuleSet,
+    v: &crate::model::Violation,
+    f: &mut impl FnMut(crate::model::FactId),
+) {
+    for ver in &v.versions {
+        for ss in [&ver.penalties.individual, &ver.penalties.unit]
+            .into_iter()
+            .flatten()
+        {
+            crate::model::Stmt::for_each_penalty(ss, &mut |p| {
+                for a in &p.alts {
+                    if let crate::model::PenaltyAlt::Fine(spec) = a {
+                        if let Some((x, _)) = spec.scale {
+                            f(x);
+                        }
+                        if let Some(t) = spec.tiers.and_then(|t| rules.tiers.get(t as usize)) {
+                            f(t.fact);
+                        }
+                    }
+                }
+            });
+        }
+    }
+}
+
+/// Per violation, the indices of the entries that cover it (so that pairs of entries are found
+/// per violation, not by comparing every entry with every other).
+pub fn covering(rules: &RuleSet) -> Vec<Vec<u32>> {
+    let mut out = vec![Vec::new(); rules.violations.len()];
+    for (i, e) in rules.entries.iter().enumerate() {
+        for (v, list) in out.iter_mut().enumerate() {
+            if e.covers.covers(v as u32) {
+                list.push(i as u32);
+            }
+        }
+    }
+    out
+}
+
+/// The entries (in file order) that share a violation with entry `i` and satisfy `keep`, each
+/// with the first violation they share.
+pub fn partners(
+    rules: &RuleSet,
+    by_violation: &[Vec<u32>],
+    i: usize,
+    keep: impl Fn(&Entry) -> bool,
+) -> Vec<(usize, ViolationId)> {
+    let e = &rules.entries[i];
+    let mut first: Vec<Option<ViolationId>> = vec![None; rules.entries.len()];
+    for (v, list) in by_violation.iter().enumerate() {
+        if !e.covers.covers(v as u32) {
+            continue;
+        }
+        for &j in list {
+            let j = j as usize;
+            if j != i && first[j].is_none() && keep(&rules.entries[j]) {
+                first[j] = Some(v as u32);
+            }
+        }
+    }
+    first
+        .into_iter()
+        .enumerate()
+        .filter_map(|(j, v)| v.map(|v| (j, v)))
+        .collect()
+}

@@ -1,0 +1,53 @@
+//! L0408: overlapping tiers (情节档次) of a numeric fact: a tier for larger quantities whose
+//! sub-range starts below the end of the tier before it, so that more of the fact can give a
+//! lower fine.
+
+use super::scope::{selecting, tier_key, tier_uses, with_example};
+use crate::diag::{Code, Diagnostic};
+use crate::model::{RuleSet, TierKey};
+
+/// Reports each pair of neighbouring numeric tiers whose sub-ranges overlap beyond one point.
+pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
+    for u in tier_uses(rules) {
+        let rows = &u.tiers.rows;
+        if !rows.iter().any(|r| matches!(r.key, TierKey::UpTo(_))) {
+            continue;
+        }
+        for i in 1..rows.len() {
+            let (a, b) = (&rows[i - 1], &rows[i]);
+            if b.lo >= a.hi {
+                continue;
+            }
+            let fact = &rules.facts[u.tiers.fact as usize];
+            let mut d = Diagnostic::error(
+                Code::TierOverlap,
+                u.span,
+                format!(
+                    "违法行为 {} 按 {} 分档，第 {} 档 {}..{} 与第 {} 档 {}..{} 重叠",
+                    rules.violations[u.violation as usize].code,
+                    fact.name,
+                    i,
+                    a.lo.normalize(),
+                    a.hi.normalize(),
+                    i + 1,
+                    b.lo.normalize(),
+                    b.hi.normalize()
+                ),
+            )
+            .label("相邻两档的罚款幅度重叠")
+            .help("情节较重的一档从前一档的上限开始（首尾相接）；若重叠是公布标准的原文，在规则文件中说明");
+            if let Some(mut w) = selecting(rules, u.tiers, i) {
+                super::scope::set_party(rules, &mut w, u.party);
+                let shows = format!(
+                    "适用 {} 档 {}..{} 元，其下限低于前一档的上限 {} 元",
+                    tier_key(rules, u.tiers, i),
+                    b.lo.normalize(),
+                    b.hi.normalize(),
+                    a.hi.normalize()
+                );
+                d = with_example(d, rules, u.violation, &w, &shows);
+            }
+            out.push(d);
+        }
+    }
+}

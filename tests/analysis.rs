@@ -1,0 +1,434 @@
+//! The analysis lints of `caliper check` (L0403 on), proven: every finding's example case is
+//! evaluated by the engine and does what the finding says, on every fixture and on the shipped
+//! rules; and on generated small rule sets each lint agrees with a brute-force search over a
+//! grid of values wider than any partition.
+
+use caliper::analysis::{Witness, truth_on};
+use caliper::diag::{Code, Diagnostic};
+use caliper::model::{FactType, RuleSet, Value};
+use caliper::{Case, Outcome, Rules};
+use proptest::prelude::*;
+use std::path::Path;
+
+/// The entries a diagnostic names, in the order its message names them.
+fn entries_named<'a>(rules: &'a RuleSet, d: &Diagnostic) -> Vec<&'a caliper::model::Entry> {
+    let mut found: Vec<(usize, &caliper::model::Entry)> = rules
+        .entries
+        .iter()
+        .filter_map(|e| {
+            let id = &*e.id;
+            // The id, not a longer id it begins (A-1 in A-10).
+            d.message.match_indices(id).find_map(|(i, _)| {
+                let next = d.message[i + id.len()..].chars().next();
+                (!next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-')).then_some((i, e))
+            })
+        })
+        .collect();
+    found.sort_by_key(|(i, _)| *i);
+    found.into_iter().map(|(_, e)| e).collect()
+}
+
+fn case_of(d: &Diagnostic) -> Case {
+    let e = d.example.as_ref().expect("an example case");
+    serde_json::from_value(e.case.clone()).unwrap_or_else(|err| panic!("{err}: {}", e.case))
+}
+
+fn witness_of(rules: &RuleSet, case: &serde_json::Value) -> Witness {
+    let mut w = Witness::default();
+    if let Some(facts) = case["facts"].as_object() {
+        for (name, v) in facts {
+            let &f = rules.fact_index.get(name.as_str()).expect("declared fact");
+            let value = match (&rules.facts[f as usize].ty, v) {
+                (FactType::Bool, serde_json::Value::Bool(b)) => Value::Bool(*b),
+                (FactType::Int, n) => Value::Int(n.as_i64().expect("int")),
+                (FactType::Decimal | FactType::Money, n) => {
+                    Value::Dec(n.to_string().parse().expect("decimal"))
+                }
+                (FactType::Date, s) => {
+                    Value::Date(s.as_str().expect("date").parse().expect("date"))
+                }
+                (FactType::Enum(vs), s) => Value::Enum(
+                    vs.iter()
+                        .position(|(x, _)| x == s.as_str().expect("option"))
+                        .expect("option") as u16,
+                ),
+                other => panic!("unexpected {other:?}"),
+            };
+            w.set(f, value);
+        }
+    }
+    w
+}
+
+/// Evaluates each finding's example and asserts what the finding says; returns how many were
+/// checked.
+fn prove(rules: &Rules) -> usize {
+    let model = rules.model();
+    let mut checked = 0;
+    for d in &rules.all_warnings() {
+        let Some(example) = &d.example else {
+            continue;
+        };
+        let case = case_of(d);
+        let whole = rules
+            .evaluate(&case)
+            .unwrap_or_else(|e| panic!("{}: the example is a valid case: {e}", d.message));
+        // The decision of the example's own violation (Art. 29 may follow a higher norm and
+        // report this one among the concurrent).
+        let code = example.case["violation"].as_str().unwrap_or("");
+        let decision = std::iter::once(&whole)
+            .chain(&whole.concurrent)
+            .find(|x| &*x.violation == code)
+            .unwrap_or(&whole);
+        let named = entries_named(model, d);
+        let w = witness_of(model, &example.case);
+        let holds = |e: &caliper::model::Entry| truth_on(model, &w, &e.cond) == Some(true);
+        let used = |id: &str| {
+            decision
+                .applied
+                .iter()
+                .chain(&decision.outweighed)
+                .any(|a| &*a.id == id)
+        };
+        match d.code {
+            Code::NoPenaltyWithAggravated => {
+                assert!(holds(named[0]) && holds(named[1]), "{}", d.message);
+                assert_eq!(decision.outcome, Outcome::NoPenalty, "{}", d.message);
+            }
+            Code::ShallCollide => {
+                assert!(holds(named[0]) && holds(named[1]), "{}", d.message);
+                assert!(
+                    matches!(decision.outcome, Outcome::Lighter | Outcome::Mitigated),
+                    "{}: {:?}",
+                    d.message,
+                    decision.outcome
+                );
+                assert!(
+                    decision.outweighed.iter().any(|a| a.id == named[1].id),
+                    "{}: {:?}",
+                    d.message,
+                    decision.outweighed
+                );
+            }
+            Code::SubsumedEntry => {
+                assert!(holds(named[0]) && holds(named[1]), "{}", d.message);
+            }
+            Code::NoPenaltyWithoutGround => {
+                assert!(holds(named[0]), "{}", d.message);
+                assert_eq!(decision.outcome, Outcome::NoPenalty, "{}", d.message);
+                assert!(used(&named[0].id), "{}", d.message);
+            }
+            Code::ModalityMismatch | Code::MitigationWithoutGround => {
+                assert!(holds(named[0]), "{}", d.message);
+                assert!(used(&named[0].id), "{}: {:?}", d.message, decision.applied);
+            }
+            Code::EntryRangeAboveMinimum => {
+                assert!(holds(named[0]), "{}", d.message);
+                assert_eq!(decision.outcome, Outcome::Mitigated, "{}", d.message);
+                let fine = decision.fine.expect("a mitigated fine");
+                let stat = decision.statutory.expect("a statutory range");
+                assert!(fine.max > stat.min, "{}: {fine}", d.message);
+            }
+            Code::TierGap | Code::TierOverlap => {
+                // "适用 KEY 档 LO..HI 元": the decision's band lies inside that tier.
+                let words = &example.words;
+                let range = words
+                    .split(" 档 ")
+                    .nth(1)
+                    .and_then(|r| r.split(" 元").next())
+                    .expect("a tier range in the words");
+                let (lo, hi) = range.split_once("..").expect("lo..hi");
+                let (lo, hi): (rust_decimal::Decimal, rust_decimal::Decimal) =
+                    (lo.parse().expect("lo"), hi.parse().expect("hi"));
+                let fine = decision
+                    .fine
+                    .unwrap_or_else(|| panic!("{}: a fine, got {:?}", d.message, decision.outcome));
+                assert!(
+                    fine.min >= lo && fine.max <= hi,
+                    "{}: {fine} outside {lo}..{hi}",
+                    d.message
+                );
+            }
+            other => panic!("no proof for {other}"),
+        }
+        checked += 1;
+    }
+    checked
+}
+
+#[test]
+fn every_fixture_finding_example_does_what_it_says() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
+    let mut total = 0;
+    let mut codes = Vec::new();
+    for e in std::fs::read_dir(&dir).expect("fixtures").flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.starts_with("err_L04") {
+            continue;
+        }
+        let Ok(rules) = Rules::load(e.path()) else {
+            continue;
+        };
+        total += prove(&rules);
+        codes.extend(
+            rules
+                .all_warnings()
+                .iter()
+                .filter(|d| d.example.is_some())
+                .map(|d| d.code),
+        );
+    }
+    codes.sort();
+    codes.dedup();
+    for c in [
+        Code::NoPenaltyWithAggravated,
+        Code::ShallCollide,
+        Code::SubsumedEntry,
+        Code::TierGap,
+        Code::TierOverlap,
+        Code::NoPenaltyWithoutGround,
+        Code::ModalityMismatch,
+        Code::MitigationWithoutGround,
+        Code::EntryRangeAboveMinimum,
+    ] {
+        assert!(codes.contains(&c), "no example case for {c}");
+    }
+    assert!(total >= 9, "{total}");
+}
+
+#[test]
+fn every_shipped_finding_example_does_what_it_says() {
+    let rules = Rules::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let n = prove(&rules);
+    assert_eq!(n, 21, "the 21 findings with an example case");
+}
+
+#[test]
+fn json_diagnostics_carry_the_example_case() {
+    let rules = Rules::load(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/check/err_L0403_no_penalty_with_aggravated.rules"),
+    )
+    .expect("loads");
+    let json = caliper::diag::render_json(&rules.all_warnings(), rules.sources());
+    let item = &json[0];
+    assert_eq!(item["code"], "L0403");
+    assert_eq!(item["example"]["case"]["violation"], "YL-1");
+    assert_eq!(item["example"]["case"]["facts"]["destroyed_evidence"], true);
+    assert_eq!(item["example"]["case"]["facts"]["corrected"], true);
+}
+
+#[test]
+fn a_question_too_large_is_reported() {
+    // Twelve numeric facts, each cut at four constants (9 pieces and absent): 10^12 cases.
+    let mut text = String::from(HEADER);
+    let mut cond = Vec::new();
+    for i in 0..12 {
+        text.push_str(&format!("事实 n{i} 整数 \"数量{i}\"\n"));
+        cond.push(format!("(n{i} = 1 或 n{i} = 3 或 n{i} = 5 或 n{i} = 7)"));
+    }
+    text.push_str(VIOLATION);
+    text.push_str(&format!(
+        "从轻 L-1 适用 YL-1 应当 \"很多条件\" 当 {} 依据 \"《中华人民共和国行政处罚法》第三十二条\"\n\
+         从轻 L-2 适用 YL-1 应当 \"同样\" 当 n0 = 1 依据 \"《中华人民共和国行政处罚法》第三十二条\"\n",
+        cond.join(" 且 ")
+    ));
+    let rules = load(&text);
+    assert!(
+        rules
+            .all_warnings()
+            .iter()
+            .any(|d| d.code == Code::AnalysisTooLarge),
+        "{:?}",
+        rules.all_warnings()
+    );
+}
+
+const HEADER: &str = "规则集 \"分析\" { 版本 \"1\" 施行 2025-01-01 }\n\
+    事实 party_type 选项 { individual \"公民\", unit \"单位\" } \"当事人类型\"\n";
+const VIOLATION: &str = "违法行为 YL-1 \"乱倒垃圾\" { 依据 \"《样例条例》第二条\" 罚款 ..200 }\n";
+
+fn load(text: &str) -> Rules {
+    Rules::from_sources(
+        &[("main.rules".to_string(), text.to_string())],
+        "main.rules",
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+/// A small condition over b (bool), n (int) and k (option a/b/c), constants 0..10.
+fn cond() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("b".to_string()),
+        Just("不 b".to_string()),
+        (
+            prop_oneof![
+                Just("<"),
+                Just("<="),
+                Just(">"),
+                Just(">="),
+                Just("="),
+                Just("!=")
+            ],
+            0..10i64
+        )
+            .prop_map(|(op, c)| format!("n {op} {c}")),
+        prop_oneof![Just("a"), Just("b"), Just("c")].prop_map(|v| format!("k = {v}")),
+        prop_oneof![Just("{a}"), Just("{a, b}"), Just("{b, c}")]
+            .prop_map(|s| format!("k 属于 {s}")),
+    ];
+    leaf.prop_recursive(3, 8, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} 且 {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} 或 {b})")),
+            inner.prop_map(|a| format!("不 ({a})")),
+        ]
+    })
+}
+
+fn pair_rules(list_a: &str, a: &str, list_b: &str, b: &str) -> Rules {
+    let text = format!(
+        "{HEADER}事实 b 布尔 \"甲\"\n事实 n 整数 \"数量\"\n\
+         事实 k 选项 {{ a \"一\", b \"二\", c \"三\" }} \"种类\"\n{VIOLATION}\
+         {list_a} E-1 适用 YL-1 应当 \"一\" 当 {a} 依据 \"《样例条例》第三条\"\n\
+         {list_b} E-2 适用 YL-1 应当 \"二\" 当 {b} 依据 \"《样例条例》第四条\"\n"
+    );
+    load(&text)
+}
+
+/// Every case of a grid wider than any partition: n from 0 to 12, each option, each truth
+/// value, and each fact absent.
+fn grid(model: &RuleSet) -> Vec<Witness> {
+    let f = |n: &str| model.fact_index[n];
+    let mut out = Vec::new();
+    for b in [None, Some(true), Some(false)] {
+        for n in std::iter::once(None).chain((0..=12).map(Some)) {
+            for k in [None, Some(0u16), Some(1), Some(2)] {
+                let mut w = Witness::default();
+                if let Some(b) = b {
+                    w.set(f("b"), Value::Bool(b));
+                }
+                if let Some(n) = n {
+                    w.set(f("n"), Value::Int(n));
+                }
+                if let Some(k) = k {
+                    w.set(f("k"), Value::Enum(k));
+                }
+                out.push(w);
+            }
+        }
+    }
+    out
+}
+
+fn has(rules: &Rules, code: Code) -> bool {
+    rules.all_warnings().iter().any(|d| d.code == code)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// L0403: reported exactly when some case makes both the no-penalty and the aggravated
+    /// entry hold.
+    #[test]
+    fn overlap_matches_brute_force(a in cond(), b in cond()) {
+        let rules = pair_rules("不予处罚", &a, "从重", &b);
+        let m = rules.model();
+        let both = grid(m).iter().any(|w| {
+            truth_on(m, w, &m.entries[0].cond) == Some(true)
+                && truth_on(m, w, &m.entries[1].cond) == Some(true)
+        });
+        prop_assert_eq!(has(&rules, Code::NoPenaltyWithAggravated), both, "{} / {}", a, b);
+    }
+
+    /// L0405: E-2 reported as subsumed by E-1 exactly when every case where E-2 holds makes
+    /// E-1 hold, and E-2 holds somewhere (else L0401).
+    #[test]
+    fn subsumption_matches_brute_force(a in cond(), b in cond()) {
+        let rules = pair_rules("从轻", &a, "从轻", &b);
+        let m = rules.model();
+        let g = grid(m);
+        let t = |w: &Witness, i: usize| truth_on(m, w, &m.entries[i].cond) == Some(true);
+        let some2 = g.iter().any(|w| t(w, 1));
+        let some1 = g.iter().any(|w| t(w, 0));
+        let two_in_one = g.iter().all(|w| !t(w, 1) || t(w, 0));
+        let one_in_two = g.iter().all(|w| !t(w, 0) || t(w, 1));
+        // Equivalent entries: only the later (E-2) is reported.
+        let expected = (some2 && two_in_one) || (some1 && one_in_two && !two_in_one);
+        let all = rules.all_warnings();
+        let reported = all.iter().filter(|d| d.code == Code::SubsumedEntry).count();
+        prop_assert_eq!(reported > 0, expected, "{} / {}: {:?}", a, b, all);
+        // L0401: never holds.
+        let never = rules
+            .all_warnings()
+            .iter()
+            .any(|d| d.code == Code::UnreachableEntry && d.message.contains("E-1"));
+        prop_assert_eq!(never, !some1, "{}", a);
+    }
+
+    /// L0404: reported exactly when some case makes both the 应当 lighter and the 应当
+    /// aggravated entry hold.
+    #[test]
+    fn shall_collision_matches_brute_force(a in cond(), b in cond()) {
+        let rules = pair_rules("从轻", &a, "从重", &b);
+        let m = rules.model();
+        let both = grid(m).iter().any(|w| {
+            truth_on(m, w, &m.entries[0].cond) == Some(true)
+                && truth_on(m, w, &m.entries[1].cond) == Some(true)
+        });
+        prop_assert_eq!(has(&rules, Code::ShallCollide), both, "{} / {}", a, b);
+    }
+
+    /// L0412: a no-penalty entry citing Art. 33 para 1 is reported exactly when some case makes
+    /// it hold while neither sentence's ground does.
+    #[test]
+    fn ground_matches_brute_force(a in ground_cond()) {
+        let text = format!(
+            "{HEADER}事实 first_offense 布尔 \"初次违法\"\n事实 corrected 布尔 \"及时改正\"\n\
+             事实 minor 布尔 \"轻微\"\n\
+             事实 harm 选项 {{ none \"无\", minor \"轻微\", general \"一般\" }} \"危害后果\"\n{VIOLATION}\
+             不予处罚 N-1 适用 YL-1 可以 \"一\" 当 {a} 依据 \"《中华人民共和国行政处罚法》第三十三条第一款\"\n"
+        );
+        let rules = load(&text);
+        let m = rules.model();
+        let f = |n: &str| m.fact_index[n];
+        let mut wider = false;
+        for fo in [None, Some(true), Some(false)] {
+            for co in [None, Some(true), Some(false)] {
+                for mi in [None, Some(true), Some(false)] {
+                    for h in [None, Some(0u16), Some(1), Some(2)] {
+                        let mut w = Witness::default();
+                        if let Some(x) = fo { w.set(f("first_offense"), Value::Bool(x)); }
+                        if let Some(x) = co { w.set(f("corrected"), Value::Bool(x)); }
+                        if let Some(x) = mi { w.set(f("minor"), Value::Bool(x)); }
+                        if let Some(x) = h { w.set(f("harm"), Value::Enum(x)); }
+                        let entry = truth_on(m, &w, &m.entries[0].cond) == Some(true);
+                        let second = fo == Some(true) && co == Some(true) && matches!(h, Some(0 | 1));
+                        let first = mi == Some(true) && co == Some(true) && h == Some(0);
+                        wider |= entry && !first && !second;
+                    }
+                }
+            }
+        }
+        prop_assert_eq!(has(&rules, Code::NoPenaltyWithoutGround), wider, "{}", a);
+    }
+}
+
+/// A condition over the facts of Art. 33 para 1.
+fn ground_cond() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("first_offense".to_string()),
+        Just("corrected".to_string()),
+        Just("minor".to_string()),
+        Just("不 corrected".to_string()),
+        prop_oneof![Just("none"), Just("minor"), Just("general")]
+            .prop_map(|v| format!("harm = {v}")),
+        Just("harm 属于 {none, minor}".to_string()),
+    ];
+    leaf.prop_recursive(3, 8, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} 且 {b})")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("({a} 或 {b})")),
+        ]
+    })
+}
