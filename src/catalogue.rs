@@ -170,20 +170,29 @@ impl<'a> Catalogue<'a> {
     }
 
     /// The violations whose code, title, regulation or articles contain `q` (code matched without
-    /// regard to case); an empty query lists them all.
+    /// regard to case), or one of the words the statutes use for what a caseworker calls it
+    /// (占道 → 占用城市道路, 设摊); an empty query lists them all.
     pub fn search(&self, q: &str) -> Vec<ViolationSummary> {
         let q = q.trim();
         let upper = q.to_ascii_uppercase();
+        let statutes_say: &[&str] = EVERYDAY_WORDS
+            .iter()
+            .find(|(word, _)| *word == q)
+            .map_or(&[], |(_, says)| says);
+        let text_has = |v: &Violation, w: &str| {
+            v.title.contains(w)
+                || v.basis().contains(w)
+                || v.breach.as_deref().is_some_and(|b| b.contains(w))
+                || self.regulation(v).is_some_and(|r| r.contains(w))
+        };
         self.rules
             .violations
             .iter()
             .filter(|v| {
                 q.is_empty()
                     || v.code.to_ascii_uppercase().contains(&upper)
-                    || v.title.contains(q)
-                    || v.basis().contains(q)
-                    || v.breach.as_deref().is_some_and(|b| b.contains(q))
-                    || self.regulation(v).is_some_and(|r| r.contains(q))
+                    || text_has(v, q)
+                    || statutes_say.iter().any(|w| text_has(v, w))
             })
             .map(|v| self.summary(v))
             .collect()
@@ -467,6 +476,16 @@ pub(crate) fn value_json(ty: &FactType, v: Value) -> serde_json::Value {
     }
 }
 
+/// What caseworkers call an act, and the words the statutes use for it: a search for the
+/// everyday word finds the violations whose texts say it the statutes' way.
+const EVERYDAY_WORDS: &[(&str, &[&str])] = &[
+    ("占道", &["占用城市道路", "设摊", "占用"]),
+    ("摆摊", &["设摊"]),
+    ("渣土", &["建筑垃圾", "渣土"]),
+    ("乱贴", &["张贴", "涂写", "刻画"]),
+    ("乱扔", &["乱扔", "丢弃", "倾倒"]),
+];
+
 /// Whether a coverage names the violation explicitly (rather than through 全部).
 #[cfg(test)]
 fn names(c: &crate::model::Coverage, v: u32) -> bool {
@@ -476,6 +495,24 @@ fn names(c: &crate::model::Coverage, v: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn everyday_words_find_what_the_statutes_call_it() {
+        let rules = Rules::embedded().expect("the shipped rules load");
+        let cat = rules.catalogue();
+        let codes = |q: &str| -> Vec<String> {
+            cat.search(q)
+                .into_iter()
+                .map(|s| s.code.to_string())
+                .collect()
+        };
+        let found = codes("占道");
+        assert!(found.iter().any(|c| c == "DL-27-1"), "{found:?}");
+        assert!(found.iter().any(|c| c == "XR-42"), "{found:?}");
+        assert!(codes("摆摊").iter().any(|c| c == "XR-42"));
+        // A word that is not an everyday word only matches the texts themselves.
+        assert!(codes("占道经营许可").is_empty());
+    }
 
     #[test]
     fn the_form_of_a_violation_lists_its_entries_and_the_facts_they_read() {

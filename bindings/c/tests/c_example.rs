@@ -32,8 +32,14 @@ fn compile(dir: &Path) -> PathBuf {
     exe
 }
 
+/// Runs a program linked against the built library. `cargo test` puts its own target folders on
+/// `LD_LIBRARY_PATH`, which the loader searches before the program's run path: name the fresh
+/// library's folder first, so a stale copy left there by an earlier build is never loaded.
 fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().expect("the program runs");
+    let out = cmd
+        .env("LD_LIBRARY_PATH", common::lib_dir())
+        .output()
+        .expect("the program runs");
     assert!(
         out.status.success(),
         "{cmd:?} failed ({}):\n{}\n{}",

@@ -13,22 +13,21 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The folder with `libcaliper_ffi.so` (the test binary lives in its `deps/`).
+/// The folder with a `libcaliper_ffi.so` built from the sources as they are now.
+///
+/// `cargo test` builds the crate as a Rust library only, and a shared library left in the target
+/// directory by an earlier `cargo build` may embed older rules: build it, in a target directory
+/// of its own (the running cargo holds the lock of the main one), once for all the tests of a
+/// test binary. Cargo makes this a no-op when nothing changed.
 pub fn lib_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test knows its own path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("the test binary is in target/<profile>/deps");
-    if dir.join("libcaliper_ffi.so").exists() {
-        return dir.to_path_buf();
-    }
-    // `cargo test` builds the crate as a Rust library only: build the shared library the C, Java
-    // and Python programs load, in a target directory of its own (the running cargo holds the
-    // lock of the main one), once for all the tests.
     static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BUILT
         .get_or_init(|| {
+            let exe = std::env::current_exe().expect("the test knows its own path");
+            let dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .expect("the test binary is in target/<profile>/deps");
             let target = dir.join("ffi-cdylib");
             let status = std::process::Command::new(env!("CARGO"))
                 .args(["build", "-p", "caliper-ffi", "--lib", "--target-dir"])
