@@ -4,6 +4,7 @@
 
 mod comments;
 mod erase;
+mod expr;
 mod print;
 
 use crate::diag::Diagnostic;
