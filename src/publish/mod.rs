@@ -280,21 +280,7 @@ fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
         .iter()
         .rev()
         .map(|ver| {
-            let period = if many {
-                Some(
-                    match (
-                        ver.from,
-                        ver.until.or(v.repealed.and_then(|r| r.yesterday().ok())),
-                    ) {
-                        (Some(f), Some(u)) => format!("{f} 至 {u}"),
-                        (Some(f), None) => format!("{f} 起"),
-                        (None, Some(u)) => format!("至 {u}"),
-                        (None, None) => String::new(),
-                    },
-                )
-            } else {
-                None
-            };
+            let period = many.then(|| period(v, ver));
             let fractions = ver
                 .bands
                 .unwrap_or((rules.params.lighter, rules.params.aggravated));
@@ -360,27 +346,7 @@ fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
                         band(O::Mitigated, f.lo, f.hi)
                     };
                     // One row per tier (情节档次), the bands within it; or one for the whole range.
-                    let rows: Vec<(Option<String>, Decimal, Decimal)> =
-                        match f.tiers.and_then(|i| rules.tiers.get(i as usize)) {
-                            None => vec![(condition.clone(), f.lo, f.hi)],
-                            Some(t) => {
-                                let mut prev = None;
-                                t.rows
-                                    .iter()
-                                    .map(|row| {
-                                        let tier = words::tier(rules, t.fact, row.key, prev);
-                                        if let crate::model::TierKey::UpTo(n) = row.key {
-                                            prev = Some(n);
-                                        }
-                                        let cond = match &condition {
-                                            Some(c) => format!("{c}，且{tier}"),
-                                            None => tier,
-                                        };
-                                        (Some(cond), row.lo, row.hi)
-                                    })
-                                    .collect()
-                            }
-                        };
+                    let rows = tier_rows(rules, f.tiers, &condition, f.lo, f.hi);
                     for (cond, lo, hi) in rows {
                         bands.push(BandRow {
                             who: who.to_string(),
@@ -401,6 +367,47 @@ fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
                 penalty,
                 bands,
             }
+        })
+        .collect()
+}
+
+/// When a version is in force, in words.
+fn period(v: &Violation, ver: &crate::model::Version) -> String {
+    match (
+        ver.from,
+        ver.until.or(v.repealed.and_then(|r| r.yesterday().ok())),
+    ) {
+        (Some(f), Some(u)) => format!("{f} 至 {u}"),
+        (Some(f), None) => format!("{f} 起"),
+        (None, Some(u)) => format!("至 {u}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// One row per tier (情节档次), the bands within it; or one for the whole range.
+fn tier_rows(
+    rules: &RuleSet,
+    tiers: Option<u32>,
+    condition: &Option<String>,
+    lo: Decimal,
+    hi: Decimal,
+) -> Vec<(Option<String>, Decimal, Decimal)> {
+    let Some(t) = tiers.and_then(|i| rules.tiers.get(i as usize)) else {
+        return vec![(condition.clone(), lo, hi)];
+    };
+    let mut prev = None;
+    t.rows
+        .iter()
+        .map(|row| {
+            let tier = words::tier(rules, t.fact, row.key, prev);
+            if let crate::model::TierKey::UpTo(n) = row.key {
+                prev = Some(n);
+            }
+            let cond = match condition {
+                Some(c) => format!("{c}，且{tier}"),
+                None => tier,
+            };
+            (Some(cond), row.lo, row.hi)
         })
         .collect()
 }
