@@ -8,15 +8,12 @@ pub fn run(keyword: Option<&str>, rules: Option<&Path>) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let m = rules.model();
-    let mut n = 0;
-    for v in &m.violations {
-        let hit = keyword
-            .is_none_or(|k| v.code.contains(k) || v.title.contains(k) || v.basis().contains(k));
-        if hit {
-            println!("{}\t{}\t{}", v.code, v.title, v.basis());
-            n += 1;
-        }
+    // The same search as the server's and the desk's: code, title, articles, regulation, and
+    // the everyday words caseworkers use.
+    let found = rules.catalogue().search(keyword.unwrap_or_default());
+    let n = found.len();
+    for v in &found {
+        println!("{}\t{}\t{}", v.code, v.title, v.basis);
     }
     if n == 0 {
         eprintln!(
