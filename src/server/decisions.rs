@@ -155,6 +155,70 @@ pub async fn record(
             format!("第 {} 行第 {} 列", e.line(), e.column()),
         )
     })?;
+    let officer = validate(&req)?;
+    let corrects = req
+        .corrects
+        .as_deref()
+        .map(|c| parse_id(c, "corrects"))
+        .transpose()?;
+    let loaded = state.current();
+    let assessed = assess(&loaded.rules, &req)?;
+    let reason = req
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if !assessed.departures.is_empty() && reason.is_none() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Code::MissingReason,
+            format!(
+                "最终决定偏离了建议（{}），须在 reason 中说明理由",
+                assessed.departures.join("；")
+            ),
+            "reason",
+        )
+        .with_details(assessed.departures));
+    }
+    let written = Written {
+        officer: officer.to_string(),
+        corrects,
+        violation: assessed.decision.violation.to_string(),
+        case_json: req.case.get().to_string(),
+        decision_json: ser(&assessed.decision)?,
+        final_json: ser(&req.fin)?,
+        departures_json: ser(&assessed.departures)?,
+        reason: reason.map(str::to_string),
+        review_json: ser(&assessed.review)?,
+        info: loaded.rules.info().clone(),
+        recorded_at: now(),
+    };
+    let review_out = raw(written.review_json.clone())?;
+    // The last point at which the request may still be refused for time: past it, it is written.
+    deadline.check()?;
+    let (id, recorded_at, digest) = append(state.clone(), written).await?;
+    tracing::info!(record = id, violation = %assessed.decision.violation,
+        departs = !assessed.departures.is_empty(), "决定已记录");
+    let answer = Recorded {
+        id: id.to_string(),
+        recorded_at,
+        corrects: corrects.map(|c| c.to_string()),
+        decision: &assessed.decision,
+        fin: &req.fin,
+        departures: &assessed.departures,
+        reason,
+        review: Some(&review_out),
+        ruleset: &assessed.decision.ruleset,
+        engine_version: env!("CARGO_PKG_VERSION"),
+        digest,
+    };
+    let out = serde_json::to_vec(&answer).map_err(|e| ApiError::internal("无法写出记录", e))?;
+    Ok(json_response(StatusCode::CREATED, out))
+}
+
+/// Checks what the request says of itself (the officer, the final decision): the officer's
+/// name, trimmed.
+fn validate<'r>(req: &'r RecordRequest<'_>) -> Result<&'r str, ApiError> {
     let officer = req.officer.trim();
     if officer.is_empty() {
         return Err(unprocessable(
@@ -162,7 +226,7 @@ pub async fn record(
             "officer",
         ));
     }
-    let fin = req.fin;
+    let fin = &req.fin;
     if fin.outcome == Outcome::Undetermined {
         return Err(unprocessable(
             "最终决定须是一种处罚结果，不能是“待定”",
@@ -182,83 +246,84 @@ pub async fn record(
             "final.fine",
         ));
     }
-    let corrects = req
-        .corrects
-        .as_deref()
-        .map(|c| parse_id(c, "corrects"))
-        .transpose()?;
-    let loaded = state.current();
-    let decision = loaded.rules.evaluate_json(req.case.get())?;
-    // The library's review of the final decision (偏离审查): stored with the record.
+    Ok(officer)
+}
+
+/// The engine's decision on the case, the library's review of the final decision (偏离审查),
+/// and how the final decision departs from the recommendation.
+struct Assessed {
+    decision: caliper::Decision,
+    review: caliper::review::Review,
+    departures: Vec<String>,
+}
+
+fn assess(rules: &caliper::Rules, req: &RecordRequest<'_>) -> Result<Assessed, ApiError> {
+    let decision = rules.evaluate_json(req.case.get())?;
     let case: caliper::Case = serde_json::from_str(req.case.get())
         .map_err(|e| ApiError::malformed(format!("案件写得不对：{e}"), "case".to_string()))?;
     let proposed = caliper::Proposed {
-        outcome: Some(fin.outcome),
-        fine: fin.fine,
-        penalties: Some(fin.penalties.clone()),
+        outcome: Some(req.fin.outcome),
+        fine: req.fin.fine,
+        penalties: Some(req.fin.penalties.clone()),
     };
-    let review = loaded.rules.review(&case, &proposed)?.review;
-    let mut found = departures(&decision, &fin);
-    if review.departs && found.is_empty() {
-        found.extend(review.findings.iter().cloned());
+    let review = rules.review(&case, &proposed)?.review;
+    let mut departures = departures(&decision, &req.fin);
+    if review.departs && departures.is_empty() {
+        departures.extend(review.findings.iter().cloned());
     }
-    let review_json = ser(&review)?;
-    let review_out = raw(review_json.clone())?;
-    let reason = req
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    if !found.is_empty() && reason.is_none() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Code::MissingReason,
-            format!(
-                "最终决定偏离了建议（{}），须在 reason 中说明理由",
-                found.join("；")
-            ),
-            "reason",
-        )
-        .with_details(found));
-    }
-    let decision_json = ser(&decision)?;
-    let final_json = ser(&fin)?;
-    let departures_json = ser(&found)?;
-    let info = loaded.rules.info().clone();
-    let officer = officer.to_string();
-    let reason = reason.map(str::to_string);
-    let reason_out = reason.clone();
-    let case_json = req.case.get().to_string();
-    let violation = decision.violation.to_string();
-    let recorded_at = now();
-    // The last point at which the request may still be refused for time: past it, it is written.
-    deadline.check()?;
-    let st = state.clone();
-    let (id, recorded_at, digest) = tokio::task::spawn_blocking(move || {
-        if let Some(c) = corrects
-            && !st.store.exists(c)?
+    Ok(Assessed {
+        decision,
+        review,
+        departures,
+    })
+}
+
+/// A record's columns, written out, ready to append.
+struct Written {
+    officer: String,
+    corrects: Option<i64>,
+    violation: String,
+    case_json: String,
+    decision_json: String,
+    final_json: String,
+    departures_json: String,
+    reason: Option<String>,
+    review_json: String,
+    info: caliper::decision::RuleSetInfo,
+    recorded_at: String,
+}
+
+/// Appends the record on a blocking thread (the write is synced before it returns): its id,
+/// when it was recorded and its digest. A correction of a record that does not exist is 422.
+async fn append(
+    state: Arc<AppState>,
+    w: Written,
+) -> Result<(i64, String, String), ApiError> {
+    tokio::task::spawn_blocking(move || {
+        if let Some(c) = w.corrects
+            && !state.store.exists(c)?
         {
             return Ok(Err(c));
         }
         let record = NewRecord {
-            recorded_at: &recorded_at,
-            officer: &officer,
-            corrects,
-            violation: &violation,
-            case_json: &case_json,
-            decision_json: &decision_json,
-            ruleset_digest: &info.digest,
-            ruleset_name: &info.name,
-            ruleset_version: &info.version,
+            recorded_at: &w.recorded_at,
+            officer: &w.officer,
+            corrects: w.corrects,
+            violation: &w.violation,
+            case_json: &w.case_json,
+            decision_json: &w.decision_json,
+            ruleset_digest: &w.info.digest,
+            ruleset_name: &w.info.name,
+            ruleset_version: &w.info.version,
             engine_version: env!("CARGO_PKG_VERSION"),
-            final_json: &final_json,
-            departures_json: &departures_json,
-            reason: reason.as_deref(),
-            review_json: Some(&review_json),
+            final_json: &w.final_json,
+            departures_json: &w.departures_json,
+            reason: w.reason.as_deref(),
+            review_json: Some(&w.review_json),
         };
-        let id = st.store.append(&record)?;
+        let id = state.store.append(&record)?;
         let digest = record.digest(id);
-        Ok::<_, super::records::StoreError>(Ok((id, recorded_at, digest)))
+        Ok::<_, super::records::StoreError>(Ok((id, w.recorded_at.clone(), digest)))
     })
     .await
     .map_err(|e| ApiError::internal("记录任务中断", e))?
@@ -270,23 +335,7 @@ pub async fn record(
             format!("要更正的记录 {c} 不存在"),
             "corrects",
         )
-    })?;
-    tracing::info!(record = id, violation = %decision.violation, departs = !found.is_empty(), "决定已记录");
-    let answer = Recorded {
-        id: id.to_string(),
-        recorded_at,
-        corrects: corrects.map(|c| c.to_string()),
-        decision: &decision,
-        fin: &fin,
-        departures: &found,
-        reason: reason_out.as_deref(),
-        review: Some(&review_out),
-        ruleset: &decision.ruleset,
-        engine_version: env!("CARGO_PKG_VERSION"),
-        digest,
-    };
-    let out = serde_json::to_vec(&answer).map_err(|e| ApiError::internal("无法写出记录", e))?;
-    Ok(json_response(StatusCode::CREATED, out))
+    })
 }
 
 /// The answer to `POST /decisions`, in the contract's field order.
