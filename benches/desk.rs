@@ -7,6 +7,8 @@
 
 #[path = "../tests/support/desk.rs"]
 mod desk;
+#[path = "../tests/support/serve.rs"]
+mod serve;
 
 use desk::{Server, Session, browser, temp_dir};
 use serde_json::Value;

@@ -2,11 +2,13 @@
 //! port 0 with its own record store and talks HTTP to it.
 
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+
+#[path = "support/serve.rs"]
+mod serve;
 
 static NEXT_DIR: AtomicU32 = AtomicU32::new(0);
 
@@ -32,26 +34,7 @@ struct Server {
 impl Server {
     /// Starts `caliper serve` with its store at `db` and the extra arguments.
     fn start(db: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_caliper"))
-            .arg("serve")
-            .args(["--addr", "127.0.0.1:0", "--db"])
-            .arg(db)
-            .args(args)
-            .env("CALIPER_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the binary starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the first line says where it listens");
-        let base = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
+        let (child, base) = serve::spawn(env!("CARGO_BIN_EXE_caliper"), db, args);
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(30)))

@@ -9,7 +9,6 @@
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -49,25 +48,7 @@ pub struct Server {
 impl Server {
     /// Starts the binary; `bin` is `env!("CARGO_BIN_EXE_caliper")`.
     pub fn start(bin: &str, dir: &Path) -> Server {
-        let mut child = Command::new(bin)
-            .arg("serve")
-            .args(["--addr", "127.0.0.1:0", "--db"])
-            .arg(dir.join("caliper.db"))
-            .env("CALIPER_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the binary starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the first line says where it listens");
-        let base = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
+        let (child, base) = super::serve::spawn(bin, &dir.join("caliper.db"), &[]);
         Server {
             _child: Killed(child),
             base,
