@@ -331,3 +331,20 @@ fn the_commands_work_on_a_refining_set() {
     let d: Value = serde_json::from_slice(&out.stdout).expect("a decision");
     assert_eq!(d["fine"]["min"], json!(13000));
 }
+
+#[test]
+fn the_county_tiers_are_linted_where_the_county_writes_them() {
+    let files = vec![(
+        "main.rules".to_string(),
+        "规则集 \"某县\" {\n    基于 内置\n    版本 \"1\"\n}\n\n细化 JL-22-1 {\n    单位 { 档次 volume_m3 { ..5: 5000..15000  其余: 20000..50000 } }\n}\n"
+            .to_string(),
+    )];
+    let county = Rules::from_sources(&files, "main.rules").unwrap_or_else(|e| panic!("{e}"));
+    let all = county.all_warnings();
+    let gap = all
+        .iter()
+        .find(|d| d.code == Code::TierGap)
+        .unwrap_or_else(|| panic!("L0407 among {all:?}"));
+    let at = county.sources().location(gap.primary_span().expect("span"));
+    assert_eq!((at.path.as_str(), at.line), ("main.rules", 7), "{gap:?}");
+}
