@@ -15,6 +15,10 @@ pub const RULESET_BYTES: usize = 16 * 1024 * 1024;
 /// Files in one rule set, rule files and hook scripts together.
 pub const FILES: usize = 1_000;
 
+/// How many rule sets a rule set may build on through `基于` (a county on a city on a province
+/// on the embedded one).
+pub const BASE_DEPTH: usize = 4;
+
 /// How deep `包含` may chain (a file including a file including …).
 pub const INCLUDE_DEPTH: usize = 32;
 

@@ -24,6 +24,50 @@ pub trait FileSource {
         let _ = path;
         Ok(())
     }
+
+    /// The source of a base rule set (`基于 "dir"`): its files read by their paths `dir/…`,
+    /// `dir` relative to this source's root (it may leave it), each confined to `dir`. `None`
+    /// where this source cannot read another directory.
+    fn base(&self, dir: &str) -> Option<Box<dyn FileSource + '_>> {
+        let _ = dir;
+        None
+    }
+}
+
+/// The files of a base rule set on disk: paths `prefix/…` read under `disk`'s directory.
+struct Rebased {
+    /// The top rule set's directory, that every prefix is relative to.
+    top: PathBuf,
+    prefix: String,
+    disk: DiskSource,
+}
+
+impl Rebased {
+    fn inner<'p>(&self, path: &'p str) -> Result<&'p str, String> {
+        path.strip_prefix(self.prefix.as_str())
+            .and_then(|p| p.strip_prefix('/'))
+            .ok_or_else(|| format!("不在基础规则集的目录 {} 之内", self.prefix))
+    }
+}
+
+impl FileSource for Rebased {
+    fn read(&self, path: &str) -> Result<String, String> {
+        self.disk.read(self.inner(path)?)
+    }
+
+    fn confine(&self, path: &str) -> Result<(), String> {
+        self.disk.confine(self.inner(path)?)
+    }
+
+    fn base(&self, dir: &str) -> Option<Box<dyn FileSource + '_>> {
+        Some(Box::new(Rebased {
+            top: self.top.clone(),
+            prefix: dir.to_string(),
+            disk: DiskSource {
+                base: self.top.join(dir),
+            },
+        }))
+    }
 }
 
 /// Files on disk, under a directory. Every path is confined to the directory after resolving
@@ -91,6 +135,16 @@ impl FileSource for DiskSource {
     fn confine(&self, path: &str) -> Result<(), String> {
         self.resolve(path).map(|_| ())
     }
+
+    fn base(&self, dir: &str) -> Option<Box<dyn FileSource + '_>> {
+        Some(Box::new(Rebased {
+            top: self.base.clone(),
+            prefix: dir.to_string(),
+            disk: DiskSource {
+                base: self.base.join(dir),
+            },
+        }))
+    }
 }
 
 fn too_big() -> String {
@@ -114,6 +168,10 @@ impl FileSource for MemorySource<'_> {
             .map(|(_, t)| t.clone())
             .ok_or_else(|| "没有这个文件".to_string())
     }
+
+    fn base(&self, _dir: &str) -> Option<Box<dyn FileSource + '_>> {
+        Some(Box::new(MemorySource { files: self.files }))
+    }
 }
 
 /// The parsed files of a rule set, in load order, with their sources and digest.
@@ -126,6 +184,11 @@ pub struct Gathered {
     pub diags: Vec<Diagnostic>,
     /// `sha256:` over every file's path and text.
     pub digest: String,
+    /// The files of the rule sets this one builds on (`基于`), every level, in load order: the
+    /// first is the root of the rule set it builds on directly.
+    pub base_files: Vec<FileId>,
+    /// How many `基于` down each base file is (1: the rule set this one builds on directly).
+    pub depth: Vec<(FileId, usize)>,
 }
 
 /// Parses `root` and, depth first, every file it includes (each once). Every path a file names
@@ -136,6 +199,8 @@ pub fn gather(source: &dyn FileSource, root: &str) -> Gathered {
         sources: SourceMap::new(),
         diags: Vec::new(),
         digest: String::new(),
+        base_files: Vec::new(),
+        depth: Vec::new(),
     };
     let mut hasher = Sha256::new();
     let mut walk = Walk {
@@ -145,26 +210,9 @@ pub fn gather(source: &dyn FileSource, root: &str) -> Gathered {
             .map_or_else(String::new, |d| d.to_string_lossy().into_owned()),
         stack: Vec::new(),
         bytes: 0,
+        bases: 0,
     };
-    match source.read(root) {
-        Ok(text) if text.len() > limits::FILE_BYTES => {
-            let id = g.sources.add(root, "");
-            g.diags
-                .push(limit_error(Span::new(id, 0, 0), root, &too_big()));
-        }
-        Ok(text) => walk.visit(root, text, &mut g, &mut hasher),
-        Err(e) => {
-            let id = g.sources.add(root, "");
-            g.diags.push(
-                Diagnostic::error(
-                    Code::UnreadableFile,
-                    Span::new(id, 0, 0),
-                    format!("无法读取规则文件 {root}：{e}"),
-                )
-                .help("检查路径；目录须含根文件 main.rules"),
-            );
-        }
-    }
+    walk.root(root, &mut g, &mut hasher);
     let hash = hasher.finalize();
     let mut hex = String::with_capacity(71);
     hex.push_str("sha256:");
@@ -191,9 +239,124 @@ struct Walk<'s> {
     root_dir: String,
     stack: Vec<String>,
     bytes: usize,
+    /// How many rule sets down the `基于` chain this one is.
+    bases: usize,
 }
 
 impl Walk<'_> {
+    /// Reads and visits a rule set's root file.
+    fn root(&mut self, root: &str, g: &mut Gathered, hasher: &mut Sha256) {
+        match self.source.read(root) {
+            Ok(text) if text.len() > limits::FILE_BYTES => {
+                let id = g.sources.add(root, "");
+                g.diags
+                    .push(limit_error(Span::new(id, 0, 0), root, &too_big()));
+            }
+            Ok(text) => self.visit(root, text, g, hasher),
+            Err(e) => {
+                let id = g.sources.add(root, "");
+                g.diags.push(
+                    Diagnostic::error(
+                        Code::UnreadableFile,
+                        Span::new(id, 0, 0),
+                        format!("无法读取规则文件 {root}：{e}"),
+                    )
+                    .help("检查路径；目录须含根文件 main.rules"),
+                );
+            }
+        }
+    }
+
+    /// Gathers the rule set a root file builds on (`基于`), its files named by their paths from
+    /// the top rule set's directory (the embedded one's under `rules/`), so that its
+    /// diagnostics name its own files.
+    fn base(&mut self, root: &str, b: &ast::BaseRef, g: &mut Gathered, hasher: &mut Sha256) {
+        let fail = |why: String, help: &str| {
+            Diagnostic::error(Code::BaseUnreadable, b.span(), why)
+                .label("基础规则集")
+                .help(help.to_string())
+        };
+        if self.bases >= limits::BASE_DEPTH {
+            g.diags.push(fail(
+                format!(
+                    "“基于”超过 {} 层（基础规则集层数上限）",
+                    limits::BASE_DEPTH
+                ),
+                "让规则集直接基于更上一级的规则集",
+            ));
+            return;
+        }
+        let embedded: Vec<(String, String)>;
+        let memory;
+        let boxed;
+        let (source, base_root, base_dir): (&dyn FileSource, String, String) = match b {
+            ast::BaseRef::Embedded(_) => {
+                embedded = crate::embedded::FILES
+                    .iter()
+                    .chain(crate::embedded::SCRIPTS)
+                    .map(|(p, t)| (format!("rules/{p}"), (*t).to_string()))
+                    .collect();
+                memory = MemorySource { files: &embedded };
+                (&memory, format!("rules/{ROOT_FILE}"), "rules".to_string())
+            }
+            ast::BaseRef::Dir(dir) => {
+                let absolute = dir.value.starts_with(['/', '\\'])
+                    || dir.value.as_bytes().get(1) == Some(&b':')
+                    || Path::new(&dir.value).is_absolute();
+                if absolute || dir.value.contains(['\0', '\\']) {
+                    g.diags.push(fail(
+                        format!("基础规则集的路径 {} 不可用", limits::clip(&dir.value)),
+                        "写相对于本文件所在目录、以 / 分隔的路径，如 \"../city\"",
+                    ));
+                    return;
+                }
+                let joined = join(root, &dir.value);
+                let Some(s) = self.source.base(&joined) else {
+                    g.diags.push(fail(
+                        "这个来源不能读取另一个目录中的基础规则集".to_string(),
+                        "从磁盘上的目录载入规则集",
+                    ));
+                    return;
+                };
+                boxed = s;
+                let base_root = if joined.is_empty() {
+                    ROOT_FILE.to_string()
+                } else {
+                    format!("{joined}/{ROOT_FILE}")
+                };
+                (&*boxed, base_root, joined)
+            }
+        };
+        if g.sources.find(&base_root).is_some() {
+            g.diags.push(fail(
+                format!("{base_root} 已在规则集中：基础规则集不能是本规则集或已载入的规则集"),
+                "删去这一处“基于”，或改指上一级的规则集",
+            ));
+            return;
+        }
+        if source.read(&base_root).is_err() {
+            g.diags.push(fail(
+                format!("找不到基础规则集的根文件 {base_root}"),
+                "“基于 \"目录\"”的目录相对于根文件所在的目录，须含 main.rules；内置规则集写“基于 内置”",
+            ));
+            return;
+        }
+        let before = g.files.len();
+        let mut walk = Walk {
+            source,
+            root_dir: base_dir,
+            stack: Vec::new(),
+            bytes: self.bytes,
+            bases: self.bases + 1,
+        };
+        walk.root(&base_root, g, hasher);
+        self.bytes = walk.bytes;
+        let added: Vec<FileId> = g.files[before..].iter().map(|(id, _)| *id).collect();
+        // A deeper base's files were recorded by the deeper walk; this one's come first.
+        g.base_files.retain(|f| !added.contains(f));
+        g.base_files.splice(0..0, added);
+    }
+
     /// Resolves a path written in `including` and checks it against the rule set's bounds; the
     /// diagnostic (never the file's content) when it may not be read.
     fn admit(
@@ -306,7 +469,21 @@ impl Walk<'_> {
                 ast::ScriptRef::Inline { .. } => None,
             })
             .collect();
+        let base = if self.stack.len() == 1 {
+            file.items.iter().find_map(|i| match i {
+                ast::Item::RuleSet(r) => r.base.first().cloned(),
+                _ => None,
+            })
+        } else {
+            None
+        };
         g.files.push((id, file));
+        if self.bases > 0 {
+            g.depth.push((id, self.bases));
+        }
+        if let Some(b) = base {
+            self.base(path, &b, g, hasher);
+        }
         // Hook scripts are part of the rule text: read through the same source, kept in the
         // source map (diagnostics point into them) and hashed into the digest, in load order.
         for script in scripts {

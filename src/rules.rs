@@ -96,7 +96,13 @@ impl Rules {
                 .iter()
                 .all(|d| !d.is_error() || recoverable(d.code))
             {
-                let (model, more) = model::lower(&g.files, g.sources.clone(), g.digest);
+                let (model, more) = model::lower(
+                    &g.files,
+                    g.sources.clone(),
+                    g.digest,
+                    &g.base_files,
+                    &g.depth,
+                );
                 let checked = crate::check::run(&model, false);
                 diagnostics.extend(
                     more.into_iter()
@@ -111,11 +117,15 @@ impl Rules {
             });
         }
         let sources = g.sources.clone();
-        let (model, mut diags) = model::lower(&g.files, g.sources, g.digest);
+        let (model, mut diags) =
+            model::lower(&g.files, g.sources, g.digest, &g.base_files, &g.depth);
         diags.extend(g.diags);
         // The lints run only on a rule set without errors, the checks always.
         let lint = !diags.iter().any(Diagnostic::is_error);
         diags.extend(crate::check::run(&model, lint));
+        // The warnings of the rule sets this one builds on are theirs, reported when they are
+        // checked; the errors stop this one from loading and are reported here.
+        diags.retain(|d| d.is_error() || own(&model, d));
         crate::diag::sort(&mut diags);
         if diags.iter().any(Diagnostic::is_error) {
             return Err(LoadError {
@@ -158,6 +168,7 @@ impl Rules {
     /// finding with an example case; computed on demand, sorted by file and position.
     pub fn analyse(&self) -> Vec<Diagnostic> {
         let mut d = crate::check::analyse(&self.model);
+        d.retain(|d| own(&self.model, d));
         crate::diag::sort(&mut d);
         d
     }
@@ -465,6 +476,15 @@ impl Rules {
         written.unwrap_or_else(|_| {
             r#"{"error":{"code":"E0504","message":"无法写出审查结果","at":""}}"#.to_string()
         })
+    }
+}
+
+/// Whether a diagnostic is about this rule set's own files, not those of the rule set it
+/// builds on.
+fn own(model: &RuleSet, d: &Diagnostic) -> bool {
+    match (&model.base, d.primary_span()) {
+        (Some(base), Some(at)) => !base.holds(at),
+        _ => true,
     }
 }
 

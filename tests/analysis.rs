@@ -149,6 +149,28 @@ fn prove(rules: &Rules) -> usize {
                     d.message
                 );
             }
+            Code::RefinementOutsideBase => {
+                // "档次 细化后 A..B 元，所细化的基准 C..D 元": the case's tier (or standard band)
+                // after the refinement is A..B, the decision's fine lies in it, and A..B is not
+                // inside C..D.
+                let words = &example.words;
+                let range = |after: &str| -> (rust_decimal::Decimal, rust_decimal::Decimal) {
+                    let r = words
+                        .split(after)
+                        .nth(1)
+                        .and_then(|r| r.split(" 元").next())
+                        .expect("a range in the words");
+                    let (lo, hi) = r.split_once("..").expect("lo..hi");
+                    (lo.parse().expect("lo"), hi.parse().expect("hi"))
+                };
+                let (a, b) = range("细化后 ");
+                let (c, dd) = range("所细化的基准 ");
+                assert!(a < c || b > dd, "{}", d.message);
+                if words.contains("档次 细化后") || words.contains("一般处罚 细化后") {
+                    let fine = decision.fine.expect("a fine");
+                    assert!(fine.min >= a && fine.max <= b, "{}: {fine}", d.message);
+                }
+            }
             other => panic!("no proof for {other}"),
         }
         checked += 1;

@@ -9,6 +9,7 @@ mod mitigation_ground;
 mod modality;
 mod no_penalty_aggravated;
 mod no_penalty_ground;
+mod refine_range;
 mod scope;
 mod shall_collide;
 mod statute;
@@ -70,6 +71,7 @@ pub fn analyse(rules: &RuleSet) -> Vec<Diagnostic> {
         modality::check(rules, &mut out);
         mitigation_ground::check(rules, &mut out);
         entry_range_statute::check(rules, &mut out);
+        refine_range::check(rules, &mut out);
     }
     out
 }

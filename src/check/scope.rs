@@ -77,9 +77,16 @@ pub fn tier_uses(rules: &RuleSet) -> Vec<TierUse<'_>> {
                         && let Some(tiers) = rules.tiers.get(t as usize)
                     {
                         seen.push(t);
+                        // A table a refinement wrote is reported where the refinement writes it.
+                        let refined = rules
+                            .refinements
+                            .iter()
+                            .flat_map(|r| &r.fines)
+                            .find(|f| f.after.tiers == Some(t))
+                            .map(|f| f.span);
                         out.push(TierUse {
                             violation: vi as u32,
-                            span: ver.span,
+                            span: refined.unwrap_or(ver.span),
                             spec: f,
                             tiers,
                             party,

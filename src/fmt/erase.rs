@@ -4,10 +4,10 @@
 
 use crate::source::Span;
 use crate::syntax::ast::{
-    Amount, DateLit, EntryDecl, Expr, ExprKind, FactDecl, File, FineDecl, HigherDecl, HookDecl,
-    Item, Name, Param, ParamValue, PartyBlock, PenaltyAlt, PenaltyDecl, PenaltyStmt, PredicateDecl,
-    RegulationDecl, RuleSetDecl, Scalar, Scale, ScriptRef, Str, TierKey, TiersDecl, TypeExpr,
-    VersionDecl, ViolationDecl,
+    Amount, BaseRef, DateLit, EntryDecl, Expr, ExprKind, FactDecl, File, FineDecl, HigherDecl,
+    HookDecl, Item, Name, Param, ParamValue, PartyBlock, PenaltyAlt, PenaltyDecl, PenaltyStmt,
+    PredicateDecl, RefineFine, RefinementDecl, RegulationDecl, RuleSetDecl, Scalar, Scale,
+    ScriptRef, Str, TierKey, TiersDecl, TypeExpr, VersionDecl, ViolationDecl,
 };
 
 /// The tree without its spans.
@@ -100,7 +100,55 @@ impl Erase for Item {
             Item::Violation(x) => x.erase(),
             Item::Entry(x) => x.erase(),
             Item::Hook(x) => x.erase(),
+            Item::Refinement(x) => x.erase(),
         }
+    }
+}
+
+impl Erase for BaseRef {
+    fn erase(&mut self) {
+        match self {
+            BaseRef::Embedded(span) => span.erase(),
+            BaseRef::Dir(s) => s.erase(),
+        }
+    }
+}
+
+impl Erase for RefinementDecl {
+    fn erase(&mut self) {
+        let RefinementDecl {
+            code,
+            source,
+            notes,
+            bands,
+            fines,
+            entries,
+            span,
+        } = self;
+        code.erase();
+        source.erase();
+        notes.erase();
+        erase_bands(bands);
+        fines.erase();
+        entries.erase();
+        span.erase();
+    }
+}
+
+impl Erase for RefineFine {
+    fn erase(&mut self) {
+        let RefineFine {
+            party,
+            amount,
+            tiers,
+            span,
+        } = self;
+        if let Some((_, s)) = party {
+            s.erase();
+        }
+        amount.erase();
+        tiers.erase();
+        span.erase();
     }
 }
 
@@ -108,6 +156,7 @@ impl Erase for RuleSetDecl {
     fn erase(&mut self) {
         let RuleSetDecl {
             name,
+            base,
             version,
             effective,
             authority,
@@ -116,6 +165,7 @@ impl Erase for RuleSetDecl {
             span,
         } = self;
         name.erase();
+        base.erase();
         version.erase();
         effective.erase();
         authority.erase();

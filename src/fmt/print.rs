@@ -6,9 +6,10 @@
 use super::comments::Comment;
 use super::expr::expr;
 use crate::syntax::ast::{
-    Amount, DateLit, EntryDecl, FactDecl, File, HookDecl, Item, ListKind, Modality, Name,
-    ParamValue, Party, PartyBlock, PenaltyAlt, PenaltyDecl, PenaltyStmt, RegulationDecl,
-    RuleSetDecl, Scalar, Scale, ScriptRef, Str, TierKey, TypeExpr, ViolationDecl,
+    Amount, BaseRef, DateLit, EntryDecl, FactDecl, File, HookDecl, Item, ListKind, Modality, Name,
+    ParamValue, Party, PartyBlock, PenaltyAlt, PenaltyDecl, PenaltyStmt, RefineFine,
+    RefinementDecl, RegulationDecl, RuleSetDecl, Scalar, Scale, ScriptRef, Str, TierKey, TiersDecl,
+    TypeExpr, ViolationDecl,
 };
 
 /// One printed line: indentation level, text, and where its construct starts in the source.
@@ -71,6 +72,7 @@ pub fn file(f: &File, comments: &[Comment]) -> String {
             Item::Violation(v) => violation(&mut p, v),
             Item::Entry(e) => entry(&mut p, e),
             Item::Hook(h) => hook(&mut p, h),
+            Item::Refinement(r) => refinement(&mut p, r),
         }
         let grouped = prev == Some(kind) && kind != "other";
         if prev.is_some()
@@ -173,6 +175,12 @@ fn date(d: &DateLit) -> String {
 fn ruleset(p: &mut Printer, r: &RuleSetDecl) {
     p.line(format!("规则集 {} {{", string(&r.name.value)), at(r.span));
     p.indent += 1;
+    for b in &r.base {
+        match b {
+            BaseRef::Embedded(span) => p.line("基于 内置".into(), at(*span)),
+            BaseRef::Dir(d) => p.line(format!("基于 {}", string(&d.value)), at(d.span)),
+        }
+    }
     for v in &r.version {
         p.line(format!("版本 {}", string(&v.value)), at(v.span));
     }
@@ -424,19 +432,8 @@ fn penalty(d: &PenaltyDecl) -> String {
                     }
                 };
                 if let Some(t) = &f.tiers {
-                    let rows: Vec<String> = t
-                        .tiers
-                        .iter()
-                        .map(|(k, a)| {
-                            let key = match k {
-                                TierKey::UpTo(n, _) => format!("..{n}"),
-                                TierKey::Rest(_) => "其余".into(),
-                                TierKey::Variant(v) => v.text.clone(),
-                            };
-                            format!("{key}: {}", amount(a))
-                        })
-                        .collect();
-                    s.push_str(&format!(" 档次 {} {{ {} }}", t.fact.text, rows.join("  ")));
+                    s.push(' ');
+                    s.push_str(&tiers(t));
                 }
                 s
             }
@@ -444,6 +441,84 @@ fn penalty(d: &PenaltyDecl) -> String {
         .collect();
     let may = if d.discretionary { "可以 " } else { "" };
     format!("{may}{}", alts.join(" 或 "))
+}
+
+/// `档次 FACT { ..5: lo..hi  其余: lo..hi }`
+fn tiers(t: &TiersDecl) -> String {
+    let rows: Vec<String> = t
+        .tiers
+        .iter()
+        .map(|(k, a)| {
+            let key = match k {
+                TierKey::UpTo(n, _) => format!("..{n}"),
+                TierKey::Rest(_) => "其余".into(),
+                TierKey::Variant(v) => v.text.clone(),
+            };
+            format!("{key}: {}", amount(a))
+        })
+        .collect();
+    format!("档次 {} {{ {} }}", t.fact.text, rows.join("  "))
+}
+
+/// `细化 CODE { 来源 …  说明 …  幅度 …  fines  entries }`; an entry covering only the refined
+/// code is printed without its `适用`, as it is read.
+fn refinement(p: &mut Printer, r: &RefinementDecl) {
+    p.line(format!("细化 {} {{", r.code.text), at(r.span));
+    p.indent += 1;
+    for s in &r.source {
+        p.line(format!("来源 {}", string(&s.value)), at(s.span));
+    }
+    for n in &r.notes {
+        p.line(format!("说明 {}", string(&n.value)), at(n.span));
+    }
+    body(p, &[], &[], &r.bands, &[], &[]);
+    let fine = |f: &RefineFine| {
+        let mut s = match &f.amount {
+            Some(a) => format!("罚款 {}", amount(a)),
+            None => String::new(),
+        };
+        if let Some(t) = &f.tiers {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(&tiers(t));
+        }
+        s
+    };
+    let mut i = 0;
+    while let Some(f) = r.fines.get(i) {
+        match f.party {
+            None => {
+                p.line(fine(f), at(f.span));
+                i += 1;
+            }
+            Some((party, span)) => {
+                // The fines of one party block, as they were grouped.
+                let run = r.fines[i..]
+                    .iter()
+                    .take_while(|g| g.party.is_some_and(|(q, s)| q == party && s == span))
+                    .count();
+                if run == 1 {
+                    p.line(format!("{} {{ {} }}", party_kw(party), fine(f)), at(span));
+                } else {
+                    p.line(format!("{} {{", party_kw(party)), at(span));
+                    p.indent += 1;
+                    for g in &r.fines[i..i + run] {
+                        p.line(fine(g), at(g.span));
+                    }
+                    p.indent -= 1;
+                    p.line("}".into(), None);
+                }
+                i += run;
+            }
+        }
+    }
+    for e in &r.entries {
+        let own = !e.covers_all && e.covers.len() == 1 && e.covers[0].text == r.code.text;
+        entry_in(p, e, own);
+    }
+    p.indent -= 1;
+    p.line("}".into(), None);
 }
 
 fn amount(a: &Amount) -> String {
@@ -471,6 +546,11 @@ fn coverage(all: bool, except: &[Name], covers: &[Name]) -> String {
 }
 
 fn entry(p: &mut Printer, e: &EntryDecl) {
+    entry_in(p, e, false);
+}
+
+/// An entry; `implied`: inside a refinement, covering the refined code, printed without `适用`.
+fn entry_in(p: &mut Printer, e: &EntryDecl, implied: bool) {
     let list = match e.list {
         ListKind::NoPenalty => "不予处罚",
         ListKind::Lighter => "从轻",
@@ -479,11 +559,14 @@ fn entry(p: &mut Printer, e: &EntryDecl) {
         ListKind::Aggravated => "从重",
     };
     let mut head = format!(
-        "{}{list} {} {}",
+        "{}{list} {}",
         if e.statutory { "法定 " } else { "" },
         e.id.text,
-        coverage(e.covers_all, &e.except, &e.covers)
     );
+    if !implied {
+        head.push(' ');
+        head.push_str(&coverage(e.covers_all, &e.except, &e.covers));
+    }
     if let Some((m, _)) = e.modality {
         head.push_str(match m {
             Modality::Shall => " 应当",

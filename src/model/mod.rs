@@ -55,10 +55,77 @@ pub struct RuleSet {
     pub hooks: Vec<Hook>,
     /// Tier tables (情节档次) of fines, referred to by [`FineSpec::tiers`].
     pub tiers: Vec<Tiers>,
+    /// The rule set this one builds on (`基于`), if any.
+    pub base: Option<Base>,
+    /// What this rule set refines of its base's violations (`细化`), in file order.
+    pub refinements: Vec<Refinement>,
     /// The files (rule files and hook scripts).
     pub sources: SourceMap,
     /// `sha256:` of the exact rule text.
     pub digest: String,
+}
+
+/// The rule set a refining one builds on (`基于`).
+#[derive(Debug, Clone)]
+pub struct Base {
+    /// Its name (its `规则集` header).
+    pub name: Arc<str>,
+    /// Its version.
+    pub version: Arc<str>,
+    /// Its files, and those of the rule sets it builds on: their diagnostics are theirs.
+    pub files: Vec<crate::source::FileId>,
+}
+
+impl Base {
+    /// Whether a span lies in the base's files.
+    pub fn holds(&self, span: Span) -> bool {
+        self.files.contains(&span.file)
+    }
+}
+
+/// A refinement (`细化`) of a base violation: what it changed, and what was there before.
+#[derive(Debug, Clone)]
+pub struct Refinement {
+    /// The refined violation.
+    pub violation: ViolationId,
+    /// `来源`: the local table it encodes.
+    pub source: Vec<Arc<str>>,
+    /// `说明`
+    pub notes: Vec<String>,
+    /// The ids of the list entries written in it.
+    pub entries: Vec<Arc<str>>,
+    /// The fines it narrowed or divided, per party, before and after.
+    pub fines: Vec<RefinedFine>,
+    /// The band fractions it set for the current version (before: the version's own, if any).
+    pub bands: Option<RefinedBands>,
+    /// Keyword to code.
+    pub span: Span,
+    /// "path:line:col".
+    pub location: Arc<str>,
+}
+
+/// The band fractions of a refined violation's current version.
+#[derive(Debug, Clone, Copy)]
+pub struct RefinedBands {
+    /// The version's own before (none: the rule set's).
+    pub before: Option<(Decimal, Decimal)>,
+    /// The refinement's.
+    pub after: (Decimal, Decimal),
+}
+
+/// One fine of a refined violation, for one party, before and after the refinement.
+#[derive(Debug, Clone, Copy)]
+pub struct RefinedFine {
+    /// Whose fine.
+    pub party: Party,
+    /// As the base wrote it.
+    pub before: FineSpec,
+    /// As the refinement made it (the statutory range unchanged, its tiers new).
+    pub after: FineSpec,
+    /// The range it was narrowed to, if it was.
+    pub narrowed: Option<(Decimal, Decimal)>,
+    /// Where the refinement writes it.
+    pub span: Span,
 }
 
 /// The rule set's header.

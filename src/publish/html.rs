@@ -107,6 +107,9 @@ pub(super) fn html(d: &Doc) -> String {
             for g in &v.governs {
                 let _ = writeln!(s, "<p><span class=\"label\">上位法：</span>{}</p>", esc(g));
             }
+            for r in &v.refines {
+                let _ = writeln!(s, "<p><span class=\"label\">细化：</span>{}</p>", esc(r));
+            }
             for ver in &v.versions {
                 if let Some(p) = &ver.period {
                     let _ = writeln!(
@@ -166,6 +169,9 @@ fn entries_html(s: &mut String, rows: &[EntryRow], covers: bool) {
         }
         if let Some(src) = &e.source {
             notes.push_str(&format!("<br><small>来源：{}</small>", esc(src)));
+        }
+        if let Some(r) = &e.refines {
+            notes.push_str(&format!("<br><small>{}</small>", esc(r)));
         }
         let _ = writeln!(
             s,

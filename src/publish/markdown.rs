@@ -42,6 +42,9 @@ pub(super) fn markdown(d: &Doc) -> String {
             for g in &v.governs {
                 let _ = writeln!(s, "- **上位法：** {g}");
             }
+            for r in &v.refines {
+                let _ = writeln!(s, "- **细化：** {r}");
+            }
             for ver in &v.versions {
                 if let Some(p) = &ver.period {
                     let _ = writeln!(s, "- **施行期间：** {p}");
@@ -88,6 +91,9 @@ fn entries_md(s: &mut String, rows: &[EntryRow], covers: bool) {
         }
         if let Some(src) = &e.source {
             title.push_str(&format!("（来源：{src}）"));
+        }
+        if let Some(r) = &e.refines {
+            title.push_str(&format!("（{r}）"));
         }
         let _ = writeln!(
             s,

@@ -48,6 +48,8 @@ struct ViolSection {
     breach: Option<String>,
     /// Which norm governs where a higher-rank one punishes the same act (`上位法`), in words.
     governs: Vec<String>,
+    /// What this rule set refines of the violation of the rule set it builds on (`细化`).
+    refines: Vec<String>,
     versions: Vec<VersionText>,
     entries: Vec<EntryRow>,
 }
@@ -81,6 +83,8 @@ struct EntryRow {
     source: Option<String>,
     /// The entry's own mitigated range, in words.
     range: String,
+    /// The violation whose lists it adds to, where it is written in a refinement (`细化`).
+    refines: Option<String>,
 }
 
 /// Renders the rule set as a published list (Art. 34: the standard a bureau posts).
@@ -152,7 +156,83 @@ fn entry_row(rules: &RuleSet, e: &Entry) -> EntryRow {
                 format!("（罚款：{}）", parts.join("，"))
             }
         },
+        refines: rules
+            .refinements
+            .iter()
+            .find(|r| r.entries.contains(&e.id) && !base_holds(rules, r.span))
+            .and_then(|r| rules.violations.get(r.violation as usize))
+            .map(|v| format!("细化 {}", v.code)),
     }
+}
+
+fn base_holds(rules: &RuleSet, span: crate::source::Span) -> bool {
+    rules.base.as_ref().is_some_and(|b| b.holds(span))
+}
+
+/// What a refinement changed of a violation, in words: the base it refines, the tiers or
+/// range and bands it sets (the figures are the version's table), its entries and its source.
+fn refines_words(rules: &RuleSet, vid: u32) -> Vec<String> {
+    let (Some(base), Some(r)) = (
+        &rules.base,
+        rules
+            .refinements
+            .iter()
+            .find(|r| r.violation == vid && !base_holds(rules, r.span)),
+    ) else {
+        return Vec::new();
+    };
+    // (the parties, what was done to their fine): one phrase for parties refined alike.
+    let mut done: Vec<(Vec<&str>, String)> = Vec::new();
+    for f in &r.fines {
+        let who = if f.party == Party::Individual {
+            "公民"
+        } else {
+            "法人或者其他组织"
+        };
+        let tiers = f
+            .after
+            .tiers
+            .and_then(|t| rules.tiers.get(t as usize))
+            .filter(|t| !(t.rows.len() == 1 && t.fact == rules.standard.party_type));
+        let part = match (f.narrowed, tiers) {
+            (Some((lo, hi)), Some(t)) => format!(
+                "罚款收窄为{}，按{}分档",
+                words::range_yuan(lo, hi),
+                rules.facts[t.fact as usize].label
+            ),
+            (Some((lo, hi)), None) => format!("罚款收窄为{}", words::range_yuan(lo, hi)),
+            (None, Some(t)) => format!("罚款按{}分档", rules.facts[t.fact as usize].label),
+            (None, None) => continue,
+        };
+        match done.iter_mut().find(|(_, p)| *p == part) {
+            Some((whom, _)) if !whom.contains(&who) => whom.push(who),
+            Some(_) => {}
+            None => done.push((vec![who], part)),
+        }
+    }
+    let mut what: Vec<String> = done
+        .into_iter()
+        .map(|(whom, part)| format!("对{}的{part}", whom.join("、")))
+        .collect();
+    if let Some(b) = r.bands {
+        what.push(format!(
+            "从轻、从重比例改为 {}%、{}%",
+            (b.after.0 * Decimal::from(100)).normalize(),
+            (b.after.1 * Decimal::from(100)).normalize()
+        ));
+    }
+    if !r.entries.is_empty() {
+        what.push(format!("增加清单条目 {}", r.entries.join("、")));
+    }
+    let mut out = vec![format!(
+        "细化“{}”（版本 {}）的本项：{}；下表为细化后的数额",
+        base.name,
+        base.version,
+        what.join("；")
+    )];
+    out.extend(r.source.iter().map(|s| format!("来源：{s}")));
+    out.extend(r.notes.iter().cloned());
+    out
 }
 
 fn build(rules: &RuleSet) -> Doc {
@@ -191,6 +271,7 @@ fn build(rules: &RuleSet) -> Doc {
         .entries
         .iter()
         .filter(|e| matches!(e.covers, Coverage::All { .. }))
+        .filter(|e| rules.base.as_ref().is_none_or(|b| !b.holds(e.span)))
         .map(|e| entry_row(rules, e))
         .collect();
 
@@ -214,6 +295,17 @@ fn build(rules: &RuleSet) -> Doc {
         violations: Vec::new(),
     };
     for (vid, v) in rules.violations.iter().enumerate() {
+        // A refining rule set publishes what it adds: the violations it refines and its own;
+        // the others are the base's, published with it.
+        if let Some(base) = &rules.base
+            && base.holds(v.span)
+            && !rules
+                .refinements
+                .iter()
+                .any(|r| r.violation == vid as u32 && !base.holds(r.span))
+        {
+            continue;
+        }
         let entries = rules
             .entries
             .iter()
@@ -251,6 +343,7 @@ fn build(rules: &RuleSet) -> Doc {
                     }
                 })
                 .collect(),
+            refines: refines_words(rules, vid as u32),
             versions: versions(rules, v),
             entries,
         };
@@ -262,12 +355,22 @@ fn build(rules: &RuleSet) -> Doc {
     if !loose.violations.is_empty() {
         regulations.push(loose);
     }
+    if rules.base.is_some() {
+        regulations.retain(|r| !r.violations.is_empty());
+    }
+    let mut notes = m.notes.clone();
+    if let Some(b) = &rules.base {
+        notes.push(format!(
+            "本基准建立在“{}”（版本 {}）之上，只列出细化的违法行为和本基准自己的规定；其余违法行为、适用于全部违法行为的情形和裁量参数未改变的，按该基准执行。",
+            b.name, b.version
+        ));
+    }
     Doc {
         title: m.name.to_string(),
         version: m.version.to_string(),
         effective: m.effective.map_or_else(String::new, |d| d.to_string()),
         authority: m.authority.clone(),
-        notes: m.notes.clone(),
+        notes,
         params,
         general,
         regulations,

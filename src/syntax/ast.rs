@@ -65,6 +65,60 @@ pub enum Item {
     Entry(EntryDecl),
     /// `钩子 …`: a local exception in rhai
     Hook(HookDecl),
+    /// `细化 CODE { … }`: a violation of the base rule set, refined
+    Refinement(RefinementDecl),
+}
+
+/// `基于 …`: the rule set this one builds on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BaseRef {
+    /// `基于 内置`: the rule set embedded in the library.
+    Embedded(Span),
+    /// `基于 "../city"`: the rule set whose `main.rules` is in that directory, relative to the
+    /// directory of the file that says so.
+    Dir(Str),
+}
+
+impl BaseRef {
+    /// Where it is written.
+    pub fn span(&self) -> Span {
+        match self {
+            BaseRef::Embedded(s) => *s,
+            BaseRef::Dir(s) => s.span,
+        }
+    }
+}
+
+/// `细化 CODE { … }`: what a rule set changes of a violation of the rule set it builds on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RefinementDecl {
+    /// The base's violation code.
+    pub code: Name,
+    /// `来源 "…"`: the local table it encodes.
+    pub source: Vec<Str>,
+    /// `说明 "…"`
+    pub notes: Vec<Str>,
+    /// `幅度 从轻比例 … 从重比例 …`: the violation's bands, replaced.
+    pub bands: Vec<(Name, Decimal, Span)>,
+    /// Fines narrowed or divided into tiers, for one party or for every party.
+    pub fines: Vec<RefineFine>,
+    /// List entries covering the violation (`适用` left out: the refined code).
+    pub entries: Vec<EntryDecl>,
+    /// Keyword to code.
+    pub span: Span,
+}
+
+/// `[个人 {] 罚款 lo..hi [档次 …] [}]` or `档次 …` in a refinement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RefineFine {
+    /// The party block it is in; none: every party's fine.
+    pub party: Option<(Party, Span)>,
+    /// The range narrowed (inside the article's).
+    pub amount: Option<Amount>,
+    /// The tiers, replacing the violation's.
+    pub tiers: Option<TiersDecl>,
+    /// Where it is written.
+    pub span: Span,
 }
 
 /// The rule-set header.
@@ -72,6 +126,8 @@ pub enum Item {
 pub struct RuleSetDecl {
     /// Its name.
     pub name: Str,
+    /// `基于 …`: the rule set it builds on (once).
+    pub base: Vec<BaseRef>,
     /// `版本`
     pub version: Vec<Str>,
     /// `施行`

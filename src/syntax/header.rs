@@ -17,6 +17,7 @@ impl Visitor<'_> {
                 value: String::new(),
                 span,
             },
+            base: vec![],
             version: vec![],
             effective: vec![],
             authority: vec![],
@@ -27,6 +28,17 @@ impl Visitor<'_> {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::string => r.name = self.visit_string(c),
+                Rule::base_clause => {
+                    let sp = self.span(&c);
+                    match c.into_inner().next() {
+                        Some(s) if s.as_rule() == Rule::string => {
+                            let s = self.visit_string(s);
+                            r.base.push(BaseRef::Dir(s));
+                        }
+                        Some(k) => r.base.push(BaseRef::Embedded(self.span(&k))),
+                        None => r.base.push(BaseRef::Embedded(sp)),
+                    }
+                }
                 Rule::version_clause => {
                     r.version.extend(self.first_string(c));
                 }

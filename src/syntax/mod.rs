@@ -1,8 +1,8 @@
 //! Rule text → typed syntax tree. pest does the parsing, one top-level item at a time (recover.rs
 //! cuts the file into items and repairs its braces, so one syntax error costs only the clause it
 //! is in); one `visit_<rule>` function per grammar rule builds the tree, grouped by what it
-//! builds (header.rs, violation.rs, penalty.rs, entry.rs, expr.rs), and pest's errors become our
-//! diagnostics in errors.rs.
+//! builds (header.rs, violation.rs, penalty.rs, entry.rs, refine.rs, expr.rs), and pest's errors
+//! become our diagnostics in errors.rs.
 
 pub mod ast;
 mod entry;
@@ -11,6 +11,7 @@ mod expr;
 mod header;
 mod penalty;
 mod recover;
+mod refine;
 #[cfg(test)]
 mod tests;
 mod violation;
@@ -264,6 +265,10 @@ impl Visitor<'_> {
                 Rule::hook => {
                     let h = self.visit_hook(item);
                     out.items.push(Item::Hook(h));
+                }
+                Rule::refinement => {
+                    let r = self.visit_refinement(item);
+                    out.items.push(Item::Refinement(r));
                 }
                 _ => {}
             }

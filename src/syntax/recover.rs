@@ -21,6 +21,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "减轻",
     "从重",
     "钩子",
+    "细化",
 ];
 
 /// A file cut into items, with the braces it lacks or has too many of.

@@ -9,7 +9,13 @@ use crate::vocab::Party;
 use rust_decimal::Decimal;
 
 impl Lowerer {
-    pub(super) fn header(&mut self, headers: &[&ast::RuleSetDecl]) -> (Meta, Params) {
+    /// The header of the rule set; the parameters of the rule set it builds on (`base`, the
+    /// direct base first) where it sets none of its own.
+    pub(super) fn header(
+        &mut self,
+        headers: &[&ast::RuleSetDecl],
+        base: &[&ast::RuleSetDecl],
+    ) -> (Meta, Params) {
         let mut meta = Meta {
             name: "".into(),
             version: "".into(),
@@ -18,6 +24,10 @@ impl Lowerer {
             notes: Vec::new(),
         };
         let mut params = Params::default();
+        // The deepest base first, so that each level overrides the one below it.
+        for b in base.iter().rev() {
+            self.params(b, &mut params);
+        }
         let Some(h) = headers.first() else {
             let span = self
                 .sources
@@ -56,7 +66,19 @@ impl Lowerer {
             .map(|s| s.value.clone())
             .unwrap_or_default();
         meta.notes = h.notes.iter().map(|n| n.value.clone()).collect();
+        for extra in h.base.iter().skip(1) {
+            self.diags.push(
+                Diagnostic::error(Code::BaseUnreadable, extra.span(), "“基于”写了两次")
+                    .label("第二个基础规则集")
+                    .help("一个规则集只建立在一个规则集之上；上一级若又基于另一个，在它的根文件中写"),
+            );
+        }
+        self.params(h, &mut params);
+        (meta, params)
+    }
 
+    /// Sets the parameters a header writes.
+    fn params(&mut self, h: &ast::RuleSetDecl, params: &mut Params) {
         let names = [
             "从轻比例",
             "从重比例",
@@ -120,7 +142,6 @@ impl Lowerer {
                 self.bad_param(p, "从轻比例不能大于从重比例");
             }
         }
-        (meta, params)
     }
 
     pub(super) fn bad_param(&mut self, p: &ast::Param, help: &str) {

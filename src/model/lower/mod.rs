@@ -6,6 +6,7 @@ mod facts;
 mod header;
 mod hooks;
 mod penalty;
+mod refine;
 mod violation;
 
 use crate::diag::{Code, Diagnostic};
@@ -23,6 +24,9 @@ use std::sync::Arc;
 #[derive(Default)]
 struct Decls<'f> {
     headers: Vec<&'f ast::RuleSetDecl>,
+    /// The headers of the rule sets this one builds on, the direct base's first.
+    base_headers: Vec<&'f ast::RuleSetDecl>,
+    refinements: Vec<&'f ast::RefinementDecl>,
     predicates: Vec<&'f ast::PredicateDecl>,
     violations: Vec<(&'f ast::ViolationDecl, Option<u32>)>,
     entries: Vec<&'f ast::EntryDecl>,
@@ -32,11 +36,16 @@ struct Decls<'f> {
 
 /// Lowers the parsed files of one rule set: the model, with what could be lowered of it, and
 /// every problem found. With an error among them, the model is fit only for the checks of
-/// `check`, never for evaluation.
+/// `check`, never for evaluation. `base_files` are the files of the rule sets it builds on
+/// (`基于`): their violations are the ones it may refine (`细化`), their headers give only
+/// the parameters this one does not set. `depth` says how many `基于` down each base file is:
+/// a refinement refines what the rule sets below its own give, the deepest applied first.
 pub fn lower(
     files: &[(FileId, ast::File)],
     sources: SourceMap,
     digest: String,
+    base_files: &[FileId],
+    depth: &[(FileId, usize)],
 ) -> (RuleSet, Vec<Diagnostic>) {
     let mut cx = Lowerer {
         diags: Vec::new(),
@@ -46,12 +55,27 @@ pub fn lower(
         pred_names: HashMap::new(),
         tiers: Vec::new(),
     };
-    let mut d = cx.gather(files);
-    let (meta, params) = cx.header(&d.headers);
+    let mut d = cx.gather(files, base_files);
+    let (meta, params) = cx.header(&d.headers, &d.base_headers);
+    let base = d.base_headers.first().map(|h| crate::model::Base {
+        name: h.name.value.as_str().into(),
+        version: h.version.first().map_or("", |v| v.value.as_str()).into(),
+        files: base_files.to_vec(),
+    });
     let predicates = cx.predicates(&d.predicates);
     let (mut violations, violation_index) = cx.violations(&d.violations, &d.regulations);
     let (entries, entry_spans) = cx.entries(&d.entries, &violation_index);
     let hooks = cx.hooks(&d.hooks, &violation_index, &entry_spans);
+    let depth_of = |f: FileId| depth.iter().find(|(g, _)| *g == f).map_or(0, |(_, d)| *d);
+    d.refinements
+        .sort_by_key(|r| std::cmp::Reverse(depth_of(r.span.file)));
+    let refinements = cx.refinements(
+        &d.refinements,
+        &mut violations,
+        &violation_index,
+        base.as_ref(),
+        &depth_of,
+    );
 
     // Every fine statement gets its own number: the decision graph keeps its bands under it.
     let mut fines: FineId = 0;
@@ -90,6 +114,8 @@ pub fn lower(
         entries,
         hooks,
         tiers,
+        base,
+        refinements,
         sources,
         digest,
     };
@@ -98,16 +124,27 @@ pub fn lower(
 
 impl Lowerer {
     /// Pass 1: the header, facts and regulations are read; the other declarations sorted.
-    fn gather<'f>(&mut self, files: &'f [(FileId, ast::File)]) -> Decls<'f> {
+    fn gather<'f>(
+        &mut self,
+        files: &'f [(FileId, ast::File)],
+        base_files: &[FileId],
+    ) -> Decls<'f> {
         let mut d = Decls::default();
-        for (_, file) in files {
+        let mut regulations = RegulationNames::default();
+        for (id, file) in files {
             for item in &file.items {
                 match item {
+                    ast::Item::RuleSet(r) if base_files.contains(id) => d.base_headers.push(r),
                     ast::Item::RuleSet(r) => d.headers.push(r),
+                    ast::Item::Refinement(r) => {
+                        d.refinements.push(r);
+                        d.entries.extend(r.entries.iter());
+                    }
                     ast::Item::Include(_) => {}
                     ast::Item::Fact(f) => self.declare_fact(f),
                     ast::Item::Predicate(p) => d.predicates.push(p),
                     ast::Item::Regulation(r) => {
+                        self.regulation_unique(r, &mut regulations);
                         let idx = u32::try_from(d.regulations.len()).unwrap_or(u32::MAX);
                         d.regulations.push(Regulation {
                             name: r.name.value.clone(),
@@ -309,6 +346,57 @@ impl Lowerer {
             }
         }
         (entries, spans)
+    }
+}
+
+/// The regulations seen so far, by id and by name, for [`Lowerer::regulation_unique`].
+#[derive(Default)]
+struct RegulationNames {
+    ids: HashMap<String, Span>,
+    names: HashMap<String, (Span, Option<jiff::civil::Date>)>,
+}
+
+impl Lowerer {
+    /// One `法规` block per norm: a second block with the same id, or for the same norm (the
+    /// same name) under another id or date, would be published as a second chapter.
+    fn regulation_unique(&mut self, r: &ast::RegulationDecl, seen: &mut RegulationNames) {
+        let date = r.effective.first().and_then(|d| d.date);
+        if let Some(&first) = seen.ids.get(&r.id.text) {
+            self.duplicate(
+                Code::DuplicateRegulation,
+                r.id.span,
+                first,
+                format!("法规编号 {} 重复", r.id.text),
+                [
+                    "重复的编号",
+                    "第一次出现在这里",
+                    "每个法规块的编号须唯一；同一法规的违法行为写在一个块中",
+                ],
+            );
+        } else if let Some(&(first, first_date)) = seen.names.get(&r.name.value) {
+            let message = match (first_date, date) {
+                (Some(a), Some(b)) if a != b => format!(
+                    "法规{}写了两个法规块，施行日期不同（{a} 与 {b}）",
+                    r.name.value
+                ),
+                _ => format!("法规{}写了两个法规块", r.name.value),
+            };
+            self.duplicate(
+                Code::DuplicateRegulation,
+                r.name.span,
+                first,
+                message,
+                [
+                    "同一法规的第二个块",
+                    "第一个块在这里",
+                    "同一法规只写一个法规块；修订后的条文写成违法行为的“版本 日期 起 { … }”块",
+                ],
+            );
+        }
+        seen.ids.entry(r.id.text.clone()).or_insert(r.id.span);
+        seen.names
+            .entry(r.name.value.clone())
+            .or_insert((r.name.span, date));
     }
 }
 

@@ -199,7 +199,7 @@ impl Lowerer {
     }
 
     /// A version's own band fractions (`幅度 从轻比例 … 从重比例 …`): both, in order, or none.
-    fn version_bands(
+    pub(super) fn version_bands(
         &mut self,
         code: &ast::Name,
         given: &[(ast::Name, Decimal, Span)],
