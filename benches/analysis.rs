@@ -6,14 +6,16 @@
 //!   entries of `benches/support` (target < 30 s).
 //!
 //! Run with `cargo bench --bench analysis`; `cargo bench --bench analysis -- --test` runs each
-//! once.
+//! once. On a machine whose cores other work shares, `cargo bench --bench analysis -- cpu`
+//! prints the CPU time (from `/proc/self/stat`) and the wall time of one whole analysis of each
+//! set instead: the figure the machine's load does not move.
 
 mod support;
 
 use caliper::Rules;
-use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, criterion_group};
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn analysis(c: &mut Criterion) {
     let shipped = Rules::embedded().expect("the shipped rules load");
@@ -38,5 +40,47 @@ fn analysis(c: &mut Criterion) {
     g.finish();
 }
 
+/// User + system CPU time of this process so far, in seconds (`/proc/self/stat`, fields 14
+/// and 15, in clock ticks of 1/100 s).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    // The command name may hold spaces: fields are counted after its closing parenthesis.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// CPU and wall time of one whole analysis of each set, with the number of findings.
+fn cpu_figures() {
+    let shipped = Rules::embedded().expect("the shipped rules load");
+    let files = support::generate(1_000, 10_000);
+    let generated = Rules::from_sources(&files, support::ROOT).expect("the generated set loads");
+    for (name, rules, rounds) in [
+        ("shipped", &shipped, 10),
+        ("generated_1000x10000", &generated, 1),
+    ] {
+        let (cpu0, wall0) = (cpu_seconds(), Instant::now());
+        let mut found = 0;
+        for _ in 0..rounds {
+            found = black_box(rules.analyse()).len();
+        }
+        let (cpu, wall) = (cpu_seconds() - cpu0, wall0.elapsed().as_secs_f64());
+        println!(
+            "analysis/{name}: {found} findings, CPU {:.3} s, wall {:.3} s per analysis ({rounds} runs)",
+            cpu / f64::from(rounds),
+            wall / f64::from(rounds)
+        );
+    }
+}
+
 criterion_group!(benches, analysis);
-criterion_main!(benches);
+
+fn main() {
+    if std::env::args().any(|a| a == "cpu") {
+        cpu_figures();
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -3,10 +3,13 @@
 # time, CPU time (user + system) and peak resident memory from /usr/bin/time -v. Memory should be
 # flat in the archive's size.
 #   bash benches/audit.sh [SIZES...]       (default: 100000 1000000)
+# CALIPER=path/to/caliper uses that binary instead of building the release one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-bin=target/release/caliper
+if [ -z "${CALIPER:-}" ]; then
+    cargo build --release --quiet
+fi
+bin=${CALIPER:-target/release/caliper}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 for n in "${@:-100000 1000000}"; do

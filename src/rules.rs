@@ -224,6 +224,34 @@ impl Rules {
         )
     }
 
+    /// Evaluates one violation's case given by its parts, the facts as parsed JSON values:
+    /// what [`Rules::evaluate_with`] does without building a [`Case`] (the audit's records
+    /// carry their facts beside other fields).
+    pub(crate) fn evaluate_facts(
+        &self,
+        case_id: Option<&str>,
+        violation: &str,
+        facts: &indexmap::IndexMap<String, serde_json::Value>,
+        opts: Options,
+    ) -> Result<Decision, CaseError> {
+        self.evaluate_parts(
+            case_id,
+            Some(violation),
+            None,
+            |slots| {
+                eval::bind_inputs(
+                    &self.model,
+                    &self.graph,
+                    facts
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), eval::Input::Json(v))),
+                    slots,
+                )
+            },
+            opts,
+        )
+    }
+
     /// The evaluation of a case given by its parts; `bind` fills the facts.
     fn evaluate_parts(
         &self,

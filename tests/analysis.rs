@@ -454,3 +454,160 @@ fn ground_cond() -> impl Strategy<Value = String> {
         ]
     })
 }
+
+/// A rule set whose unit fine of 1000..10000 yuan is tiered by the integer fact `q`: `rows`
+/// are (upper bound of `q`, fine lo, fine hi), a last `(None, lo, hi)` row being 其余.
+fn tier_rules(rows: &[(Option<String>, i64, i64)]) -> Rules {
+    let table: Vec<String> = rows
+        .iter()
+        .map(|(b, lo, hi)| match b {
+            Some(b) => format!("..{b}: {lo}..{hi}"),
+            None => format!("其余: {lo}..{hi}"),
+        })
+        .collect();
+    load(&format!(
+        "{HEADER}事实 q 整数 \"数量\"\n\
+         违法行为 YL-1 \"乱倒垃圾\" {{\n    依据 \"《样例条例》第二条\"\n    \
+         单位 {{ 罚款 1000..10000 档次 q {{ {} }} }}\n    个人 {{ 罚款 ..200 }}\n}}\n",
+        table.join("  ")
+    ))
+}
+
+/// The tier band the engine selects for each quantity from 0 to 30. The case has no
+/// circumstance, so the engine recommends the standard band, `[lo + 0.3d, lo + 0.7d]` of the
+/// tier's `lo..hi` with `d = hi - lo` (semantics, "Fine"; exact in fen for whole yuan): the
+/// tier's band is read back from it.
+fn bands(rules: &Rules) -> Vec<(i64, rust_decimal::Decimal, rust_decimal::Decimal)> {
+    (0..=30)
+        .map(|q| {
+            let case = Case::new("YL-1").fact("party_type", "unit").fact("q", q);
+            let d = rules
+                .evaluate(&case)
+                .unwrap_or_else(|e| panic!("q = {q}: {e}"));
+            let fine = d
+                .fine
+                .unwrap_or_else(|| panic!("q = {q}: a fine, got {:?}", d.outcome));
+            assert_eq!(d.outcome, Outcome::Standard, "q = {q}");
+            let d = (fine.max - fine.min) / rust_decimal::Decimal::new(4, 1);
+            let lo = fine.min - d * rust_decimal::Decimal::new(3, 1);
+            (q, lo.normalize(), (lo + d).normalize())
+        })
+        .collect()
+}
+
+/// Tier rows with strictly increasing integer bounds (every row reachable) and fines inside the
+/// statutory range, in steps of 500 yuan.
+fn reachable_rows() -> impl Strategy<Value = Vec<(Option<String>, i64, i64)>> {
+    (
+        proptest::collection::btree_set(1..20i64, 1..4),
+        proptest::collection::vec((2..=20i64, 0..=20i64), 4),
+    )
+        .prop_map(|(bounds, fines)| {
+            let mut rows: Vec<(Option<String>, i64, i64)> = Vec::new();
+            let keys = bounds
+                .into_iter()
+                .map(|b| Some(b.to_string()))
+                .chain([None]);
+            // A few yuan more on each row's start: no two rows have the same band.
+            for (i, (key, (a, b))) in keys.zip(fines).enumerate() {
+                let lo = a.min(b).clamp(2, 19) * 500 + i as i64;
+                let hi = (a.max(b).max(2) * 500).max(lo);
+                rows.push((key, lo, hi));
+            }
+            rows
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// L0406: a tier reported unreachable exactly when no quantity gets its band (each row's
+    /// band is its own, so the band names the row).
+    #[test]
+    fn unreachable_tier_matches_brute_force(
+        halves in proptest::collection::btree_set(2..24i64, 1..4),
+    ) {
+        // Bounds in half units, increasing: 2 is ..1, 3 is ..1.5; between n and n.5 no whole
+        // number lies, so the tier of ..n.5 right after ..n is never reached.
+        let mut rows: Vec<(Option<String>, i64, i64)> = halves
+            .into_iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let b = if h % 2 == 0 { (h / 2).to_string() } else { format!("{}.5", h / 2) };
+                (Some(b), 1000 + 100 * i as i64, 5000 + 100 * i as i64)
+            })
+            .collect();
+        let n = rows.len() as i64;
+        rows.push((None, 1000 + 100 * n, 5000 + 100 * n));
+        let rules = tier_rules(&rows);
+        let seen = bands(&rules);
+        let unreached = rows
+            .iter()
+            .filter(|(_, lo, hi)| {
+                !seen.iter().any(|(_, a, b)| *a == (*lo).into() && *b == (*hi).into())
+            })
+            .count();
+        let reported = rules
+            .all_warnings()
+            .iter()
+            .filter(|d| d.code == Code::TierUnreachable)
+            .count();
+        prop_assert_eq!(reported, unreached, "{:?}", rows);
+    }
+
+    /// L0407: a gap reported exactly when some amount of the statutory range (in half-yuan
+    /// steps) lies in no band any quantity gets.
+    #[test]
+    fn tier_gap_matches_brute_force(rows in reachable_rows()) {
+        let rules = tier_rules(&rows);
+        let seen = bands(&rules);
+        let uncovered = (2000..=20000i64).any(|half| {
+            let x = rust_decimal::Decimal::new(half * 5, 1);
+            !seen.iter().any(|(_, a, b)| *a <= x && x <= *b)
+        });
+        prop_assert_eq!(has(&rules, Code::TierGap), uncovered, "{:?}", rows);
+    }
+
+    /// L0408: an overlap reported exactly when a larger quantity can get a band that starts
+    /// below the end of a smaller quantity's band (more of the fact, a lower fine).
+    #[test]
+    fn tier_overlap_matches_brute_force(rows in reachable_rows()) {
+        let rules = tier_rules(&rows);
+        let seen = bands(&rules);
+        let lower = seen.iter().any(|(q, qlo, hi)| {
+            seen.iter().any(|(r, lo, rhi)| r > q && (lo, rhi) != (qlo, hi) && lo < hi)
+        });
+        prop_assert_eq!(has(&rules, Code::TierOverlap), lower, "{:?}", rows);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// L0415: a 减轻 entry's range reported above the statutory minimum exactly when some case
+    /// where the entry applies gets a mitigated fine whose top lies above the minimum.
+    #[test]
+    fn mitigated_range_matches_brute_force(
+        min in 1..8i64,
+        top in 0..16i64,
+        k in 1..4i64,
+    ) {
+        let (min, top) = (min * 50, top * 50);
+        let text = format!(
+            "{HEADER}事实 places 整数 \"处数\"\n\
+             违法行为 YL-1 \"乱倒垃圾\" {{ 依据 \"《样例条例》第二条\" 罚款 {min}..1000 }}\n\
+             减轻 M-1 适用 YL-1 应当 \"处数少的\" 当 places < {k} \
+             依据 \"《中华人民共和国行政处罚法》第三十二条第（五）项\" 幅度 个人 0..{top}\n"
+        );
+        let rules = load(&text);
+        let above = (0..=5).any(|places| {
+            let case = Case::new("YL-1").fact("party_type", "individual").fact("places", places);
+            let d = rules.evaluate(&case).unwrap_or_else(|e| panic!("{e}"));
+            match (d.outcome, d.fine, d.statutory) {
+                (Outcome::Mitigated, Some(f), Some(s)) => f.max > s.min,
+                _ => false,
+            }
+        });
+        prop_assert_eq!(has(&rules, Code::EntryRangeAboveMinimum), above, "{}", text);
+    }
+}

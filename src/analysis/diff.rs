@@ -252,133 +252,37 @@ fn brief(d: &Decision) -> Brief {
     }
 }
 
-fn text_changes(old: &Rules, new: &Rules, out: &mut Vec<Change>) {
-    let (o, n) = (old.model(), new.model());
-    let (oc, nc) = (old.catalogue(), new.catalogue());
-    let push = |out: &mut Vec<Change>, kind, what, id: &str, text: String| {
-        out.push(Change {
+/// The changes found so far, in the order a reviewer reads them.
+struct Changes<'a>(&'a mut Vec<Change>);
+
+impl Changes<'_> {
+    fn push(&mut self, kind: &'static str, what: &'static str, id: &str, text: String) {
+        self.0.push(Change {
             kind,
             what,
             id: id.to_string(),
             text,
         });
-    };
+    }
+}
+
+fn text_changes(old: &Rules, new: &Rules, out: &mut Vec<Change>) {
+    let (o, n) = (old.model(), new.model());
+    let mut changes = Changes(out);
     for v in &o.violations {
-        let Some(&ni) = n.violation_index.get(&*v.code) else {
-            push(
-                out,
+        match n.violation_index.get(&*v.code) {
+            Some(&ni) => violation_changes(old, new, v, ni, &mut changes),
+            None => changes.push(
                 "violation",
                 "removed",
                 &v.code,
                 format!("删去违法行为 {}「{}」", v.code, v.title),
-            );
-            continue;
-        };
-        let nv = &n.violations[ni as usize];
-        if v.title != nv.title {
-            push(
-                out,
-                "violation",
-                "changed",
-                &v.code,
-                format!(
-                    "违法行为 {} 的名称由「{}」改为「{}」",
-                    v.code, v.title, nv.title
-                ),
-            );
-        }
-        if v.basis() != nv.basis() {
-            push(
-                out,
-                "violation",
-                "changed",
-                &v.code,
-                format!(
-                    "违法行为 {} 的处罚依据由 {} 改为 {}",
-                    v.code,
-                    v.basis(),
-                    nv.basis()
-                ),
-            );
-        }
-        let period = |x: &crate::model::Version| {
-            format!(
-                "{} 至 {}",
-                x.from
-                    .map_or_else(|| "（不限）".to_string(), |d| d.to_string()),
-                x.until.map_or_else(|| "今".to_string(), |d| d.to_string())
-            )
-        };
-        let ov: Vec<String> = v.versions.iter().map(period).collect();
-        let nvv: Vec<String> = nv.versions.iter().map(period).collect();
-        for p in nvv.iter().filter(|p| !ov.contains(p)) {
-            push(
-                out,
-                "version",
-                "added",
-                &v.code,
-                format!("违法行为 {} 增加版本：{p}", v.code),
-            );
-        }
-        for p in ov.iter().filter(|p| !nvv.contains(p)) {
-            push(
-                out,
-                "version",
-                "removed",
-                &v.code,
-                format!("违法行为 {} 删去版本：{p}", v.code),
-            );
-        }
-        if let (Some(a), Some(b)) = (oc.form(&v.code), nc.form(&v.code)) {
-            let (pa, pb) = (&a.violation.penalty, &b.violation.penalty);
-            for (party, x, y) in [
-                ("个人", &pa.individual, &pb.individual),
-                ("单位", &pa.unit, &pb.unit),
-            ] {
-                if x != y {
-                    let w = |s: &Option<String>| s.clone().unwrap_or_else(|| "（无）".to_string());
-                    push(
-                        out,
-                        "range",
-                        "changed",
-                        &v.code,
-                        format!(
-                            "违法行为 {} 对{party}的处罚由「{}」改为「{}」",
-                            v.code,
-                            w(x),
-                            w(y)
-                        ),
-                    );
-                }
-            }
-        }
-        let ot: Vec<String> = crate::check::tier_tables_of(o, v_index(o, &v.code))
-            .iter()
-            .map(|t| tier_words(o, t))
-            .collect();
-        let nt: Vec<String> = crate::check::tier_tables_of(n, ni)
-            .iter()
-            .map(|t| tier_words(n, t))
-            .collect();
-        if ot != nt {
-            push(
-                out,
-                "tiers",
-                "changed",
-                &v.code,
-                format!(
-                    "违法行为 {} 的情节档次由「{}」改为「{}」",
-                    v.code,
-                    ot.join("；"),
-                    nt.join("；")
-                ),
-            );
+            ),
         }
     }
     for v in &n.violations {
         if !o.violation_index.contains_key(&*v.code) {
-            push(
-                out,
+            changes.push(
                 "violation",
                 "added",
                 &v.code,
@@ -386,6 +290,146 @@ fn text_changes(old: &Rules, new: &Rules, out: &mut Vec<Change>) {
             );
         }
     }
+    entry_changes(o, n, &mut changes);
+    for h in o
+        .hooks
+        .iter()
+        .filter(|h| !n.hooks.iter().any(|x| x.id == h.id))
+    {
+        changes.push(
+            "hook",
+            "removed",
+            &h.id,
+            format!("删去钩子 {}「{}」", h.id, h.title),
+        );
+    }
+    for h in n
+        .hooks
+        .iter()
+        .filter(|h| !o.hooks.iter().any(|x| x.id == h.id))
+    {
+        changes.push(
+            "hook",
+            "added",
+            &h.id,
+            format!("增加钩子 {}「{}」", h.id, h.title),
+        );
+    }
+}
+
+/// What changed in a violation both rule sets have: its title, basis, versions, ranges and
+/// tiers.
+fn violation_changes(
+    old: &Rules,
+    new: &Rules,
+    v: &crate::model::Violation,
+    ni: ViolationId,
+    changes: &mut Changes<'_>,
+) {
+    let (o, n) = (old.model(), new.model());
+    let nv = &n.violations[ni as usize];
+    if v.title != nv.title {
+        changes.push(
+            "violation",
+            "changed",
+            &v.code,
+            format!(
+                "违法行为 {} 的名称由「{}」改为「{}」",
+                v.code, v.title, nv.title
+            ),
+        );
+    }
+    if v.basis() != nv.basis() {
+        changes.push(
+            "violation",
+            "changed",
+            &v.code,
+            format!(
+                "违法行为 {} 的处罚依据由 {} 改为 {}",
+                v.code,
+                v.basis(),
+                nv.basis()
+            ),
+        );
+    }
+    let period = |x: &crate::model::Version| {
+        format!(
+            "{} 至 {}",
+            x.from
+                .map_or_else(|| "（不限）".to_string(), |d| d.to_string()),
+            x.until.map_or_else(|| "今".to_string(), |d| d.to_string())
+        )
+    };
+    let ov: Vec<String> = v.versions.iter().map(period).collect();
+    let nvv: Vec<String> = nv.versions.iter().map(period).collect();
+    for p in nvv.iter().filter(|p| !ov.contains(p)) {
+        changes.push(
+            "version",
+            "added",
+            &v.code,
+            format!("违法行为 {} 增加版本：{p}", v.code),
+        );
+    }
+    for p in ov.iter().filter(|p| !nvv.contains(p)) {
+        changes.push(
+            "version",
+            "removed",
+            &v.code,
+            format!("违法行为 {} 删去版本：{p}", v.code),
+        );
+    }
+    range_changes(old, new, &v.code, changes);
+    let words = |m: &RuleSet, i: ViolationId| -> Vec<String> {
+        crate::check::tier_tables_of(m, i)
+            .iter()
+            .map(|t| tier_words(m, t))
+            .collect()
+    };
+    let (ot, nt) = (words(o, v_index(o, &v.code)), words(n, ni));
+    if ot != nt {
+        changes.push(
+            "tiers",
+            "changed",
+            &v.code,
+            format!(
+                "违法行为 {} 的情节档次由「{}」改为「{}」",
+                v.code,
+                ot.join("；"),
+                nt.join("；")
+            ),
+        );
+    }
+}
+
+/// The statutory penalty of a violation, per party type, as its form words it.
+fn range_changes(old: &Rules, new: &Rules, code: &str, changes: &mut Changes<'_>) {
+    let (oc, nc) = (old.catalogue(), new.catalogue());
+    let (Some(a), Some(b)) = (oc.form(code), nc.form(code)) else {
+        return;
+    };
+    let (pa, pb) = (&a.violation.penalty, &b.violation.penalty);
+    for (party, x, y) in [
+        ("个人", &pa.individual, &pb.individual),
+        ("单位", &pa.unit, &pb.unit),
+    ] {
+        if x != y {
+            let w = |s: &Option<String>| s.clone().unwrap_or_else(|| "（无）".to_string());
+            changes.push(
+                "range",
+                "changed",
+                code,
+                format!(
+                    "违法行为 {code} 对{party}的处罚由「{}」改为「{}」",
+                    w(x),
+                    w(y)
+                ),
+            );
+        }
+    }
+}
+
+/// List entries added, removed and changed (by id), each in words.
+fn entry_changes(o: &RuleSet, n: &RuleSet, changes: &mut Changes<'_>) {
     let entry_words = |m: &RuleSet, e: &crate::model::Entry| {
         let covers: Vec<&str> = m
             .violations
@@ -406,20 +450,26 @@ fn text_changes(old: &Rules, new: &Rules, out: &mut Vec<Change>) {
             e.ranges
         )
     };
+    let ids = |m: &RuleSet| -> std::collections::HashMap<String, usize> {
+        m.entries
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.to_string(), i))
+            .collect()
+    };
+    let (old_ids, new_ids) = (ids(o), ids(n));
     for e in &o.entries {
-        match n.entries.iter().find(|x| x.id == e.id) {
-            None => push(
-                out,
+        match new_ids.get(&*e.id) {
+            None => changes.push(
                 "entry",
                 "removed",
                 &e.id,
                 format!("删去清单条目 {}：{}", e.id, entry_words(o, e)),
             ),
-            Some(x) => {
-                let (a, b) = (entry_words(o, e), entry_words(n, x));
+            Some(&x) => {
+                let (a, b) = (entry_words(o, e), entry_words(n, &n.entries[x]));
                 if a != b {
-                    push(
-                        out,
+                    changes.push(
                         "entry",
                         "changed",
                         &e.id,
@@ -429,38 +479,13 @@ fn text_changes(old: &Rules, new: &Rules, out: &mut Vec<Change>) {
             }
         }
     }
-    for e in &n.entries {
-        if !o.entries.iter().any(|x| x.id == e.id) {
-            push(
-                out,
-                "entry",
-                "added",
-                &e.id,
-                format!("增加清单条目 {}：{}", e.id, entry_words(n, e)),
-            );
-        }
-    }
-    for h in &o.hooks {
-        if !n.hooks.iter().any(|x| x.id == h.id) {
-            push(
-                out,
-                "hook",
-                "removed",
-                &h.id,
-                format!("删去钩子 {}「{}」", h.id, h.title),
-            );
-        }
-    }
-    for h in &n.hooks {
-        if !o.hooks.iter().any(|x| x.id == h.id) {
-            push(
-                out,
-                "hook",
-                "added",
-                &h.id,
-                format!("增加钩子 {}「{}」", h.id, h.title),
-            );
-        }
+    for e in n.entries.iter().filter(|e| !old_ids.contains_key(&*e.id)) {
+        changes.push(
+            "entry",
+            "added",
+            &e.id,
+            format!("增加清单条目 {}：{}", e.id, entry_words(n, e)),
+        );
     }
 }
 

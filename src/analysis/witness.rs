@@ -1,7 +1,7 @@
 //! The witness of a finding: the facts of a concrete case, in words for the diagnostic and as a
 //! case document (the contract's `{ "violation", "facts" }`) that `caliper eval` takes as it is.
 
-use super::Cuts;
+use super::{Cuts, Space};
 use crate::eval::cond::Env;
 use crate::model::{Expr, FactId, FactType, RuleSet, Stmt, Value, ViolationId};
 use crate::vocab::Party;
@@ -76,96 +76,19 @@ impl Witness {
             return w;
         };
         let std = rules.standard;
-        if w.get(std.party_type).is_none() {
-            let unit_only = v.current().penalties.individual.is_none();
-            let party = if unit_only {
-                Party::Unit
-            } else {
-                Party::Individual
-            };
-            let individual = std.individual;
-            let unit = if individual == 0 { 1 } else { 0 };
-            w.set(
-                std.party_type,
-                Value::Enum(if party == Party::Individual {
-                    individual
-                } else {
-                    unit
-                }),
-            );
-        }
-        let day = in_force_day(v);
-        let act = std
-            .violation_date
-            .and_then(|f| w.get(f))
-            .and_then(|x| match x {
-                Value::Date(d) => Some(d),
-                _ => None,
-            })
-            .unwrap_or(day);
-        for f in [std.violation_date, std.discovery_date, std.decision_date]
-            .into_iter()
-            .flatten()
-        {
-            if w.get(f).is_none() {
-                w.set(f, Value::Date(act));
-            }
-        }
-        // Every other fact the walk reads, cut at the constants its conditions use.
-        let mut cuts = Cuts::new();
+        w.party_and_dates(rules, v);
         let entries: Vec<&Expr> = rules
             .entries
             .iter()
             .filter(|e| e.covers.covers(violation))
             .map(|e| &e.cond)
             .collect();
-        for e in &entries {
-            cuts.expr(rules, e);
-        }
-        for (e, _) in &v.elements {
-            cuts.expr(rules, e);
-        }
-        for ver in &v.versions {
-            for stmts in [&ver.penalties.individual, &ver.penalties.unit]
-                .into_iter()
-                .flatten()
-            {
-                stmt_cuts(rules, stmts, &mut cuts);
-            }
-        }
-        for f in [
-            std.age,
-            std.illegal_income,
-            std.already_fined,
-            std.safety_related,
-            std.harm.map(|(f, _)| f),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            cuts.fact(f);
-        }
-        let space = cuts.space(rules);
-        // Conditions the case must meet for a penalty to arise at all: the elements and the
-        // article's own conditions that guard every penalty of the party.
+        let space = completion_space(rules, v, &entries);
         let party = match w.get(std.party_type) {
             Some(Value::Enum(i)) if i == std.individual => Party::Individual,
             _ => Party::Unit,
         };
-        let mut must: Vec<&Expr> = v.elements.iter().map(|(e, _)| e).collect();
-        for s in v.current().penalties.get(party).unwrap_or_default() {
-            if let Stmt::If {
-                cond,
-                then,
-                otherwise,
-                ..
-            } = s
-                && Stmt::any_penalty(then)
-                && !Stmt::any_penalty(otherwise)
-            {
-                must.push(cond);
-            }
-        }
+        let must = must_hold(v, party);
         let score = |w: &Witness| {
             let facts = super::facts_of(rules, w);
             let mut env = Env::new(rules, &facts);
@@ -200,6 +123,90 @@ impl Witness {
         }
         w
     }
+
+    /// The party type (individual, unless only units are punished) and the dates (the act's,
+    /// or a day the violation is in force), where the witness leaves them open.
+    fn party_and_dates(&mut self, rules: &RuleSet, v: &crate::model::Violation) {
+        let std = rules.standard;
+        if self.get(std.party_type).is_none() {
+            let unit_only = v.current().penalties.individual.is_none();
+            let individual = std.individual;
+            let unit = if individual == 0 { 1 } else { 0 };
+            self.set(
+                std.party_type,
+                Value::Enum(if unit_only { unit } else { individual }),
+            );
+        }
+        let act = std
+            .violation_date
+            .and_then(|f| self.get(f))
+            .and_then(|x| match x {
+                Value::Date(d) => Some(d),
+                _ => None,
+            })
+            .unwrap_or_else(|| in_force_day(v));
+        for f in [std.violation_date, std.discovery_date, std.decision_date]
+            .into_iter()
+            .flatten()
+        {
+            if self.get(f).is_none() {
+                self.set(f, Value::Date(act));
+            }
+        }
+    }
+}
+
+/// Every other fact the walk reads, cut at the constants its conditions use.
+fn completion_space(rules: &RuleSet, v: &crate::model::Violation, entries: &[&Expr]) -> Space {
+    let std = rules.standard;
+    let mut cuts = Cuts::new();
+    for e in entries {
+        cuts.expr(rules, e);
+    }
+    for (e, _) in &v.elements {
+        cuts.expr(rules, e);
+    }
+    for ver in &v.versions {
+        for stmts in [&ver.penalties.individual, &ver.penalties.unit]
+            .into_iter()
+            .flatten()
+        {
+            stmt_cuts(rules, stmts, &mut cuts);
+        }
+    }
+    for f in [
+        std.age,
+        std.illegal_income,
+        std.already_fined,
+        std.safety_related,
+        std.harm.map(|(f, _)| f),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        cuts.fact(f);
+    }
+    cuts.space(rules)
+}
+
+/// Conditions the case must meet for a penalty to arise at all: the elements and the article's
+/// own conditions that guard every penalty of the party.
+fn must_hold(v: &crate::model::Violation, party: Party) -> Vec<&Expr> {
+    let mut must: Vec<&Expr> = v.elements.iter().map(|(e, _)| e).collect();
+    for s in v.current().penalties.get(party).unwrap_or_default() {
+        if let Stmt::If {
+            cond,
+            then,
+            otherwise,
+            ..
+        } = s
+            && Stmt::any_penalty(then)
+            && !Stmt::any_penalty(otherwise)
+        {
+            must.push(cond);
+        }
+    }
+    must
 }
 
 fn stmt_cuts(rules: &RuleSet, stmts: &[Stmt], cuts: &mut Cuts) {

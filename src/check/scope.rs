@@ -56,6 +56,34 @@ pub struct TierUse<'a> {
     pub party: crate::vocab::Party,
 }
 
+impl TierUse<'_> {
+    /// The start of every tier finding's message: the violation and the fact it is tiered by.
+    pub fn subject(&self, rules: &RuleSet) -> String {
+        format!(
+            "违法行为 {} 按 {} 分档",
+            rules.violations[self.violation as usize].code,
+            rules.facts[self.tiers.fact as usize].name
+        )
+    }
+
+    /// `d` with the case that selects tier `row` (for the table's party), saying what it shows
+    /// given the tier's key; `d` as it is where no case selects the tier.
+    pub fn with_example(
+        &self,
+        d: Diagnostic,
+        rules: &RuleSet,
+        row: usize,
+        shows: impl FnOnce(&str) -> String,
+    ) -> Diagnostic {
+        let Some(mut w) = selecting(rules, self.tiers, row) else {
+            return d;
+        };
+        set_party(rules, &mut w, self.party);
+        let shows = shows(&tier_key(rules, self.tiers, row));
+        with_example(d, rules, self.violation, &w, &shows)
+    }
+}
+
 /// Every tier table once, where it is first written.
 pub fn tier_uses(rules: &RuleSet) -> Vec<TierUse<'_>> {
     let mut out: Vec<TierUse<'_>> = Vec::new();

@@ -1,7 +1,7 @@
 //! L0407: a gap between tiers (情节档次): fine amounts inside the statutory range that no tier's
 //! sub-range reaches, so that one more unit of the fact makes the fine jump over them.
 
-use super::scope::{selecting, tier_key, tier_uses, with_example};
+use super::scope::tier_uses;
 use crate::diag::{Code, Diagnostic};
 use crate::model::RuleSet;
 use rust_decimal::Decimal;
@@ -17,53 +17,42 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
             .map(|(i, r)| (i, r.lo, r.hi))
             .collect();
         rows.sort_by_key(|r| (r.1, r.2));
+        let statutory = format!(
+            "（法定幅度 {}..{}）",
+            u.spec.lo.normalize(),
+            u.spec.hi.normalize()
+        );
         let mut reach = u.spec.lo;
         for (i, lo, hi) in rows {
             if lo > reach {
-                let fact = &rules.facts[u.tiers.fact as usize];
-                let mut d = Diagnostic::error(
+                let d = Diagnostic::error(
                     Code::TierGap,
                     u.span,
                     format!(
-                        "违法行为 {} 按 {} 分档，罚款 {}..{} 元之间没有任何一档（法定幅度 {}..{}）",
-                        rules.violations[u.violation as usize].code,
-                        fact.name,
+                        "{}，罚款 {}..{} 元之间没有任何一档{statutory}",
+                        u.subject(rules),
                         reach.normalize(),
                         lo.normalize(),
-                        u.spec.lo.normalize(),
-                        u.spec.hi.normalize()
                     ),
                 )
                 .label("档次之间有空档")
                 .help("让相邻两档首尾相接（前一档的上限等于后一档的下限），或在规则文件中说明空档的理由");
-                if let Some(mut w) = selecting(rules, u.tiers, i) {
-                    super::scope::set_party(rules, &mut w, u.party);
-                    let shows = format!(
-                        "适用 {} 档 {}..{} 元",
-                        tier_key(rules, u.tiers, i),
-                        lo.normalize(),
-                        hi.normalize()
-                    );
-                    d = with_example(d, rules, u.violation, &w, &shows);
-                }
-                out.push(d);
+                out.push(u.with_example(d, rules, i, |key| {
+                    format!("适用 {key} 档 {}..{} 元", lo.normalize(), hi.normalize())
+                }));
             }
             reach = reach.max(hi);
         }
         if reach < u.spec.hi {
-            let fact = &rules.facts[u.tiers.fact as usize];
             out.push(
                 Diagnostic::error(
                     Code::TierGap,
                     u.span,
                     format!(
-                        "违法行为 {} 按 {} 分档，罚款 {}..{} 元没有任何一档（法定幅度 {}..{}）",
-                        rules.violations[u.violation as usize].code,
-                        fact.name,
+                        "{}，罚款 {}..{} 元没有任何一档{statutory}",
+                        u.subject(rules),
                         reach.normalize(),
                         u.spec.hi.normalize(),
-                        u.spec.lo.normalize(),
-                        u.spec.hi.normalize()
                     ),
                 )
                 .label("最高一档没有达到法定最高额")

@@ -2,7 +2,7 @@
 //! sub-range starts below the end of the tier before it, so that more of the fact can give a
 //! lower fine.
 
-use super::scope::{selecting, tier_key, tier_uses, with_example};
+use super::scope::tier_uses;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{RuleSet, TierKey};
 
@@ -18,14 +18,12 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
             if b.lo >= a.hi {
                 continue;
             }
-            let fact = &rules.facts[u.tiers.fact as usize];
-            let mut d = Diagnostic::error(
+            let d = Diagnostic::error(
                 Code::TierOverlap,
                 u.span,
                 format!(
-                    "违法行为 {} 按 {} 分档，第 {} 档 {}..{} 与第 {} 档 {}..{} 重叠",
-                    rules.violations[u.violation as usize].code,
-                    fact.name,
+                    "{}，第 {} 档 {}..{} 与第 {} 档 {}..{} 重叠",
+                    u.subject(rules),
                     i,
                     a.lo.normalize(),
                     a.hi.normalize(),
@@ -36,18 +34,14 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
             )
             .label("相邻两档的罚款幅度重叠")
             .help("情节较重的一档从前一档的上限开始（首尾相接）；若重叠是公布标准的原文，在规则文件中说明");
-            if let Some(mut w) = selecting(rules, u.tiers, i) {
-                super::scope::set_party(rules, &mut w, u.party);
-                let shows = format!(
-                    "适用 {} 档 {}..{} 元，其下限低于前一档的上限 {} 元",
-                    tier_key(rules, u.tiers, i),
+            out.push(u.with_example(d, rules, i, |key| {
+                format!(
+                    "适用 {key} 档 {}..{} 元，其下限低于前一档的上限 {} 元",
                     b.lo.normalize(),
                     b.hi.normalize(),
                     a.hi.normalize()
-                );
-                d = with_example(d, rules, u.violation, &w, &shows);
-            }
-            out.push(d);
+                )
+            }));
         }
     }
 }

@@ -13,16 +13,14 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
             if selecting(rules, u.tiers, row).is_some() {
                 continue;
             }
-            let fact = &rules.facts[u.tiers.fact as usize];
             let r = &u.tiers.rows[row];
             out.push(
                 Diagnostic::error(
                     Code::TierUnreachable,
                     u.span,
                     format!(
-                        "违法行为 {} 按 {} 分档的第 {} 档（{}：{}..{}）没有任何案件能达到",
-                        rules.violations[u.violation as usize].code,
-                        fact.name,
+                        "{}的第 {} 档（{}：{}..{}）没有任何案件能达到",
+                        u.subject(rules),
                         row + 1,
                         tier_key(rules, u.tiers, row),
                         r.lo.normalize(),

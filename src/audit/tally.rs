@@ -1,0 +1,259 @@
+//! What the first pass counts: per group the count of each distinct fine (exact quantiles), the
+//! rates a bureau reports; and the reasons a case is far from its group.
+
+use super::{ArchiveCase, Assessed, FAR_RATIO, GroupKey, LISTED_ERRORS, MIN_GROUP, Place, yuan};
+use crate::CaseError;
+use crate::decision::{FineRange, Outcome};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// The imposed fines of one group: the count of each distinct amount.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    /// Cases in the group.
+    pub cases: u64,
+    /// Cases fined, per amount.
+    pub fines: BTreeMap<Decimal, u64>,
+    /// Cases per place.
+    pub places: HashMap<Place, u64>,
+    /// The band and the statutory range (the same for every case of the group).
+    pub band: Option<FineRange>,
+    /// The statutory range.
+    pub statutory: Option<FineRange>,
+}
+
+impl Group {
+    /// Cases fined.
+    pub fn fined(&self) -> u64 {
+        self.fines.values().sum()
+    }
+
+    /// The `p` quantile (0 ≤ p ≤ 1) of the fines, interpolated linearly between order
+    /// statistics (Hyndman–Fan type 7, what spreadsheets give); exact, from the counts.
+    pub fn quantile(&self, p: Decimal) -> Option<Decimal> {
+        let n = self.fined();
+        if n == 0 {
+            return None;
+        }
+        let h = Decimal::from(n - 1) * p;
+        let lo = h.floor();
+        let frac = h - lo;
+        let lo = u64::try_from(lo).unwrap_or(0);
+        let a = self.nth(lo)?;
+        let b = if frac.is_zero() { a } else { self.nth(lo + 1)? };
+        Some(crate::vocab::money::fen(a + (b - a) * frac))
+    }
+
+    /// The median a case's fine is compared with: none for a group of fewer than
+    /// [`MIN_GROUP`] fined cases or a median of zero.
+    pub fn median_to_compare(&self) -> Option<Decimal> {
+        if self.fined() < MIN_GROUP {
+            return None;
+        }
+        self.quantile(Decimal::new(5, 1))
+            .filter(|m| *m > Decimal::ZERO)
+    }
+
+    /// The `i`-th smallest fine (from 0).
+    fn nth(&self, i: u64) -> Option<Decimal> {
+        let mut seen = 0;
+        for (&v, &k) in &self.fines {
+            seen += k;
+            if i < seen {
+                return Some(v);
+            }
+        }
+        None
+    }
+}
+
+/// Counts for a rate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Share {
+    /// Cases it applies to.
+    pub of: u64,
+    /// Cases that have it.
+    pub count: u64,
+}
+
+impl Share {
+    /// The share in percent, one decimal, or `—` for none.
+    pub fn percent(&self) -> String {
+        if self.of == 0 {
+            return "—".to_string();
+        }
+        let p = Decimal::from(self.count) * Decimal::from(100) / Decimal::from(self.of);
+        format!("{}%", p.round_dp(1))
+    }
+}
+
+/// One month's figures.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Month {
+    /// Cases decided.
+    pub cases: u64,
+    /// Fines outside the band, of the fined cases.
+    pub outside_band: Share,
+    /// Cases flagged.
+    pub flagged: u64,
+}
+
+/// Everything the first pass counts.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    /// Archive lines read.
+    pub lines: u64,
+    /// Lines that are not a case the rules can decide, with their errors (the first
+    /// [`LISTED_ERRORS`]).
+    pub errors: u64,
+    /// The first errors: line and error.
+    pub error_lines: Vec<(u64, CaseError)>,
+    /// Cases the rules leave undetermined or not applicable.
+    pub undetermined: u64,
+    /// The groups.
+    pub groups: BTreeMap<GroupKey, Group>,
+    /// Cases per place.
+    pub places: HashMap<Place, u64>,
+    /// 首违不罚: of the first offences the rules do not punish, those not punished.
+    pub first_offense: Share,
+    /// Cases not punished, of all decided.
+    pub no_penalty: Share,
+    /// Outside the band, of the fined cases, per violation.
+    pub by_violation: BTreeMap<Arc<str>, Share>,
+    /// Per team.
+    pub by_team: BTreeMap<String, Share>,
+    /// Per month (`YYYY-MM`).
+    pub by_month: BTreeMap<String, Month>,
+    /// Hearing notices given, of the fines that reached the threshold and say whether.
+    pub hearing: Share,
+    /// Fines that reached the threshold without saying whether a notice was given.
+    pub hearing_unknown: u64,
+}
+
+fn bump(s: &mut Share, yes: bool) {
+    s.of += 1;
+    if yes {
+        s.count += 1;
+    }
+}
+
+impl Tally {
+    /// Counts one case.
+    pub fn add(&mut self, c: &ArchiveCase, a: &Assessed) {
+        // The key is cloned only for a group met for the first time.
+        if !self.groups.contains_key(&a.key) {
+            self.groups.insert(a.key.clone(), Group::default());
+        }
+        let Some(g) = self.groups.get_mut(&a.key) else {
+            return;
+        };
+        g.cases += 1;
+        g.band = a.band;
+        g.statutory = a.statutory;
+        *g.places.entry(a.place).or_default() += 1;
+        if let Some(f) = c.fine.filter(|f| *f > Decimal::ZERO) {
+            *g.fines.entry(f.normalize()).or_default() += 1;
+        }
+        *self.places.entry(a.place).or_default() += 1;
+        let punished =
+            c.outcome.is_some_and(|o| o != Outcome::NoPenalty) || a.place != Place::NoFine;
+        bump(&mut self.no_penalty, !punished);
+        if a.first_offense_waiver {
+            bump(&mut self.first_offense, !punished);
+        }
+        let month = month_of(c);
+        let m = self.by_month.entry(month).or_default();
+        m.cases += 1;
+        if a.place != Place::NoFine {
+            let out = a.place.outside_band();
+            bump(&mut m.outside_band, out);
+            bump(
+                self.by_violation
+                    .entry(a.key.violation.clone())
+                    .or_default(),
+                out,
+            );
+            if let Some(t) = &c.team {
+                bump(self.by_team.entry(t.clone()).or_default(), out);
+            }
+        }
+        if a.hearing_due {
+            match c.hearing_notice {
+                Some(given) => bump(&mut self.hearing, given),
+                None => self.hearing_unknown += 1,
+            }
+        }
+    }
+
+    pub(super) fn error(&mut self, line: u64, e: CaseError) {
+        self.errors += 1;
+        if self.error_lines.len() < LISTED_ERRORS {
+            self.error_lines.push((line, e));
+        }
+    }
+}
+
+fn month_of(c: &ArchiveCase) -> String {
+    c.decision_date
+        .map(|d| format!("{:04}-{:02}", d.year(), d.month()))
+        .unwrap_or_default()
+}
+
+/// The reasons, in Chinese, that a reviewer should look at a case; empty for none.
+pub fn reasons(t: &Tally, c: &ArchiveCase, a: &Assessed) -> Vec<String> {
+    let mut why = Vec::new();
+    let fine = c.fine.filter(|f| *f > Decimal::ZERO);
+    if let (Some(f), Some(g)) = (fine, t.groups.get(&a.key)) {
+        let n = g.fined();
+        if let Some(median) = g.median_to_compare() {
+            let ratio = (f / median).round_dp(1);
+            let like = format!(
+                "违法行为、档次、当事人类型和适用情节相同的 {n} 件案件罚款中位数为 {} 元",
+                yuan(median)
+            );
+            if f >= median * FAR_RATIO {
+                why.push(format!(
+                    "{like}，本案罚款 {} 元，是中位数的 {} 倍",
+                    yuan(f),
+                    ratio.normalize()
+                ));
+            } else if f * FAR_RATIO <= median {
+                why.push(format!(
+                    "{like}，本案罚款 {} 元，仅为中位数的 {} 倍",
+                    yuan(f),
+                    (f / median).round_dp(2).normalize()
+                ));
+            }
+        }
+    }
+    if let (Some(f), Place::OutsideRange) = (fine, a.place) {
+        match a.statutory {
+            Some(s) if f > s.max => why.push(format!(
+                "罚款 {} 元超过法定最高额 {} 元",
+                yuan(f),
+                yuan(s.max)
+            )),
+            Some(s) => why.push(format!(
+                "罚款 {} 元低于法定最低额 {} 元，本案没有减轻处罚的情节",
+                yuan(f),
+                yuan(s.min)
+            )),
+            None => why.push(format!(
+                "处罚依据对本案当事人没有规定罚款，却处以罚款 {} 元",
+                yuan(f)
+            )),
+        }
+    }
+    if let (Some(f), true) = (fine, a.shall_not_punish) {
+        why.push(format!("依法应当不予处罚，却处以罚款 {} 元", yuan(f)));
+    }
+    if a.hearing_due && c.hearing_notice == Some(false) {
+        why.push(format!(
+            "罚款 {} 元达到听证告知标准，记录显示未告知当事人听证权利（《中华人民共和国行政处罚法》第六十三条）",
+            fine.map(yuan).unwrap_or_default()
+        ));
+    }
+    why
+}
