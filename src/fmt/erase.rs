@@ -146,7 +146,9 @@ impl Erase for ParamValue {
 impl Erase for Scalar {
     fn erase(&mut self) {
         match self {
-            Scalar::Number(_, span) | Scalar::Unset(span) => span.erase(),
+            Scalar::Number(_, span) | Scalar::Unset(span) | Scalar::Range(_, _, span) => {
+                span.erase()
+            }
             Scalar::Word(n) => n.erase(),
         }
     }
@@ -223,6 +225,19 @@ impl Erase for RegulationDecl {
     }
 }
 
+impl Erase for crate::syntax::ast::BandRange {
+    fn erase(&mut self) {
+        let crate::syntax::ast::BandRange {
+            name,
+            lo: _,
+            hi: _,
+            span,
+        } = self;
+        name.erase();
+        span.erase();
+    }
+}
+
 /// The bands clause: `(name, value, span)`.
 fn erase_bands(bands: &mut [(Name, rust_decimal::Decimal, Span)]) {
     for (n, _, s) in bands {
@@ -239,6 +254,7 @@ impl Erase for ViolationDecl {
             breach,
             basis,
             bands,
+            band_ranges,
             common,
             parties,
             versions,
@@ -253,6 +269,7 @@ impl Erase for ViolationDecl {
         breach.erase();
         basis.erase();
         erase_bands(bands);
+        band_ranges.erase();
         common.erase();
         parties.erase();
         versions.erase();
@@ -273,6 +290,7 @@ impl Erase for VersionDecl {
             breach,
             basis,
             bands,
+            band_ranges,
             common,
             parties,
             span,
@@ -282,6 +300,7 @@ impl Erase for VersionDecl {
         breach.erase();
         basis.erase();
         erase_bands(bands);
+        band_ranges.erase();
         common.erase();
         parties.erase();
         span.erase();
@@ -358,11 +377,26 @@ impl Erase for FineDecl {
         let FineDecl {
             amount,
             scale,
+            per_also,
+            cap,
             tiers,
+            case_tiers,
             span,
         } = self;
+        if let Some(c) = case_tiers {
+            let crate::syntax::ast::CaseTiersDecl { rows, span } = c;
+            for (cond, a) in rows {
+                cond.erase();
+                a.erase();
+            }
+            span.erase();
+        }
         amount.erase();
         scale.erase();
+        per_also.erase();
+        if let Some((_, span)) = cap {
+            span.erase();
+        }
         tiers.erase();
         span.erase();
     }
@@ -382,7 +416,10 @@ impl Erase for TiersDecl {
 impl Erase for TierKey {
     fn erase(&mut self) {
         match self {
-            TierKey::UpTo(_, span) | TierKey::Rest(span) => span.erase(),
+            TierKey::UpTo(_, span)
+            | TierKey::Below(_, span)
+            | TierKey::From(_, span)
+            | TierKey::Rest(span) => span.erase(),
             TierKey::Variant(n) => n.erase(),
         }
     }
@@ -490,6 +527,7 @@ impl Erase for ExprKind {
                 x.erase();
                 set.erase();
             }
+            ExprKind::Call(_, args) => args.erase(),
         }
     }
 }

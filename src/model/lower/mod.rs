@@ -10,7 +10,7 @@ mod violation;
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::{
-    Entry, Fact, FactId, FineId, Higher, NameMap, PenaltyAlt, Predicate, PredicateId, Regulation,
+    CaseTiers, Entry, Fact, FactId, FineId, Higher, NameMap, PenaltyAlt, Predicate, PredicateId, Regulation,
     RuleSet, Stmt, Tiers, Violation, ViolationId,
 };
 use crate::source::{FileId, SourceMap, Span};
@@ -45,6 +45,7 @@ pub fn lower(
         fact_index: NameMap::default(),
         pred_names: HashMap::new(),
         tiers: Vec::new(),
+        case_tiers: Vec::new(),
     };
     let mut d = cx.gather(files);
     let (meta, params) = cx.header(&d.headers);
@@ -74,6 +75,7 @@ pub fn lower(
         facts,
         fact_index,
         tiers,
+        case_tiers,
         ..
     } = cx;
     crate::diag::sort(&mut diags);
@@ -90,6 +92,7 @@ pub fn lower(
         entries,
         hooks,
         tiers,
+        case_tiers,
         sources,
         digest,
     };
@@ -343,6 +346,7 @@ pub(super) struct Lowerer {
     fact_index: NameMap<FactId>,
     pred_names: HashMap<String, (PredicateId, Span)>,
     tiers: Vec<Tiers>,
+    case_tiers: Vec<CaseTiers>,
 }
 
 impl Lowerer {
@@ -367,6 +371,7 @@ struct Body<'a> {
     breach: &'a [ast::Str],
     basis: &'a [ast::Str],
     bands: &'a [(ast::Name, Decimal, Span)],
+    band_ranges: &'a [ast::BandRange],
     common: &'a [ast::PenaltyStmt],
     parties: &'a [ast::PartyBlock],
 }
