@@ -166,9 +166,9 @@ fn english_keywords_read_as_the_chinese_ones() {
 fn reserved_english_words_are_not_names() {
     let header = "ruleset \"样例\" { version \"1\" effective 2025-01-01 }\nfact party_type options { individual \"公民\", unit \"法人或者其他组织\" } \"当事人类型\"\n";
     let bad = format!("{header}fact and bool \"且\"\n");
-    let err = Rules::from_sources(&[("main.rules".into(), bad)], "main.rules")
-        .err()
-        .expect("`and` is reserved");
+    let Err(err) = Rules::from_sources(&[("main.rules".into(), bad)], "main.rules") else {
+        panic!("`and` is reserved");
+    };
     assert!(err.to_string().contains("S0101"), "{err}");
     let good = format!(
         "{header}fact android bool \"安卓\"\nfact rest_days int \"休息日\"\nviolation X-1 \"样例\" {{ basis \"第一条\" if android and rest_days > 1 {{ fine ..200 }} }}\n"

@@ -13,10 +13,10 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
     }
     for v in &rules.violations {
         for ver in &v.versions {
-            if let (Some(f), Some(span)) = (ver.bands, ver.bands_span) {
-                if !f.is_split() {
-                    one(&f, span, &format!("违法行为 {}", v.code), out);
-                }
+            if let (Some(f), Some(span)) = (ver.bands, ver.bands_span)
+                && !f.is_split()
+            {
+                one(&f, span, &format!("违法行为 {}", v.code), out);
             }
         }
     }

@@ -384,7 +384,7 @@ impl Erase for FineDecl {
             span,
         } = self;
         if let Some(c) = case_tiers {
-            let crate::syntax::ast::CaseTiersDecl { rows, span } = c;
+            let crate::syntax::ast::CaseTiersDecl { rows, span } = &mut **c;
             for (cond, a) in rows {
                 cond.erase();
                 a.erase();

@@ -327,13 +327,13 @@ pub struct FineDecl {
     /// Per unit of a fact, or a multiple of one.
     pub scale: Option<Scale>,
     /// `每 A 每 B`: the second fact a per-unit amount is multiplied by.
-    pub per_also: Option<Name>,
+    pub per_also: Option<Box<Name>>,
     /// `不超过 N`: the absolute cap of a per-unit or multiple fine.
     pub cap: Option<(Decimal, Span)>,
     /// `档次 FACT { … }`
     pub tiers: Option<TiersDecl>,
     /// `档次 { 当 …: …  其余: … }`: tiers chosen by conditions.
-    pub case_tiers: Option<CaseTiersDecl>,
+    pub case_tiers: Option<Box<CaseTiersDecl>>,
     /// Whole fine.
     pub span: Span,
 }

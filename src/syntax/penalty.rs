@@ -67,7 +67,7 @@ impl Visitor<'_> {
                             rows.push((if rest { None } else { cond }, a));
                         }
                     }
-                    f.case_tiers = Some(CaseTiersDecl { rows, span });
+                    f.case_tiers = Some(Box::new(CaseTiersDecl { rows, span }));
                 }
                 Rule::cap => {
                     let span = self.span(&c);
@@ -79,7 +79,7 @@ impl Visitor<'_> {
                     let per = c.as_rule() == Rule::per_unit;
                     for x in c.into_inner() {
                         match x.as_rule() {
-                            Rule::ident if f.scale.is_some() => f.per_also = Some(self.name(&x)),
+                            Rule::ident if f.scale.is_some() => f.per_also = Some(Box::new(self.name(&x))),
                             Rule::ident => {
                                 let n = self.name(&x);
                                 f.scale = Some(if per {
