@@ -401,6 +401,17 @@ impl<'a> Catalogue<'a> {
                             if let Some((fact, _)) = spec.scale {
                                 f(fact, "penalty", "按数量或者倍数计算罚款");
                             }
+                            if let Some(fact) = spec.per_also {
+                                f(fact, "penalty", "按数量或者倍数计算罚款");
+                            }
+                            if let Some(c) = spec
+                                .cases
+                                .and_then(|c| self.rules.case_tiers.get(c as usize))
+                            {
+                                for (e, ..) in &c.rows {
+                                    e.for_each_fact(&mut |x| f(x, "tiers", "情节档次"));
+                                }
+                            }
                             if let Some(t) =
                                 spec.tiers.and_then(|t| self.rules.tiers.get(t as usize))
                             {

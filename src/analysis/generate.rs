@@ -38,7 +38,7 @@ pub fn boundary_cases(rules: &Rules, code: &str) -> Result<String, String> {
     }
     for t in crate::check::tier_tables_of(m, v) {
         for r in &t.rows {
-            if let crate::model::TierKey::UpTo(n) = r.key {
+            if let Some(n) = r.key.bound() {
                 cuts.constant(t.fact, Value::Dec(n));
             } else {
                 cuts.fact(t.fact);

@@ -104,7 +104,7 @@ impl Cuts {
                     });
                 }
             },
-            Expr::Neg(_) | Expr::Arith(..) => {
+            Expr::Neg(_) | Expr::Arith(..) | Expr::Days(..) | Expr::AddMonths(..) => {
                 self.exact = false;
                 e.for_each_fact(&mut |f| {
                     self.fact(f);

@@ -228,9 +228,17 @@ fn stmt_cuts(rules: &RuleSet, stmts: &[Stmt], cuts: &mut Cuts) {
                         if let Some((fact, _)) = f.scale {
                             cuts.constant(fact, Value::Int(10));
                         }
+                        if let Some(fact) = f.per_also {
+                            cuts.constant(fact, Value::Int(10));
+                        }
+                        if let Some(c) = f.cases.and_then(|c| rules.case_tiers.get(c as usize)) {
+                            for (e, ..) in &c.rows {
+                                cuts.expr(rules, e);
+                            }
+                        }
                         if let Some(t) = f.tiers.and_then(|t| rules.tiers.get(t as usize)) {
                             for row in &t.rows {
-                                if let crate::model::TierKey::UpTo(n) = row.key {
+                                if let Some(n) = row.key.bound() {
                                     cuts.constant(t.fact, Value::Dec(n));
                                 } else {
                                     cuts.fact(t.fact);

@@ -1,6 +1,7 @@
 //! Checks and lints that run on the checked model: problems that are not errors of a single
 //! declaration but of how declarations relate. One file per code.
 
+mod bands;
 mod entry_range_list;
 mod entry_range_statute;
 mod higher_norm;
@@ -44,6 +45,7 @@ use crate::model::RuleSet;
 pub fn run(rules: &RuleSet, lint: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     entry_range_list::check(rules, &mut out);
+    bands::check(rules, &mut out);
     version_period::check(rules, &mut out);
     version_gap::check(rules, &mut out);
     if lint {

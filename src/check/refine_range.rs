@@ -9,7 +9,7 @@
 use super::scope::{set_party, with_example};
 use crate::analysis::{Cuts, Witness};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{FineSpec, PenaltyAlt, RuleSet, Stmt, TierKey, Value};
+use crate::model::{FineSpec, Fractions, PenaltyAlt, RuleSet, Stmt, TierKey, Value};
 use crate::source::Span;
 use crate::vocab::Party;
 use rust_decimal::Decimal;
@@ -28,7 +28,7 @@ struct Compared {
     party: Party,
     before: FineSpec,
     after: FineSpec,
-    bands: [(Decimal, Decimal); 2],
+    bands: [Fractions; 2],
     span: Span,
 }
 
@@ -37,7 +37,7 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
     let Some(base) = &rules.base else {
         return;
     };
-    let default = (rules.params.lighter, rules.params.aggravated);
+    let default = rules.params.fractions();
     for r in &rules.refinements {
         let v = &rules.violations[r.violation as usize];
         let after_bands = v.current().bands.unwrap_or(default);
@@ -189,7 +189,7 @@ fn leaves(
 fn bands(
     rules: &RuleSet,
     spec: &FineSpec,
-    (lighter, aggravated): (Decimal, Decimal),
+    f: Fractions,
     facts: &[Option<Value>],
 ) -> Option<[(Decimal, Decimal); 3]> {
     let (lo, hi) = match spec.tiers.and_then(|t| rules.tiers.get(t as usize)) {
@@ -201,7 +201,6 @@ fn bands(
         }
     };
     let d = hi - lo;
-    let l = lo + lighter * d;
-    let a = lo + aggravated * d;
-    Some([(lo, l), (l, a), (a, hi)])
+    let at = |(a, b): (Decimal, Decimal)| (lo + a * d, lo + b * d);
+    Some([at(f.lighter), at(f.standard), at(f.aggravated)])
 }

@@ -166,7 +166,7 @@ pub fn selecting(rules: &RuleSet, t: &crate::model::Tiers, row: usize) -> Option
     let mut cuts = crate::analysis::Cuts::new();
     cuts.fact(t.fact);
     for r in &t.rows {
-        if let crate::model::TierKey::UpTo(n) = r.key {
+        if let Some(n) = r.key.bound() {
             cuts.constant(t.fact, crate::model::Value::Dec(n));
         }
     }
@@ -197,6 +197,8 @@ pub fn selecting(rules: &RuleSet, t: &crate::model::Tiers, row: usize) -> Option
 pub fn tier_key(rules: &RuleSet, t: &crate::model::Tiers, row: usize) -> String {
     match t.rows.get(row).map(|r| r.key) {
         Some(crate::model::TierKey::UpTo(n)) => format!("..{}", n.normalize()),
+        Some(crate::model::TierKey::Below(n)) => format!("<{}", n.normalize()),
+        Some(crate::model::TierKey::From(n)) => format!("{}..", n.normalize()),
         Some(crate::model::TierKey::Rest) | None => "其余".to_string(),
         Some(crate::model::TierKey::Variant(i)) => {
             match rules.facts.get(t.fact as usize).map(|f| &f.ty) {
@@ -250,6 +252,20 @@ pub fn violation_conditions<'a>(
                 .flatten()
             {
                 stmts(i, ss, f);
+                // The conditions of tiers chosen by conditions.
+                let mut cases = Vec::new();
+                crate::model::Stmt::for_each_penalty(ss, &mut |p| {
+                    for a in &p.alts {
+                        if let crate::model::PenaltyAlt::Fine(spec) = a {
+                            cases.extend(spec.cases);
+                        }
+                    }
+                });
+                for c in cases.iter().filter_map(|c| rules.case_tiers.get(*c as usize)) {
+                    for (e, ..) in &c.rows {
+                        f(i, e);
+                    }
+                }
             }
         }
     }
@@ -271,6 +287,9 @@ pub fn fine_facts(
                 for a in &p.alts {
                     if let crate::model::PenaltyAlt::Fine(spec) = a {
                         if let Some((x, _)) = spec.scale {
+                            f(x);
+                        }
+                        if let Some(x) = spec.per_also {
                             f(x);
                         }
                         if let Some(t) = spec.tiers.and_then(|t| rules.tiers.get(t as usize)) {

@@ -4,13 +4,13 @@
 
 use super::scope::tier_uses;
 use crate::diag::{Code, Diagnostic};
-use crate::model::{RuleSet, TierKey};
+use crate::model::RuleSet;
 
 /// Reports each pair of neighbouring numeric tiers whose sub-ranges overlap beyond one point.
 pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
     for u in tier_uses(rules) {
         let rows = &u.tiers.rows;
-        if !rows.iter().any(|r| matches!(r.key, TierKey::UpTo(_))) {
+        if !rows.iter().any(|r| r.key.bound().is_some()) {
             continue;
         }
         for i in 1..rows.len() {

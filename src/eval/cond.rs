@@ -142,7 +142,11 @@ impl<'a> Env<'a> {
                 let v = self.value(x)?;
                 Some(set.iter().any(|s| compare(v, *s) == Some(Ordering::Equal)))
             }
-            Expr::Lit(_) | Expr::Neg(_) | Expr::Arith(..) => None,
+            Expr::Lit(_)
+            | Expr::Neg(_)
+            | Expr::Arith(..)
+            | Expr::Days(..)
+            | Expr::AddMonths(..) => None,
         }
     }
 
@@ -177,6 +181,25 @@ impl<'a> Env<'a> {
                     ArithOp::Div => x.checked_div(y),
                 }?;
                 Some(Value::Dec(r))
+            }
+            Expr::Days(a, b) => {
+                let (Value::Date(x), Value::Date(y)) = (self.value(a)?, self.value(b)?) else {
+                    return None;
+                };
+                // Civil dates: whole days, the first day not counted (民法典 Art. 201).
+                let days = x.until((jiff::Unit::Day, y)).ok()?.get_days();
+                Some(Value::Int(i64::from(days)))
+            }
+            Expr::AddMonths(d, n) => {
+                let Value::Date(d) = self.value(d)? else {
+                    return None;
+                };
+                let n = self.value(n)?.as_decimal()?;
+                let n = i64::try_from(n.trunc()).ok()?;
+                // jiff clamps to the month's last day, as 民法典 Art. 202 counts.
+                d.checked_add(jiff::Span::new().try_months(n).ok()?)
+                    .ok()
+                    .map(Value::Date)
             }
             _ => self.truth(e).map(Value::Bool),
         }

@@ -11,6 +11,7 @@ use super::trace::Step;
 use super::walk::{Flow, Walk, push_basis, push_unique};
 use crate::graph::{FixedBands, Graph};
 use crate::model::{FactId, Penalty, PenaltyAlt, PenaltyKind, RuleSet, ScaleKind, Value};
+
 use crate::vocab::money;
 use crate::vocab::{FineRange, Measure, Outcome};
 use rust_decimal::Decimal;
@@ -26,6 +27,8 @@ pub(super) struct Statutory<'g> {
     pub(super) bands: Option<&'g FixedBands>,
     /// The tier (情节档次) the facts select: the bands apply within it.
     pub(super) tier: Option<FineRange>,
+    /// The absolute cap (总额不超过) where it lowered the scaled range.
+    pub(super) cap: Option<Decimal>,
 }
 
 /// Step 8: the statutory range, then the outcome of steps 7 and 8 written into the decision;
@@ -84,6 +87,10 @@ pub(super) fn statutory_fine<'g>(
             t.select(v).map(|row| money::range(row.lo, row.hi))
         }
     };
+    let tier = match spec.cases.and_then(|i| rules.case_tiers.get(i as usize)) {
+        None => tier,
+        Some(c) => Some(case_tier(rules, env, c)?),
+    };
     match spec.scale {
         None => {
             let bands = graph.bands(spec.id);
@@ -92,25 +99,52 @@ pub(super) fn statutory_fine<'g>(
                 scale: None,
                 bands,
                 tier,
+                cap: None,
             }))
         }
         Some((fact, kind)) => {
-            let q = env
-                .facts
-                .get(fact as usize)
-                .copied()
-                .flatten()
-                .and_then(Value::as_decimal)
-                .ok_or(fact)?;
-            let label = rules.facts[fact as usize].label.clone();
+            let q = spec.quantity(env.facts)?.unwrap_or(Decimal::ONE);
+            let label = match spec.per_also {
+                None => rules.facts[fact as usize].label.clone(),
+                Some(other) => format!(
+                    "{}×{}",
+                    rules.facts[fact as usize].label, rules.facts[other as usize].label
+                )
+                .into(),
+            };
+            let (lo, hi) = spec.scaled(q);
+            let cap = spec.cap.filter(|c| spec.hi * q > *c);
             Ok(Some(Statutory {
-                range: money::range(spec.lo * q, spec.hi * q),
+                range: money::range(lo, hi),
                 scale: Some((label, q, kind == ScaleKind::PerUnit)),
                 bands: None,
                 tier,
+                cap,
             }))
         }
     }
+}
+
+/// The tier of a table chosen by conditions: the first whose condition holds, 其余 when none
+/// does; `Err(fact)` where a condition before the one that holds is unknown.
+fn case_tier(
+    rules: &RuleSet,
+    env: &Env<'_>,
+    c: &crate::model::CaseTiers,
+) -> Result<FineRange, FactId> {
+    let mut e = Env::new(rules, env.facts);
+    for (cond, _, lo, hi) in &c.rows {
+        match e.truth(cond) {
+            Some(true) => return Ok(money::range(*lo, *hi)),
+            Some(false) => {}
+            None => {
+                let mut unknown = Vec::new();
+                e.unknown_facts(cond, &mut unknown);
+                return Err(unknown.first().copied().unwrap_or_default());
+            }
+        }
+    }
+    Ok(money::range(c.rest.0, c.rest.1))
 }
 
 /// The outcome, modality and fine an outcome that punishes comes to.
@@ -150,7 +184,7 @@ fn band(w: &Walk<'_>, combined: &Combined) -> Band {
     let fractions = w
         .version
         .bands
-        .unwrap_or((rules.params.lighter, rules.params.aggravated));
+        .unwrap_or_else(|| rules.params.fractions());
     let has_lighter_kind = active.penalties.iter().any(|p| {
         p.alts
             .iter()
@@ -245,6 +279,7 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
                 statutory: st.range,
                 scale: st.scale.clone(),
                 tier: st.tier,
+                cap: st.cap,
                 band: if drop_fine || already_fined {
                     None
                 } else {

@@ -146,12 +146,8 @@ pub(super) fn weight(
         for a in &p.alts {
             match a {
                 PenaltyAlt::Fine(f) => {
-                    let q = f
-                        .scale
-                        .and_then(|(id, _)| env.facts.get(id as usize).copied().flatten())
-                        .and_then(Value::as_decimal)
-                        .unwrap_or(Decimal::ONE);
-                    let (lo, hi) = (f.lo * q, f.hi * q);
+                    let q = f.quantity(env.facts).ok().flatten().unwrap_or(Decimal::ONE);
+                    let (lo, hi) = f.scaled(q);
                     fine = Some(fine.map_or((hi, lo), |(h, l)| (h.max(hi), l.max(lo))));
                     push_unique(&mut kinds, &[PenaltyKind::Fine]);
                 }

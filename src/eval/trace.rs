@@ -16,6 +16,8 @@ pub struct FineStep {
     pub scale: Option<(Arc<str>, Decimal, bool)>,
     /// The tier (情节档次) the facts selected.
     pub tier: Option<FineRange>,
+    /// The absolute cap (总额不超过) where it lowered the scaled range.
+    pub cap: Option<Decimal>,
     /// The band chosen.
     pub band: Option<FineRange>,
     /// Outcome whose band it is.

@@ -221,6 +221,7 @@ fn fine_sentence(step: &Step, s: &mut std::fmt::Formatter<'_>) -> std::fmt::Resu
                 statutory,
                 scale,
                 tier,
+                cap,
                 band,
                 outcome,
             } = &**fine;
@@ -228,6 +229,9 @@ fn fine_sentence(step: &Step, s: &mut std::fmt::Formatter<'_>) -> std::fmt::Resu
             if let Some((label, v, per_unit)) = scale {
                 let how = if *per_unit { "按数量" } else { "按倍数" };
                 write!(s, "（{how}计算，{label} = {}）", v.normalize())?;
+            }
+            if let Some(c) = cap {
+                write!(s, "，总额不超过 {} 元", c.normalize())?;
             }
             if let Some(t) = tier {
                 write!(s, "；按情节档次适用 {} 元", t.dashed())?;

@@ -121,6 +121,7 @@ impl Erase for RefinementDecl {
             source,
             notes,
             bands,
+            band_ranges,
             fines,
             entries,
             span,
@@ -129,6 +130,7 @@ impl Erase for RefinementDecl {
         source.erase();
         notes.erase();
         erase_bands(bands);
+        band_ranges.erase();
         fines.erase();
         entries.erase();
         span.erase();
@@ -196,7 +198,9 @@ impl Erase for ParamValue {
 impl Erase for Scalar {
     fn erase(&mut self) {
         match self {
-            Scalar::Number(_, span) | Scalar::Unset(span) => span.erase(),
+            Scalar::Number(_, span) | Scalar::Unset(span) | Scalar::Range(_, _, span) => {
+                span.erase()
+            }
             Scalar::Word(n) => n.erase(),
         }
     }
@@ -273,6 +277,19 @@ impl Erase for RegulationDecl {
     }
 }
 
+impl Erase for crate::syntax::ast::BandRange {
+    fn erase(&mut self) {
+        let crate::syntax::ast::BandRange {
+            name,
+            lo: _,
+            hi: _,
+            span,
+        } = self;
+        name.erase();
+        span.erase();
+    }
+}
+
 /// The bands clause: `(name, value, span)`.
 fn erase_bands(bands: &mut [(Name, rust_decimal::Decimal, Span)]) {
     for (n, _, s) in bands {
@@ -289,6 +306,7 @@ impl Erase for ViolationDecl {
             breach,
             basis,
             bands,
+            band_ranges,
             common,
             parties,
             versions,
@@ -303,6 +321,7 @@ impl Erase for ViolationDecl {
         breach.erase();
         basis.erase();
         erase_bands(bands);
+        band_ranges.erase();
         common.erase();
         parties.erase();
         versions.erase();
@@ -323,6 +342,7 @@ impl Erase for VersionDecl {
             breach,
             basis,
             bands,
+            band_ranges,
             common,
             parties,
             span,
@@ -332,6 +352,7 @@ impl Erase for VersionDecl {
         breach.erase();
         basis.erase();
         erase_bands(bands);
+        band_ranges.erase();
         common.erase();
         parties.erase();
         span.erase();
@@ -408,11 +429,26 @@ impl Erase for FineDecl {
         let FineDecl {
             amount,
             scale,
+            per_also,
+            cap,
             tiers,
+            case_tiers,
             span,
         } = self;
+        if let Some(c) = case_tiers {
+            let crate::syntax::ast::CaseTiersDecl { rows, span } = &mut **c;
+            for (cond, a) in rows {
+                cond.erase();
+                a.erase();
+            }
+            span.erase();
+        }
         amount.erase();
         scale.erase();
+        per_also.erase();
+        if let Some((_, span)) = cap {
+            span.erase();
+        }
         tiers.erase();
         span.erase();
     }
@@ -432,7 +468,10 @@ impl Erase for TiersDecl {
 impl Erase for TierKey {
     fn erase(&mut self) {
         match self {
-            TierKey::UpTo(_, span) | TierKey::Rest(span) => span.erase(),
+            TierKey::UpTo(_, span)
+            | TierKey::Below(_, span)
+            | TierKey::From(_, span)
+            | TierKey::Rest(span) => span.erase(),
             TierKey::Variant(n) => n.erase(),
         }
     }
@@ -540,6 +579,7 @@ impl Erase for ExprKind {
                 x.erase();
                 set.erase();
             }
+            ExprKind::Call(_, args) => args.erase(),
         }
     }
 }

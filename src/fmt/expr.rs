@@ -43,6 +43,10 @@ pub fn expr(e: &Expr) -> String {
             let items: Vec<String> = items.iter().map(expr).collect();
             format!("{} 属于 {{{}}}", wrap(x, 5), items.join(", "))
         }
+        ExprKind::Call(f, args) => {
+            let args: Vec<String> = args.iter().map(expr).collect();
+            format!("{}({})", f.zh(), args.join(", "))
+        }
         ExprKind::Binary(op, a, b) => {
             let l = level(e);
             // Left-associative: the right operand binds tighter to keep the tree.

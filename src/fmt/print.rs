@@ -220,6 +220,7 @@ fn scalar(s: &Scalar) -> String {
         Scalar::Number(n, _) => n.to_string(),
         Scalar::Unset(_) => "未设定".into(),
         Scalar::Word(w) => w.text.clone(),
+        Scalar::Range(lo, hi, _) => format!("{lo}..{hi}"),
     }
 }
 
@@ -308,7 +309,14 @@ fn violation(p: &mut Printer, v: &ViolationDecl) {
         }
         p.line(line, at(h.code.span));
     }
-    body(p, &[], &[], &v.bands, &v.common, &v.parties);
+    body(
+        p,
+        &[],
+        &[],
+        (&v.bands, &v.band_ranges),
+        &v.common,
+        &v.parties,
+    );
     for ver in &v.versions {
         let period = match &ver.until {
             Some(u) => format!("{} 至 {}", date(&ver.from), date(u)),
@@ -325,7 +333,7 @@ fn violation(p: &mut Printer, v: &ViolationDecl) {
             p,
             &ver.breach,
             &ver.basis,
-            &ver.bands,
+            (&ver.bands, &ver.band_ranges),
             &ver.common,
             &ver.parties,
         );
@@ -352,11 +360,21 @@ fn body(
     p: &mut Printer,
     breach: &[Str],
     basis: &[Str],
-    bands: &[(Name, rust_decimal::Decimal, crate::source::Span)],
+    (bands, ranges): (
+        &[(Name, rust_decimal::Decimal, crate::source::Span)],
+        &[crate::syntax::ast::BandRange],
+    ),
     common: &[PenaltyStmt],
     parties: &[PartyBlock],
 ) {
     citations(p, breach, basis);
+    if let Some(first) = ranges.first() {
+        let parts: Vec<String> = ranges
+            .iter()
+            .map(|r| format!("{} {}..{}", r.name.text, r.lo, r.hi))
+            .collect();
+        p.line(format!("幅度 {}", parts.join(" ")), at(first.span));
+    }
     if let Some((_, _, first)) = bands.first() {
         let parts: Vec<String> = bands
             .iter()
@@ -426,11 +444,30 @@ fn penalty(d: &PenaltyDecl) -> String {
             PenaltyAlt::Fine(f) => {
                 let mut s = match &f.scale {
                     None => format!("罚款 {}", amount(&f.amount)),
-                    Some(Scale::PerUnit(n)) => format!("罚款 每 {} {}", n.text, amount(&f.amount)),
+                    Some(Scale::PerUnit(n)) => match &f.per_also {
+                        None => format!("罚款 每 {} {}", n.text, amount(&f.amount)),
+                        Some(m) => {
+                            format!("罚款 每 {} 每 {} {}", n.text, m.text, amount(&f.amount))
+                        }
+                    },
                     Some(Scale::Multiple(n)) => {
                         format!("罚款 {} {} 倍", n.text, amount(&f.amount))
                     }
                 };
+                if let Some((n, _)) = f.cap {
+                    s.push_str(&format!(" 不超过 {n}"));
+                }
+                if let Some(c) = &f.case_tiers {
+                    let rows: Vec<String> = c
+                        .rows
+                        .iter()
+                        .map(|(cond, a)| match cond {
+                            Some(e) => format!("当 {}: {}", expr(e), amount(a)),
+                            None => format!("其余: {}", amount(a)),
+                        })
+                        .collect();
+                    s.push_str(&format!(" 档次 {{ {} }}", rows.join("  ")));
+                }
                 if let Some(t) = &f.tiers {
                     s.push(' ');
                     s.push_str(&tiers(t));
@@ -451,6 +488,8 @@ fn tiers(t: &TiersDecl) -> String {
         .map(|(k, a)| {
             let key = match k {
                 TierKey::UpTo(n, _) => format!("..{n}"),
+                TierKey::Below(n, _) => format!("<{n}"),
+                TierKey::From(n, _) => format!("{n}.."),
                 TierKey::Rest(_) => "其余".into(),
                 TierKey::Variant(v) => v.text.clone(),
             };
@@ -471,7 +510,7 @@ fn refinement(p: &mut Printer, r: &RefinementDecl) {
     for n in &r.notes {
         p.line(format!("说明 {}", string(&n.value)), at(n.span));
     }
-    body(p, &[], &[], &r.bands, &[], &[]);
+    body(p, &[], &[], (&r.bands, &r.band_ranges), &[], &[]);
     let fine = |f: &RefineFine| {
         let mut s = match &f.amount {
             Some(a) => format!("罚款 {}", amount(a)),

@@ -1,7 +1,7 @@
 //! The bands of fixed fine ranges (docs/evaluation.md step 8), computed once when the rules load
 //! instead of on every decision.
 
-use crate::model::{PenaltyAlt, RuleSet, Stmt};
+use crate::model::{Fractions, PenaltyAlt, RuleSet, Stmt};
 use crate::vocab::money;
 use crate::vocab::{FineRange, Outcome};
 use rust_decimal::Decimal;
@@ -20,7 +20,7 @@ impl FixedBands {
     pub fn new(
         lo: Decimal,
         hi: Decimal,
-        fractions: (Decimal, Decimal),
+        fractions: Fractions,
         floor: Decimal,
     ) -> FixedBands {
         let b = |o| money::band(o, lo, hi, fractions, floor).unwrap_or(money::range(lo, hi));
@@ -53,9 +53,7 @@ pub fn compute(rules: &RuleSet) -> Vec<Option<FixedBands>> {
     let mut out = Vec::new();
     for v in &rules.violations {
         for ver in &v.versions {
-            let fractions = ver
-                .bands
-                .unwrap_or((rules.params.lighter, rules.params.aggravated));
+            let fractions = ver.bands.unwrap_or_else(|| rules.params.fractions());
             for stmts in [&ver.penalties.individual, &ver.penalties.unit]
                 .into_iter()
                 .flatten()
@@ -69,7 +67,7 @@ pub fn compute(rules: &RuleSet) -> Vec<Option<FixedBands>> {
 
 fn fill(
     stmts: &[Stmt],
-    fractions: (Decimal, Decimal),
+    fractions: Fractions,
     floor: Decimal,
     out: &mut Vec<Option<FixedBands>>,
 ) {
@@ -80,7 +78,7 @@ fn fill(
                 if out.len() <= i {
                     out.resize(i + 1, None);
                 }
-                if f.scale.is_none() && f.tiers.is_none() {
+                if f.scale.is_none() && f.tiers.is_none() && f.cases.is_none() {
                     out[i] = Some(FixedBands::new(f.lo, f.hi, fractions, floor));
                 }
             }

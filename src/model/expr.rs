@@ -55,6 +55,11 @@ pub enum Expr {
     Arith(ArithOp, Box<Expr>, Box<Expr>),
     /// 属于 { … }
     In(Box<Expr>, Vec<Value>),
+    /// `天数(a, b)`: the days from date a to date b.
+    Days(Box<Expr>, Box<Expr>),
+    /// `加月(d, n)`: the date n months after d (the month's last day where there is no
+    /// corresponding day).
+    AddMonths(Box<Expr>, Box<Expr>),
 }
 
 impl Expr {
@@ -64,7 +69,12 @@ impl Expr {
             Expr::Fact(id) => f(*id),
             Expr::Lit(_) | Expr::Pred(_) => {}
             Expr::Not(e) | Expr::Neg(e) | Expr::In(e, _) => e.for_each_fact(f),
-            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+            Expr::And(a, b)
+            | Expr::Or(a, b)
+            | Expr::Cmp(_, a, b)
+            | Expr::Arith(_, a, b)
+            | Expr::Days(a, b)
+            | Expr::AddMonths(a, b) => {
                 a.for_each_fact(f);
                 b.for_each_fact(f);
             }
@@ -77,7 +87,12 @@ impl Expr {
         match self {
             Expr::Lit(_) | Expr::Fact(_) | Expr::Pred(_) => 1,
             Expr::Not(e) | Expr::Neg(e) | Expr::In(e, _) => 1 + e.depth(),
-            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+            Expr::And(a, b)
+            | Expr::Or(a, b)
+            | Expr::Cmp(_, a, b)
+            | Expr::Arith(_, a, b)
+            | Expr::Days(a, b)
+            | Expr::AddMonths(a, b) => {
                 1 + a.depth().max(b.depth())
             }
         }
@@ -89,7 +104,12 @@ impl Expr {
             Expr::Pred(id) => f(*id),
             Expr::Lit(_) | Expr::Fact(_) => {}
             Expr::Not(e) | Expr::Neg(e) | Expr::In(e, _) => e.for_each_pred(f),
-            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+            Expr::And(a, b)
+            | Expr::Or(a, b)
+            | Expr::Cmp(_, a, b)
+            | Expr::Arith(_, a, b)
+            | Expr::Days(a, b)
+            | Expr::AddMonths(a, b) => {
                 a.for_each_pred(f);
                 b.for_each_pred(f);
             }

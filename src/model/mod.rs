@@ -6,6 +6,7 @@ mod lower;
 mod name_map;
 
 pub use crate::facts::{Fact, FactId, FactType, Value};
+pub use crate::vocab::money::Fractions;
 pub use crate::vocab::{Measure, PenaltyKind};
 pub use expr::Expr;
 pub use lower::lower;
@@ -55,6 +56,8 @@ pub struct RuleSet {
     pub hooks: Vec<Hook>,
     /// Tier tables (情节档次) of fines, referred to by [`FineSpec::tiers`].
     pub tiers: Vec<Tiers>,
+    /// Tier tables chosen by conditions, referred to by [`FineSpec::cases`].
+    pub case_tiers: Vec<CaseTiers>,
     /// The rule set this one builds on (`基于`), if any.
     pub base: Option<Base>,
     /// What this rule set refines of its base's violations (`细化`), in file order.
@@ -108,9 +111,9 @@ pub struct Refinement {
 #[derive(Debug, Clone, Copy)]
 pub struct RefinedBands {
     /// The version's own before (none: the rule set's).
-    pub before: Option<(Decimal, Decimal)>,
+    pub before: Option<Fractions>,
     /// The refinement's.
-    pub after: (Decimal, Decimal),
+    pub after: Fractions,
 }
 
 /// One fine of a refined violation, for one party, before and after the refinement.
@@ -180,6 +183,11 @@ pub struct Params {
     pub lighter: Decimal,
     /// 从重比例: the aggravated band starts at lo + aggravated × d.
     pub aggravated: Decimal,
+    /// 从轻幅度, 一般幅度, 从重幅度: bands of their own, instead of the split at 从轻比例 and
+    /// 从重比例.
+    pub bands: Option<Fractions>,
+    /// Where the rule set's own bands are written.
+    pub bands_span: Option<Span>,
     /// 减轻下限: the mitigated band starts here.
     pub mitigation_floor: Decimal,
     /// 冲突处理
@@ -192,11 +200,21 @@ pub struct Params {
     pub legal_review: PerParty<Option<Decimal>>,
 }
 
+impl Params {
+    /// The rule set's band fractions: its own bands, or the split at 从轻比例 and 从重比例.
+    pub fn fractions(&self) -> Fractions {
+        self.bands
+            .unwrap_or_else(|| Fractions::split(self.lighter, self.aggravated))
+    }
+}
+
 impl Default for Params {
     fn default() -> Params {
         Params {
             lighter: Decimal::new(3, 1),
             aggravated: Decimal::new(7, 1),
+            bands: None,
+            bands_span: None,
             mitigation_floor: Decimal::ZERO,
             conflict: ConflictPolicy::Offset,
             summary: PerParty {
@@ -344,7 +362,9 @@ pub struct Version {
     /// Punishing article.
     pub basis: Arc<str>,
     /// Band fractions overriding the rule set's.
-    pub bands: Option<(Decimal, Decimal)>,
+    pub bands: Option<Fractions>,
+    /// Where the version's own bands are written.
+    pub bands_span: Option<Span>,
     /// Statements per party: the common ones followed by the party's own; `None` where the
     /// article names no penalty for that party.
     pub penalties: PerPartyStmts,
@@ -493,11 +513,62 @@ pub struct FineSpec {
     pub hi: Decimal,
     /// Scaled by a fact.
     pub scale: Option<(FactId, ScaleKind)>,
+    /// Per unit of a second fact too (每日每平方米).
+    pub per_also: Option<FactId>,
+    /// The absolute cap of a scaled fine (总额不超过).
+    pub cap: Option<Decimal>,
     /// Its number in the rule set (unique per statement): the decision graph keeps the bands
     /// of a fixed range under it.
     pub id: FineId,
     /// Index into [`RuleSet::tiers`] where the fine has a tier table.
     pub tiers: Option<u32>,
+    /// Index into [`RuleSet::case_tiers`] where the fine's tiers are chosen by conditions.
+    pub cases: Option<u32>,
+}
+
+impl FineSpec {
+    /// The quantity the fine is scaled by for these facts (the product of both facts of a
+    /// fine per unit of two): `Ok(None)` for a fixed range, `Err(fact)` where a fact is unknown.
+    pub fn quantity(&self, facts: &[Option<Value>]) -> Result<Option<Decimal>, FactId> {
+        let Some((first, _)) = self.scale else {
+            return Ok(None);
+        };
+        let get = |f: FactId| {
+            facts
+                .get(f as usize)
+                .copied()
+                .flatten()
+                .and_then(Value::as_decimal)
+                .ok_or(f)
+        };
+        let mut q = get(first)?;
+        if let Some(second) = self.per_also {
+            q = q.checked_mul(get(second)?).ok_or(second)?;
+        }
+        Ok(Some(q))
+    }
+
+    /// The range scaled by a quantity and held under the cap: `(lo × q, hi × q)`, each end at
+    /// most the cap.
+    pub fn scaled(&self, q: Decimal) -> (Decimal, Decimal) {
+        let lo = self.lo.checked_mul(q).unwrap_or(Decimal::MAX);
+        let hi = self.hi.checked_mul(q).unwrap_or(Decimal::MAX);
+        match self.cap {
+            Some(c) => (lo.min(c), hi.min(c)),
+            None => (lo, hi),
+        }
+    }
+}
+
+/// Tiers chosen by conditions over several facts (登封: 单个2平方米以下或者3个以下 …): the first
+/// whose condition holds applies, the last (其余) when none does. Each is a sub-range of the
+/// statutory range, which stays the article's.
+#[derive(Debug, Clone)]
+pub struct CaseTiers {
+    /// The conditional tiers in order, each with its condition's text.
+    pub rows: Vec<(Expr, Arc<str>, Decimal, Decimal)>,
+    /// 其余.
+    pub rest: (Decimal, Decimal),
 }
 
 /// A tier table (情节档次): the fact that selects a tier and the tiers, each a sub-range of the
@@ -527,10 +598,24 @@ pub enum TierKey {
     /// Values up to this one, included (以下 includes the number: a boundary value takes the
     /// lower tier).
     UpTo(Decimal),
+    /// Values below this one (不满: the number itself is excluded).
+    Below(Decimal),
+    /// This value and every larger one (以上 includes the number); the last tier.
+    From(Decimal),
     /// Every value not selected by an earlier tier.
     Rest,
     /// An option.
     Variant(u16),
+}
+
+impl TierKey {
+    /// The number a numeric key is bounded by.
+    pub fn bound(self) -> Option<Decimal> {
+        match self {
+            TierKey::UpTo(n) | TierKey::Below(n) | TierKey::From(n) => Some(n),
+            TierKey::Rest | TierKey::Variant(_) => None,
+        }
+    }
 }
 
 impl Tiers {
@@ -539,6 +624,8 @@ impl Tiers {
         self.rows.iter().find(|t| match (t.key, v) {
             (TierKey::Rest, _) => true,
             (TierKey::UpTo(n), v) => v.as_decimal().is_some_and(|d| d <= n),
+            (TierKey::Below(n), v) => v.as_decimal().is_some_and(|d| d < n),
+            (TierKey::From(n), v) => v.as_decimal().is_some_and(|d| d >= n),
             (TierKey::Variant(i), Value::Enum(j)) => i == j,
             (TierKey::Variant(_), _) => false,
         })

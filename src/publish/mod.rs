@@ -215,11 +215,15 @@ fn refines_words(rules: &RuleSet, vid: u32) -> Vec<String> {
         .map(|(whom, part)| format!("对{}的{part}", whom.join("、")))
         .collect();
     if let Some(b) = r.bands {
-        what.push(format!(
-            "从轻、从重比例改为 {}%、{}%",
-            (b.after.0 * Decimal::from(100)).normalize(),
-            (b.after.1 * Decimal::from(100)).normalize()
-        ));
+        what.push(if b.after.is_split() {
+            format!(
+                "从轻、从重比例改为 {}%、{}%",
+                (b.after.lighter.1 * Decimal::from(100)).normalize(),
+                (b.after.aggravated.0 * Decimal::from(100)).normalize()
+            )
+        } else {
+            format!("各档幅度改为{}", words::fractions(&b.after))
+        });
     }
     if !r.entries.is_empty() {
         what.push(format!("增加清单条目 {}", r.entries.join("、")));
@@ -244,16 +248,21 @@ fn build(rules: &RuleSet) -> Doc {
         };
         format!("公民 {}；法人或者其他组织 {}", f(v.individual), f(v.unit))
     };
-    let params = vec![
-        (
-            "罚款幅度的划分".to_string(),
-            format!(
-                "法定幅度内，从轻处罚为最低额至最低额加幅度的 {}%，一般处罚为其后至 {}%，从重处罚为其后至最高额；减轻处罚为 {} 元至法定最低额",
-                (p.lighter * Decimal::from(100)).normalize(),
-                (p.aggravated * Decimal::from(100)).normalize(),
-                Yuan(p.mitigation_floor)
-            ),
+    let division = match p.bands {
+        None => format!(
+            "法定幅度内，从轻处罚为最低额至最低额加幅度的 {}%，一般处罚为其后至 {}%，从重处罚为其后至最高额；减轻处罚为 {} 元至法定最低额",
+            (p.lighter * Decimal::from(100)).normalize(),
+            (p.aggravated * Decimal::from(100)).normalize(),
+            Yuan(p.mitigation_floor)
         ),
+        Some(f) => format!(
+            "法定幅度内（自最低额起，按幅度的百分比），{}；减轻处罚为 {} 元至法定最低额",
+            words::fractions(&f),
+            Yuan(p.mitigation_floor)
+        ),
+    };
+    let params = vec![
+        ("罚款幅度的划分".to_string(), division),
         (
             "适用简易程序的罚款上限（第五十一条）".to_string(),
             per_party(&p.summary),
@@ -384,9 +393,7 @@ fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
         .rev()
         .map(|ver| {
             let period = many.then(|| period(v, ver));
-            let fractions = ver
-                .bands
-                .unwrap_or((rules.params.lighter, rules.params.aggravated));
+            let fractions = ver.bands.unwrap_or_else(|| rules.params.fractions());
             let mut penalty = Vec::new();
             let mut bands = Vec::new();
             let ind = ver.penalties.get(Party::Individual);
@@ -409,20 +416,20 @@ fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
                 for (condition, f) in words::fines_with_conditions(rules, stmts) {
                     let (unit_word, fmt): (String, fn(Decimal, Decimal) -> String) = match f.scale {
                         None => ("元".into(), |a, b| band_text(a, b, "")),
-                        Some((fact, ScaleKind::PerUnit)) => {
-                            let fact = &rules.facts[fact as usize];
-                            (
-                                format!(
-                                    "元/{}",
-                                    fact.unit.clone().unwrap_or_else(|| fact.label.to_string())
-                                ),
-                                |a, b| band_text(a, b, ""),
-                            )
+                        Some((_, ScaleKind::PerUnit)) => {
+                            (format!("元/{}", words::per_unit(rules, &f)), |a, b| {
+                                band_text(a, b, "")
+                            })
                         }
                         Some((fact, ScaleKind::Multiple)) => (
                             format!("倍（{}）", rules.facts[fact as usize].label),
                             |a, b| band_text(a, b, ""),
                         ),
+                    };
+                    // The cap holds the scaled total, whatever the band.
+                    let unit_word = match f.cap {
+                        Some(c) => format!("{unit_word}（总额不超过{}元）", Yuan(c)),
+                        None => unit_word,
                     };
                     use crate::eval::decision::Outcome as O;
                     // A multiple is published exactly as the engine applies it to its base;
@@ -449,7 +456,10 @@ fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
                         band(O::Mitigated, f.lo, f.hi)
                     };
                     // One row per tier (情节档次), the bands within it; or one for the whole range.
-                    let rows = tier_rows(rules, f.tiers, &condition, f.lo, f.hi);
+                    let rows = match f.cases.and_then(|i| rules.case_tiers.get(i as usize)) {
+                        Some(c) => case_rows(rules, c, &condition),
+                        None => tier_rows(rules, f.tiers, &condition, f.lo, f.hi),
+                    };
                     for (cond, lo, hi) in rows {
                         bands.push(BandRow {
                             who: who.to_string(),
@@ -487,6 +497,25 @@ fn period(v: &Violation, ver: &crate::model::Version) -> String {
     }
 }
 
+/// One row per tier of a table chosen by conditions, in its order, 其余 last.
+fn case_rows(
+    rules: &RuleSet,
+    c: &crate::model::CaseTiers,
+    condition: &Option<String>,
+) -> Vec<(Option<String>, Decimal, Decimal)> {
+    let with = |tier: String| match condition {
+        Some(c) => format!("{c}，且{tier}"),
+        None => tier,
+    };
+    let mut rows: Vec<(Option<String>, Decimal, Decimal)> = c
+        .rows
+        .iter()
+        .map(|(cond, _, lo, hi)| (Some(with(words::condition(rules, cond))), *lo, *hi))
+        .collect();
+    rows.push((Some(with("其余情形".to_string())), c.rest.0, c.rest.1));
+    rows
+}
+
 /// One row per tier (情节档次), the bands within it; or one for the whole range.
 fn tier_rows(
     rules: &RuleSet,
@@ -503,8 +532,10 @@ fn tier_rows(
         .iter()
         .map(|row| {
             let tier = words::tier(rules, t.fact, row.key, prev);
-            if let crate::model::TierKey::UpTo(n) = row.key {
-                prev = Some(n);
+            match row.key {
+                crate::model::TierKey::UpTo(n) => prev = Some((n, true)),
+                crate::model::TierKey::Below(n) => prev = Some((n, false)),
+                _ => {}
             }
             let cond = match condition {
                 Some(c) => format!("{c}，且{tier}"),

@@ -15,7 +15,12 @@ pub fn condition(rules: &RuleSet, e: &Expr) -> String {
             .predicates
             .get(*p as usize)
             .map_or_else(String::new, |p| p.label.to_string()),
-        Expr::Fact(_) | Expr::Lit(_) | Expr::Neg(_) | Expr::Arith(..) => value(rules, e, None),
+        Expr::Fact(_)
+        | Expr::Lit(_)
+        | Expr::Neg(_)
+        | Expr::Arith(..)
+        | Expr::Days(..)
+        | Expr::AddMonths(..) => value(rules, e, None),
         Expr::Cmp(op, a, b) => {
             let fact = match (&**a, &**b) {
                 (Expr::Fact(f), _) | (_, Expr::Fact(f)) => Some(*f),
@@ -67,6 +72,14 @@ fn value(rules: &RuleSet, e: &Expr, fact: Option<u32>) -> String {
             };
             format!("{}{sym}{}", value(rules, a, fact), value(rules, b, fact))
         }
+        Expr::Days(a, b) => format!(
+            "自{}至{}的天数",
+            value(rules, a, None),
+            value(rules, b, None)
+        ),
+        Expr::AddMonths(d, n) => {
+            format!("{}后{}个月", value(rules, d, None), value(rules, n, None))
+        }
         other => condition(rules, other),
     }
 }
@@ -110,12 +123,64 @@ pub fn range_yuan(lo: Decimal, hi: Decimal) -> String {
 
 /// A fine as the article states it.
 pub fn fine(rules: &RuleSet, f: &FineSpec) -> String {
+    let stated = fine_stated(rules, f);
+    match f.cap {
+        Some(c) => format!("{stated}，总额不超过{}元", Yuan(c)),
+        None => stated,
+    }
+}
+
+/// Bands of their own in words: "从轻处罚 0%–20%，一般处罚 40%–60%，从重处罚 80%–100%".
+pub fn fractions(f: &crate::model::Fractions) -> String {
+    let pct = |(a, b): (Decimal, Decimal)| {
+        let p = |x: Decimal| (x * Decimal::from(100)).normalize();
+        format!("{}%–{}%", p(a), p(b))
+    };
+    format!(
+        "从轻处罚 {}，一般处罚 {}，从重处罚 {}",
+        pct(f.lighter),
+        pct(f.standard),
+        pct(f.aggravated)
+    )
+}
+
+/// The unit a per-unit fine is counted in: `平方米`, or `日·平方米` for two facts.
+pub fn per_unit(rules: &RuleSet, f: &FineSpec) -> String {
+    let word = |id: u32| {
+        let fact = &rules.facts[id as usize];
+        fact.unit.clone().unwrap_or_else(|| fact.label.to_string())
+    };
+    let first = f.scale.map_or_else(String::new, |(id, _)| word(id));
+    match f.per_also {
+        Some(id) => format!("{first}·{}", word(id)),
+        None => first,
+    }
+}
+
+fn fine_stated(rules: &RuleSet, f: &FineSpec) -> String {
     match f.scale {
         None => format!("罚款{}", range_yuan(f.lo, f.hi)),
         Some((fact, ScaleKind::PerUnit)) => {
-            let fact = &rules.facts[fact as usize];
-            let per = fact.unit.clone().unwrap_or_else(|| fact.label.to_string());
-            format!("按{}每{per}罚款{}", fact.label, range_yuan(f.lo, f.hi))
+            let label = &rules.facts[fact as usize].label;
+            match f.per_also {
+                None => {
+                    let per = per_unit(rules, f);
+                    format!("按{label}每{per}罚款{}", range_yuan(f.lo, f.hi))
+                }
+                Some(other) => {
+                    let word = |id: u32| {
+                        let fact = &rules.facts[id as usize];
+                        fact.unit.clone().unwrap_or_else(|| fact.label.to_string())
+                    };
+                    format!(
+                        "按{label}和{}每{}每{}罚款{}",
+                        rules.facts[other as usize].label,
+                        word(fact),
+                        word(other),
+                        range_yuan(f.lo, f.hi)
+                    )
+                }
+            }
         }
         Some((fact, ScaleKind::Multiple)) => {
             let fact = &rules.facts[fact as usize];
@@ -227,23 +292,31 @@ pub fn fines_with_conditions(rules: &RuleSet, stmts: &[Stmt]) -> Vec<(Option<Str
 }
 
 /// A tier's selecting values in words: "体积不超过5立方米", "体积超过5立方米、不超过10立方米",
-/// "体积超过10立方米", "危害后果为严重"; `prev` is the bound of the tier before.
+/// "体积不满5立方米", "体积5立方米以上", "危害后果为严重"; `prev` is the bound of the tier
+/// before, and whether that tier includes it.
 pub fn tier(
     rules: &RuleSet,
     fact: u32,
     key: crate::model::TierKey,
-    prev: Option<Decimal>,
+    prev: Option<(Decimal, bool)>,
 ) -> String {
+    use crate::model::TierKey as K;
     let f = &rules.facts[fact as usize];
     let num = |n: Decimal| literal(rules, Value::Dec(n), Some(fact));
+    // Where the tier starts: above a bound the tier before included, or at one it did not.
+    let start = |p: Option<(Decimal, bool)>| match p {
+        None => String::new(),
+        Some((p, true)) => format!("超过{}、", num(p)),
+        Some((p, false)) => format!("{}以上、", num(p)),
+    };
     match (key, prev) {
-        (crate::model::TierKey::UpTo(n), None) => format!("{}不超过{}", f.label, num(n)),
-        (crate::model::TierKey::UpTo(n), Some(p)) => {
-            format!("{}超过{}、不超过{}", f.label, num(p), num(n))
-        }
-        (crate::model::TierKey::Rest, Some(p)) => format!("{}超过{}", f.label, num(p)),
-        (crate::model::TierKey::Rest, None) => "其余情形".to_string(),
-        (crate::model::TierKey::Variant(i), _) => {
+        (K::UpTo(n), p) => format!("{}{}不超过{}", f.label, start(p), num(n)),
+        (K::Below(n), p) => format!("{}{}不满{}", f.label, start(p), num(n)),
+        (K::From(n), _) => format!("{}{}以上", f.label, num(n)),
+        (K::Rest, Some((p, true))) => format!("{}超过{}", f.label, num(p)),
+        (K::Rest, Some((p, false))) => format!("{}{}以上", f.label, num(p)),
+        (K::Rest, None) => "其余情形".to_string(),
+        (K::Variant(i), _) => {
             format!(
                 "{}为{}",
                 f.label,

@@ -100,6 +100,9 @@ pub struct RefinementDecl {
     pub notes: Vec<Str>,
     /// `幅度 从轻比例 … 从重比例 …`: the violation's bands, replaced.
     pub bands: Vec<(Name, Decimal, Span)>,
+    /// `幅度 从轻幅度 0..0.2 一般幅度 0.4..0.6 从重幅度 0.8..1`: the bands replaced by bands of
+    /// their own.
+    pub band_ranges: Vec<BandRange>,
     /// Fines narrowed or divided into tiers, for one party or for every party.
     pub fines: Vec<RefineFine>,
     /// List entries covering the violation (`适用` left out: the refined code).
@@ -171,6 +174,8 @@ pub enum Scalar {
     Unset(Span),
     /// A Chinese word such as `抵消`.
     Word(Name),
+    /// `0.4..0.6`: a band of its own, as fractions of the statutory range.
+    Range(Decimal, Decimal, Span),
 }
 
 
@@ -253,6 +258,8 @@ pub struct ViolationDecl {
     pub basis: Vec<Str>,
     /// `幅度 从轻比例 … 从重比例 …`
     pub bands: Vec<(Name, Decimal, Span)>,
+    /// `幅度 从轻幅度 0..0.2 一般幅度 0.4..0.6 从重幅度 0.8..1`: bands of their own.
+    pub band_ranges: Vec<BandRange>,
     /// Statements outside party blocks.
     pub common: Vec<PenaltyStmt>,
     /// `个人 { … }` / `单位 { … }`
@@ -297,11 +304,26 @@ pub struct VersionDecl {
     pub basis: Vec<Str>,
     /// `幅度 …`
     pub bands: Vec<(Name, Decimal, Span)>,
+    /// `幅度 一般幅度 0.4..0.6 …`
+    pub band_ranges: Vec<BandRange>,
     /// Statements outside party blocks.
     pub common: Vec<PenaltyStmt>,
     /// Party blocks.
     pub parties: Vec<PartyBlock>,
     /// The keyword and period.
+    pub span: Span,
+}
+
+/// `一般幅度 0.4..0.6`: one band of its own.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BandRange {
+    /// 从轻幅度, 一般幅度 or 从重幅度.
+    pub name: Name,
+    /// Lower end, as a fraction of the statutory range's width.
+    pub lo: Decimal,
+    /// Upper end.
+    pub hi: Decimal,
+    /// Name to range.
     pub span: Span,
 }
 
@@ -363,8 +385,14 @@ pub struct FineDecl {
     pub amount: Amount,
     /// Per unit of a fact, or a multiple of one.
     pub scale: Option<Scale>,
+    /// `每 A 每 B`: the second fact a per-unit amount is multiplied by.
+    pub per_also: Option<Box<Name>>,
+    /// `不超过 N`: the absolute cap of a per-unit or multiple fine.
+    pub cap: Option<(Decimal, Span)>,
     /// `档次 FACT { … }`
     pub tiers: Option<TiersDecl>,
+    /// `档次 { 当 …: …  其余: … }`: tiers chosen by conditions.
+    pub case_tiers: Option<Box<CaseTiersDecl>>,
     /// Whole fine.
     pub span: Span,
 }
@@ -378,11 +406,24 @@ pub struct TiersDecl {
     pub tiers: Vec<(TierKey, Amount)>,
 }
 
+/// `档次 { 当 条件: lo..hi  …  其余: lo..hi }`: the first tier whose condition holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseTiersDecl {
+    /// The tiers in order; `None` is 其余.
+    pub rows: Vec<(Option<Expr>, Amount)>,
+    /// The keyword.
+    pub span: Span,
+}
+
 /// What selects a tier.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TierKey {
-    /// `..n`: up to n, n included.
+    /// `..n`: up to n, n included (以下).
     UpTo(Decimal, Span),
+    /// `<n`: below n, n excluded (不满).
+    Below(Decimal, Span),
+    /// `n..`: n and above, n included (以上); the last tier.
+    From(Decimal, Span),
     /// `其余`: every value not selected by an earlier tier.
     Rest(Span),
     /// An option's name.
@@ -512,6 +553,38 @@ pub enum ExprKind {
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// 属于 { … }
     In(Box<Expr>, Vec<Expr>),
+    /// A function of dates: `天数(a, b)`, `加月(d, n)`.
+    Call(Func, Vec<Expr>),
+}
+
+/// The functions a condition may call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Func {
+    /// `天数(a, b)`: the days from date a to date b (b − a; the first day is not counted,
+    /// 民法典 Art. 201).
+    Days,
+    /// `加月(d, n)`: the date n months after d, the corresponding day or the month's last day
+    /// (民法典 Art. 202).
+    AddMonths,
+}
+
+impl Func {
+    /// Its Chinese name, as the formatter prints it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Func::Days => "天数",
+            Func::AddMonths => "加月",
+        }
+    }
+
+    /// The function a name calls.
+    pub fn from_name(s: &str) -> Option<Func> {
+        match s {
+            "天数" | "days" => Some(Func::Days),
+            "加月" | "add_months" => Some(Func::AddMonths),
+            _ => None,
+        }
+    }
 }
 
 /// Binary operators.

@@ -4,7 +4,7 @@ use super::{Rule, Visitor};
 use crate::diag::Code;
 use crate::limits;
 use crate::source::Span;
-use crate::syntax::ast::{BinOp, Expr, ExprKind};
+use crate::syntax::ast::{BinOp, Expr, ExprKind, Func};
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use std::sync::LazyLock;
@@ -44,6 +44,7 @@ impl Visitor<'_> {
                         | Rule::boolean
                         | Rule::string
                         | Rule::ident
+                        | Rule::call
                 )
             })
             .count();
@@ -136,6 +137,23 @@ impl Visitor<'_> {
                     .is_some_and(|k| k.as_rule() == Rule::kw_true),
             ),
             Rule::string => ExprKind::Str(self.visit_string(p).value),
+            Rule::call => {
+                // A call is a level of the tree like a bracket.
+                if !self.enter(span) {
+                    return Expr {
+                        kind: ExprKind::Bool(false),
+                        span,
+                    };
+                }
+                let mut it = p.into_inner();
+                let func = it
+                    .next()
+                    .and_then(|f| Func::from_name(f.as_str()))
+                    .unwrap_or(Func::Days);
+                let args = it.map(|a| self.visit_expr(a)).collect();
+                self.depth -= 1;
+                ExprKind::Call(func, args)
+            }
             _ => ExprKind::Name(p.as_str().to_string()),
         };
         Expr { kind, span }

@@ -95,6 +95,12 @@ impl Visitor<'_> {
                 Scalar::Number(d, span)
             }
             Some(n) if n.as_rule() == Rule::param_name => Scalar::Word(self.name(&n)),
+            Some(n) if n.as_rule() == Rule::fraction_range => {
+                let mut ends = n.into_inner();
+                let lo = ends.next().map_or(rust_decimal::Decimal::ZERO, |e| self.visit_number(e));
+                let hi = ends.next().map_or(rust_decimal::Decimal::ZERO, |e| self.visit_number(e));
+                Scalar::Range(lo, hi, span)
+            }
             _ => Scalar::Unset(span),
         }
     }

@@ -175,6 +175,7 @@ struct Body<'a> {
     breach: &'a mut Vec<Str>,
     basis: &'a mut Vec<Str>,
     bands: &'a mut Vec<(Name, Decimal, Span)>,
+    band_ranges: &'a mut Vec<ast::BandRange>,
     common: &'a mut Vec<PenaltyStmt>,
     parties: &'a mut Vec<PartyBlock>,
 }

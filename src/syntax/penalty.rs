@@ -40,16 +40,46 @@ impl Visitor<'_> {
                 span,
             },
             scale: None,
+            per_also: None,
+            cap: None,
             tiers: None,
+            case_tiers: None,
             span,
         };
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::tiers => f.tiers = Some(self.visit_tiers(c)),
+                Rule::case_tiers => {
+                    let span = self.span(&c);
+                    let mut rows = Vec::new();
+                    for row in c.into_inner() {
+                        let rest = row.as_rule() == Rule::rest_tier;
+                        let mut cond = None;
+                        let mut amount = None;
+                        for x in row.into_inner() {
+                            match x.as_rule() {
+                                Rule::expr => cond = Some(self.visit_expr(x)),
+                                Rule::amount => amount = Some(self.visit_amount(x)),
+                                _ => {}
+                            }
+                        }
+                        if let Some(a) = amount {
+                            rows.push((if rest { None } else { cond }, a));
+                        }
+                    }
+                    f.case_tiers = Some(Box::new(CaseTiersDecl { rows, span }));
+                }
+                Rule::cap => {
+                    let span = self.span(&c);
+                    if let Some(n) = c.into_inner().next() {
+                        f.cap = Some((self.visit_number(n), span));
+                    }
+                }
                 Rule::per_unit | Rule::multiple => {
                     let per = c.as_rule() == Rule::per_unit;
                     for x in c.into_inner() {
                         match x.as_rule() {
+                            Rule::ident if f.scale.is_some() => f.per_also = Some(Box::new(self.name(&x))),
                             Rule::ident => {
                                 let n = self.name(&x);
                                 f.scale = Some(if per {
@@ -94,6 +124,18 @@ impl Visitor<'_> {
                                 .next()
                                 .map_or(Decimal::ZERO, |n| self.visit_number(n));
                             TierKey::UpTo(n, key_span)
+                        }
+                        Some(k) if matches!(k.as_rule(), Rule::below | Rule::from_bound) => {
+                            let below = k.as_rule() == Rule::below;
+                            let n = k
+                                .into_inner()
+                                .next()
+                                .map_or(Decimal::ZERO, |n| self.visit_number(n));
+                            if below {
+                                TierKey::Below(n, key_span)
+                            } else {
+                                TierKey::From(n, key_span)
+                            }
                         }
                         Some(k) if k.as_rule() == Rule::kw_rest => TierKey::Rest(key_span),
                         Some(k) => TierKey::Variant(self.name(&k)),

@@ -24,6 +24,37 @@ const ITEM_KEYWORDS: &[&str] = &[
     "细化",
 ];
 
+/// The English forms of [`ITEM_KEYWORDS`], whole words only.
+const ITEM_KEYWORDS_EN: &[&str] = &[
+    "ruleset",
+    "include",
+    "fact",
+    "predicate",
+    "regulation",
+    "violation",
+    "statutory",
+    "no_penalty",
+    "lighter_or_mitigated",
+    "lighter",
+    "mitigated",
+    "aggravated",
+    "hook",
+    "refine",
+];
+
+/// Whether `rest` starts with one of `words` as a whole word (not followed by a letter, digit,
+/// `_` or `-`).
+fn starts_with_word(rest: &str, words: &[&str]) -> Option<usize> {
+    words.iter().find_map(|w| {
+        let after = rest.strip_prefix(w)?;
+        let whole = after
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-')));
+        whole.then_some(w.len())
+    })
+}
+
 /// A file cut into items, with the braces it lacks or has too many of.
 pub(super) struct Split {
     /// Byte offsets where each top-level item starts (the first may be text before any item).
@@ -207,7 +238,9 @@ fn string_end(text: &str, i: usize) -> usize {
 /// Whether an item keyword starts a token at `i` (and is not the list word after `法定`).
 fn starts_item(text: &str, i: usize) -> bool {
     let rest = &text[i..];
-    if !ITEM_KEYWORDS.iter().any(|k| rest.starts_with(k)) {
+    if !ITEM_KEYWORDS.iter().any(|k| rest.starts_with(k))
+        && starts_with_word(rest, ITEM_KEYWORDS_EN).is_none()
+    {
         return false;
     }
     let before = text[..i].trim_end();
@@ -215,7 +248,7 @@ fn starts_item(text: &str, i: usize) -> bool {
         .chars()
         .next_back()
         .is_none_or(|c| c.is_whitespace() || matches!(c, '}' | '"' | ')'));
-    token_start && !before.ends_with("法定")
+    token_start && !before.ends_with("法定") && !before.ends_with("statutory")
 }
 
 /// The text an item is parsed from: the file's bytes with the repairs made, and where `}` was
@@ -385,29 +418,51 @@ pub(super) fn declared_names(file: FileId, text: &str, start: usize, end: usize)
         "减轻",
         "从重",
     ];
+    const DECLARING_EN: &[&str] = &[
+        "violation",
+        "fact",
+        "predicate",
+        "regulation",
+        "hook",
+        "no_penalty",
+        "lighter_or_mitigated",
+        "lighter",
+        "mitigated",
+        "aggravated",
+    ];
     let piece = &text[start..end];
     let mut names = Vec::new();
     let mut i = 0;
     while i < piece.len() {
         let rest = &piece[i..];
-        let Some(k) = DECLARING.iter().find(|k| rest.starts_with(**k)) else {
-            i += rest.chars().next().map_or(1, char::len_utf8);
-            continue;
+        let word_start = piece[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-')));
+        let k = match DECLARING.iter().find(|k| rest.starts_with(**k)) {
+            Some(k) => k.len(),
+            None => match starts_with_word(rest, DECLARING_EN).filter(|_| word_start) {
+                Some(n) => n,
+                None => {
+                    i += rest.chars().next().map_or(1, char::len_utf8);
+                    continue;
+                }
+            },
         };
-        let after = &rest[k.len()..];
+        let after = &rest[k..];
         let skipped = after.len() - after.trim_start().len();
         let name: String = after[skipped..]
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
             .collect();
-        let at = start + i + k.len() + skipped;
+        let at = start + i + k + skipped;
         if !name.is_empty() {
             names.push(Name {
                 span: Span::new(file, at, at + name.len()),
                 text: name,
             });
         }
-        i += k.len();
+        i += k;
     }
     names
 }

@@ -64,6 +64,7 @@ impl Visitor<'_> {
             breach: vec![],
             basis: vec![],
             bands: vec![],
+            band_ranges: vec![],
             common: vec![],
             parties: vec![],
             versions: vec![],
@@ -121,6 +122,7 @@ impl Visitor<'_> {
                         breach: &mut v.breach,
                         basis: &mut v.basis,
                         bands: &mut v.bands,
+                        band_ranges: &mut v.band_ranges,
                         common: &mut v.common,
                         parties: &mut v.parties,
                     },
@@ -139,6 +141,7 @@ impl Visitor<'_> {
             breach: vec![],
             basis: vec![],
             bands: vec![],
+            band_ranges: vec![],
             common: vec![],
             parties: vec![],
             span,
@@ -166,6 +169,7 @@ impl Visitor<'_> {
                         breach: &mut v.breach,
                         basis: &mut v.basis,
                         bands: &mut v.bands,
+                        band_ranges: &mut v.band_ranges,
                         common: &mut v.common,
                         parties: &mut v.parties,
                     },
@@ -189,8 +193,20 @@ impl Visitor<'_> {
                 while let (Some(n), Some(num)) = (it.next(), it.next()) {
                     let name = self.name(&n);
                     let sp = self.span(&num);
-                    let d = self.visit_number(num);
                     let whole = name_span_to(&name, sp);
+                    if num.as_rule() == Rule::fraction_range {
+                        let mut ends = num.into_inner();
+                        let lo = ends.next().map_or(rust_decimal::Decimal::ZERO, |e| self.visit_number(e));
+                        let hi = ends.next().map_or(rust_decimal::Decimal::ZERO, |e| self.visit_number(e));
+                        v.band_ranges.push(BandRange {
+                            name,
+                            lo,
+                            hi,
+                            span: whole,
+                        });
+                        continue;
+                    }
+                    let d = self.visit_number(num);
                     v.bands.push((name, d, whole));
                 }
             }

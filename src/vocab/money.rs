@@ -91,13 +91,45 @@ pub fn range(lo: Decimal, hi: Decimal) -> FineRange {
     }
 }
 
-/// The band of an outcome inside the statutory range `lo..hi`, with the band fractions
-/// `(lighter, aggravated)`; `mitigated` is `[floor, lo]`. `None` for outcomes without a fine band.
+/// Where the bands of 从轻, 一般 and 从重 lie in a statutory range, as fractions of its width
+/// from the minimum: the contiguous split `[0, 0.3] [0.3, 0.7] [0.7, 1]` by default, or bands
+/// of their own (一般 at 40–60%, 从轻 up to 20%).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fractions {
+    /// 从轻
+    pub lighter: (Decimal, Decimal),
+    /// 一般
+    pub standard: (Decimal, Decimal),
+    /// 从重
+    pub aggravated: (Decimal, Decimal),
+}
+
+impl Fractions {
+    /// The contiguous split at `lighter` and `aggravated` (从轻比例, 从重比例).
+    pub fn split(lighter: Decimal, aggravated: Decimal) -> Fractions {
+        Fractions {
+            lighter: (Decimal::ZERO, lighter),
+            standard: (lighter, aggravated),
+            aggravated: (aggravated, Decimal::ONE),
+        }
+    }
+
+    /// Whether the bands are the contiguous split of the whole range.
+    pub fn is_split(&self) -> bool {
+        self.lighter.0.is_zero()
+            && self.lighter.1 == self.standard.0
+            && self.standard.1 == self.aggravated.0
+            && self.aggravated.1 == Decimal::ONE
+    }
+}
+
+/// The band of an outcome inside the statutory range `lo..hi`, with the band fractions;
+/// `mitigated` is `[floor, lo]`. `None` for outcomes without a fine band.
 pub fn band(
     outcome: Outcome,
     lo: Decimal,
     hi: Decimal,
-    fractions: (Decimal, Decimal),
+    fractions: Fractions,
     floor: Decimal,
 ) -> Option<FineRange> {
     band_exact(outcome, lo, hi, fractions, floor).map(|(a, b)| range(a, b))
@@ -109,14 +141,25 @@ pub fn band_exact(
     outcome: Outcome,
     lo: Decimal,
     hi: Decimal,
-    (f1, f2): (Decimal, Decimal),
+    fractions: Fractions,
     floor: Decimal,
 ) -> Option<(Decimal, Decimal)> {
     let d = hi - lo;
+    // The ends of the range are the range's own figures, not lo + 0 × d or lo + 1 × d.
+    let at = |f: Decimal| {
+        if f.is_zero() {
+            lo
+        } else if f == Decimal::ONE {
+            hi
+        } else {
+            lo + f * d
+        }
+    };
+    let span = |(a, b): (Decimal, Decimal)| Some((at(a), at(b)));
     match outcome {
-        Outcome::Lighter => Some((lo, lo + f1 * d)),
-        Outcome::Standard => Some((lo + f1 * d, lo + f2 * d)),
-        Outcome::Aggravated => Some((lo + f2 * d, hi)),
+        Outcome::Lighter => span(fractions.lighter),
+        Outcome::Standard => span(fractions.standard),
+        Outcome::Aggravated => span(fractions.aggravated),
         Outcome::Mitigated => Some((floor.min(lo), lo)),
         Outcome::NoPenalty | Outcome::Undetermined | Outcome::NotApplicable => None,
     }
@@ -124,7 +167,7 @@ pub fn band_exact(
 
 #[cfg(test)]
 mod tests {
-    use super::{Decimal, Outcome, band, fen};
+    use super::{Decimal, Fractions, Outcome, band, fen};
     use rust_decimal_macros_free::dec;
 
     /// Tiny stand-in for a decimal literal macro.
@@ -138,7 +181,7 @@ mod tests {
     }
 
     fn b(o: Outcome, lo: Decimal, hi: Decimal) -> String {
-        band(o, lo, hi, (dec!(0.3), dec!(0.7)), Decimal::ZERO)
+        band(o, lo, hi, Fractions::split(dec!(0.3), dec!(0.7)), Decimal::ZERO)
             .unwrap()
             .to_string()
     }
@@ -163,6 +206,22 @@ mod tests {
             b(Outcome::Standard, dec!(20000), dec!(100000)),
             "44000..76000"
         );
+    }
+
+    #[test]
+    fn bands_of_their_own() {
+        // 一般 at 40–60% of the maximum, 从轻 up to 20%, 从重 from 80% (..20000).
+        let f = Fractions {
+            lighter: (dec!(0), dec!(0.2)),
+            standard: (dec!(0.4), dec!(0.6)),
+            aggravated: (dec!(0.8), dec!(1)),
+        };
+        let b = |o| band(o, dec!(0), dec!(20000), f, Decimal::ZERO).unwrap().to_string();
+        assert_eq!(b(Outcome::Lighter), "0..4000");
+        assert_eq!(b(Outcome::Standard), "8000..12000");
+        assert_eq!(b(Outcome::Aggravated), "16000..20000");
+        assert!(!f.is_split());
+        assert!(Fractions::split(dec!(0.3), dec!(0.7)).is_split());
     }
 
     #[test]

@@ -97,7 +97,62 @@ impl Lowerer {
                 (Expr::In(Box::new(lhs), values), Ty::Bool)
             }
             K::Binary(op, a, b) => self.binary(*op, a, b, e.span),
+            K::Call(f, args) => self.call(*f, args, e.span),
         }
+    }
+
+    /// `天数(日期, 日期)` is a number of days, `加月(日期, 整数)` a date.
+    fn call(&mut self, f: ast::Func, args: &[ast::Expr], span: Span) -> (Expr, Ty) {
+        let (want, result) = match f {
+            ast::Func::Days => ([Ty::Date, Ty::Date], Ty::Num),
+            ast::Func::AddMonths => ([Ty::Date, Ty::Num], Ty::Date),
+        };
+        let usage = match f {
+            ast::Func::Days => "天数(起算日期, 截止日期)：两个日期之间的天数，起算日不计入",
+            ast::Func::AddMonths => "加月(日期, 月数)：日期之后若干个月的对应日，没有对应日的为月末日",
+        };
+        if args.len() != 2 {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::FunctionArgs,
+                    span,
+                    format!("{} 须有 2 个参数，这里有 {} 个", f.zh(), args.len()),
+                )
+                .label("参数个数不对")
+                .help(usage.to_string()),
+            );
+            return (Expr::Lit(Value::Bool(false)), Ty::Error);
+        }
+        let (a, ta) = self.expr(&args[0]);
+        let (b, tb) = self.expr(&args[1]);
+        let mut ok = true;
+        for ((got, want), arg) in [ta, tb].iter().zip(&want).zip(args) {
+            if got != want && *got != Ty::Error {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::FunctionArgs,
+                        arg.span,
+                        format!(
+                            "{} 的这个参数须是{}，这里是{}",
+                            f.zh(),
+                            want.describe(&self.facts),
+                            got.describe(&self.facts)
+                        ),
+                    )
+                    .label("类型不符")
+                    .help(usage.to_string()),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return (Expr::Lit(Value::Bool(false)), Ty::Error);
+        }
+        let e = match f {
+            ast::Func::Days => Expr::Days(Box::new(a), Box::new(b)),
+            ast::Func::AddMonths => Expr::AddMonths(Box::new(a), Box::new(b)),
+        };
+        (e, result)
     }
 
     pub(super) fn expect(&mut self, got: &Ty, want: Ty, span: Span, what: &str) {

@@ -82,14 +82,24 @@ impl Lowerer {
         let names = [
             "从轻比例",
             "从重比例",
+            "从轻幅度",
+            "一般幅度",
+            "从重幅度",
             "减轻下限",
             "冲突处理",
             "简易程序",
             "听证",
             "法制审核",
         ];
+        let mut own: Vec<(&ast::Name, Decimal, Decimal, Span)> = Vec::new();
         for p in &h.params {
             match p.name.text.as_str() {
+                "从轻幅度" | "一般幅度" | "从重幅度" => match &p.value {
+                    ast::ParamValue::Scalar(ast::Scalar::Range(lo, hi, _)) => {
+                        own.push((&p.name, *lo, *hi, p.span));
+                    }
+                    _ => self.bad_param(p, "幅度写作 下限..上限，是法定幅度宽度的比例，如 一般幅度 0.4..0.6"),
+                },
                 "从轻比例" => {
                     if let Some(v) = self.fraction(p) {
                         params.lighter = v;
@@ -137,6 +147,26 @@ impl Lowerer {
                 }
             }
         }
+        if !own.is_empty() {
+            let split = h
+                .params
+                .iter()
+                .find(|p| matches!(p.name.text.as_str(), "从轻比例" | "从重比例"));
+            if let Some(p) = split {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::BandsIncomplete,
+                        p.span,
+                        "参数中既写了从轻比例、从重比例，又写了各档的幅度",
+                    )
+                    .label("两种写法只能用一种")
+                    .help("按比例划分写 从轻比例 0.3 从重比例 0.7；各档自定写 从轻幅度 0..0.2 一般幅度 0.4..0.6 从重幅度 0.8..1"),
+                );
+            }
+            let span = own[0].3.to(own[own.len() - 1].3);
+            params.bands = self.own_bands(&own, span, "规则集");
+            params.bands_span = Some(span);
+        }
         if params.lighter > params.aggravated {
             if let Some(p) = h.params.iter().find(|p| p.name.text == "从轻比例") {
                 self.bad_param(p, "从轻比例不能大于从重比例");
@@ -183,7 +213,7 @@ impl Lowerer {
                     let val = match v {
                         ast::Scalar::Number(n, _) => Some(*n),
                         ast::Scalar::Unset(_) => None,
-                        ast::Scalar::Word(_) => {
+                        ast::Scalar::Word(_) | ast::Scalar::Range(..) => {
                             self.bad_param(p, "每个当事人类型后须是金额或“未设定”");
                             None
                         }

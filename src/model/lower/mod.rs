@@ -11,7 +11,7 @@ mod violation;
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::{
-    Entry, Fact, FactId, FineId, Higher, NameMap, PenaltyAlt, Predicate, PredicateId, Regulation,
+    CaseTiers, Entry, Fact, FactId, FineId, Higher, NameMap, PenaltyAlt, Predicate, PredicateId, Regulation,
     RuleSet, Stmt, Tiers, Violation, ViolationId,
 };
 use crate::source::{FileId, SourceMap, Span};
@@ -54,6 +54,7 @@ pub fn lower(
         fact_index: NameMap::default(),
         pred_names: HashMap::new(),
         tiers: Vec::new(),
+        case_tiers: Vec::new(),
     };
     let mut d = cx.gather(files, base_files);
     let (meta, params) = cx.header(&d.headers, &d.base_headers);
@@ -98,6 +99,7 @@ pub fn lower(
         facts,
         fact_index,
         tiers,
+        case_tiers,
         ..
     } = cx;
     crate::diag::sort(&mut diags);
@@ -114,6 +116,7 @@ pub fn lower(
         entries,
         hooks,
         tiers,
+        case_tiers,
         base,
         refinements,
         sources,
@@ -431,6 +434,7 @@ pub(super) struct Lowerer {
     fact_index: NameMap<FactId>,
     pred_names: HashMap<String, (PredicateId, Span)>,
     tiers: Vec<Tiers>,
+    case_tiers: Vec<CaseTiers>,
 }
 
 impl Lowerer {
@@ -455,6 +459,7 @@ struct Body<'a> {
     breach: &'a [ast::Str],
     basis: &'a [ast::Str],
     bands: &'a [(ast::Name, Decimal, Span)],
+    band_ranges: &'a [ast::BandRange],
     common: &'a [ast::PenaltyStmt],
     parties: &'a [ast::PartyBlock],
 }

@@ -3,7 +3,7 @@
 use super::Lowerer;
 use crate::diag::{Code, Diagnostic, nearest};
 use crate::model::{
-    FactType, FineSpec, Measure, Penalty, PenaltyAlt, PenaltyKind, ScaleKind, Stmt, Tier, TierKey,
+    CaseTiers, FactType, FineSpec, Measure, Penalty, PenaltyAlt, PenaltyKind, ScaleKind, Stmt, Tier, TierKey,
     Tiers,
 };
 use crate::source::Span;
@@ -205,16 +205,125 @@ impl Lowerer {
             Some(_) if lo > hi => None,
             Some(t) => self.tiers(t, lo, hi),
         };
+        let per_also = match (&f.per_also, scale) {
+            (None, _) => None,
+            (Some(n), _) => match self.fact_index.get(&n.text) {
+                Some(&id) => {
+                    let ty = &self.facts[id as usize].ty;
+                    if !matches!(ty, FactType::Int | FactType::Decimal) {
+                        self.diags.push(
+                            Diagnostic::error(
+                                Code::ScaleFact,
+                                n.span,
+                                format!("事实 {} 是{}，这里须是整数或小数（数量）", n.text, ty.describe()),
+                            )
+                            .label("类型不符")
+                            .help("“每 天数 每 面积”按两个数量的乘积计罚"),
+                        );
+                    }
+                    Some(id)
+                }
+                None => {
+                    self.unknown_name(&n.text, n.span);
+                    None
+                }
+            },
+        };
+        let cap = match f.cap {
+            None => None,
+            Some((_, span)) if f.scale.is_none() => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::FineCap,
+                        span,
+                        "固定幅度的罚款不需要总额上限",
+                    )
+                    .label("上限")
+                    .help("“不超过”只用于按单位或倍数计算的罚款；固定幅度直接写上限，如 罚款 ..30000"),
+                );
+                None
+            }
+            Some((c, span)) => {
+                if c.normalize().scale() > 2 || c <= Decimal::ZERO {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::FineCap,
+                            span,
+                            format!("总额上限 {c} 元无效"),
+                        )
+                        .label("上限")
+                        .help("总额上限是大于 0 的金额，最多两位小数"),
+                    );
+                }
+                Some(c)
+            }
+        };
+        let cases = match &f.case_tiers {
+            None => None,
+            Some(c) if scale.is_some() => {
+                self.diags.push(
+                    Diagnostic::error(Code::TierTable, c.span, "按单位或倍数计算的罚款不能再分档次")
+                        .label("档次")
+                        .help("档次只用于按固定幅度计算的罚款"),
+                );
+                None
+            }
+            Some(_) if lo > hi => None,
+            Some(c) => self.case_tiers(c, lo, hi),
+        };
         Some(FineSpec {
             lo,
             hi,
             scale,
+            per_also,
+            cap,
             id: 0,
             tiers,
+            cases,
         })
     }
 
-    /// A tier table: a numeric fact with ascending upper bounds ending in 其余, or an option fact
+    /// Tiers chosen by conditions: each inside the statutory range, 其余 last.
+    fn case_tiers(&mut self, c: &ast::CaseTiersDecl, lo: Decimal, hi: Decimal) -> Option<u32> {
+        let mut rows = Vec::new();
+        let mut rest = None;
+        let mut ok = true;
+        for (cond, amount) in &c.rows {
+            let (tlo, thi) = self.amount(amount)?;
+            if tlo < lo || thi > hi {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::TierTable,
+                        amount.span,
+                        format!("档次 {tlo}..{thi} 超出法定幅度 {lo}..{hi}"),
+                    )
+                    .label("档次")
+                    .help("档次是法定幅度之内的一段；减轻处罚另有规定"),
+                );
+                ok = false;
+            }
+            match cond {
+                Some(e) => {
+                    let text: Arc<str> = self
+                        .sources
+                        .get(e.span.file)
+                        .map_or("", |f| f.slice(e.span))
+                        .into();
+                    rows.push((self.condition(e), text, tlo, thi));
+                }
+                None => rest = Some((tlo, thi)),
+            }
+        }
+        let rest = rest?;
+        if !ok {
+            return None;
+        }
+        self.case_tiers.push(CaseTiers { rows, rest });
+        Some((self.case_tiers.len() - 1) as u32)
+    }
+
+    /// A tier table: a numeric fact with ascending upper bounds ending in 其余 or a lower bound
+    /// (`5..`, 以上) where the bounds before end, or an option fact
     /// whose every option has a tier (or 其余); every tier inside the statutory range.
     pub(super) fn tiers(&mut self, t: &ast::TiersDecl, lo: Decimal, hi: Decimal) -> Option<u32> {
         let Some(&fact) = self.fact_index.get(&t.fact.text) else {
@@ -231,8 +340,19 @@ impl Lowerer {
                     .help(help.to_string()),
             );
         };
-        let mut last_bound: Option<Decimal> = None;
+        // The numbers the tiers so far select: up to the bound, the bound itself included or not.
+        let mut last_bound: Option<(Decimal, bool)> = None;
+        let mut closed = false;
         for (key, amount) in &t.tiers {
+            if closed {
+                bad(
+                    self,
+                    amount.span,
+                    "“以上”一档之后不能再写档次".to_string(),
+                    "“下限..”（以上）一档取其余所有较大的值，须是最后一档",
+                );
+                ok = false;
+            }
             let (tlo, thi) = self.amount(amount)?;
             if tlo < lo || thi > hi {
                 bad(
@@ -245,10 +365,12 @@ impl Lowerer {
             }
             let key = match (key, &ty) {
                 (
-                    ast::TierKey::UpTo(n, span),
+                    ast::TierKey::UpTo(n, span) | ast::TierKey::Below(n, span),
                     FactType::Int | FactType::Decimal | FactType::Money,
                 ) => {
-                    if last_bound.is_some_and(|b| *n <= b) {
+                    let included = matches!(key, ast::TierKey::UpTo(..));
+                    // `<5` then `..5` selects 5 alone; any other repeat or step down selects nothing.
+                    if last_bound.is_some_and(|b| (*n, included) <= b) {
                         bad(
                             self,
                             *span,
@@ -257,8 +379,37 @@ impl Lowerer {
                         );
                         ok = false;
                     }
-                    last_bound = Some(*n);
-                    TierKey::UpTo(*n)
+                    last_bound = Some((*n, included));
+                    if included {
+                        TierKey::UpTo(*n)
+                    } else {
+                        TierKey::Below(*n)
+                    }
+                }
+                (
+                    ast::TierKey::From(n, span),
+                    FactType::Int | FactType::Decimal | FactType::Money,
+                ) => {
+                    // 以上 takes what the tiers before leave: it must start where they end.
+                    let gap = match last_bound {
+                        None => true,
+                        Some((b, _)) => *n > b,
+                    };
+                    if gap {
+                        let msg = match last_bound {
+                            None => format!("“{n}..”一档之下的值不属于任何档次"),
+                            Some((b, _)) => format!("{b} 与 {n} 之间的值不属于任何档次"),
+                        };
+                        bad(
+                            self,
+                            *span,
+                            msg,
+                            "“下限..”一档的下限须等于前一档的上限，如 <5: …  5..: …",
+                        );
+                        ok = false;
+                    }
+                    closed = true;
+                    TierKey::From(*n)
                 }
                 (ast::TierKey::Rest(_), _) => TierKey::Rest,
                 (ast::TierKey::Variant(v), FactType::Enum(vs)) => {
@@ -277,7 +428,12 @@ impl Lowerer {
                         }
                     }
                 }
-                (ast::TierKey::UpTo(_, span), _) => {
+                (
+                    ast::TierKey::UpTo(_, span)
+                    | ast::TierKey::Below(_, span)
+                    | ast::TierKey::From(_, span),
+                    _,
+                ) => {
                     bad(
                         self,
                         *span,
@@ -304,7 +460,7 @@ impl Lowerer {
                 hi: thi,
             });
         }
-        let has_rest = rows.iter().any(|r| r.key == TierKey::Rest);
+        let has_rest = closed || rows.iter().any(|r| r.key == TierKey::Rest);
         let complete = has_rest
             || match &ty {
                 FactType::Enum(vs) => (0..vs.len()).all(|i| {

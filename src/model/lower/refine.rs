@@ -135,7 +135,7 @@ impl Lowerer {
         r: &ast::RefinementDecl,
         v: &mut Violation,
     ) -> Option<RefinedBands> {
-        let after = self.version_bands(&r.code, &r.bands)?;
+        let after = self.bands_of(&r.code, &r.bands, &r.band_ranges).0?;
         let last = v.versions.len().checked_sub(1)?;
         let ver = &mut v.versions[last];
         let before = ver.bands;

@@ -2,7 +2,7 @@
 
 use super::{Body, Lowerer};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{PerPartyStmts, Stmt, Version, Violation};
+use crate::model::{Fractions, PerPartyStmts, Stmt, Version, Violation};
 use crate::source::Span;
 use crate::syntax::ast;
 use crate::vocab::Party;
@@ -35,6 +35,7 @@ impl Lowerer {
                 breach: &[],
                 basis: &v.basis,
                 bands: &v.bands,
+                band_ranges: &v.band_ranges,
                 common: &v.common,
                 parties: &v.parties,
             };
@@ -61,6 +62,7 @@ impl Lowerer {
                     breach: &ver.breach,
                     basis: &ver.basis,
                     bands: &ver.bands,
+                    band_ranges: &ver.band_ranges,
                     common: &ver.common,
                     parties: &ver.parties,
                 };
@@ -136,7 +138,7 @@ impl Lowerer {
                 "".into()
             }
         };
-        let bands = self.version_bands(code, body.bands);
+        let (bands, bands_span) = self.bands_of(code, body.bands, body.band_ranges);
 
         let common = self.stmts(body.common);
         let mut penalties = PerPartyStmts::default();
@@ -193,9 +195,110 @@ impl Lowerer {
             breach: body.breach.first().map(|b| b.value.as_str().into()),
             basis,
             bands,
+            bands_span,
             penalties,
             span,
         }
+    }
+
+    /// Bands of their own (`从轻幅度 0..0.2 一般幅度 0.4..0.6 从重幅度 0.8..1`): all three, each
+    /// once. Whether they lie in the range and in order is the checker's (C0310, C0311).
+    pub(super) fn own_bands(
+        &mut self,
+        given: &[(&ast::Name, Decimal, Decimal, Span)],
+        span: Span,
+        what: &str,
+    ) -> Option<Fractions> {
+        let mut slots: [Option<(Decimal, Decimal)>; 3] = [None; 3];
+        let mut ok = true;
+        for (name, lo, hi, s) in given {
+            let i = match name.text.as_str() {
+                "从轻幅度" => 0,
+                "一般幅度" => 1,
+                "从重幅度" => 2,
+                other => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::UnknownParameter,
+                            name.span,
+                            format!("幅度参数“{other}”无效"),
+                        )
+                        .label("不可用")
+                        .help("各档的幅度写 从轻幅度、一般幅度、从重幅度"),
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            if slots[i].is_some() {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::DuplicateClause,
+                        *s,
+                        format!("{what}的“{}”写了两次", name.text),
+                    )
+                    .label("第二次")
+                    .help("每档的幅度只写一次"),
+                );
+                ok = false;
+            }
+            slots[i] = Some((*lo, *hi));
+        }
+        match slots {
+            [Some(lighter), Some(standard), Some(aggravated)] if ok => Some(Fractions {
+                lighter,
+                standard,
+                aggravated,
+            }),
+            [..] if !ok => None,
+            _ => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::BandsIncomplete,
+                        span,
+                        format!("{what}的幅度须同时写从轻幅度、一般幅度和从重幅度"),
+                    )
+                    .label("缺少一档")
+                    .help("写作 从轻幅度 0..0.2 一般幅度 0.4..0.6 从重幅度 0.8..1"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A violation's (or a refinement's) bands: the split at 从轻比例 and 从重比例, or bands of
+    /// their own (从轻幅度 …); one form only. With where they are written.
+    pub(super) fn bands_of(
+        &mut self,
+        code: &ast::Name,
+        bands: &[(ast::Name, Decimal, Span)],
+        band_ranges: &[ast::BandRange],
+    ) -> (Option<Fractions>, Option<Span>) {
+        if band_ranges.is_empty() {
+            let span = bands.first().map(|b| b.2);
+            return (self.version_bands(code, bands), span);
+        }
+        let own: Vec<(&ast::Name, Decimal, Decimal, Span)> = band_ranges
+            .iter()
+            .map(|r| (&r.name, r.lo, r.hi, r.span))
+            .collect();
+        let span = own[0].3.to(own[own.len() - 1].3);
+        if let Some((_, _, s)) = bands.first() {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::BandsIncomplete,
+                    *s,
+                    format!(
+                        "违法行为 {} 既写了从轻比例、从重比例，又写了各档的幅度",
+                        code.text
+                    ),
+                )
+                .label("两种写法只能用一种")
+                .help("写作 幅度 从轻幅度 0..0.2 一般幅度 0.4..0.6 从重幅度 0.8..1"),
+            );
+        }
+        let what = format!("违法行为 {}", code.text);
+        (self.own_bands(&own, span, &what), Some(span))
     }
 
     /// A version's own band fractions (`幅度 从轻比例 … 从重比例 …`): both, in order, or none.
@@ -203,7 +306,7 @@ impl Lowerer {
         &mut self,
         code: &ast::Name,
         given: &[(ast::Name, Decimal, Span)],
-    ) -> Option<(Decimal, Decimal)> {
+    ) -> Option<Fractions> {
         if given.is_empty() {
             return None;
         }
@@ -225,7 +328,7 @@ impl Lowerer {
             }
         }
         match (lighter, aggravated) {
-            (Some(l), Some(a)) if l <= a => return Some((l, a)),
+            (Some(l), Some(a)) if l <= a => return Some(Fractions::split(l, a)),
             (Some(_), Some(_)) => self.diags.push(
                 Diagnostic::error(
                     Code::UnknownParameter,
