@@ -9,7 +9,14 @@
 //! - `decision/unknown_code_shipped`, `decision/unknown_code_large_ruleset`: a case whose code is
 //!   misspelt, answered with the error and the nearest code; the cost must not grow with the
 //!   number of codes (target: no more than a decision).
+//! - `decision/shipped_no_trace`, `decision/json_to_json_no_trace`: the same without the trace.
+//! - `decision/json_value`: a `serde_json::Value` in, a `serde_json::Value` out.
+//! - `decision/large_mix_unknown`: against the generated rule set, six cases in turn of which
+//!   one names an unknown code (one in six); the time is per six cases.
 //! - `load/shipped`: loading, checking and compiling the embedded shipped rule set (target ≤ 20 ms).
+//! - `load/shipped_and_decide`: cold, the shipped rule set loaded and compiled, then one decision.
+//! - `load/generated_1000x4000`: loading, checking and compiling the rule set of
+//!   `decision/large_ruleset` (4,000 entries over 1,000 violations).
 //! - `load/generated_1000x10000`: loading, checking and compiling 1,000 violations and 10,000
 //!   entries from memory (target ≤ 150 ms).
 //!
@@ -18,7 +25,7 @@
 
 mod support;
 
-use caliper::{Case, Decision, Outcome, Rules};
+use caliper::{Case, Decision, Options, Outcome, Rules};
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
 use std::cell::OnceCell;
 use std::hint::black_box;
@@ -184,6 +191,35 @@ fn decisions(c: &mut Criterion) {
         let s = s();
         b.iter(|| s.rules.decide_json(black_box(INDIVIDUAL)))
     });
+    g.bench_function("shipped_no_trace", |b| {
+        let s = s();
+        let opts = Options { trace: false };
+        b.iter(|| s.rules.evaluate_with(black_box(&s.individual), opts))
+    });
+    g.bench_function("json_to_json_no_trace", |b| {
+        let s = s();
+        let opts = Options { trace: false };
+        b.iter(|| s.rules.decide_json_with(black_box(INDIVIDUAL), opts))
+    });
+    g.bench_function("json_value", |b| {
+        let s = s();
+        let value: serde_json::Value = serde_json::from_str(INDIVIDUAL).expect("valid JSON");
+        b.iter(|| {
+            let case: Case = serde_json::from_value(black_box(value.clone())).expect("a case");
+            let d = decide(&s.rules, &case);
+            serde_json::to_value(&d).expect("serializes")
+        })
+    });
+    g.bench_function("large_mix_unknown", |b| {
+        let (rules, case) = large_cell.get_or_init(|| large(s()));
+        let bad = misspelt(rules, case);
+        let mix = [case, case, case, case, case, &bad];
+        b.iter(|| {
+            mix.iter()
+                .map(|c| usize::from(rules.evaluate(black_box(c)).is_ok()))
+                .sum::<usize>()
+        })
+    });
     g.bench_function("large_ruleset", |b| {
         let (rules, case) = large_cell.get_or_init(|| large(s()));
         b.iter(|| rules.evaluate(black_box(case)))
@@ -233,6 +269,22 @@ fn loading(c: &mut Criterion) {
             |()| Rules::from_sources(black_box(files), support::ROOT),
             BatchSize::PerIteration,
         )
+    });
+    g.bench_function("generated_1000x4000", |b| {
+        let files = support::generate(1_000, 4_000);
+        b.iter_batched(
+            || (),
+            |()| Rules::from_sources(black_box(&files), support::ROOT),
+            BatchSize::PerIteration,
+        )
+    });
+    // Cold: the shipped rule set loaded and compiled, then one case decided.
+    g.bench_function("shipped_and_decide", |b| {
+        let case = case(INDIVIDUAL);
+        b.iter(|| {
+            let rules = Rules::embedded().unwrap_or_else(|e| panic!("{e}"));
+            decide(&rules, black_box(&case)).fine
+        })
     });
     // The whole shipped rule set (every catalogue code, the lists, the hooks' scripts): load,
     // check and compile, as the binary does at start (target ≤ 20 ms).

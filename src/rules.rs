@@ -423,14 +423,16 @@ impl Rules {
     /// JSON text in, JSON text out: the decision document, or the error document of the
     /// contract (`{ "error": { … } }`). What the HTTP API and the C ABI serve.
     pub fn decide_json(&self, text: &str) -> String {
-        let written = match self.evaluate_json(text) {
-            Ok(d) => serde_json::to_string(&d),
-            Err(e) => serde_json::to_string(&e.to_document()),
-        };
-        // serde_json cannot fail on these types; say so rather than panic if it ever did.
-        written.unwrap_or_else(|_| {
-            r#"{"error":{"code":"E0504","message":"无法写出决定","at":""}}"#.to_string()
-        })
+        self.decide_json_with(text, Options::default())
+    }
+
+    /// [`Rules::decide_json`] with options (without the trace, `"trace"` is `[]`).
+    pub fn decide_json_with(&self, text: &str, opts: Options) -> String {
+        // Written directly, the same bytes as serde_json writes from the documents' types.
+        match self.evaluate_json_with(text, opts) {
+            Ok(d) => crate::explain::decision_json(&d),
+            Err(e) => crate::explain::error_json(&e),
+        }
     }
 }
 

@@ -55,3 +55,29 @@ fn text_path_reports_the_same_errors() {
     let bad = rules.decide_json("{\"violation\": ");
     assert!(bad.contains("\"code\":\"E0504\""), "{bad}");
 }
+
+/// The decision written directly (`decide_json`) is byte for byte what serde_json writes from
+/// the `Decision`, with the trace and without, on every fixture.
+#[test]
+fn the_written_document_is_serde_jsons_with_and_without_the_trace() {
+    let rules = Rules::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/eval");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).expect("fixtures").flatten() {
+        let p = e.path();
+        if p.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).expect("readable");
+        for trace in [true, false] {
+            let opts = caliper::Options { trace };
+            let theirs = match rules.evaluate_json_with(&text, opts) {
+                Ok(d) => serde_json::to_string(&d).expect("serializes"),
+                Err(e) => serde_json::to_string(&e.to_document()).expect("serializes"),
+            };
+            assert_eq!(rules.decide_json_with(&text, opts), theirs, "{p:?}");
+        }
+        n += 1;
+    }
+    assert!(n > 50, "only {n} fixtures");
+}

@@ -27,6 +27,8 @@ pub(crate) fn nearest<'a>(
 /// A misspelt name, ready to be compared.
 struct Query {
     chars: Vec<char>,
+    /// The name's bytes where it is ASCII (codes and fact names are): compared byte by byte.
+    ascii: Option<Box<[u8]>>,
     /// The largest distance still suggested: a third of the length, and at least two.
     limit: usize,
 }
@@ -38,12 +40,33 @@ impl Query {
         }
         let chars: Vec<char> = name.chars().collect();
         let limit = (chars.len() / 3).max(1) + 1;
-        Some(Query { chars, limit })
+        let ascii = name.is_ascii().then(|| name.as_bytes().into());
+        Some(Query {
+            chars,
+            ascii,
+            limit,
+        })
     }
 
     /// Whether the lengths alone leave `c` within the limit.
     fn in_reach(&self, c: &str) -> bool {
-        c.len() <= NAME_BYTES && c.chars().count().abs_diff(self.chars.len()) <= self.limit
+        self.in_reach_within(c, self.limit)
+    }
+
+    /// Whether the lengths alone leave `c` within `bound`.
+    fn in_reach_within(&self, c: &str, bound: usize) -> bool {
+        // A name's length in characters is at least a quarter of its bytes and at most all of
+        // them: most candidates are settled without counting.
+        let n = self.chars.len();
+        if c.len() > NAME_BYTES || c.len() / 4 > n + bound {
+            return false;
+        }
+        let m = if self.ascii.is_some() && c.is_ascii() {
+            c.len()
+        } else {
+            c.chars().count()
+        };
+        m.abs_diff(n) <= bound
     }
 
     /// The Levenshtein distance to `c` over characters, if within the limit; one row on the
@@ -56,58 +79,38 @@ impl Query {
     /// As [`Query::distance`], with a bound no greater than the limit: a candidate farther than
     /// one already found is dropped as soon as its rows say so.
     fn distance_within(&self, c: &str, bound: usize) -> Option<usize> {
-        // A slip leaves most of a name as it was: what the two share at the start and at the end
-        // costs nothing, so only the rest goes through the table.
-        let m = c.chars().count();
-        let n = self.chars.len();
-        let prefix = self
-            .chars
-            .iter()
-            .zip(c.chars())
-            .take_while(|(a, b)| **a == *b)
-            .count();
-        let suffix = self.chars[prefix..]
-            .iter()
-            .rev()
-            .zip(c.chars().rev())
-            .take(m - prefix)
-            .take_while(|(a, b)| **a == *b)
-            .count();
-        let a = &self.chars[prefix..n - suffix];
-        let b = || c.chars().skip(prefix).take(m - prefix - suffix);
-        let m = m - prefix - suffix;
-        // Both names are at most NAME_BYTES bytes, so every distance fits a byte.
-        let mut row = [0u8; NAME_BYTES + 1];
-        for (j, cell) in row.iter_mut().enumerate().take(m + 1) {
-            *cell = j as u8;
-        }
         let limit = bound.min(self.limit).min(usize::from(u8::MAX)) as u8;
-        for (i, ca) in a.iter().enumerate() {
-            let mut diagonal = row[0];
-            row[0] = (i + 1) as u8;
-            let mut row_min = row[0];
-            for (j, cb) in b().enumerate() {
-                let above = row[j + 1];
-                let cell = (diagonal + u8::from(*ca != cb))
-                    .min(above + 1)
-                    .min(row[j] + 1);
-                diagonal = above;
-                row[j + 1] = cell;
-                row_min = row_min.min(cell);
-            }
-            if row_min > limit {
-                return None;
-            }
+        if let Some(a) = &self.ascii
+            && c.is_ascii()
+        {
+            return within(a, c.as_bytes(), limit);
         }
-        Some(usize::from(row[m])).filter(|d| *d <= usize::from(limit))
+        self.distance_in_chars(c, limit)
+    }
+
+    /// [`Query::distance_within`] for a name that is not ASCII: compared character by character.
+    #[cold]
+    #[inline(never)]
+    fn distance_in_chars(&self, c: &str, limit: u8) -> Option<usize> {
+        // Both names are at most NAME_BYTES bytes, so at most as many characters.
+        let mut buf = ['\0'; NAME_BYTES];
+        let mut m = 0;
+        for (slot, ch) in buf.iter_mut().zip(c.chars()) {
+            *slot = ch;
+            m += 1;
+        }
+        within(&self.chars, &buf[..m], limit)
     }
 
     /// The nearest of `candidates`, ties to the first in name order; each candidate is only
     /// compared as far as the best one so far.
     fn best<'a>(&self, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
         let mut best: Option<(usize, &str)> = None;
-        for c in candidates.filter(|c| self.in_reach(c)) {
+        for c in candidates {
             let bound = best.map_or(self.limit, |(d, _)| d);
+            if !self.in_reach_within(c, bound) {
+                continue;
+            }
             if let Some(d) = self.distance_within(c, bound)
                 && best.is_none_or(|b| (d, c) < b)
             {
@@ -116,6 +119,48 @@ impl Query {
         }
         best.map(|(_, c)| c)
     }
+}
+
+/// The Levenshtein distance between `a` and `b`, if at most `limit`. A slip leaves most of a
+/// name as it was: what the two share at the start and at the end costs nothing, so only the
+/// rest goes through the table, one row on the stack, stopped once every cell is past the limit.
+fn within<T: PartialEq + Copy>(a: &[T], b: &[T], limit: u8) -> Option<usize> {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    if a.len().abs_diff(b.len()) > usize::from(limit) {
+        return None;
+    }
+    // Both names are at most NAME_BYTES long, so every distance fits a byte.
+    let mut row = [0u8; NAME_BYTES + 1];
+    let row = &mut row[..=b.len()];
+    for (j, cell) in row.iter_mut().enumerate() {
+        *cell = j as u8;
+    }
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = (i + 1) as u8;
+        let mut row_min = row[0];
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            let cell = (diagonal + u8::from(ca != cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+            row[j + 1] = cell;
+            row_min = row_min.min(cell);
+        }
+        if row_min > limit {
+            return None;
+        }
+    }
+    Some(usize::from(row[b.len()])).filter(|d| *d <= usize::from(limit))
 }
 
 /// The declared names of one kind (violation codes, facts), indexed once when the rules load
@@ -156,11 +201,19 @@ impl NameIndex {
         let back = self.backward.partition_point(|(n, _)| **n < *reversed);
         let around = back.saturating_sub(WINDOW)..(back + WINDOW).min(self.backward.len());
         let by_end = around.map(|i| &*self.forward[self.backward[i].1 as usize]);
-        // The names just after the query first: a slip at the end is the commonest, and a close
-        // candidate found early cuts the others short.
+        // The names just before and after the query first: a slip at the end is the commonest
+        // (a letter added sorts just after the name), and a close candidate found early cuts
+        // the others short. The answer does not depend on the order: the nearest, ties to the
+        // first in name order, among the same candidates.
         let after = at..(at + WINDOW).min(self.forward.len());
         let before = at.saturating_sub(WINDOW)..at;
-        let by_start = after.chain(before).map(|i| &*self.forward[i]);
+        let by_start = before
+            .clone()
+            .rev()
+            .take(1)
+            .chain(after)
+            .chain(before.rev().skip(1));
+        let by_start = by_start.map(|i| &*self.forward[i]);
         query.best(by_start.chain(by_end))
     }
 }

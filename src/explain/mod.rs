@@ -1,8 +1,10 @@
 //! Explaining a decision: the trace of the walk, rendered in Chinese for a caseworker.
 
+mod json;
 mod trace;
 
 pub use crate::eval::trace::{FineStep, Step, Trace};
+pub use json::{decision_json, error_json, write_decision};
 
 use crate::eval::decision::Decision;
 use crate::vocab::{Modality, Yuan};
