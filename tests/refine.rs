@@ -348,3 +348,45 @@ fn the_county_tiers_are_linted_where_the_county_writes_them() {
     let at = county.sources().location(gap.primary_span().expect("span"));
     assert_eq!((at.path.as_str(), at.line), ("main.rules", 7), "{gap:?}");
 }
+
+#[test]
+fn a_refinement_may_give_bands_of_their_own_and_be_written_in_english() {
+    let files = vec![(
+        "main.rules".to_string(),
+        "ruleset \"某县\" {\n    base embedded\n    version \"1\"\n}\n\nrefine XR-49-2 {\n    幅度 从轻幅度 0..0.2 一般幅度 0.4..0.6 从重幅度 0.8..1\n}\n"
+            .to_string(),
+    )];
+    let county = Rules::from_sources(&files, "main.rules").unwrap_or_else(|e| panic!("{e}"));
+    // Each band lies inside the base's 0–30% / 30–70% / 70–100%: no finding.
+    assert!(
+        !county
+            .all_warnings()
+            .iter()
+            .any(|d| d.code == Code::RefinementOutsideBase)
+    );
+    // 一般 at 40–60% of 0..200.
+    let c = case("XR-49-2", "individual", json!({}));
+    assert_eq!(decide(&county, &c), ("standard".into(), "80..120".into()));
+    let md = publish(&county, Format::Markdown);
+    assert!(
+        md.contains("各档幅度改为从轻处罚 0%–20%，一般处罚 40%–60%，从重处罚 80%–100%"),
+        "{md}"
+    );
+
+    // Bands that leave the base's (从重 from 60%) are found.
+    let files = vec![(
+        "main.rules".to_string(),
+        "规则集 \"某县\" {\n    基于 内置\n    版本 \"1\"\n}\n\n细化 XR-49-2 {\n    幅度 从轻幅度 0..0.3 一般幅度 0.3..0.6 从重幅度 0.6..1\n}\n"
+            .to_string(),
+    )];
+    let county = Rules::from_sources(&files, "main.rules").unwrap_or_else(|e| panic!("{e}"));
+    let found: Vec<_> = county
+        .all_warnings()
+        .into_iter()
+        .filter(|d| d.code == Code::RefinementOutsideBase)
+        .collect();
+    assert!(
+        found.iter().any(|d| d.message.contains("从重处罚幅度")),
+        "{found:?}"
+    );
+}

