@@ -295,10 +295,7 @@ struct Written {
 
 /// Appends the record on a blocking thread (the write is synced before it returns): its id,
 /// when it was recorded and its digest. A correction of a record that does not exist is 422.
-async fn append(
-    state: Arc<AppState>,
-    w: Written,
-) -> Result<(i64, String, String), ApiError> {
+async fn append(state: Arc<AppState>, w: Written) -> Result<(i64, String, String), ApiError> {
     tokio::task::spawn_blocking(move || {
         if let Some(c) = w.corrects
             && !state.store.exists(c)?
