@@ -45,7 +45,13 @@ const ITEM_KEYWORDS_EN: &[&str] = &[
 /// Whether `rest` starts with one of `words` as a whole word (not followed by a letter, digit,
 /// `_` or `-`).
 fn starts_with_word(rest: &str, words: &[&str]) -> Option<usize> {
-    words.iter().find_map(|w| {
+    // Every English keyword starts with a lower-case letter: most positions are ruled out by
+    // their first byte, before any comparison (the scan runs over every top-level character).
+    let first = *rest.as_bytes().first()?;
+    if !first.is_ascii_lowercase() {
+        return None;
+    }
+    words.iter().filter(|w| w.as_bytes().first() == Some(&first)).find_map(|w| {
         let after = rest.strip_prefix(w)?;
         let whole = after
             .chars()
@@ -238,9 +244,13 @@ fn string_end(text: &str, i: usize) -> usize {
 /// Whether an item keyword starts a token at `i` (and is not the list word after `法定`).
 fn starts_item(text: &str, i: usize) -> bool {
     let rest = &text[i..];
-    if !ITEM_KEYWORDS.iter().any(|k| rest.starts_with(k))
-        && starts_with_word(rest, ITEM_KEYWORDS_EN).is_none()
-    {
+    // The Chinese keywords start with a byte outside ASCII, the English ones with one inside.
+    let keyword = match rest.as_bytes().first() {
+        Some(b) if b.is_ascii() => starts_with_word(rest, ITEM_KEYWORDS_EN).is_some(),
+        Some(_) => ITEM_KEYWORDS.iter().any(|k| rest.starts_with(k)),
+        None => false,
+    };
+    if !keyword {
         return false;
     }
     let before = text[..i].trim_end();
