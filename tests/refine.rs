@@ -49,6 +49,21 @@ fn decide(rules: &Rules, case: &Value) -> (String, String) {
     (d["outcome"].as_str().unwrap_or("").to_string(), range)
 }
 
+/// A county rule set of one file on the embedded set.
+fn county_of(main_rules: &str) -> Rules {
+    let files = vec![("main.rules".to_string(), main_rules.to_string())];
+    Rules::from_sources(&files, "main.rules").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The L0420 findings of a rule set.
+fn outside_base(rules: &Rules) -> Vec<caliper::diag::Diagnostic> {
+    rules
+        .all_warnings()
+        .into_iter()
+        .filter(|d| d.code == Code::RefinementOutsideBase)
+        .collect()
+}
+
 #[test]
 fn the_county_decides_with_its_tiers_and_the_shipped_set_is_unchanged() {
     let county = dengfeng();
@@ -188,11 +203,7 @@ fn a_base_in_a_directory_is_refined_again_and_keeps_its_file_names() {
 fn a_refinement_outside_the_base_tier_comes_with_a_case_decided_as_it_says() {
     let path = fixture("check/err_L0420_tier_leaves_the_base_tier");
     let county = Rules::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    let found: Vec<_> = county
-        .all_warnings()
-        .into_iter()
-        .filter(|d| d.code == Code::RefinementOutsideBase)
-        .collect();
+    let found = outside_base(&county);
     assert_eq!(found.len(), 1, "{found:?}");
     let d = &found[0];
     assert!(
@@ -230,17 +241,10 @@ fn a_refinement_outside_the_base_tier_comes_with_a_case_decided_as_it_says() {
 
 #[test]
 fn bands_changed_by_a_refinement_are_compared_with_the_base_bands() {
-    let files = vec![(
-        "main.rules".to_string(),
-        "规则集 \"某县\" {\n    基于 内置\n    版本 \"1\"\n}\n\n细化 XR-49-2 {\n    幅度 从轻比例 0.4 从重比例 0.6\n}\n"
-            .to_string(),
-    )];
-    let county = Rules::from_sources(&files, "main.rules").unwrap_or_else(|e| panic!("{e}"));
-    let found: Vec<_> = county
-        .all_warnings()
-        .into_iter()
-        .filter(|d| d.code == Code::RefinementOutsideBase)
-        .collect();
+    let county = county_of(
+        "规则集 \"某县\" {\n    基于 内置\n    版本 \"1\"\n}\n\n细化 XR-49-2 {\n    幅度 从轻比例 0.4 从重比例 0.6\n}\n",
+    );
+    let found = outside_base(&county);
     // The standard band 40–60% lies inside 30–70%; the lighter band 0–40% does not.
     assert!(!found.is_empty());
     assert!(
@@ -334,12 +338,9 @@ fn the_commands_work_on_a_refining_set() {
 
 #[test]
 fn the_county_tiers_are_linted_where_the_county_writes_them() {
-    let files = vec![(
-        "main.rules".to_string(),
-        "规则集 \"某县\" {\n    基于 内置\n    版本 \"1\"\n}\n\n细化 JL-22-1 {\n    单位 { 档次 volume_m3 { ..5: 5000..15000  其余: 20000..50000 } }\n}\n"
-            .to_string(),
-    )];
-    let county = Rules::from_sources(&files, "main.rules").unwrap_or_else(|e| panic!("{e}"));
+    let county = county_of(
+        "规则集 \"某县\" {\n    基于 内置\n    版本 \"1\"\n}\n\n细化 JL-22-1 {\n    单位 { 档次 volume_m3 { ..5: 5000..15000  其余: 20000..50000 } }\n}\n",
+    );
     let all = county.all_warnings();
     let gap = all
         .iter()
@@ -351,19 +352,11 @@ fn the_county_tiers_are_linted_where_the_county_writes_them() {
 
 #[test]
 fn a_refinement_may_give_bands_of_their_own_and_be_written_in_english() {
-    let files = vec![(
-        "main.rules".to_string(),
-        "ruleset \"某县\" {\n    base embedded\n    version \"1\"\n}\n\nrefine XR-49-2 {\n    幅度 从轻幅度 0..0.2 一般幅度 0.4..0.6 从重幅度 0.8..1\n}\n"
-            .to_string(),
-    )];
-    let county = Rules::from_sources(&files, "main.rules").unwrap_or_else(|e| panic!("{e}"));
-    // Each band lies inside the base's 0–30% / 30–70% / 70–100%: no finding.
-    assert!(
-        !county
-            .all_warnings()
-            .iter()
-            .any(|d| d.code == Code::RefinementOutsideBase)
+    let county = county_of(
+        "ruleset \"某县\" {\n    base embedded\n    version \"1\"\n}\n\nrefine XR-49-2 {\n    幅度 从轻幅度 0..0.2 一般幅度 0.4..0.6 从重幅度 0.8..1\n}\n",
     );
+    // Each band lies inside the base's 0–30% / 30–70% / 70–100%: no finding.
+    assert!(outside_base(&county).is_empty());
     // 一般 at 40–60% of 0..200.
     let c = case("XR-49-2", "individual", json!({}));
     assert_eq!(decide(&county, &c), ("standard".into(), "80..120".into()));
@@ -374,17 +367,10 @@ fn a_refinement_may_give_bands_of_their_own_and_be_written_in_english() {
     );
 
     // Bands that leave the base's (从重 from 60%) are found.
-    let files = vec![(
-        "main.rules".to_string(),
-        "规则集 \"某县\" {\n    基于 内置\n    版本 \"1\"\n}\n\n细化 XR-49-2 {\n    幅度 从轻幅度 0..0.3 一般幅度 0.3..0.6 从重幅度 0.6..1\n}\n"
-            .to_string(),
-    )];
-    let county = Rules::from_sources(&files, "main.rules").unwrap_or_else(|e| panic!("{e}"));
-    let found: Vec<_> = county
-        .all_warnings()
-        .into_iter()
-        .filter(|d| d.code == Code::RefinementOutsideBase)
-        .collect();
+    let county = county_of(
+        "规则集 \"某县\" {\n    基于 内置\n    版本 \"1\"\n}\n\n细化 XR-49-2 {\n    幅度 从轻幅度 0..0.3 一般幅度 0.3..0.6 从重幅度 0.6..1\n}\n",
+    );
+    let found = outside_base(&county);
     assert!(
         found.iter().any(|d| d.message.contains("从重处罚幅度")),
         "{found:?}"
