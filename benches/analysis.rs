@@ -12,7 +12,10 @@
 
 mod support;
 
+#[path = "support/cpu.rs"]
+mod cpu;
 use caliper::Rules;
+use cpu::cpu_seconds;
 use criterion::{Criterion, SamplingMode, criterion_group};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -38,17 +41,6 @@ fn analysis(c: &mut Criterion) {
         b.iter(|| black_box(generated.analyse()))
     });
     g.finish();
-}
-
-/// User + system CPU time of this process so far, in seconds (`/proc/self/stat`, fields 14
-/// and 15, in clock ticks of 1/100 s).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
-    // The command name may hold spaces: fields are counted after its closing parenthesis.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// CPU and wall time of one whole analysis of each set, with the number of findings.

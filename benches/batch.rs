@@ -10,8 +10,11 @@
 //! 1 and 2 workers mean the second thread costs nothing extra (no contention): the batch then
 //! scales with the cores it gets.
 
+#[path = "support/cpu.rs"]
+mod cpu;
 use caliper::Rules;
 use caliper::batch::{self, Options};
+use cpu::cpu_seconds;
 use criterion::{Criterion, Throughput, criterion_group};
 use std::time::{Duration, Instant};
 
@@ -54,17 +57,6 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
-}
-
-/// User + system CPU time of this process so far, all threads, in seconds (`/proc/self/stat`,
-/// fields 14 and 15, in clock ticks of 1/100 s).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
-    // The command name may hold spaces: fields are counted after its closing parenthesis.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// Decisions per CPU-second and per wall-second on 1 and 2 workers.
