@@ -9,10 +9,9 @@ use crate::model::EntryId;
 
 /// Step 6.
 pub(super) fn run(w: &mut Walk<'_>, mitigating: &[EntryId], aggravating: &[EntryId]) -> Flow {
-    let rules = w.rules;
     for (ids, is_mit) in [(mitigating, true), (aggravating, false)] {
         for &id in ids {
-            let t = w.env.truth(&rules.entries[id as usize].cond);
+            let t = w.env.all(&w.graph.conds[id as usize]);
             match t {
                 Some(true) => {
                     w.entry_step(6, id, t);

@@ -2,6 +2,7 @@
 //! other side of 且/或 decides. Predicates are evaluated at most once per case.
 
 use crate::model::expr::{ArithOp, CmpOp};
+use crate::graph::Test;
 use crate::model::{Expr, FactId, RuleSet, Value};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
@@ -128,15 +129,7 @@ impl<'a> Env<'a> {
             Expr::Cmp(op, a, b) => {
                 let x = self.value(a)?;
                 let y = self.value(b)?;
-                let ord = compare(x, y)?;
-                Some(match op {
-                    CmpOp::Eq => ord == Ordering::Equal,
-                    CmpOp::Ne => ord != Ordering::Equal,
-                    CmpOp::Lt => ord == Ordering::Less,
-                    CmpOp::Le => ord != Ordering::Greater,
-                    CmpOp::Gt => ord == Ordering::Greater,
-                    CmpOp::Ge => ord != Ordering::Less,
-                })
+                Some(holds(*op, compare(x, y)?))
             }
             Expr::In(x, set) => {
                 let v = self.value(x)?;
@@ -147,6 +140,50 @@ impl<'a> Env<'a> {
             | Expr::Arith(..)
             | Expr::Days(..)
             | Expr::AddMonths(..) => None,
+        }
+    }
+
+    /// A compiled condition's truth: the Kleene conjunction of its tests, as [`Env::truth`] of
+    /// the condition gives it.
+    pub fn all(&mut self, tests: &[Test]) -> Option<bool> {
+        let mut known = true;
+        for t in tests {
+            match self.test(t) {
+                Some(true) => {}
+                Some(false) => return Some(false),
+                None => known = false,
+            }
+        }
+        known.then_some(true)
+    }
+
+    fn test(&mut self, t: &Test) -> Option<bool> {
+        let fact = |f: FactId| self.facts.get(f as usize).copied().flatten();
+        match t {
+            Test::Fact { fact: f, is } => match fact(*f) {
+                Some(Value::Bool(b)) => Some(b == *is),
+                _ => None,
+            },
+            Test::Cmp {
+                fact: f,
+                op,
+                with,
+                flipped,
+            } => {
+                let x = fact(*f)?;
+                let ord = if *flipped {
+                    compare(*with, x)?
+                } else {
+                    compare(x, *with)?
+                };
+                Some(holds(*op, ord))
+            }
+            Test::In { fact: f, set } => {
+                let v = fact(*f)?;
+                Some(set.iter().any(|s| compare(v, *s) == Some(Ordering::Equal)))
+            }
+            Test::Pred { pred, is } => self.predicate(*pred).map(|b| b == *is),
+            Test::Expr(e) => self.truth(e),
         }
     }
 
@@ -227,6 +264,18 @@ impl<'a> Env<'a> {
                 }
             }
         }
+    }
+}
+
+/// Whether a comparison holds for operands in this order.
+fn holds(op: CmpOp, ord: Ordering) -> bool {
+    match op {
+        CmpOp::Eq => ord == Ordering::Equal,
+        CmpOp::Ne => ord != Ordering::Equal,
+        CmpOp::Lt => ord == Ordering::Less,
+        CmpOp::Le => ord != Ordering::Greater,
+        CmpOp::Gt => ord == Ordering::Greater,
+        CmpOp::Ge => ord != Ordering::Less,
     }
 }
 

@@ -88,14 +88,14 @@ fn after_outcome(w: &mut Walk<'_>, hid: HookId) -> Result<Flow, CaseError> {
     if let Some(l) = lawful {
         record_notes(w, hid, notes);
         if let Some(base) = &w.base {
-            w.out = (**base).clone();
+            *w.out = (**base).clone();
         }
         return Ok(end::lawful(w, l));
     }
     if !circumstances.is_empty() {
         add_circumstances(w, hid, circumstances)?;
         if let Some(base) = &w.base {
-            w.out = Decision::clone(base);
+            *w.out = Decision::clone(base);
         }
         let combined = combine(&w.circs(), &w.found.mit, &w.found.agg);
         w.settled = settle(w, combined);

@@ -5,7 +5,7 @@
 use super::CaseError;
 use super::combine::{Added, Circ, Circs, Combined, Settled};
 use super::cond::Env;
-use super::decision::{Decision, Law, Procedure};
+use super::decision::{Decision, Law, Procedure, RuleSetInfo};
 use super::fine::Statutory;
 use super::guard::Check;
 use super::several::Inputs;
@@ -19,6 +19,10 @@ use crate::hooks;
 use crate::model::{EntryId, Expr, FactId, HookId, Penalty, RuleSet, Value, Version, Violation};
 use crate::vocab::{Measure, Outcome, Party};
 use std::sync::Arc;
+
+/// Room for the steps of a usual trace at the start (a traced decision records about a dozen).
+/// It stays under 1 KiB: from that size on, glibc's malloc first consolidates its fast bins.
+const TRACE_STEPS: usize = 12;
 
 /// What a step tells the walk: go on to the next node, or the decision is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,8 +81,8 @@ pub(super) struct Walk<'a> {
     pub(super) rec: Recorder,
     /// The facts the walk needed and the case did not give, in the order met.
     pub(super) needs: Vec<FactId>,
-    /// The decision being written.
-    pub(super) out: Decision,
+    /// The decision being written, in the caller's slot: the walk never moves it (it is large).
+    pub(super) out: &'a mut Decision,
     pub(super) party: Party,
     /// The version of the article applied: the newest until step 1 chooses.
     pub(super) version: &'a Version,
@@ -121,12 +125,15 @@ pub(super) fn decide(
         Some(Value::Enum(_)) => Some(Party::Unit),
         _ => None,
     };
-    let mut w = Walk::new(rules, graph, plan, vid, case, party);
-    w.out.case_id = case_id.map(str::to_string);
+    let v = &rules.violations[vid as usize];
+    let mut out = blank(v, case.info);
+    out.case_id = case_id.map(str::to_string);
+    let mut w = Walk::new(rules, graph, plan, v, case, party, &mut out);
     if party.is_none() {
         w.need_fact(std.party_type);
         end::undetermined(&mut w);
-        return Ok(w.into_decision());
+        w.finish();
+        return Ok(out);
     }
     for node in plan.nodes.iter() {
         let flow = match node {
@@ -150,7 +157,39 @@ pub(super) fn decide(
             break;
         }
     }
-    Ok(w.into_decision())
+    w.finish();
+    Ok(out)
+}
+
+/// The decision before step 1: the violation, the measure every decision orders, its
+/// article, and the newest version (step 1 may choose another).
+fn blank(v: &Violation, info: &Arc<RuleSetInfo>) -> Decision {
+    Decision {
+        case_id: None,
+        violation: v.code.clone(),
+        outcome: Outcome::Undetermined,
+        mandatory: false,
+        penalties: Vec::new(),
+        fine: None,
+        not_applicable: None,
+        see_also: Vec::new(),
+        fine_barred: None,
+        statutory: None,
+        alternatives: Vec::new(),
+        measures: vec![Measure::OrderCorrection],
+        procedure: Procedure::default(),
+        basis: vec![v.basis().clone()],
+        applied: Vec::new(),
+        outweighed: Vec::new(),
+        needs: Vec::new(),
+        concurrent: Vec::new(),
+        law: Law {
+            version: v.current().label.clone(),
+            reason: None,
+        },
+        trace: Trace::new(),
+        ruleset: info.clone(),
+    }
 }
 
 impl<'a> Walk<'a> {
@@ -161,14 +200,14 @@ impl<'a> Walk<'a> {
         rules: &'a RuleSet,
         graph: &'a Graph,
         plan: &'a Plan,
-        vid: u32,
+        v: &'a Violation,
         case: &Inputs<'a>,
         party: Option<Party>,
+        out: &'a mut Decision,
     ) -> Walk<'a> {
         let (facts, trace_on) = (case.facts, case.trace);
-        let v = &rules.violations[vid as usize];
         let mut rec = Recorder {
-            trace: Trace::with_capacity(if trace_on { 16 } else { 0 }),
+            trace: Trace::with_capacity(if trace_on { TRACE_STEPS } else { 0 }),
             on: trace_on,
         };
         rec.step(|| Step::Start {
@@ -177,32 +216,6 @@ impl<'a> Walk<'a> {
             basis: v.basis().clone(),
             party,
         });
-        let out = Decision {
-            case_id: None,
-            violation: v.code.clone(),
-            outcome: Outcome::Undetermined,
-            mandatory: false,
-            penalties: Vec::new(),
-            fine: None,
-            not_applicable: None,
-            see_also: Vec::new(),
-            fine_barred: None,
-            statutory: None,
-            alternatives: Vec::new(),
-            measures: vec![Measure::OrderCorrection],
-            procedure: Procedure::default(),
-            basis: vec![v.basis().clone()],
-            applied: Vec::new(),
-            outweighed: Vec::new(),
-            needs: Vec::new(),
-            concurrent: Vec::new(),
-            law: Law {
-                version: v.current().label.clone(),
-                reason: None,
-            },
-            trace: Trace::new(),
-            ruleset: case.info.clone(),
-        };
         Walk {
             rules,
             graph,
@@ -229,12 +242,10 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The decision, with the trace.
+    /// Hands the recorded trace to the decision.
     #[inline(always)]
-    fn into_decision(self) -> Decision {
-        let mut out = self.out;
-        out.trace = self.rec.trace;
-        out
+    fn finish(self) {
+        self.out.trace = self.rec.trace;
     }
 
     /// The circumstances found so far, to look them up.

@@ -5,8 +5,10 @@
 //! The bands of fixed fine ranges are computed here, once.
 
 mod bands;
+mod test;
 
 pub use bands::FixedBands;
+pub use test::Test;
 
 use crate::diag::NameIndex;
 use crate::model::{Coverage, EntryId, FactType, FineId, HookId, RuleSet, Value};
@@ -79,6 +81,8 @@ pub struct Graph {
     pub(crate) codes: NameIndex,
     /// The fact names, for suggesting one when a case gives an undeclared fact.
     pub(crate) fact_names: NameIndex,
+    /// Each list entry's condition as the conjunction of its tests, by [`EntryId`].
+    pub conds: Vec<Box<[Test]>>,
 }
 
 impl Graph {
@@ -110,6 +114,7 @@ impl Graph {
             bands: bands::compute(rules),
             codes: NameIndex::new(rules.violations.iter().map(|v| &*v.code)),
             fact_names: NameIndex::new(rules.facts.iter().map(|f| &*f.name)),
+            conds: rules.entries.iter().map(|e| test::compile(&e.cond)).collect(),
         }
     }
 
