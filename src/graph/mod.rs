@@ -5,10 +5,10 @@
 //! The bands of fixed fine ranges are computed here, once.
 
 mod bands;
-mod test;
+mod condition;
 
 pub use bands::FixedBands;
-pub use test::Test;
+pub use condition::Test;
 
 use crate::diag::NameIndex;
 use crate::model::{Coverage, EntryId, FactType, FineId, HookId, RuleSet, Value};
@@ -114,7 +114,7 @@ impl Graph {
             bands: bands::compute(rules),
             codes: NameIndex::new(rules.violations.iter().map(|v| &*v.code)),
             fact_names: NameIndex::new(rules.facts.iter().map(|f| &*f.name)),
-            conds: rules.entries.iter().map(|e| test::compile(&e.cond)).collect(),
+            conds: rules.entries.iter().map(|e| condition::compile(&e.cond)).collect(),
         }
     }
 

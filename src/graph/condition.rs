@@ -1,0 +1,230 @@
+//! A list entry's condition compiled for the walk: the conjunction of its tests, each on one
+//! fact or predicate where it can be, so that a condition such as `当 obstructed` or
+//! `当 safety_related 且 harm = serious` is a short loop over facts, not a walk of the
+//! expression tree. Kleene conjunction does not depend on the order of its operands (any false
+//! makes it false, else any unknown makes it unknown), so the tests give what the tree gives.
+
+use crate::model::expr::CmpOp;
+use crate::model::{Expr, FactId, PredicateId, Value};
+
+/// One conjunct of a compiled condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    /// A boolean fact is `is`.
+    Fact {
+        /// The fact.
+        fact: FactId,
+        /// The value that passes.
+        is: bool,
+    },
+    /// A fact compared with a constant: `fact op with`, or `with op fact` when `flipped`.
+    Cmp {
+        /// The fact.
+        fact: FactId,
+        /// The comparison as written.
+        op: CmpOp,
+        /// The constant.
+        with: Value,
+        /// The constant is on the left.
+        flipped: bool,
+    },
+    /// A fact is one of a set of constants (`属于 { … }`).
+    In {
+        /// The fact.
+        fact: FactId,
+        /// The constants.
+        set: Box<[Value]>,
+    },
+    /// A predicate is `is` (evaluated once per case).
+    Pred {
+        /// The predicate.
+        pred: PredicateId,
+        /// The value that passes.
+        is: bool,
+    },
+    /// Any other conjunct, evaluated as written.
+    Expr(Box<Expr>),
+}
+
+/// The tests of `cond`, in reading order.
+pub fn compile(cond: &Expr) -> Box<[Test]> {
+    let mut tests = Vec::new();
+    conjuncts(cond, &mut tests);
+    tests.into()
+}
+
+fn conjuncts(e: &Expr, out: &mut Vec<Test>) {
+    match e {
+        Expr::And(a, b) => {
+            conjuncts(a, out);
+            conjuncts(b, out);
+        }
+        _ => out.push(test(e)),
+    }
+}
+
+fn test(e: &Expr) -> Test {
+    match e {
+        Expr::Fact(fact) => Test::Fact {
+            fact: *fact,
+            is: true,
+        },
+        Expr::Pred(pred) => Test::Pred {
+            pred: *pred,
+            is: true,
+        },
+        Expr::Not(x) => match &**x {
+            Expr::Fact(fact) => Test::Fact {
+                fact: *fact,
+                is: false,
+            },
+            Expr::Pred(pred) => Test::Pred {
+                pred: *pred,
+                is: false,
+            },
+            _ => Test::Expr(Box::new(e.clone())),
+        },
+        Expr::Cmp(op, a, b) => match (&**a, &**b) {
+            (Expr::Fact(fact), Expr::Lit(with)) => Test::Cmp {
+                fact: *fact,
+                op: *op,
+                with: *with,
+                flipped: false,
+            },
+            (Expr::Lit(with), Expr::Fact(fact)) => Test::Cmp {
+                fact: *fact,
+                op: *op,
+                with: *with,
+                flipped: true,
+            },
+            _ => Test::Expr(Box::new(e.clone())),
+        },
+        Expr::In(x, set) => match &**x {
+            Expr::Fact(fact) => Test::In {
+                fact: *fact,
+                set: set.clone().into(),
+            },
+            _ => Test::Expr(Box::new(e.clone())),
+        },
+        _ => Test::Expr(Box::new(e.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compile;
+    use crate::eval::cond::Env;
+    use crate::model::expr::CmpOp;
+    use crate::model::{Expr, FactType, RuleSet, Value};
+    use proptest::prelude::*;
+    use std::sync::LazyLock;
+
+    static SHIPPED: LazyLock<crate::Rules> =
+        LazyLock::new(|| crate::Rules::embedded().expect("the shipped rules load"));
+
+    /// The shipped facts of one type, by index.
+    fn facts_of(rules: &RuleSet, want: fn(&FactType) -> bool) -> Vec<u32> {
+        (0..rules.facts.len() as u32)
+            .filter(|&i| want(&rules.facts[i as usize].ty))
+            .collect()
+    }
+
+    fn op() -> impl Strategy<Value = CmpOp> {
+        prop_oneof![
+            Just(CmpOp::Eq),
+            Just(CmpOp::Ne),
+            Just(CmpOp::Lt),
+            Just(CmpOp::Le),
+            Just(CmpOp::Gt),
+            Just(CmpOp::Ge),
+        ]
+    }
+
+    /// Conditions over the shipped facts and predicates, of the shapes the compiler makes
+    /// tests of and of the shapes it leaves to the tree.
+    fn expr(rules: &'static RuleSet) -> impl Strategy<Value = Expr> {
+        let bools = facts_of(rules, |t| *t == FactType::Bool);
+        let ints = facts_of(rules, |t| *t == FactType::Int);
+        let enums = facts_of(rules, |t| matches!(t, FactType::Enum(_)));
+        let preds = rules.predicates.len() as u32;
+        let fact = move |v: &Vec<u32>| prop::sample::select(v.clone()).prop_map(Expr::Fact);
+        let leaf = prop_oneof![
+            fact(&bools),
+            fact(&bools).prop_map(|f| Expr::Not(Box::new(f))),
+            (0..preds.max(1)).prop_map(Expr::Pred),
+            any::<bool>().prop_map(|b| Expr::Lit(Value::Bool(b))),
+            (op(), fact(&ints), -2i64..4, any::<bool>()).prop_map(|(op, f, k, flip)| {
+                let k = Box::new(Expr::Lit(Value::Int(k)));
+                if flip {
+                    Expr::Cmp(op, k, Box::new(f))
+                } else {
+                    Expr::Cmp(op, Box::new(f), k)
+                }
+            }),
+            (fact(&enums), prop::collection::vec(0u16..4, 0..3))
+                .prop_map(|(f, set)| Expr::In(
+                    Box::new(f),
+                    set.into_iter().map(Value::Enum).collect()
+                )),
+        ];
+        leaf.prop_recursive(4, 24, 2, |inner| {
+            prop_oneof![
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| Expr::And(a.into(), b.into())),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| Expr::Or(a.into(), b.into())),
+                inner.prop_map(|a| Expr::Not(a.into())),
+            ]
+        })
+    }
+
+    /// Fact values: each unknown, or a value of its type near the constants above.
+    fn values(rules: &'static RuleSet) -> impl Strategy<Value = Vec<Option<Value>>> {
+        let slots: Vec<BoxedStrategy<Option<Value>>> = rules
+            .facts
+            .iter()
+            .map(|f| {
+                let known: BoxedStrategy<Value> = match &f.ty {
+                    FactType::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
+                    FactType::Int => (-3i64..5).prop_map(Value::Int).boxed(),
+                    FactType::Enum(vs) => (0..vs.len().max(1) as u16).prop_map(Value::Enum).boxed(),
+                    _ => Just(Value::Int(0)).boxed(),
+                };
+                prop::option::weighted(0.8, known).boxed()
+            })
+            .collect();
+        slots
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, .. ProptestConfig::default() })]
+
+        /// The compiled tests give what the expression tree gives, unknowns included.
+        #[test]
+        fn compiled_tests_agree_with_the_tree(
+            (e, facts) in (expr(SHIPPED.model()), values(SHIPPED.model()))
+        ) {
+            let rules = SHIPPED.model();
+            let tests = compile(&e);
+            let tree = Env::new(rules, &facts).truth(&e);
+            let compiled = Env::new(rules, &facts).all(&tests);
+            prop_assert_eq!(tree, compiled, "{:?} compiled to {:?}", e, tests);
+        }
+    }
+
+    #[test]
+    fn a_conjunction_of_facts_becomes_one_test_each() {
+        let rules = SHIPPED.model();
+        let bools = facts_of(rules, |t| *t == FactType::Bool);
+        let (a, b) = (bools[0], bools[1]);
+        let e = Expr::And(
+            Box::new(Expr::Fact(a)),
+            Box::new(Expr::Not(Box::new(Expr::Fact(b)))),
+        );
+        assert_eq!(
+            &*compile(&e),
+            &[
+                super::Test::Fact { fact: a, is: true },
+                super::Test::Fact { fact: b, is: false }
+            ]
+        );
+    }
+}
