@@ -18,6 +18,8 @@
 //! - `value`: a `serde_json::Value` in, a `serde_json::Value` out (`decision/json_value`);
 //! - `large`: a parsed case against the generated rule set of 4,000 entries over 1,000
 //!   violations (`decision/large_ruleset`);
+//! - `json-large`: JSON text to JSON text with the trace on the generated rule set, to hold
+//!   `unknown-json-large` against;
 //! - `unknown`, `unknown-large`: a parsed case with its code misspelt (a letter appended) on the
 //!   shipped and on the generated rule set (`decision/unknown_code_*`);
 //! - `unknown-json`, `unknown-json-large`: the same from JSON text to the error document, to
@@ -69,6 +71,7 @@ fn main() {
     let text = INDIVIDUAL.replace("XR-49-2", &code);
     match mode.as_str() {
         "json" => return json(rules, &text, n, true, "\"outcome\":\"standard\""),
+        "json-large" => return json(rules, &text, n, true, "\"fine\":{"),
         "json-notrace" => return json(rules, &text, n, false, "\"outcome\":\"standard\""),
         "unknown-json" | "unknown-json-large" => {
             let bad = text.replace(&code, &format!("{code}x"));

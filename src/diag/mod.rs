@@ -8,7 +8,7 @@ mod render;
 
 pub use codes::Code;
 pub(crate) use names::NameIndex;
-pub(crate) use names::nearest;
+pub(crate) use names::{did_you_mean, nearest};
 pub use render::{render_human, render_json, render_plain};
 
 use crate::source::Span;

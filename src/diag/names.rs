@@ -4,6 +4,23 @@
 
 use crate::limits::NAME_BYTES;
 
+/// `what` and `name`, then "did you mean" and the suggestion if there is one, written in one
+/// allocation: the message of a case that names an unknown code or fact.
+pub(crate) fn did_you_mean(what: &str, name: &str, suggestion: Option<&str>) -> String {
+    const ASK: &str = "；是否想写 ";
+    const END: &str = "？";
+    let more = suggestion.map_or(0, |s| ASK.len() + s.len() + END.len());
+    let mut message = String::with_capacity(what.len() + name.len() + more);
+    message.push_str(what);
+    message.push_str(name);
+    if let Some(s) = suggestion {
+        message.push_str(ASK);
+        message.push_str(s);
+        message.push_str(END);
+    }
+    message
+}
+
 /// Candidates [`nearest`] compares at most (after the length filter).
 pub(crate) const NEAREST_CANDIDATES: usize = 4_096;
 
@@ -21,30 +38,41 @@ pub(crate) fn nearest<'a>(
 ) -> Option<&'a str> {
     let query = Query::new(name)?;
     let candidates = candidates.into_iter().filter(|c| query.in_reach(c));
-    query.best(candidates.take(NEAREST_CANDIDATES))
+    query.best(candidates.take(NEAREST_CANDIDATES).map(|c| (c, letters(c))))
 }
 
-/// A misspelt name, ready to be compared.
-struct Query {
+/// A misspelt name, ready to be compared. Codes and fact names are ASCII and are compared
+/// byte by byte where they lie; only another name is split into characters.
+struct Query<'n> {
+    /// The name's bytes, where it is ASCII.
+    ascii: Option<&'n [u8]>,
+    /// The name's characters, where it is not.
     chars: Vec<char>,
-    /// The name's bytes where it is ASCII (codes and fact names are): compared byte by byte.
-    ascii: Option<Box<[u8]>>,
+    /// Its length in characters.
+    len: usize,
     /// The largest distance still suggested: a third of the length, and at least two.
     limit: usize,
+    /// The name's [`letters`].
+    letters: u64,
 }
 
-impl Query {
-    fn new(name: &str) -> Option<Query> {
+impl<'n> Query<'n> {
+    fn new(name: &'n str) -> Option<Query<'n>> {
         if name.len() > NAME_BYTES {
             return None;
         }
-        let chars: Vec<char> = name.chars().collect();
-        let limit = (chars.len() / 3).max(1) + 1;
-        let ascii = name.is_ascii().then(|| name.as_bytes().into());
+        let (ascii, chars) = if name.is_ascii() {
+            (Some(name.as_bytes()), Vec::new())
+        } else {
+            (None, name.chars().collect())
+        };
+        let len = ascii.map_or(chars.len(), <[u8]>::len);
         Some(Query {
-            chars,
             ascii,
-            limit,
+            chars,
+            len,
+            limit: (len / 3).max(1) + 1,
+            letters: letters(name),
         })
     }
 
@@ -57,7 +85,7 @@ impl Query {
     fn in_reach_within(&self, c: &str, bound: usize) -> bool {
         // A name's length in characters is at least a quarter of its bytes and at most all of
         // them: most candidates are settled without counting.
-        let n = self.chars.len();
+        let n = self.len;
         if c.len() > NAME_BYTES || c.len() / 4 > n + bound {
             return false;
         }
@@ -80,7 +108,7 @@ impl Query {
     /// one already found is dropped as soon as its rows say so.
     fn distance_within(&self, c: &str, bound: usize) -> Option<usize> {
         let limit = bound.min(self.limit).min(usize::from(u8::MAX)) as u8;
-        if let Some(a) = &self.ascii
+        if let Some(a) = self.ascii
             && c.is_ascii()
         {
             return within(a, c.as_bytes(), limit);
@@ -99,16 +127,27 @@ impl Query {
             *slot = ch;
             m += 1;
         }
-        within(&self.chars, &buf[..m], limit)
+        match self.ascii {
+            // An ASCII query against a name that is not: a character is never a byte's match
+            // beyond ASCII, so compare the query's bytes as characters.
+            Some(a) => {
+                let mut q = ['\0'; NAME_BYTES];
+                for (slot, b) in q.iter_mut().zip(a) {
+                    *slot = char::from(*b);
+                }
+                within(&q[..a.len()], &buf[..m], limit)
+            }
+            None => within(&self.chars, &buf[..m], limit),
+        }
     }
 
-    /// The nearest of `candidates`, ties to the first in name order; each candidate is only
-    /// compared as far as the best one so far.
-    fn best<'a>(&self, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    /// The nearest of `candidates` (each with its [`letters`]), ties to the first in name
+    /// order; each candidate is only compared as far as the best one so far.
+    fn best<'a>(&self, candidates: impl Iterator<Item = (&'a str, u64)>) -> Option<&'a str> {
         let mut best: Option<(usize, &str)> = None;
-        for c in candidates {
+        for (c, letters) in candidates {
             let bound = best.map_or(self.limit, |(d, _)| d);
-            if !self.in_reach_within(c, bound) {
+            if edits_at_least(self.letters, letters) > bound || !self.in_reach_within(c, bound) {
                 continue;
             }
             if let Some(d) = self.distance_within(c, bound)
@@ -119,6 +158,32 @@ impl Query {
         }
         best.map(|(_, c)| c)
     }
+}
+
+/// The set of characters a name uses, as 64 bits: for codes and fact names one bit per letter,
+/// digit, `_` and `-` (lower and upper case apart); any other character shares a bit by hash.
+fn letters(name: &str) -> u64 {
+    let mut set = 0u64;
+    for c in name.chars() {
+        let bit = match c {
+            'a'..='z' => c as u32 - 'a' as u32,
+            'A'..='Z' => 26 + c as u32 - 'A' as u32,
+            '0'..='9' => 52 + c as u32 - '0' as u32,
+            '_' => 62,
+            '-' => 63,
+            _ => (c as u32).wrapping_mul(0x9E37_79B9) >> 26,
+        };
+        set |= 1 << bit;
+    }
+    set
+}
+
+/// A lower bound of the edit distance between two names from their [`letters`]: one edit
+/// removes at most one character class and adds at most one, so every class one name has and
+/// the other lacks costs an edit, and the larger count of either side is a bound. It rules
+/// most candidates out in a few instructions, before any table is computed.
+fn edits_at_least(a: u64, b: u64) -> usize {
+    (a & !b).count_ones().max((b & !a).count_ones()) as usize
 }
 
 /// The Levenshtein distance between `a` and `b`, if at most `limit`. A slip leaves most of a
@@ -173,6 +238,8 @@ pub(crate) struct NameIndex {
     forward: Vec<Box<str>>,
     /// Each name reversed, sorted, with its index in `forward`.
     backward: Vec<(Box<str>, u32)>,
+    /// The [`letters`] of each name in `forward`.
+    letters: Vec<u64>,
 }
 
 impl NameIndex {
@@ -187,7 +254,12 @@ impl NameIndex {
             .map(|(i, n)| (n.chars().rev().collect::<String>().into(), i as u32))
             .collect();
         backward.sort_unstable();
-        NameIndex { forward, backward }
+        let letters = forward.iter().map(|n| letters(n)).collect();
+        NameIndex {
+            forward,
+            backward,
+            letters,
+        }
     }
 
     /// The indexed name nearest to `name`, if close enough.
@@ -197,10 +269,12 @@ impl NameIndex {
         }
         let query = Query::new(name)?;
         let at = self.forward.partition_point(|n| &**n < name);
-        let reversed: String = name.chars().rev().collect();
+        let mut reversed = String::with_capacity(name.len());
+        reversed.extend(name.chars().rev());
         let back = self.backward.partition_point(|(n, _)| **n < *reversed);
         let around = back.saturating_sub(WINDOW)..(back + WINDOW).min(self.backward.len());
-        let by_end = around.map(|i| &*self.forward[self.backward[i].1 as usize]);
+        let name_at = |i: usize| (&*self.forward[i], self.letters[i]);
+        let by_end = around.map(|i| name_at(self.backward[i].1 as usize));
         // The names just before and after the query first: a slip at the end is the commonest
         // (a letter added sorts just after the name), and a close candidate found early cuts
         // the others short. The answer does not depend on the order: the nearest, ties to the
@@ -213,14 +287,15 @@ impl NameIndex {
             .take(1)
             .chain(after)
             .chain(before.rev().skip(1));
-        let by_start = by_start.map(|i| &*self.forward[i]);
+        let by_start = by_start.map(name_at);
         query.best(by_start.chain(by_end))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{NameIndex, Query, nearest};
+    use super::{NameIndex, Query, edits_at_least, letters, nearest};
+    use proptest::prelude::*;
 
     #[test]
     fn nearest_finds_close_names_only() {
@@ -316,5 +391,14 @@ mod tests {
         let index = NameIndex::new(["volume_m3", "area_m2", "corrected"]);
         assert_eq!(index.nearest("volum_m3"), Some("volume_m3"));
         assert_eq!(index.nearest("party"), None);
+    }
+
+    proptest! {
+        /// The bound from the characters used never exceeds the distance, so no candidate it
+        /// rules out could have been the nearest.
+        #[test]
+        fn the_letters_bound_is_a_lower_bound(a in "[a-cA-C0-2_\\-警告罚]{0,8}", b in "[a-cA-C0-2_\\-警告罚]{0,8}") {
+            prop_assert!(edits_at_least(letters(&a), letters(&b)) <= levenshtein(&a, &b));
+        }
     }
 }

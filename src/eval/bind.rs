@@ -91,15 +91,11 @@ pub fn bind_inputs<'a>(
     let mut seen = Seen::default();
     for (key, raw) in inputs {
         let Some(&id) = rules.fact_index.get(key) else {
-            let hint = graph
-                .fact_names
-                .nearest(key)
-                .map(|n| format!("；是否想写 {n}？"))
-                .unwrap_or_default();
+            let hint = graph.fact_names.nearest(key);
             let key = crate::limits::clip(key);
             return Err(CaseError::new(
                 Code::UnknownFactInCase,
-                format!("规则集没有声明事实 {key}{hint}"),
+                crate::diag::did_you_mean("规则集没有声明事实 ", &key, hint),
                 format!("facts.{key}"),
             ));
         };
