@@ -665,6 +665,34 @@ fn case_rows() -> impl Strategy<Value = Vec<(String, i64, i64)>> {
     })
 }
 
+/// One to three conditional branches and 其余 whose sub-ranges tile the statutory range
+/// 1000..10000 in some order, one of them sometimes ending 250 yuan short: so that a gap is
+/// there or not by the ranges as well as by which branches a case reaches.
+fn tiled_rows() -> impl Strategy<Value = Vec<(String, i64, i64)>> {
+    (2..5usize)
+        .prop_flat_map(|n| {
+            (
+                proptest::collection::vec(cond(), n),
+                proptest::collection::btree_set(3..20i64, n - 1),
+                Just((0..n).collect::<Vec<usize>>()).prop_shuffle(),
+                proptest::option::of(0..n),
+            )
+        })
+        .prop_map(|(conds, cuts, order, short)| {
+            let mut ends = vec![1000];
+            ends.extend(cuts.iter().map(|c| c * 500));
+            ends.push(10000);
+            conds
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let (lo, hi) = (ends[order[i]], ends[order[i] + 1]);
+                    (c, lo, if short == Some(i) { hi - 250 } else { hi })
+                })
+                .collect()
+        })
+}
+
 /// The branch the engine chooses for each case of the grid, read back from the standard band
 /// it recommends (as [`bands`] does); `None` where the case leaves the tier undetermined.
 fn chosen(rules: &Rules, rows: &[(String, i64, i64)]) -> Vec<(Witness, Option<usize>)> {
@@ -735,7 +763,7 @@ proptest! {
     /// L0407 on tiers chosen by conditions: a gap reported exactly when some amount of the
     /// statutory range (in half-yuan steps) lies in no band any case of the grid gets.
     #[test]
-    fn case_tier_gap_matches_brute_force(rows in case_rows()) {
+    fn case_tier_gap_matches_brute_force(rows in tiled_rows()) {
         let rules = case_tier_rules(&rows);
         let seen = chosen(&rules, &rows);
         let covered: Vec<(i64, i64)> = seen
