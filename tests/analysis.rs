@@ -148,6 +148,19 @@ fn prove(rules: &Rules) -> usize {
                     "{}: {fine} outside {lo}..{hi}",
                     d.message
                 );
+                // Tiers chosen by conditions: "第 N 档「COND」的条件也成立", the heavier
+                // branch's condition holds on the case that got the lighter tier.
+                if let Some(rest) = words.split("档「").nth(1) {
+                    let text = rest.split("」").next().expect("a condition's text");
+                    let cond = model
+                        .case_tiers
+                        .iter()
+                        .flat_map(|t| &t.rows)
+                        .find(|(_, t, ..)| &**t == text)
+                        .map(|(e, ..)| e)
+                        .unwrap_or_else(|| panic!("{}: no branch 当 {text}", d.message));
+                    assert_eq!(truth_on(model, &w, cond), Some(true), "{}", d.message);
+                }
             }
             Code::RefinementOutsideBase => {
                 // "档次 细化后 A..B 元，所细化的基准 C..D 元": the case's tier (or standard band)
@@ -609,5 +622,191 @@ proptest! {
             }
         });
         prop_assert_eq!(has(&rules, Code::EntryRangeAboveMinimum), above, "{}", text);
+    }
+}
+
+/// A rule set whose unit fine of 1000..10000 yuan has tiers chosen by conditions over `b`, `n`
+/// and `k` (those of [`cond`]): `rows` are (condition, lo, hi), the last row's condition
+/// ignored, it being 其余.
+fn case_tier_rules(rows: &[(String, i64, i64)]) -> Rules {
+    let last = rows.len() - 1;
+    let table: Vec<String> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (c, lo, hi))| {
+            if i == last {
+                format!("其余: {lo}..{hi}")
+            } else {
+                format!("当 {c}: {lo}..{hi}")
+            }
+        })
+        .collect();
+    load(&format!(
+        "{HEADER}事实 b 布尔 \"甲\"\n事实 n 整数 \"数量\"\n\
+         事实 k 选项 {{ a \"一\", b \"二\", c \"三\" }} \"种类\"\n\
+         违法行为 YL-1 \"乱倒垃圾\" {{\n    依据 \"《样例条例》第二条\"\n    \
+         单位 {{ 罚款 1000..10000 档次 {{ {} }} }}\n    个人 {{ 罚款 ..200 }}\n}}\n",
+        table.join("  ")
+    ))
+}
+
+/// One to three conditional branches and 其余, each with a sub-range of its own (a few yuan
+/// more on each start, so that the band the engine gives names the branch).
+fn case_rows() -> impl Strategy<Value = Vec<(String, i64, i64)>> {
+    proptest::collection::vec((cond(), 2..=20i64, 0..=20i64), 2..5).prop_map(|rows| {
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, (c, a, b))| {
+                let lo = a.min(b).clamp(2, 19) * 500 + i as i64;
+                let hi = (a.max(b).max(2) * 500).max(lo);
+                (c, lo, hi)
+            })
+            .collect()
+    })
+}
+
+/// One to three conditional branches and 其余 whose sub-ranges tile the statutory range
+/// 1000..10000 in some order, one of them sometimes ending 250 yuan short: so that a gap is
+/// there or not by the ranges as well as by which branches a case reaches.
+fn tiled_rows() -> impl Strategy<Value = Vec<(String, i64, i64)>> {
+    (2..5usize)
+        .prop_flat_map(|n| {
+            (
+                proptest::collection::vec(cond(), n),
+                proptest::collection::btree_set(3..20i64, n - 1),
+                Just((0..n).collect::<Vec<usize>>()).prop_shuffle(),
+                proptest::option::of(0..n),
+            )
+        })
+        .prop_map(|(conds, cuts, order, short)| {
+            let mut ends = vec![1000];
+            ends.extend(cuts.iter().map(|c| c * 500));
+            ends.push(10000);
+            conds
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let (lo, hi) = (ends[order[i]], ends[order[i] + 1]);
+                    (c, lo, if short == Some(i) { hi - 250 } else { hi })
+                })
+                .collect()
+        })
+}
+
+/// The branch the engine chooses for each case of the grid, read back from the standard band
+/// it recommends (as [`bands`] does); `None` where the case leaves the tier undetermined.
+fn chosen(rules: &Rules, rows: &[(String, i64, i64)]) -> Vec<(Witness, Option<usize>)> {
+    let m = rules.model();
+    let names = |f: &str| m.fact_index[f];
+    grid(m)
+        .into_iter()
+        .map(|w| {
+            let mut case = Case::new("YL-1").fact("party_type", "unit");
+            if let Some(Value::Bool(x)) = w.get(names("b")) {
+                case = case.fact("b", x);
+            }
+            if let Some(Value::Int(x)) = w.get(names("n")) {
+                case = case.fact("n", x);
+            }
+            if let Some(Value::Enum(x)) = w.get(names("k")) {
+                case = case.fact("k", ["a", "b", "c"][x as usize]);
+            }
+            let d = rules.evaluate(&case).unwrap_or_else(|e| panic!("{e}"));
+            let row = (d.outcome == Outcome::Standard)
+                .then_some(())
+                .and(d.fine)
+                .map(|fine| {
+                    let d = (fine.max - fine.min) / rust_decimal::Decimal::new(4, 1);
+                    let lo = fine.min - d * rust_decimal::Decimal::new(3, 1);
+                    let (lo, hi) = (lo.normalize(), (lo + d).normalize());
+                    rows.iter()
+                        .position(|(_, a, b)| lo == (*a).into() && hi == (*b).into())
+                        .unwrap_or_else(|| panic!("band {lo}..{hi} of no branch: {rows:?}"))
+                });
+            (w, row)
+        })
+        .collect()
+}
+
+/// The branch numbers a message names (`第 N 档`), from 0, in order.
+fn branches_named(message: &str) -> Vec<usize> {
+    message
+        .split("第 ")
+        .skip(1)
+        .filter_map(|p| p.split(" 档").next()?.parse::<usize>().ok())
+        .map(|n| n - 1)
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// L0406 on tiers chosen by conditions: exactly the branches the engine chooses for no
+    /// case of the grid are reported.
+    #[test]
+    fn unreachable_case_tier_matches_brute_force(rows in case_rows()) {
+        let rules = case_tier_rules(&rows);
+        let seen = chosen(&rules, &rows);
+        let unreached: Vec<usize> = (0..rows.len())
+            .filter(|i| !seen.iter().any(|(_, r)| *r == Some(*i)))
+            .collect();
+        let mut reported: Vec<usize> = rules
+            .all_warnings()
+            .iter()
+            .filter(|d| d.code == Code::TierUnreachable)
+            .map(|d| branches_named(&d.message)[0])
+            .collect();
+        reported.sort_unstable();
+        prop_assert_eq!(reported, unreached, "{:?}", rows);
+    }
+
+    /// L0407 on tiers chosen by conditions: a gap reported exactly when some amount of the
+    /// statutory range (in half-yuan steps) lies in no band any case of the grid gets.
+    #[test]
+    fn case_tier_gap_matches_brute_force(rows in tiled_rows()) {
+        let rules = case_tier_rules(&rows);
+        let seen = chosen(&rules, &rows);
+        let covered: Vec<(i64, i64)> = seen
+            .iter()
+            .filter_map(|(_, r)| r.map(|i| (rows[i].1, rows[i].2)))
+            .collect();
+        let uncovered = (2000..=20000i64).any(|half| {
+            !covered.iter().any(|(a, b)| 2 * a <= half && half <= 2 * b)
+        });
+        prop_assert_eq!(has(&rules, Code::TierGap), uncovered, "{:?}", rows);
+    }
+
+    /// L0408 on tiers chosen by conditions: exactly the pairs (earlier i, later j) for which
+    /// some case of the grid gets branch i while branch j's condition holds and j's sub-range
+    /// is heavier (starts and ends no lower, and is not the same) are reported.
+    #[test]
+    fn case_tier_overlap_matches_brute_force(rows in case_rows()) {
+        let rules = case_tier_rules(&rows);
+        let m = rules.model();
+        let table = &m.case_tiers[0];
+        let seen = chosen(&rules, &rows);
+        let mut expected: Vec<(usize, usize)> = Vec::new();
+        for (w, r) in &seen {
+            let Some(i) = *r else { continue };
+            for (j, (cond, ..)) in table.rows.iter().enumerate().skip(i + 1) {
+                let (il, ih, jl, jh) = (rows[i].1, rows[i].2, rows[j].1, rows[j].2);
+                let heavier = jl >= il && jh >= ih && (jl, jh) != (il, ih);
+                if heavier && truth_on(m, w, cond) == Some(true) && !expected.contains(&(i, j)) {
+                    expected.push((i, j));
+                }
+            }
+        }
+        expected.sort_unstable();
+        let mut reported: Vec<(usize, usize)> = rules
+            .all_warnings()
+            .iter()
+            .filter(|d| d.code == Code::TierOverlap)
+            .map(|d| {
+                let n = branches_named(&d.message);
+                (n[1], n[0])
+            })
+            .collect();
+        reported.sort_unstable();
+        prop_assert_eq!(reported, expected, "{:?}", rows);
     }
 }

@@ -2,6 +2,7 @@
 //! declaration but of how declarations relate. One file per code.
 
 mod bands;
+mod case_tiers;
 mod entry_range_list;
 mod entry_range_statute;
 mod higher_norm;

@@ -88,6 +88,37 @@ impl TierUse<'_> {
 pub fn tier_uses(rules: &RuleSet) -> Vec<TierUse<'_>> {
     let mut out: Vec<TierUse<'_>> = Vec::new();
     let mut seen: Vec<u32> = Vec::new();
+    each_fine(rules, &mut |violation, span, party, f| {
+        if let Some(t) = f.tiers
+            && !seen.contains(&t)
+            && let Some(tiers) = rules.tiers.get(t as usize)
+        {
+            seen.push(t);
+            // A table a refinement wrote is reported where the refinement writes it.
+            let refined = rules
+                .refinements
+                .iter()
+                .flat_map(|r| &r.fines)
+                .find(|f| f.after.tiers == Some(t))
+                .map(|f| f.span);
+            out.push(TierUse {
+                violation,
+                span: refined.unwrap_or(span),
+                spec: f,
+                tiers,
+                party,
+            });
+        }
+    });
+    out
+}
+
+/// Calls `f` on every fine of every version of every violation, for each party, with the
+/// version's span.
+pub fn each_fine<'a>(
+    rules: &'a RuleSet,
+    f: &mut impl FnMut(ViolationId, crate::source::Span, crate::vocab::Party, &'a crate::model::FineSpec),
+) {
     for (vi, v) in rules.violations.iter().enumerate() {
         for ver in &v.versions {
             for (party, stmts) in [
@@ -99,32 +130,12 @@ pub fn tier_uses(rules: &RuleSet) -> Vec<TierUse<'_>> {
                 };
                 let mut fines = Vec::new();
                 penalties(stmts, &mut fines);
-                for f in fines {
-                    if let Some(t) = f.tiers
-                        && !seen.contains(&t)
-                        && let Some(tiers) = rules.tiers.get(t as usize)
-                    {
-                        seen.push(t);
-                        // A table a refinement wrote is reported where the refinement writes it.
-                        let refined = rules
-                            .refinements
-                            .iter()
-                            .flat_map(|r| &r.fines)
-                            .find(|f| f.after.tiers == Some(t))
-                            .map(|f| f.span);
-                        out.push(TierUse {
-                            violation: vi as u32,
-                            span: refined.unwrap_or(ver.span),
-                            spec: f,
-                            tiers,
-                            party,
-                        });
-                    }
+                for spec in fines {
+                    f(vi as u32, ver.span, party, spec);
                 }
             }
         }
     }
-    out
 }
 
 /// Every fine written in the statements, on every branch.

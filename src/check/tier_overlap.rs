@@ -1,8 +1,18 @@
 //! L0408: overlapping tiers (情节档次) of a numeric fact: a tier for larger quantities whose
 //! sub-range starts below the end of the tier before it, so that more of the fact can give a
 //! lower fine.
+//!
+//! Tiers chosen by conditions are first-match, so two conditions that hold in the same case are
+//! not a conflict in themselves: the first branch applies (docs/rule-language.md, "Tiers chosen
+//! by conditions": where the conditions overlap, the heavier tier is written first). What goes
+//! wrong is the reverse order: a case meets a later branch's condition whose sub-range is
+//! heavier (starts and ends no lower, and is not the same), yet an earlier, lighter branch is
+//! chosen, so the heavier circumstance is fined as the lighter one. Reported per pair, with a
+//! case that chooses the lighter branch while the heavier one's condition holds.
 
+use super::case_tiers::case_tier_uses;
 use super::scope::tier_uses;
+use crate::analysis::Answer;
 use crate::diag::{Code, Diagnostic};
 use crate::model::RuleSet;
 
@@ -42,6 +52,55 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
                     a.hi.normalize()
                 )
             }));
+        }
+    }    check_cases(rules, out);
+}
+
+/// Reports each pair of branches of a table of tiers chosen by conditions where a case chooses
+/// the earlier, lighter one while the later, heavier one's condition holds.
+fn check_cases(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
+    for u in case_tier_uses(rules) {
+        for j in 1..u.table.rows.len() {
+            let (jlo, jhi) = u.range(j);
+            let Some(cond) = u.cond(j) else {
+                continue;
+            };
+            for i in 0..j {
+                let (ilo, ihi) = u.range(i);
+                let heavier = jlo >= ilo && jhi >= ihi && (jlo, jhi) != (ilo, ihi);
+                if !heavier {
+                    continue;
+                }
+                let w = match u.choosing(rules, i, Some(cond)) {
+                    Answer::Yes(w) => w,
+                    Answer::TooLarge(size) => {
+                        out.push(u.too_large(rules, i, size));
+                        continue;
+                    }
+                    Answer::No { .. } => continue,
+                };
+                let d = Diagnostic::error(
+                    Code::TierOverlap,
+                    u.span,
+                    format!(
+                        "{}，{}的条件成立时，写在它前面、较轻的{}可能先适用",
+                        u.subject(rules),
+                        u.branch_words(j),
+                        u.branch_words(i)
+                    ),
+                )
+                .label("较重的一档写在较轻的一档之后")
+                .help("各档按顺序取第一个条件成立的一档：把较重的一档写在前面，或在较轻一档的条件中排除较重一档的情形（且 不 …）；若这是公布标准的原文，在规则文件中说明");
+                let shows = format!(
+                    "适用 {} 档 {}..{} 元，第 {} 档「{}」的条件也成立",
+                    u.key(i),
+                    ilo.normalize(),
+                    ihi.normalize(),
+                    j + 1,
+                    u.table.rows[j].1
+                );
+                out.push(u.with_example(d, rules, w, &shows));
+            }
         }
     }
 }

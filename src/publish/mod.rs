@@ -241,41 +241,6 @@ fn refines_words(rules: &RuleSet, vid: u32) -> Vec<String> {
 
 fn build(rules: &RuleSet) -> Doc {
     let m = &rules.meta;
-    let p = &rules.params;
-    let per_party = |v: &crate::model::PerParty<Option<Decimal>>| {
-        let f = |x: Option<Decimal>| {
-            x.map_or_else(|| "未设定".to_string(), |d| format!("{}元", Yuan(d)))
-        };
-        format!("公民 {}；法人或者其他组织 {}", f(v.individual), f(v.unit))
-    };
-    let division = match p.bands {
-        None => format!(
-            "法定幅度内，从轻处罚为最低额至最低额加幅度的 {}%，一般处罚为其后至 {}%，从重处罚为其后至最高额；减轻处罚为 {} 元至法定最低额",
-            (p.lighter * Decimal::from(100)).normalize(),
-            (p.aggravated * Decimal::from(100)).normalize(),
-            Yuan(p.mitigation_floor)
-        ),
-        Some(f) => format!(
-            "法定幅度内（自最低额起，按幅度的百分比），{}；减轻处罚为 {} 元至法定最低额",
-            words::fractions(&f),
-            Yuan(p.mitigation_floor)
-        ),
-    };
-    let params = vec![
-        ("罚款幅度的划分".to_string(), division),
-        (
-            "适用简易程序的罚款上限（第五十一条）".to_string(),
-            per_party(&p.summary),
-        ),
-        (
-            "较大数额罚款，告知听证（第六十三条）".to_string(),
-            per_party(&p.hearing),
-        ),
-        (
-            "法制审核的罚款数额（第五十八条）".to_string(),
-            per_party(&p.legal_review),
-        ),
-    ];
     let general = rules
         .entries
         .iter()
@@ -304,58 +269,10 @@ fn build(rules: &RuleSet) -> Doc {
         violations: Vec::new(),
     };
     for (vid, v) in rules.violations.iter().enumerate() {
-        // A refining rule set publishes what it adds: the violations it refines and its own;
-        // the others are the base's, published with it.
-        if let Some(base) = &rules.base
-            && base.holds(v.span)
-            && !rules
-                .refinements
-                .iter()
-                .any(|r| r.violation == vid as u32 && !base.holds(r.span))
-        {
+        if !published(rules, vid as u32, v) {
             continue;
         }
-        let entries = rules
-            .entries
-            .iter()
-            .filter(|e| matches!(&e.covers, Coverage::Only(ids) if ids.contains(&(vid as u32))))
-            .map(|e| entry_row(rules, e))
-            .collect();
-        let section = ViolSection {
-            code: v.code.to_string(),
-            title: v.title.to_string(),
-            breach: v.breach.as_ref().map(|b| b.to_string()),
-            governs: v
-                .higher
-                .iter()
-                .map(|h| {
-                    let hv = &rules.violations[h.violation as usize];
-                    let part = h
-                        .when
-                        .as_ref()
-                        .map_or_else(String::new, |(c, _)| format!("{}的，", words::condition(rules, c)));
-                    if h.defers {
-                        format!(
-                            "{part}同时是 {} {}（{}）的行为：本规定“从其规定”，适用{}",
-                            hv.code,
-                            hv.title,
-                            hv.basis(),
-                            hv.basis()
-                        )
-                    } else {
-                        format!(
-                            "{part}同时是 {} {}（{}）的行为：依照《中华人民共和国行政处罚法》第二十九条，按罚款数额高的规定处罚",
-                            hv.code,
-                            hv.title,
-                            hv.basis()
-                        )
-                    }
-                })
-                .collect(),
-            refines: refines_words(rules, vid as u32),
-            versions: versions(rules, v),
-            entries,
-        };
+        let section = violation_section(rules, vid as u32, v);
         match v.regulation.and_then(|r| regulations.get_mut(r as usize)) {
             Some(r) => r.violations.push(section),
             None => loose.violations.push(section),
@@ -380,10 +297,111 @@ fn build(rules: &RuleSet) -> Doc {
         effective: m.effective.map_or_else(String::new, |d| d.to_string()),
         authority: m.authority.clone(),
         notes,
-        params,
+        params: params(rules),
         general,
         regulations,
     }
+}
+
+/// The rule set's parameters in words: how the range is divided into bands, and the amounts
+/// of the summary procedure, the hearing and the legal review.
+fn params(rules: &RuleSet) -> Vec<(String, String)> {
+    let p = &rules.params;
+    let per_party = |v: &crate::model::PerParty<Option<Decimal>>| {
+        let f = |x: Option<Decimal>| {
+            x.map_or_else(|| "未设定".to_string(), |d| format!("{}元", Yuan(d)))
+        };
+        format!("公民 {}；法人或者其他组织 {}", f(v.individual), f(v.unit))
+    };
+    let division = match p.bands {
+        None => format!(
+            "法定幅度内，从轻处罚为最低额至最低额加幅度的 {}%，一般处罚为其后至 {}%，从重处罚为其后至最高额；减轻处罚为 {} 元至法定最低额",
+            (p.lighter * Decimal::from(100)).normalize(),
+            (p.aggravated * Decimal::from(100)).normalize(),
+            Yuan(p.mitigation_floor)
+        ),
+        Some(f) => format!(
+            "法定幅度内（自最低额起，按幅度的百分比），{}；减轻处罚为 {} 元至法定最低额",
+            words::fractions(&f),
+            Yuan(p.mitigation_floor)
+        ),
+    };
+    vec![
+        ("罚款幅度的划分".to_string(), division),
+        (
+            "适用简易程序的罚款上限（第五十一条）".to_string(),
+            per_party(&p.summary),
+        ),
+        (
+            "较大数额罚款，告知听证（第六十三条）".to_string(),
+            per_party(&p.hearing),
+        ),
+        (
+            "法制审核的罚款数额（第五十八条）".to_string(),
+            per_party(&p.legal_review),
+        ),
+    ]
+}
+
+/// Whether the document lists a violation: a refining rule set publishes what it adds (the
+/// violations it refines and its own); the others are the base's, published with it.
+fn published(rules: &RuleSet, vid: u32, v: &Violation) -> bool {
+    match &rules.base {
+        Some(base) if base.holds(v.span) => rules
+            .refinements
+            .iter()
+            .any(|r| r.violation == vid && !base.holds(r.span)),
+        _ => true,
+    }
+}
+
+/// A violation's section: its texts in time, which norm governs, what is refined, its entries.
+fn violation_section(rules: &RuleSet, vid: u32, v: &Violation) -> ViolSection {
+    let entries = rules
+        .entries
+        .iter()
+        .filter(|e| matches!(&e.covers, Coverage::Only(ids) if ids.contains(&vid)))
+        .map(|e| entry_row(rules, e))
+        .collect();
+    ViolSection {
+        code: v.code.to_string(),
+        title: v.title.to_string(),
+        breach: v.breach.as_ref().map(|b| b.to_string()),
+        governs: governs(rules, v),
+        refines: refines_words(rules, vid),
+        versions: versions(rules, v),
+        entries,
+    }
+}
+
+/// Which norm governs where a higher-rank one punishes the same act (`上位法`), in words.
+fn governs(rules: &RuleSet, v: &Violation) -> Vec<String> {
+    v.higher
+        .iter()
+        .map(|h| {
+            let hv = &rules.violations[h.violation as usize];
+            let part = h
+                .when
+                .as_ref()
+                .map_or_else(String::new, |(c, _)| format!("{}的，", words::condition(rules, c)));
+            if h.defers {
+                format!(
+                    "{part}同时是 {} {}（{}）的行为：本规定“从其规定”，适用{}",
+                    hv.code,
+                    hv.title,
+                    hv.basis(),
+                    hv.basis()
+                )
+            } else {
+                format!(
+                    "{part}同时是 {} {}（{}）的行为：依照《中华人民共和国行政处罚法》第二十九条，按罚款数额高的规定处罚",
+                    hv.code,
+                    hv.title,
+                    hv.basis()
+                )
+            }
+        })
+        .collect()
 }
 
 fn versions(rules: &RuleSet, v: &Violation) -> Vec<VersionText> {
