@@ -113,7 +113,7 @@ fn after_outcome(w: &mut Walk<'_>, hid: HookId) -> Result<Flow, CaseError> {
         }
         w.moves = moves;
     }
-    let mut before = Before::of(&w.out, &w.settled, &w.circs());
+    let mut before = Before::of(w.out, &w.settled, &w.circs());
     if let Some(m) = &outcome_move
         && m.outcome == Outcome::NoPenalty
         && !cites_a_no_penalty_ground(&m.citation)

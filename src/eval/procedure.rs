@@ -14,7 +14,7 @@ pub(super) fn run(w: &mut Walk<'_>) -> Flow {
     if w.out.outcome == Outcome::NoPenalty {
         w.out.procedure = Procedure::default();
     } else {
-        procedure(w.rules, w.party, &mut w.out);
+        procedure(w.rules, w.party, w.out);
     }
     let (outcome, mandatory, fine) = (w.out.outcome, w.out.mandatory, w.out.fine);
     w.rec.step(|| Step::Result {
