@@ -122,7 +122,7 @@ pub fn coverage(rules: &Rules, cases: &[Case]) -> Coverage {
         }
     }
     for (vi, v) in m.violations.iter().enumerate() {
-        for t in crate::check::tier_tables_of(m, vi as u32) {
+        for t in super::tiers::tier_tables_of(m, vi as u32) {
             for (row, r) in t.rows.iter().enumerate() {
                 let hit = flat.iter().any(|(c, d)| {
                     *d.violation == *v.code && {
@@ -134,7 +134,7 @@ pub fn coverage(rules: &Rules, cases: &[Case]) -> Coverage {
                 });
                 let key = match r.key {
                     TierKey::UpTo(n) => format!("..{}", n.normalize()),
-                    _ => crate::check::tier_key_words(m, t, row),
+                    _ => super::tiers::tier_key(m, t, row),
                 };
                 items.push(Item {
                     kind: "tier",

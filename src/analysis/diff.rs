@@ -191,9 +191,9 @@ fn representatives(m: &RuleSet, v: ViolationId) -> Vec<(&RuleSet, Witness, Viola
             out.push((m, w, v));
         }
     }
-    for t in crate::check::tier_tables_of(m, v) {
+    for t in super::tiers::tier_tables_of(m, v) {
         for row in 0..t.rows.len() {
-            if let Some(w) = crate::check::tier_selecting(m, t, row) {
+            if let Some(w) = super::tiers::selecting(m, t, row) {
                 out.push((m, w, v));
             }
         }
@@ -380,7 +380,7 @@ fn violation_changes(
     }
     range_changes(old, new, &v.code, changes);
     let words = |m: &RuleSet, i: ViolationId| -> Vec<String> {
-        crate::check::tier_tables_of(m, i)
+        super::tiers::tier_tables_of(m, i)
             .iter()
             .map(|t| tier_words(m, t))
             .collect()
@@ -499,7 +499,7 @@ fn tier_words(m: &RuleSet, t: &crate::model::Tiers) -> String {
         .map(|i| {
             format!(
                 "{}: {}..{}",
-                crate::check::tier_key_words(m, t, i),
+                super::tiers::tier_key(m, t, i),
                 t.rows[i].lo.normalize(),
                 t.rows[i].hi.normalize()
             )

@@ -36,7 +36,7 @@ pub fn boundary_cases(rules: &Rules, code: &str) -> Result<String, String> {
             conds(m, ss, &mut cuts);
         }
     }
-    for t in crate::check::tier_tables_of(m, v) {
+    for t in super::tiers::tier_tables_of(m, v) {
         for r in &t.rows {
             if let Some(n) = r.key.bound() {
                 cuts.constant(t.fact, Value::Dec(n));

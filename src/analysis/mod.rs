@@ -14,6 +14,7 @@ pub mod coverage;
 pub mod diff;
 pub mod generate;
 pub mod space;
+pub(crate) mod tiers;
 pub mod witness;
 
 pub use space::{Cuts, Dim, Space};

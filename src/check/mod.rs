@@ -27,19 +27,6 @@ mod version_period;
 
 use crate::diag::Diagnostic;
 
-pub(crate) use scope::{selecting as tier_selecting, tier_key as tier_key_words};
-
-/// The tier tables a violation's fines use, in any version and for any party.
-pub(crate) fn tier_tables_of(
-    rules: &RuleSet,
-    v: crate::model::ViolationId,
-) -> Vec<&crate::model::Tiers> {
-    scope::tier_uses(rules)
-        .into_iter()
-        .filter(|u| u.violation == v)
-        .map(|u| u.tiers)
-        .collect()
-}
 use crate::model::RuleSet;
 
 /// Runs every check (C03xx) and, on a rule set without errors, every lint (L04xx).

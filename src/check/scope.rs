@@ -2,6 +2,8 @@
 //! a finding reports.
 
 use crate::analysis::Witness;
+pub use crate::analysis::tiers::{selecting, tier_key};
+pub use crate::model::each_fine;
 use crate::diag::Diagnostic;
 use crate::model::{Entry, RuleSet, ViolationId};
 
@@ -113,53 +115,6 @@ pub fn tier_uses(rules: &RuleSet) -> Vec<TierUse<'_>> {
     out
 }
 
-/// Calls `f` on every fine of every version of every violation, for each party, with the
-/// version's span.
-pub fn each_fine<'a>(
-    rules: &'a RuleSet,
-    f: &mut impl FnMut(ViolationId, crate::source::Span, crate::vocab::Party, &'a crate::model::FineSpec),
-) {
-    for (vi, v) in rules.violations.iter().enumerate() {
-        for ver in &v.versions {
-            for (party, stmts) in [
-                (crate::vocab::Party::Individual, &ver.penalties.individual),
-                (crate::vocab::Party::Unit, &ver.penalties.unit),
-            ] {
-                let Some(stmts) = stmts else {
-                    continue;
-                };
-                let mut fines = Vec::new();
-                penalties(stmts, &mut fines);
-                for spec in fines {
-                    f(vi as u32, ver.span, party, spec);
-                }
-            }
-        }
-    }
-}
-
-/// Every fine written in the statements, on every branch.
-fn penalties<'a>(stmts: &'a [crate::model::Stmt], out: &mut Vec<&'a crate::model::FineSpec>) {
-    for s in stmts {
-        match s {
-            crate::model::Stmt::Penalty(p) => {
-                for a in &p.alts {
-                    if let crate::model::PenaltyAlt::Fine(f) = a {
-                        out.push(f);
-                    }
-                }
-            }
-            crate::model::Stmt::If {
-                then, otherwise, ..
-            } => {
-                penalties(then, out);
-                penalties(otherwise, out);
-            }
-            crate::model::Stmt::Measures(_) => {}
-        }
-    }
-}
-
 /// Sets the party type of a witness.
 pub fn set_party(rules: &RuleSet, w: &mut Witness, party: crate::vocab::Party) {
     let std = rules.standard;
@@ -169,57 +124,6 @@ pub fn set_party(rules: &RuleSet, w: &mut Witness, party: crate::vocab::Party) {
         crate::vocab::Party::Unit => unit,
     };
     w.set(std.party_type, crate::model::Value::Enum(v));
-}
-
-/// A value of the tier's fact that selects row `row`, if any (over the fact's domain cut at the
-/// tiers' bounds).
-pub fn selecting(rules: &RuleSet, t: &crate::model::Tiers, row: usize) -> Option<Witness> {
-    let mut cuts = crate::analysis::Cuts::new();
-    cuts.fact(t.fact);
-    for r in &t.rows {
-        if let Some(n) = r.key.bound() {
-            cuts.constant(t.fact, crate::model::Value::Dec(n));
-        }
-    }
-    let space = cuts.space(rules);
-    let found = space
-        .find(rules, crate::limits::ANALYSIS_CASES, |facts| {
-            facts
-                .get(t.fact as usize)
-                .copied()
-                .flatten()
-                .and_then(|v| {
-                    let sel = t.select(v)?;
-                    Some(std::ptr::eq(sel, &t.rows[row]))
-                })
-                .unwrap_or(false)
-        })
-        .ok()
-        .flatten()?;
-    Some(Witness {
-        facts: found
-            .into_iter()
-            .filter_map(|(f, v)| v.map(|v| (f, v)))
-            .collect(),
-    })
-}
-
-/// A tier's key in words (`..5`, `其余`, an option's name).
-pub fn tier_key(rules: &RuleSet, t: &crate::model::Tiers, row: usize) -> String {
-    match t.rows.get(row).map(|r| r.key) {
-        Some(crate::model::TierKey::UpTo(n)) => format!("..{}", n.normalize()),
-        Some(crate::model::TierKey::Below(n)) => format!("<{}", n.normalize()),
-        Some(crate::model::TierKey::From(n)) => format!("{}..", n.normalize()),
-        Some(crate::model::TierKey::Rest) | None => "其余".to_string(),
-        Some(crate::model::TierKey::Variant(i)) => {
-            match rules.facts.get(t.fact as usize).map(|f| &f.ty) {
-                Some(crate::model::FactType::Enum(vs)) => vs
-                    .get(i as usize)
-                    .map_or_else(|| i.to_string(), |(n, _)| n.clone()),
-                _ => i.to_string(),
-            }
-        }
-    }
 }
 
 /// Calls `f` on every condition of the rule set outside the lists and predicates: the

@@ -5,7 +5,7 @@
 use super::end;
 use super::walk::{Flow, Walk};
 use crate::decision::NotApplicableReason;
-use crate::explain::Step;
+use super::trace::Step;
 
 /// Step 0.
 pub(super) fn run(w: &mut Walk<'_>) -> Flow {

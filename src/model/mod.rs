@@ -13,6 +13,7 @@ pub use expr::Expr;
 pub use lower::lower;
 pub use name_map::NameMap;
 pub use penalty::{
+    each_fine,
     CaseTiers, FineSpec, Penalty, PenaltyAlt, PerPartyStmts, ScaleKind, Stmt, Tier, TierKey, Tiers,
 };
 

@@ -275,3 +275,50 @@ pub enum ScaleKind {
     /// 倍
     Multiple,
 }
+
+/// Calls `f` on every fine of every version of every violation, for each party, with the
+/// version's span.
+pub fn each_fine<'a>(
+    rules: &'a super::RuleSet,
+    f: &mut impl FnMut(super::ViolationId, crate::source::Span, crate::vocab::Party, &'a crate::model::FineSpec),
+) {
+    for (vi, v) in rules.violations.iter().enumerate() {
+        for ver in &v.versions {
+            for (party, stmts) in [
+                (crate::vocab::Party::Individual, &ver.penalties.individual),
+                (crate::vocab::Party::Unit, &ver.penalties.unit),
+            ] {
+                let Some(stmts) = stmts else {
+                    continue;
+                };
+                let mut fines = Vec::new();
+                penalties(stmts, &mut fines);
+                for spec in fines {
+                    f(vi as u32, ver.span, party, spec);
+                }
+            }
+        }
+    }
+}
+
+/// Every fine written in the statements, on every branch.
+fn penalties<'a>(stmts: &'a [crate::model::Stmt], out: &mut Vec<&'a crate::model::FineSpec>) {
+    for s in stmts {
+        match s {
+            crate::model::Stmt::Penalty(p) => {
+                for a in &p.alts {
+                    if let crate::model::PenaltyAlt::Fine(f) = a {
+                        out.push(f);
+                    }
+                }
+            }
+            crate::model::Stmt::If {
+                then, otherwise, ..
+            } => {
+                penalties(then, out);
+                penalties(otherwise, out);
+            }
+            crate::model::Stmt::Measures(_) => {}
+        }
+    }
+}
