@@ -144,7 +144,7 @@ fn penalties<'a>(stmts: &'a [crate::model::Stmt], out: &mut Vec<&'a crate::model
                 penalties(then, out);
                 penalties(otherwise, out);
             }
-            crate::model::Stmt::Measures(_) => {}
+            crate::model::Stmt::Measures(_) | crate::model::Stmt::Daily(_) => {}
         }
     }
 }

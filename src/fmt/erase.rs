@@ -124,8 +124,10 @@ impl Erase for RefinementDecl {
             band_ranges,
             fines,
             entries,
+            daily,
             span,
         } = self;
+        daily.erase();
         code.erase();
         source.erase();
         notes.erase();
@@ -399,7 +401,20 @@ impl Erase for PenaltyStmt {
             }
             PenaltyStmt::Measures(ms) => ms.erase(),
             PenaltyStmt::Penalty(p) => p.erase(),
+            PenaltyStmt::Daily(d) => d.erase(),
         }
+    }
+}
+
+impl Erase for crate::syntax::ast::DailyFineDecl {
+    fn erase(&mut self) {
+        let crate::syntax::ast::DailyFineDecl {
+            discretionary: _,
+            days,
+            span,
+        } = self;
+        days.erase();
+        span.erase();
     }
 }
 

@@ -411,6 +411,7 @@ fn stmts(p: &mut Printer, ss: &[PenaltyStmt]) {
                 );
             }
             PenaltyStmt::Penalty(d) => p.line(penalty(d), at(d.span)),
+            PenaltyStmt::Daily(d) => p.line(daily(d), at(d.span)),
             PenaltyStmt::If {
                 cond,
                 then,
@@ -432,6 +433,15 @@ fn stmts(p: &mut Printer, ss: &[PenaltyStmt]) {
                 }
             }
         }
+    }
+}
+
+/// `[可以 ]按日连续处罚 DAYS`
+fn daily(d: &crate::syntax::ast::DailyFineDecl) -> String {
+    let may = if d.discretionary { "可以 " } else { "" };
+    match &d.days {
+        Some(e) => format!("{may}按日连续处罚 {}", expr(e)),
+        None => format!("{may}按日连续处罚"),
     }
 }
 
@@ -551,6 +561,9 @@ fn refinement(p: &mut Printer, r: &RefinementDecl) {
                 i += run;
             }
         }
+    }
+    for d in &r.daily {
+        p.line(daily(d), at(d.span));
     }
     for e in &r.entries {
         let own = !e.covers_all && e.covers.len() == 1 && e.covers[0].text == r.code.text;

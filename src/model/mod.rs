@@ -1,6 +1,7 @@
 //! The checked rule set: names resolved, types checked, every problem collected. This is what the
 //! decision graph is compiled from; nothing after this stage sees the syntax tree.
 
+mod daily;
 pub mod expr;
 mod lower;
 mod name_map;
@@ -8,6 +9,7 @@ mod name_map;
 pub use crate::facts::{Fact, FactId, FactType, Value};
 pub use crate::vocab::money::Fractions;
 pub use crate::vocab::{Measure, PenaltyKind};
+pub use daily::{DailyFine, each_daily, each_daily_mut};
 pub use expr::Expr;
 pub use lower::lower;
 pub use name_map::NameMap;
@@ -101,6 +103,8 @@ pub struct Refinement {
     pub fines: Vec<RefinedFine>,
     /// The band fractions it set for the current version (before: the version's own, if any).
     pub bands: Option<RefinedBands>,
+    /// The days it counts the article's daily fine by (按日连续处罚), as written.
+    pub daily: Option<Arc<str>>,
     /// Keyword to code.
     pub span: Span,
     /// "path:line:col".
@@ -398,7 +402,7 @@ impl PerPartyStmts {
                             }
                         }
                     }
-                    Stmt::Measures(_) => {}
+                    Stmt::Measures(_) | Stmt::Daily(_) => {}
                     Stmt::If {
                         then, otherwise, ..
                     } => {
@@ -440,6 +444,8 @@ pub enum Stmt {
     Measures(Vec<Measure>),
     /// A penalty.
     Penalty(Penalty),
+    /// 按日连续处罚: the fine again for each day of continued refusal.
+    Daily(Box<DailyFine>),
 }
 
 impl Stmt {
@@ -451,7 +457,7 @@ impl Stmt {
             Stmt::If {
                 then, otherwise, ..
             } => Stmt::any(then, f) || Stmt::any(otherwise, f),
-            Stmt::Measures(_) => false,
+            Stmt::Measures(_) | Stmt::Daily(_) => false,
         })
     }
 
@@ -474,7 +480,7 @@ impl Stmt {
                     Stmt::for_each_penalty_mut(then, f);
                     Stmt::for_each_penalty_mut(otherwise, f);
                 }
-                Stmt::Measures(_) => {}
+                Stmt::Measures(_) | Stmt::Daily(_) => {}
             }
         }
     }

@@ -31,6 +31,38 @@ impl Visitor<'_> {
         d
     }
 
+    /// `[可以] 按日连续处罚 DAYS` (also a refinement's `按日连续处罚 DAYS`).
+    pub(super) fn visit_daily_fine(&mut self, p: Pair<'_, Rule>) -> DailyFineDecl {
+        let mut span = self.span(&p);
+        // The statement ends with its days or its keyword, not with the blanks pest read after it.
+        let text = p.as_str();
+        let kw_end = ["按日连续处罚", "daily_fine"]
+            .iter()
+            .filter_map(|k| text.find(k).map(|at| at + k.len()))
+            .min()
+            .unwrap_or(text.len());
+        span.end = span.start + kw_end as u32;
+        let mut d = DailyFineDecl {
+            discretionary: false,
+            days: None,
+            span,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::discretionary => d.discretionary = true,
+                Rule::daily_days => {
+                    if let Some(e) = c.into_inner().next() {
+                        let e = self.visit_expr(e);
+                        d.span.end = e.span.end;
+                        d.days = Some(e);
+                    }
+                }
+                _ => {}
+            }
+        }
+        d
+    }
+
     pub(super) fn visit_fine(&mut self, p: Pair<'_, Rule>) -> FineDecl {
         let span = self.span(&p);
         let mut f = FineDecl {

@@ -19,6 +19,7 @@ impl Visitor<'_> {
             band_ranges: vec![],
             fines: vec![],
             entries: vec![],
+            daily: vec![],
             span,
         };
         for c in p.into_inner() {
@@ -59,6 +60,10 @@ impl Visitor<'_> {
                 Rule::refine_fine => {
                     let fine = self.visit_refine_fine(c, None);
                     r.fines.push(fine);
+                }
+                Rule::refine_daily => {
+                    let d = self.visit_daily_fine(c);
+                    r.daily.push(d);
                 }
                 Rule::refine_entry => {
                     let mut e = self.visit_list_entry(c);

@@ -1,5 +1,6 @@
 //! Syntax tree → checked model. Every problem is collected; nothing stops at the first one.
 
+mod daily;
 mod entry;
 mod expr;
 mod facts;

@@ -13,11 +13,13 @@ use std::sync::Arc;
 
 impl Lowerer {
     pub(super) fn stmts(&mut self, stmts: &[ast::PenaltyStmt]) -> Vec<Stmt> {
-        stmts.iter().map(|s| self.stmt(s)).collect()
+        stmts.iter().filter_map(|s| self.stmt(s)).collect()
     }
 
-    pub(super) fn stmt(&mut self, s: &ast::PenaltyStmt) -> Stmt {
-        match s {
+    /// One statement; `None` for a daily fine that could not be lowered (reported).
+    pub(super) fn stmt(&mut self, s: &ast::PenaltyStmt) -> Option<Stmt> {
+        Some(match s {
+            ast::PenaltyStmt::Daily(d) => return self.daily(d),
             ast::PenaltyStmt::If {
                 cond,
                 then,
@@ -67,7 +69,7 @@ impl Lowerer {
                     alts,
                 })
             }
-        }
+        })
     }
 
     pub(super) fn measures(&mut self, ms: &[ast::Name]) -> Vec<Measure> {

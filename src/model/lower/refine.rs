@@ -51,6 +51,7 @@ impl Lowerer {
             let v = &mut violations[id as usize];
             let bands = self.refined_bands(r, v);
             let fines = self.refined_fines(r, v);
+            let daily = self.refined_daily(r, v);
             out.push(Refinement {
                 violation: id,
                 source: r.source.iter().map(|s| s.value.as_str().into()).collect(),
@@ -62,6 +63,7 @@ impl Lowerer {
                     .collect(),
                 fines,
                 bands,
+                daily,
                 span: r.span,
                 location: self.location(r.span),
             });
