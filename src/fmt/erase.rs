@@ -145,6 +145,7 @@ impl Erase for RefineFine {
             party,
             amount,
             tiers,
+            case_tiers,
             span,
         } = self;
         if let Some((_, s)) = party {
@@ -152,8 +153,20 @@ impl Erase for RefineFine {
         }
         amount.erase();
         tiers.erase();
+        if let Some(c) = case_tiers {
+            erase_case_tiers(c);
+        }
         span.erase();
     }
+}
+
+fn erase_case_tiers(c: &mut crate::syntax::ast::CaseTiersDecl) {
+    let crate::syntax::ast::CaseTiersDecl { rows, span } = c;
+    for (cond, a) in rows {
+        cond.erase();
+        a.erase();
+    }
+    span.erase();
 }
 
 impl Erase for RuleSetDecl {
@@ -451,12 +464,7 @@ impl Erase for FineDecl {
             span,
         } = self;
         if let Some(c) = case_tiers {
-            let crate::syntax::ast::CaseTiersDecl { rows, span } = &mut **c;
-            for (cond, a) in rows {
-                cond.erase();
-                a.erase();
-            }
-            span.erase();
+            erase_case_tiers(c);
         }
         amount.erase();
         scale.erase();

@@ -468,15 +468,8 @@ fn penalty(d: &PenaltyDecl) -> String {
                     s.push_str(&format!(" 不超过 {n}"));
                 }
                 if let Some(c) = &f.case_tiers {
-                    let rows: Vec<String> = c
-                        .rows
-                        .iter()
-                        .map(|(cond, a)| match cond {
-                            Some(e) => format!("当 {}: {}", expr(e), amount(a)),
-                            None => format!("其余: {}", amount(a)),
-                        })
-                        .collect();
-                    s.push_str(&format!(" 档次 {{ {} }}", rows.join("  ")));
+                    s.push(' ');
+                    s.push_str(&case_tiers(c));
                 }
                 if let Some(t) = &f.tiers {
                     s.push(' ');
@@ -488,6 +481,19 @@ fn penalty(d: &PenaltyDecl) -> String {
         .collect();
     let may = if d.discretionary { "可以 " } else { "" };
     format!("{may}{}", alts.join(" 或 "))
+}
+
+/// `档次 { 当 …: lo..hi  其余: lo..hi }`
+fn case_tiers(c: &crate::syntax::ast::CaseTiersDecl) -> String {
+    let rows: Vec<String> = c
+        .rows
+        .iter()
+        .map(|(cond, a)| match cond {
+            Some(e) => format!("当 {}: {}", expr(e), amount(a)),
+            None => format!("其余: {}", amount(a)),
+        })
+        .collect();
+    format!("档次 {{ {} }}", rows.join("  "))
 }
 
 /// `档次 FACT { ..5: lo..hi  其余: lo..hi }`
@@ -531,6 +537,12 @@ fn refinement(p: &mut Printer, r: &RefinementDecl) {
                 s.push(' ');
             }
             s.push_str(&tiers(t));
+        }
+        if let Some(c) = &f.case_tiers {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(&case_tiers(c));
         }
         s
     };

@@ -81,26 +81,7 @@ impl Visitor<'_> {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::tiers => f.tiers = Some(self.visit_tiers(c)),
-                Rule::case_tiers => {
-                    let span = self.span(&c);
-                    let mut rows = Vec::new();
-                    for row in c.into_inner() {
-                        let rest = row.as_rule() == Rule::rest_tier;
-                        let mut cond = None;
-                        let mut amount = None;
-                        for x in row.into_inner() {
-                            match x.as_rule() {
-                                Rule::expr => cond = Some(self.visit_expr(x)),
-                                Rule::amount => amount = Some(self.visit_amount(x)),
-                                _ => {}
-                            }
-                        }
-                        if let Some(a) = amount {
-                            rows.push((if rest { None } else { cond }, a));
-                        }
-                    }
-                    f.case_tiers = Some(Box::new(CaseTiersDecl { rows, span }));
-                }
+                Rule::case_tiers => f.case_tiers = Some(Box::new(self.visit_case_tiers(c))),
                 Rule::cap => {
                     let span = self.span(&c);
                     if let Some(n) = c.into_inner().next() {
@@ -129,6 +110,28 @@ impl Visitor<'_> {
             }
         }
         f
+    }
+
+    /// `档次 { 当 …: …  其余: … }`: tiers chosen by conditions.
+    pub(super) fn visit_case_tiers(&mut self, c: Pair<'_, Rule>) -> CaseTiersDecl {
+        let span = self.span(&c);
+        let mut rows = Vec::new();
+        for row in c.into_inner() {
+            let rest = row.as_rule() == Rule::rest_tier;
+            let mut cond = None;
+            let mut amount = None;
+            for x in row.into_inner() {
+                match x.as_rule() {
+                    Rule::expr => cond = Some(self.visit_expr(x)),
+                    Rule::amount => amount = Some(self.visit_amount(x)),
+                    _ => {}
+                }
+            }
+            if let Some(a) = amount {
+                rows.push((if rest { None } else { cond }, a));
+            }
+        }
+        CaseTiersDecl { rows, span }
     }
 
     pub(super) fn visit_tiers(&mut self, p: Pair<'_, Rule>) -> TiersDecl {

@@ -88,12 +88,14 @@ impl Visitor<'_> {
             party,
             amount: None,
             tiers: None,
+            case_tiers: None,
             span,
         };
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::amount => f.amount = Some(self.visit_amount(c)),
                 Rule::tiers => f.tiers = Some(self.visit_tiers(c)),
+                Rule::case_tiers => f.case_tiers = Some(Box::new(self.visit_case_tiers(c))),
                 _ => {}
             }
         }

@@ -286,7 +286,12 @@ impl Lowerer {
     }
 
     /// Tiers chosen by conditions: each inside the statutory range, 其余 last.
-    fn case_tiers(&mut self, c: &ast::CaseTiersDecl, lo: Decimal, hi: Decimal) -> Option<u32> {
+    pub(super) fn case_tiers(
+        &mut self,
+        c: &ast::CaseTiersDecl,
+        lo: Decimal,
+        hi: Decimal,
+    ) -> Option<u32> {
         let mut rows = Vec::new();
         let mut rest = None;
         let mut ok = true;

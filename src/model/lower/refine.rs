@@ -215,6 +215,7 @@ impl Lowerer {
                             && let Some((_, after)) = after_specs.get(k)
                         {
                             s.tiers = after.0.tiers;
+                            s.cases = after.0.cases;
                             k += 1;
                         }
                     }
@@ -274,6 +275,18 @@ impl Lowerer {
             None => None,
         };
         let (lo, hi) = narrowed.unwrap_or((before.lo, before.hi));
+        if let Some(c) = &f.case_tiers {
+            // Tiers chosen by conditions replace whatever tiers the base wrote.
+            let cases = self.case_tiers(c, lo, hi)?;
+            return Some((
+                FineSpec {
+                    tiers: None,
+                    cases: Some(cases),
+                    ..before
+                },
+                narrowed,
+            ));
+        }
         let tiers = match (&f.tiers, narrowed) {
             (Some(t), _) => self.tiers(t, lo, hi)?,
             (None, Some(_)) => {
@@ -294,6 +307,7 @@ impl Lowerer {
         Some((
             FineSpec {
                 tiers: Some(tiers),
+                cases: None,
                 ..before
             },
             narrowed,

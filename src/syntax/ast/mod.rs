@@ -131,6 +131,8 @@ pub struct RefineFine {
     pub amount: Option<Amount>,
     /// The tiers, replacing the violation's.
     pub tiers: Option<TiersDecl>,
+    /// Tiers chosen by conditions (`档次 { 当 …: …  其余: … }`), replacing the violation's.
+    pub case_tiers: Option<Box<CaseTiersDecl>>,
     /// Where it is written.
     pub span: Span,
 }
