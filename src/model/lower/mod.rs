@@ -8,6 +8,7 @@ mod header;
 mod hooks;
 mod penalty;
 mod refine;
+mod tiers;
 mod violation;
 
 use crate::diag::{Code, Diagnostic};
