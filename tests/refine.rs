@@ -444,3 +444,41 @@ fn a_refinement_may_carry_tiers_chosen_by_conditions() {
     let md = caliper::publish::publish(&county, caliper::publish::Format::Markdown);
     assert!(md.contains("罚款按情节分档"), "{md}");
 }
+
+/// A refinement may say how its standard counts a daily fine's days (按日连续处罚): the article's
+/// amount stays, the days are the county's; `publish` says what changed.
+#[test]
+fn a_refinement_counts_the_days_of_the_article_daily_fine() {
+    let main = r#"规则集 "某县规则集（样例）" {
+    基于 内置
+    版本 "1"
+}
+
+事实 refused_days 整数 "拒不改正的日数（执法人员核定）" 单位 "日"
+
+细化 XR-51 {
+    按日连续处罚 refused_days
+}
+"#;
+    let county = county_of(main);
+    for (days, want) in [
+        (0, None),
+        (1, Some((1, "44000..76000"))),
+        (7, Some((7, "308000..532000"))),
+    ] {
+        let c = case("XR-51", "unit", json!({ "refused_days": days }));
+        let case: caliper::Case = serde_json::from_value(c).unwrap_or_else(|e| panic!("{e}"));
+        let d = county.evaluate(&case).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            d.fine.map(|f| f.to_string()).as_deref(),
+            Some("44000..76000")
+        );
+        let got = d.daily_fine.as_ref().map(|f| (f.days, f.total.to_string()));
+        assert_eq!(got, want.map(|(n, t)| (n, t.to_string())), "{days} days");
+    }
+    let md = caliper::publish::publish(&county, caliper::publish::Format::Markdown);
+    assert!(
+        md.contains("按日连续处罚的日数按 refused_days 计算"),
+        "{md}"
+    );
+}
