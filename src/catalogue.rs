@@ -395,6 +395,9 @@ impl<'a> Catalogue<'a> {
         for s in stmts {
             match s {
                 Stmt::Measures(_) => {}
+                Stmt::Daily(d) => d
+                    .days
+                    .for_each_fact(&mut |x| f(x, "penalty", "按日连续处罚的日数")),
                 Stmt::Penalty(p) => {
                     for a in &p.alts {
                         if let PenaltyAlt::Fine(spec) = a {

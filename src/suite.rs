@@ -53,6 +53,9 @@ struct Expect {
     mandatory: Option<bool>,
     #[serde(default)]
     fine: Option<String>,
+    /// 按日连续处罚: `"none"`, or `"DAYS 日 TOTAL"` such as `"10 日 440000..760000"`.
+    #[serde(default)]
+    daily_fine: Option<String>,
     #[serde(default)]
     penalties: Option<Vec<String>>,
     #[serde(default)]
@@ -211,6 +214,17 @@ fn compare(e: &Expect, d: &Decision) -> Vec<(String, String, String)> {
     if let Some(want) = &e.fine {
         let got = d.fine.map_or_else(|| "none".to_string(), |f| f.to_string());
         check("fine", normalize_range(want), got);
+    }
+    if let Some(want) = &e.daily_fine {
+        let got = d.daily_fine.as_ref().map_or_else(
+            || "none".to_string(),
+            |f| format!("{} 日 {}", f.days, f.total),
+        );
+        let want = match want.split_once(" 日 ") {
+            Some((days, total)) => format!("{} 日 {}", days.trim(), normalize_range(total.trim())),
+            None => want.trim().to_string(),
+        };
+        check("daily_fine", want, got);
     }
     if let Some(want) = &e.penalties {
         let got: Vec<&str> = d.penalties.iter().map(|p| p.kind.code()).collect();

@@ -144,6 +144,8 @@ struct Expect {
     basis: Vec<String>,
     reason: Option<String>,
     see_also: Option<Vec<String>>,
+    /// 按日连续处罚: `DAYS TOTAL` (`5 220000..380000`) or `none`.
+    daily: Option<String>,
 }
 
 impl Expect {
@@ -177,6 +179,7 @@ impl Expect {
                 "basis" => e.basis.extend(words),
                 "reason" => e.reason = Some(rest.trim().to_string()),
                 "see_also" => e.see_also = Some(words),
+                "daily" => e.daily = Some(rest.trim().to_string()),
                 "alternative" => e
                     .alternatives
                     .get_or_insert_with(Vec::new)
@@ -249,6 +252,13 @@ impl Expect {
         if let Some(want) = list(&self.see_also) {
             let got: Vec<&str> = d.see_also.iter().map(|c| &**c).collect();
             cmp("see_also", want, got.join(" "));
+        }
+        if let Some(want) = &self.daily {
+            let got = d
+                .daily_fine
+                .as_ref()
+                .map_or_else(|| "none".to_string(), |f| format!("{} {}", f.days, f.total));
+            cmp("daily", want.clone(), got);
         }
         for b in &self.basis {
             if !d.basis.iter().any(|x| **x == **b) {
@@ -364,9 +374,24 @@ fn an_unknown_condition_of_a_suspension_leaves_the_decision_open() {
         d.needs.iter().map(|n| &**n).collect::<Vec<_>>(),
         ["corrected"]
     );
+    // Refused: the daily fine (按日连续处罚) needs its dates before the decision is made.
     let refused = case.clone().fact("corrected", false);
     let d = RULES.evaluate(&refused).expect("evaluates");
+    assert_eq!(d.outcome.code(), "undetermined");
+    assert_eq!(
+        d.needs.iter().map(|n| &**n).collect::<Vec<_>>(),
+        ["order_date", "recheck_date"]
+    );
+    let refused = refused
+        .fact("order_date", "2025-03-05")
+        .fact("recheck_date", "2025-03-08");
+    let d = RULES.evaluate(&refused).expect("evaluates");
     assert_eq!(d.outcome.code(), "standard");
+    let daily = d.daily_fine.as_ref().expect("a daily fine");
+    assert_eq!(
+        (daily.days, daily.total.to_string()),
+        (3, "132000..228000".to_string())
+    );
     let kinds: Vec<&str> = d.penalties.iter().map(|p| p.kind.code()).collect();
     assert_eq!(kinds, ["fine", "suspend_business"]);
     assert_eq!(d.procedure.hearing_notice, caliper::decision::Flag::Yes);

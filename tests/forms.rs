@@ -84,6 +84,11 @@ fn the_published_text_states_each_form() {
     assert!(md.contains("体积不满5立方米"), "{md}");
     assert!(md.contains("体积5立方米以上、不满10立方米"), "{md}");
     assert!(md.contains("体积10立方米以上"), "{md}");
+    // 按日连续处罚, with the fact its days are counted by.
+    assert!(
+        md.contains("可以按照原处罚数额按日连续处罚（日数：拒不改正的日数"),
+        "{md}"
+    );
     insta::assert_snapshot!("forms_markdown", md);
     let html = publish(&rules, Format::Html);
     assert!(html.contains("体积5立方米以上、不满10立方米"));
@@ -107,7 +112,7 @@ regulation XR "《样例条例》" {
     violation XR-1 "乱倒垃圾" {
         basis "《样例条例》第一条"
         individual { fine ..200 }
-        unit { if late and not fine_paid { fine per area_m2 50..100 cap 20000 } else { 警告 } }
+        unit { if late and not fine_paid { fine per area_m2 50..100 cap 20000 may daily_fine days(order_date, end_date) } else { 警告 } }
     }
 }
 
@@ -136,6 +141,7 @@ fn english_keywords_read_as_the_chinese_ones() {
         "谓词 late \"逾期三十日以上\" 当 天数(order_date, end_date) > 30",
         "若 late 且 不 fine_paid {",
         "罚款 每 area_m2 50..100 不超过 20000",
+        "可以 按日连续处罚 天数(order_date, end_date)",
         "从轻 L-1 适用 全部 可以",
         "当 area_m2 <= 5 或 party_type 属于 {individual}",
     ] {
@@ -150,6 +156,14 @@ fn english_keywords_read_as_the_chinese_ones() {
     assert_eq!(a.fine.map(|f| f.to_string()).as_deref(), Some("650..850"));
     assert_eq!(a.fine, b.fine);
     assert_eq!(a.outcome, b.outcome);
+    // The daily fine of the English form: 59 days of 650..850.
+    let daily = a.daily_fine.as_ref().expect("a daily fine");
+    assert_eq!(
+        (daily.days, daily.total.to_string()),
+        (59, "38350..50150".to_string())
+    );
+    assert!(daily.discretionary);
+    assert_eq!(a.daily_fine, b.daily_fine);
     // 31 m² → 1550..3100, the cap does not bind; 400 m² → 20000..40000 capped to 20000..20000.
     let big = decide(
         &english,

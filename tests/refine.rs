@@ -376,3 +376,109 @@ fn a_refinement_may_give_bands_of_their_own_and_be_written_in_english() {
         "{found:?}"
     );
 }
+
+/// A refinement may carry tiers chosen by conditions (登封: 单个2平方米以下或者3个以下 … 10平方米以上或者
+/// 10个以上，或者造成严重后果): the first tier whose condition holds applies, 其余 when none does,
+/// inside the article's range, which stays the statutory one; the formatter keeps them, and
+/// `publish` says the fine is divided by circumstances.
+#[test]
+fn a_refinement_may_carry_tiers_chosen_by_conditions() {
+    let main = r#"规则集 "某县规则集（样例）" {
+    基于 内置
+    版本 "1"
+}
+
+细化 XR-49-2 {
+    单位 { 档次 { 当 volume_m3 > 10 或 harm = serious: 36500..50000  当 volume_m3 > 2: 18500..36500  其余: 5000..18500 } }
+}
+"#;
+    let county = county_of(main);
+    for (volume, harm, want) in [
+        (2.0, "general", "9050..14450"),
+        (2.01, "general", "23900..31100"),
+        (10.0, "general", "23900..31100"),
+        (10.01, "general", "40550..45950"),
+        (1.0, "serious", "40550..45950"),
+    ] {
+        let c = case(
+            "XR-49-2",
+            "unit",
+            json!({ "volume_m3": volume, "harm": harm }),
+        );
+        let (outcome, fine) = decide(&county, &c);
+        assert_eq!(
+            (outcome.as_str(), fine.as_str()),
+            ("standard", want),
+            "{volume} m³, {harm}"
+        );
+    }
+    // The statutory range stays the article's.
+    let c = case(
+        "XR-49-2",
+        "unit",
+        json!({ "volume_m3": 1.0, "harm": "general" }),
+    );
+    let d: caliper::Decision = serde_json::from_value(c)
+        .map(|case: caliper::Case| county.evaluate(&case).unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        d.statutory.map(|f| f.to_string()).as_deref(),
+        Some("5000..50000")
+    );
+    // The formatter keeps the tiers and their meaning.
+    let formatted = caliper::fmt::format("main.rules", main).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        formatted.contains("当 volume_m3 > 10 或 harm = serious: 36500..50000"),
+        "{formatted}"
+    );
+    // A tier outside the article's range is an error, as in the article itself.
+    let wide = main.replace("36500..50000", "36500..60000");
+    let files = vec![("main.rules".to_string(), wide)];
+    let Err(e) = Rules::from_sources(&files, "main.rules") else {
+        panic!("a tier outside the range must not load");
+    };
+    assert!(
+        e.to_string().contains("C0304") || e.to_string().contains("超出法定幅度"),
+        "{e}"
+    );
+    let md = caliper::publish::publish(&county, caliper::publish::Format::Markdown);
+    assert!(md.contains("罚款按情节分档"), "{md}");
+}
+
+/// A refinement may say how its standard counts a daily fine's days (按日连续处罚): the article's
+/// amount stays, the days are the county's; `publish` says what changed.
+#[test]
+fn a_refinement_counts_the_days_of_the_article_daily_fine() {
+    let main = r#"规则集 "某县规则集（样例）" {
+    基于 内置
+    版本 "1"
+}
+
+事实 refused_days 整数 "拒不改正的日数（执法人员核定）" 单位 "日"
+
+细化 XR-51 {
+    按日连续处罚 refused_days
+}
+"#;
+    let county = county_of(main);
+    for (days, want) in [
+        (0, None),
+        (1, Some((1, "44000..76000"))),
+        (7, Some((7, "308000..532000"))),
+    ] {
+        let c = case("XR-51", "unit", json!({ "refused_days": days }));
+        let case: caliper::Case = serde_json::from_value(c).unwrap_or_else(|e| panic!("{e}"));
+        let d = county.evaluate(&case).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            d.fine.map(|f| f.to_string()).as_deref(),
+            Some("44000..76000")
+        );
+        let got = d.daily_fine.as_ref().map(|f| (f.days, f.total.to_string()));
+        assert_eq!(got, want.map(|(n, t)| (n, t.to_string())), "{days} days");
+    }
+    let md = caliper::publish::publish(&county, caliper::publish::Format::Markdown);
+    assert!(
+        md.contains("按日连续处罚的日数按 refused_days 计算"),
+        "{md}"
+    );
+}

@@ -248,6 +248,10 @@ fn stmt_cuts(rules: &RuleSet, stmts: &[Stmt], cuts: &mut Cuts) {
                     }
                 }
             }
+            // The days of a daily fine: a case that reaches it gives them.
+            Stmt::Daily(d) => d.days.for_each_fact(&mut |f| {
+                cuts.fact(f);
+            }),
             Stmt::Measures(_) => {}
         }
     }

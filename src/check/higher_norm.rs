@@ -72,7 +72,7 @@ fn fines(v: &Version, party: Party) -> impl Iterator<Item = (Decimal, Decimal)> 
                     PenaltyAlt::Fine(f) if f.scale.is_none() => Some((f.lo, f.hi)),
                     _ => None,
                 })),
-                Stmt::Measures(_) => {}
+                Stmt::Measures(_) | Stmt::Daily(_) => {}
                 Stmt::If {
                     then, otherwise, ..
                 } => {

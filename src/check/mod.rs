@@ -3,6 +3,7 @@
 
 mod bands;
 mod case_tiers;
+mod daily_fine;
 mod entry_range_list;
 mod entry_range_statute;
 mod higher_norm;
@@ -34,6 +35,7 @@ pub fn run(rules: &RuleSet, lint: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     entry_range_list::check(rules, &mut out);
     bands::check(rules, &mut out);
+    daily_fine::check(rules, &mut out);
     version_period::check(rules, &mut out);
     version_gap::check(rules, &mut out);
     if lint {

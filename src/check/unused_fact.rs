@@ -41,6 +41,7 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
     for v in &rules.violations {
         super::scope::fine_facts(rules, v, &mut mark);
     }
+    super::daily_fine::days_facts(rules, &mut mark);
     for h in &rules.hooks {
         h.script.fact_ids().for_each(&mut mark);
     }

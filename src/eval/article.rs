@@ -35,6 +35,7 @@ fn collect<'r>(w: &mut Walk<'_>, stmts: &'r [Stmt], active: &mut Active<'r>) -> 
         match s {
             Stmt::Penalty(p) => active.penalties.push(p),
             Stmt::Measures(ms) => push_unique(&mut active.measures, ms),
+            Stmt::Daily(d) => active.daily = Some(d),
             Stmt::If {
                 cond,
                 text,

@@ -59,6 +59,21 @@ pub struct FineBarred {
     pub basis: Arc<str>,
 }
 
+/// 按日连续处罚: the fine again for each day the party went on refusing to correct, where the
+/// article provides it and its condition holds (an additive, optional field of the decision).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DailyFine {
+    /// The days counted (from the day after the order to correct: the first day not counted).
+    pub days: u64,
+    /// Each day's fine: the recommended fine (按照原处罚数额).
+    pub per_day: FineRange,
+    /// `per_day` times `days`.
+    pub total: FineRange,
+    /// The article says 可以: the authority decides whether to impose it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub discretionary: bool,
+}
+
 /// Another lawful outcome the caseworker may choose, or the one that applies without discretion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alternative {
@@ -247,6 +262,9 @@ pub struct Decision {
     /// Present when a fine would be due but may not be imposed (Art. 29: already fined).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fine_barred: Option<FineBarred>,
+    /// 按日连续处罚 for continued refusal to correct, where the article provides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daily_fine: Option<DailyFine>,
     /// The statutory fine range of the applied norm for this party and these facts (after
     /// per-unit and multiple-based amounts), or null where the norm fines nothing.
     #[serde(default)]

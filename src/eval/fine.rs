@@ -44,6 +44,9 @@ pub(super) fn run(w: &mut Walk<'_>) -> Flow {
             None
         }
     };
+    if !np_shall && !super::daily::count(w) {
+        w.undetermined = true;
+    }
     if w.undetermined {
         return end::undetermined(w);
     }
@@ -327,6 +330,7 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
         push_basis(&mut out.basis, &[law::ART_28_2.into()]);
         rec.step(|| Step::ConfiscateIncome { amount });
     }
+    super::daily::write(active, out, rec, fine.filter(|_| !drop_fine));
     let outcome = if out.penalties.is_empty() && !barred {
         // The applied version lists no penalty for this party.
         Outcome::NoPenalty

@@ -119,7 +119,7 @@ pub(super) fn weight(
         for s in stmts {
             match s {
                 Stmt::Penalty(p) => out.push(p),
-                Stmt::Measures(_) => {}
+                Stmt::Measures(_) | Stmt::Daily(_) => {}
                 Stmt::If {
                     cond,
                     then,

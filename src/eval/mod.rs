@@ -9,6 +9,7 @@ mod article;
 mod bind;
 mod circumstances;
 mod combine;
+mod daily;
 pub(crate) mod cond;
 pub mod decision;
 mod elements;

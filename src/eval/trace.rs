@@ -24,6 +24,21 @@ pub struct FineStep {
     pub outcome: Outcome,
 }
 
+/// 按日连续处罚 in the trace (boxed, as the fine's step).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailyStep {
+    /// The days counted.
+    pub days: u64,
+    /// How the rule file counts them (`天数(order_date, recheck_date)`).
+    pub text: Arc<str>,
+    /// Each day's fine; none where no fine is imposed or no day is counted.
+    pub per_day: Option<FineRange>,
+    /// The whole of it.
+    pub total: Option<FineRange>,
+    /// The article says 可以.
+    pub discretionary: bool,
+}
+
 /// How step 7 combined the circumstances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Why {
@@ -169,6 +184,8 @@ pub enum Step {
     Fine(Box<FineStep>),
     /// 减轻 with a statutory minimum of 0: the fine is dropped, lighter kinds kept.
     FineDropped,
+    /// 按日连续处罚: its days, and the fine repeated for each.
+    DailyFine(Box<DailyStep>),
     /// 减轻 impossible (minimum 0, no lighter kind): stays 从轻.
     MitigationStaysLighter,
     /// A measure of Art. 28 / 33 / 30 / 31 added.

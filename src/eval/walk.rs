@@ -53,6 +53,10 @@ impl Recorder {
 pub(super) struct Active<'r> {
     pub(super) penalties: Vec<&'r Penalty>,
     pub(super) measures: Vec<Measure>,
+    /// 按日连续处罚, where the article's statements give one for these facts.
+    pub(super) daily: Option<&'r crate::model::DailyFine>,
+    /// Its days, once step 8 has counted them.
+    pub(super) daily_days: u64,
 }
 
 /// The circumstances found so far (steps 5, 6 and the hooks).
@@ -174,6 +178,7 @@ fn blank(v: &Violation, info: &Arc<RuleSetInfo>) -> Decision {
         not_applicable: None,
         see_also: Vec::new(),
         fine_barred: None,
+        daily_fine: None,
         statutory: None,
         alternatives: Vec::new(),
         measures: vec![Measure::OrderCorrection],

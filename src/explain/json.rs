@@ -66,6 +66,10 @@ pub fn write_decision(out: &mut String, d: &Decision) {
         out.push_str(r#","fine_barred":"#);
         fine_barred(out, b);
     }
+    if let Some(f) = &d.daily_fine {
+        out.push_str(r#","daily_fine":"#);
+        daily_fine(out, f);
+    }
     out.push_str(r#","statutory":"#);
     fine(out, d.statutory.as_ref());
     out.push_str(r#","alternatives":"#);
@@ -201,6 +205,19 @@ fn not_applicable(out: &mut String, na: &NotApplicable) {
     leaf(out, &na.reason);
     out.push_str(r#","message":"#);
     string(out, &na.message);
+    out.push('}');
+}
+
+fn daily_fine(out: &mut String, f: &crate::eval::decision::DailyFine) {
+    out.push_str(r#"{"days":"#);
+    out.push_str(&f.days.to_string());
+    out.push_str(r#","per_day":"#);
+    fine(out, Some(&f.per_day));
+    out.push_str(r#","total":"#);
+    fine(out, Some(&f.total));
+    if f.discretionary {
+        out.push_str(r#","discretionary":true"#);
+    }
     out.push('}');
 }
 

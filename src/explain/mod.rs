@@ -1,5 +1,6 @@
 //! Explaining a decision: the trace of the walk, rendered in Chinese for a caseworker.
 
+mod daily;
 mod json;
 mod trace;
 
@@ -40,6 +41,18 @@ pub fn render_decision_labelled(d: &Decision, label: impl Fn(&str) -> Option<Str
             s,
             "不再罚款：同一违法行为已被处以罚款（{}）；其他处罚种类照常",
             b.basis
+        );
+    }
+    if let Some(f) = &d.daily_fine {
+        let may = if f.discretionary { "（可以）" } else { "" };
+        let _ = writeln!(
+            s,
+            "按日连续处罚{may}：{} 日，每日 {} 元至 {} 元，共 {} 元至 {} 元",
+            f.days,
+            Yuan(f.per_day.min),
+            Yuan(f.per_day.max),
+            Yuan(f.total.min),
+            Yuan(f.total.max)
         );
     }
     if !d.penalties.is_empty() {

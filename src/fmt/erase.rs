@@ -2,13 +2,15 @@
 //! equal with every span set to the empty one. Every type is taken apart field by field, so a
 //! field added to the syntax tree is a compile error here until it is erased or compared.
 
+mod penalty;
+
 use crate::source::Span;
 use crate::syntax::ast::{
-    Amount, BaseRef, DateLit, EntryDecl, Expr, ExprKind, FactDecl, File, FineDecl, HigherDecl,
-    HookDecl, Item, Name, Param, ParamValue, PartyBlock, PenaltyAlt, PenaltyDecl, PenaltyStmt,
-    PredicateDecl, RefineFine, RefinementDecl, RegulationDecl, RuleSetDecl, Scalar, Scale,
-    ScriptRef, Str, TierKey, TiersDecl, TypeExpr, VersionDecl, ViolationDecl,
+    Amount, BaseRef, DateLit, EntryDecl, Expr, ExprKind, FactDecl, File, HigherDecl, HookDecl,
+    Item, Name, Param, ParamValue, PredicateDecl, RefineFine, RefinementDecl, RegulationDecl,
+    RuleSetDecl, Scalar, ScriptRef, Str, TypeExpr, VersionDecl, ViolationDecl,
 };
+use penalty::erase_case_tiers;
 
 /// The tree without its spans.
 pub(super) fn span_free(file: &File) -> File {
@@ -124,8 +126,10 @@ impl Erase for RefinementDecl {
             band_ranges,
             fines,
             entries,
+            daily,
             span,
         } = self;
+        daily.erase();
         code.erase();
         source.erase();
         notes.erase();
@@ -143,6 +147,7 @@ impl Erase for RefineFine {
             party,
             amount,
             tiers,
+            case_tiers,
             span,
         } = self;
         if let Some((_, s)) = party {
@@ -150,6 +155,9 @@ impl Erase for RefineFine {
         }
         amount.erase();
         tiers.erase();
+        if let Some(c) = case_tiers {
+            erase_case_tiers(c);
+        }
         span.erase();
     }
 }
@@ -368,120 +376,6 @@ impl Erase for HigherDecl {
         } = self;
         code.erase();
         when.erase();
-    }
-}
-
-impl Erase for PartyBlock {
-    fn erase(&mut self) {
-        let PartyBlock {
-            party: _,
-            stmts,
-            span,
-        } = self;
-        stmts.erase();
-        span.erase();
-    }
-}
-
-impl Erase for PenaltyStmt {
-    fn erase(&mut self) {
-        match self {
-            PenaltyStmt::If {
-                cond,
-                then,
-                otherwise,
-                span,
-            } => {
-                cond.erase();
-                then.erase();
-                otherwise.erase();
-                span.erase();
-            }
-            PenaltyStmt::Measures(ms) => ms.erase(),
-            PenaltyStmt::Penalty(p) => p.erase(),
-        }
-    }
-}
-
-impl Erase for PenaltyDecl {
-    fn erase(&mut self) {
-        let PenaltyDecl {
-            discretionary: _,
-            alts,
-            span,
-        } = self;
-        alts.erase();
-        span.erase();
-    }
-}
-
-impl Erase for PenaltyAlt {
-    fn erase(&mut self) {
-        match self {
-            PenaltyAlt::Fine(f) => f.erase(),
-            PenaltyAlt::Kind(n) => n.erase(),
-        }
-    }
-}
-
-impl Erase for FineDecl {
-    fn erase(&mut self) {
-        let FineDecl {
-            amount,
-            scale,
-            per_also,
-            cap,
-            tiers,
-            case_tiers,
-            span,
-        } = self;
-        if let Some(c) = case_tiers {
-            let crate::syntax::ast::CaseTiersDecl { rows, span } = &mut **c;
-            for (cond, a) in rows {
-                cond.erase();
-                a.erase();
-            }
-            span.erase();
-        }
-        amount.erase();
-        scale.erase();
-        per_also.erase();
-        if let Some((_, span)) = cap {
-            span.erase();
-        }
-        tiers.erase();
-        span.erase();
-    }
-}
-
-impl Erase for TiersDecl {
-    fn erase(&mut self) {
-        let TiersDecl { fact, tiers } = self;
-        fact.erase();
-        for (k, a) in tiers {
-            k.erase();
-            a.erase();
-        }
-    }
-}
-
-impl Erase for TierKey {
-    fn erase(&mut self) {
-        match self {
-            TierKey::UpTo(_, span)
-            | TierKey::Below(_, span)
-            | TierKey::From(_, span)
-            | TierKey::Rest(span) => span.erase(),
-            TierKey::Variant(n) => n.erase(),
-        }
-    }
-}
-
-impl Erase for Scale {
-    fn erase(&mut self) {
-        match self {
-            Scale::PerUnit(n) | Scale::Multiple(n) => n.erase(),
-        }
     }
 }
 

@@ -3,14 +3,16 @@
 //! a fixed order, and the fewest parentheses that keep a condition's meaning. Comments are put
 //! back beside the construct they preceded or followed.
 
+mod penalty;
+
 use super::comments::Comment;
 use super::expr::expr;
 use crate::syntax::ast::{
-    Amount, BaseRef, DateLit, EntryDecl, FactDecl, File, HookDecl, Item, ListKind, Modality, Name,
-    ParamValue, Party, PartyBlock, PenaltyAlt, PenaltyDecl, PenaltyStmt, RefineFine,
-    RefinementDecl, RegulationDecl, RuleSetDecl, Scalar, Scale, ScriptRef, Str, TierKey, TiersDecl,
-    TypeExpr, ViolationDecl,
+    BaseRef, DateLit, EntryDecl, FactDecl, File, HookDecl, Item, ListKind, Modality, Name,
+    ParamValue, Party, PartyBlock, PenaltyStmt, RefineFine, RefinementDecl, RegulationDecl,
+    RuleSetDecl, Scalar, ScriptRef, Str, TypeExpr, ViolationDecl,
 };
+use penalty::{amount, case_tiers, daily, penalty, stmts, tiers};
 
 /// One printed line: indentation level, text, and where its construct starts in the source.
 struct Line {
@@ -400,105 +402,6 @@ fn body(
     }
 }
 
-fn stmts(p: &mut Printer, ss: &[PenaltyStmt]) {
-    for s in ss {
-        match s {
-            PenaltyStmt::Measures(ms) => {
-                let names: Vec<&str> = ms.iter().map(|m| m.text.as_str()).collect();
-                p.line(
-                    format!("措施 {}", names.join("、")),
-                    ms.first().and_then(|m| at(m.span)),
-                );
-            }
-            PenaltyStmt::Penalty(d) => p.line(penalty(d), at(d.span)),
-            PenaltyStmt::If {
-                cond,
-                then,
-                otherwise,
-                span,
-            } => {
-                p.line(format!("若 {} {{", expr(cond)), at(*span));
-                p.indent += 1;
-                stmts(p, then);
-                p.indent -= 1;
-                if otherwise.is_empty() {
-                    p.line("}".into(), None);
-                } else {
-                    p.line("} 否则 {".into(), None);
-                    p.indent += 1;
-                    stmts(p, otherwise);
-                    p.indent -= 1;
-                    p.line("}".into(), None);
-                }
-            }
-        }
-    }
-}
-
-fn penalty(d: &PenaltyDecl) -> String {
-    let alts: Vec<String> = d
-        .alts
-        .iter()
-        .map(|a| match a {
-            PenaltyAlt::Kind(k) => k.text.clone(),
-            PenaltyAlt::Fine(f) => {
-                let mut s = match &f.scale {
-                    None => format!("罚款 {}", amount(&f.amount)),
-                    Some(Scale::PerUnit(n)) => match &f.per_also {
-                        None => format!("罚款 每 {} {}", n.text, amount(&f.amount)),
-                        Some(m) => {
-                            format!("罚款 每 {} 每 {} {}", n.text, m.text, amount(&f.amount))
-                        }
-                    },
-                    Some(Scale::Multiple(n)) => {
-                        format!("罚款 {} {} 倍", n.text, amount(&f.amount))
-                    }
-                };
-                if let Some((n, _)) = f.cap {
-                    s.push_str(&format!(" 不超过 {n}"));
-                }
-                if let Some(c) = &f.case_tiers {
-                    let rows: Vec<String> = c
-                        .rows
-                        .iter()
-                        .map(|(cond, a)| match cond {
-                            Some(e) => format!("当 {}: {}", expr(e), amount(a)),
-                            None => format!("其余: {}", amount(a)),
-                        })
-                        .collect();
-                    s.push_str(&format!(" 档次 {{ {} }}", rows.join("  ")));
-                }
-                if let Some(t) = &f.tiers {
-                    s.push(' ');
-                    s.push_str(&tiers(t));
-                }
-                s
-            }
-        })
-        .collect();
-    let may = if d.discretionary { "可以 " } else { "" };
-    format!("{may}{}", alts.join(" 或 "))
-}
-
-/// `档次 FACT { ..5: lo..hi  其余: lo..hi }`
-fn tiers(t: &TiersDecl) -> String {
-    let rows: Vec<String> = t
-        .tiers
-        .iter()
-        .map(|(k, a)| {
-            let key = match k {
-                TierKey::UpTo(n, _) => format!("..{n}"),
-                TierKey::Below(n, _) => format!("<{n}"),
-                TierKey::From(n, _) => format!("{n}.."),
-                TierKey::Rest(_) => "其余".into(),
-                TierKey::Variant(v) => v.text.clone(),
-            };
-            format!("{key}: {}", amount(a))
-        })
-        .collect();
-    format!("档次 {} {{ {} }}", t.fact.text, rows.join("  "))
-}
-
 /// `细化 CODE { 来源 …  说明 …  幅度 …  fines  entries }`; an entry covering only the refined
 /// code is printed without its `适用`, as it is read.
 fn refinement(p: &mut Printer, r: &RefinementDecl) {
@@ -521,6 +424,12 @@ fn refinement(p: &mut Printer, r: &RefinementDecl) {
                 s.push(' ');
             }
             s.push_str(&tiers(t));
+        }
+        if let Some(c) = &f.case_tiers {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(&case_tiers(c));
         }
         s
     };
@@ -552,20 +461,15 @@ fn refinement(p: &mut Printer, r: &RefinementDecl) {
             }
         }
     }
+    for d in &r.daily {
+        p.line(daily(d), at(d.span));
+    }
     for e in &r.entries {
         let own = !e.covers_all && e.covers.len() == 1 && e.covers[0].text == r.code.text;
         entry_in(p, e, own);
     }
     p.indent -= 1;
     p.line("}".into(), None);
-}
-
-fn amount(a: &Amount) -> String {
-    match a.lo {
-        None => format!("..{}", a.hi),
-        Some(lo) if lo == a.hi => lo.to_string(),
-        Some(lo) => format!("{lo}..{}", a.hi),
-    }
 }
 
 fn coverage(all: bool, except: &[Name], covers: &[Name]) -> String {

@@ -1,6 +1,7 @@
 //! The checked rule set: names resolved, types checked, every problem collected. This is what the
 //! decision graph is compiled from; nothing after this stage sees the syntax tree.
 
+mod daily;
 pub mod expr;
 mod lower;
 mod name_map;
@@ -9,6 +10,7 @@ mod penalty;
 pub use crate::facts::{Fact, FactId, FactType, Value};
 pub use crate::vocab::money::Fractions;
 pub use crate::vocab::{Measure, PenaltyKind};
+pub use daily::{DailyFine, each_daily, each_daily_mut};
 pub use expr::Expr;
 pub use lower::lower;
 pub use name_map::NameMap;
@@ -106,6 +108,8 @@ pub struct Refinement {
     pub fines: Vec<RefinedFine>,
     /// The band fractions it set for the current version (before: the version's own, if any).
     pub bands: Option<RefinedBands>,
+    /// The days it counts the article's daily fine by (按日连续处罚), as written.
+    pub daily: Option<Arc<str>>,
     /// Keyword to code.
     pub span: Span,
     /// "path:line:col".

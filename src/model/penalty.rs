@@ -32,7 +32,7 @@ impl PerPartyStmts {
                             }
                         }
                     }
-                    Stmt::Measures(_) => {}
+                    Stmt::Measures(_) | Stmt::Daily(_) => {}
                     Stmt::If {
                         then, otherwise, ..
                     } => {
@@ -74,6 +74,8 @@ pub enum Stmt {
     Measures(Vec<Measure>),
     /// A penalty.
     Penalty(Penalty),
+    /// 按日连续处罚: the fine again for each day of continued refusal.
+    Daily(Box<super::DailyFine>),
 }
 
 impl Stmt {
@@ -85,7 +87,7 @@ impl Stmt {
             Stmt::If {
                 then, otherwise, ..
             } => Stmt::any(then, f) || Stmt::any(otherwise, f),
-            Stmt::Measures(_) => false,
+            Stmt::Measures(_) | Stmt::Daily(_) => false,
         })
     }
 
@@ -108,7 +110,7 @@ impl Stmt {
                     Stmt::for_each_penalty_mut(then, f);
                     Stmt::for_each_penalty_mut(otherwise, f);
                 }
-                Stmt::Measures(_) => {}
+                Stmt::Measures(_) | Stmt::Daily(_) => {}
             }
         }
     }
@@ -318,7 +320,7 @@ fn penalties<'a>(stmts: &'a [crate::model::Stmt], out: &mut Vec<&'a crate::model
                 penalties(then, out);
                 penalties(otherwise, out);
             }
-            crate::model::Stmt::Measures(_) => {}
+            crate::model::Stmt::Measures(_) | crate::model::Stmt::Daily(_) => {}
         }
     }
 }

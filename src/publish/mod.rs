@@ -200,8 +200,12 @@ fn refines_words(rules: &RuleSet, vid: u32) -> Vec<String> {
                 words::range_yuan(lo, hi),
                 rules.facts[t.fact as usize].label
             ),
-            (Some((lo, hi)), None) => format!("罚款收窄为{}", words::range_yuan(lo, hi)),
             (None, Some(t)) => format!("罚款按{}分档", rules.facts[t.fact as usize].label),
+            (Some((lo, hi)), None) if f.after.cases.is_some() => {
+                format!("罚款收窄为{}，按情节分档", words::range_yuan(lo, hi))
+            }
+            (None, None) if f.after.cases.is_some() => "罚款按情节分档".to_string(),
+            (Some((lo, hi)), None) => format!("罚款收窄为{}", words::range_yuan(lo, hi)),
             (None, None) => continue,
         };
         match done.iter_mut().find(|(_, p)| *p == part) {
@@ -224,6 +228,9 @@ fn refines_words(rules: &RuleSet, vid: u32) -> Vec<String> {
         } else {
             format!("各档幅度改为{}", words::fractions(&b.after))
         });
+    }
+    if let Some(days) = &r.daily {
+        what.push(format!("按日连续处罚的日数按 {days} 计算"));
     }
     if !r.entries.is_empty() {
         what.push(format!("增加清单条目 {}", r.entries.join("、")));

@@ -55,7 +55,7 @@ fn paren(rules: &RuleSet, e: &Expr) -> String {
 }
 
 /// A value: a fact's label (with its unit), a literal, or arithmetic.
-fn value(rules: &RuleSet, e: &Expr, fact: Option<u32>) -> String {
+pub fn value(rules: &RuleSet, e: &Expr, fact: Option<u32>) -> String {
     match e {
         Expr::Fact(f) => rules
             .facts
@@ -217,6 +217,7 @@ pub fn stmts(rules: &RuleSet, stmts: &[Stmt]) -> String {
                 let may = if p.discretionary { "可以处" } else { "" };
                 parts.push(format!("{may}{}", alts.join("或者")));
             }
+            Stmt::Daily(d) => parts.push(daily(rules, d)),
             Stmt::If {
                 cond,
                 then,
@@ -236,6 +237,15 @@ pub fn stmts(rules: &RuleSet, stmts: &[Stmt]) -> String {
         }
     }
     parts.join("，")
+}
+
+/// A daily fine in words: "可以按照原处罚数额按日连续处罚（日数：自责令改正之日至复查之日的天数）".
+pub fn daily(rules: &RuleSet, d: &crate::model::DailyFine) -> String {
+    let may = if d.discretionary { "可以" } else { "" };
+    format!(
+        "{may}按照原处罚数额按日连续处罚（日数：{}）",
+        value(rules, &d.days, None)
+    )
 }
 
 fn stmts_or_none(rules: &RuleSet, s: &[Stmt]) -> String {
@@ -268,7 +278,7 @@ pub fn fines_with_conditions(rules: &RuleSet, stmts: &[Stmt]) -> Vec<(Option<Str
                         }
                     }
                 }
-                Stmt::Measures(_) => {}
+                Stmt::Measures(_) | Stmt::Daily(_) => {}
                 Stmt::If {
                     cond,
                     then,

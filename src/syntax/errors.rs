@@ -270,6 +270,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::breach_clause => "“违反”",
         Rule::cond_block => "“若”",
         Rule::else_block => "“否则”",
+        Rule::daily_fine | Rule::refine_daily => "“按日连续处罚”",
+        Rule::daily_days => "按日连续处罚的日数（事实或 天数(起算日期, 截止日期)）",
         _ => return None,
     })
 }

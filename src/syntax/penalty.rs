@@ -31,6 +31,38 @@ impl Visitor<'_> {
         d
     }
 
+    /// `[可以] 按日连续处罚 DAYS` (also a refinement's `按日连续处罚 DAYS`).
+    pub(super) fn visit_daily_fine(&mut self, p: Pair<'_, Rule>) -> DailyFineDecl {
+        let mut span = self.span(&p);
+        // The statement ends with its days or its keyword, not with the blanks pest read after it.
+        let text = p.as_str();
+        let kw_end = ["按日连续处罚", "daily_fine"]
+            .iter()
+            .filter_map(|k| text.find(k).map(|at| at + k.len()))
+            .min()
+            .unwrap_or(text.len());
+        span.end = span.start + kw_end as u32;
+        let mut d = DailyFineDecl {
+            discretionary: false,
+            days: None,
+            span,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::discretionary => d.discretionary = true,
+                Rule::daily_days => {
+                    if let Some(e) = c.into_inner().next() {
+                        let e = self.visit_expr(e);
+                        d.span.end = e.span.end;
+                        d.days = Some(e);
+                    }
+                }
+                _ => {}
+            }
+        }
+        d
+    }
+
     pub(super) fn visit_fine(&mut self, p: Pair<'_, Rule>) -> FineDecl {
         let span = self.span(&p);
         let mut f = FineDecl {
@@ -49,26 +81,7 @@ impl Visitor<'_> {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::tiers => f.tiers = Some(self.visit_tiers(c)),
-                Rule::case_tiers => {
-                    let span = self.span(&c);
-                    let mut rows = Vec::new();
-                    for row in c.into_inner() {
-                        let rest = row.as_rule() == Rule::rest_tier;
-                        let mut cond = None;
-                        let mut amount = None;
-                        for x in row.into_inner() {
-                            match x.as_rule() {
-                                Rule::expr => cond = Some(self.visit_expr(x)),
-                                Rule::amount => amount = Some(self.visit_amount(x)),
-                                _ => {}
-                            }
-                        }
-                        if let Some(a) = amount {
-                            rows.push((if rest { None } else { cond }, a));
-                        }
-                    }
-                    f.case_tiers = Some(Box::new(CaseTiersDecl { rows, span }));
-                }
+                Rule::case_tiers => f.case_tiers = Some(Box::new(self.visit_case_tiers(c))),
                 Rule::cap => {
                     let span = self.span(&c);
                     if let Some(n) = c.into_inner().next() {
@@ -97,6 +110,28 @@ impl Visitor<'_> {
             }
         }
         f
+    }
+
+    /// `档次 { 当 …: …  其余: … }`: tiers chosen by conditions.
+    pub(super) fn visit_case_tiers(&mut self, c: Pair<'_, Rule>) -> CaseTiersDecl {
+        let span = self.span(&c);
+        let mut rows = Vec::new();
+        for row in c.into_inner() {
+            let rest = row.as_rule() == Rule::rest_tier;
+            let mut cond = None;
+            let mut amount = None;
+            for x in row.into_inner() {
+                match x.as_rule() {
+                    Rule::expr => cond = Some(self.visit_expr(x)),
+                    Rule::amount => amount = Some(self.visit_amount(x)),
+                    _ => {}
+                }
+            }
+            if let Some(a) = amount {
+                rows.push((if rest { None } else { cond }, a));
+            }
+        }
+        CaseTiersDecl { rows, span }
     }
 
     pub(super) fn visit_tiers(&mut self, p: Pair<'_, Rule>) -> TiersDecl {

@@ -19,6 +19,7 @@ impl Visitor<'_> {
             band_ranges: vec![],
             fines: vec![],
             entries: vec![],
+            daily: vec![],
             span,
         };
         for c in p.into_inner() {
@@ -60,6 +61,10 @@ impl Visitor<'_> {
                     let fine = self.visit_refine_fine(c, None);
                     r.fines.push(fine);
                 }
+                Rule::refine_daily => {
+                    let d = self.visit_daily_fine(c);
+                    r.daily.push(d);
+                }
                 Rule::refine_entry => {
                     let mut e = self.visit_list_entry(c);
                     if !e.covers_all && e.covers.is_empty() {
@@ -83,12 +88,14 @@ impl Visitor<'_> {
             party,
             amount: None,
             tiers: None,
+            case_tiers: None,
             span,
         };
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::amount => f.amount = Some(self.visit_amount(c)),
                 Rule::tiers => f.tiers = Some(self.visit_tiers(c)),
+                Rule::case_tiers => f.case_tiers = Some(Box::new(self.visit_case_tiers(c))),
                 _ => {}
             }
         }

@@ -250,6 +250,7 @@ impl Visitor<'_> {
             }
             Rule::measures => Some(PenaltyStmt::Measures(self.visit_measures(p))),
             Rule::penalty => Some(PenaltyStmt::Penalty(self.visit_penalty(p))),
+            Rule::daily_fine => Some(PenaltyStmt::Daily(self.visit_daily_fine(p))),
             _ => None,
         }
     }

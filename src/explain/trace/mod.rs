@@ -60,6 +60,7 @@ impl std::fmt::Display for Step {
             | Step::Fine(_)
             | Step::FineDropped
             | Step::MitigationStaysLighter => fine_sentence(self, s)?,
+            Step::DailyFine(d) => super::daily::sentence(d, s)?,
             Step::Measures { measures } => {
                 let names: Vec<&str> = measures.iter().map(|m| m.zh()).collect();
                 write!(s, "措施：{}", names.join("、"))?;

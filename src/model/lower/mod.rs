@@ -1,5 +1,6 @@
 //! Syntax tree → checked model. Every problem is collected; nothing stops at the first one.
 
+mod daily;
 mod entry;
 mod expr;
 mod facts;
@@ -7,6 +8,7 @@ mod header;
 mod hooks;
 mod penalty;
 mod refine;
+mod tiers;
 mod violation;
 
 use crate::diag::{Code, Diagnostic};

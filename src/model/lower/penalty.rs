@@ -3,21 +3,21 @@
 use super::Lowerer;
 use crate::diag::{Code, Diagnostic, nearest};
 use crate::model::{
-    CaseTiers, FactType, FineSpec, Measure, Penalty, PenaltyAlt, PenaltyKind, ScaleKind, Stmt, Tier, TierKey,
-    Tiers,
+    FactId, FactType, FineSpec, Measure, Penalty, PenaltyAlt, PenaltyKind, ScaleKind, Stmt,
 };
-use crate::source::Span;
 use crate::syntax::ast;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
 impl Lowerer {
     pub(super) fn stmts(&mut self, stmts: &[ast::PenaltyStmt]) -> Vec<Stmt> {
-        stmts.iter().map(|s| self.stmt(s)).collect()
+        stmts.iter().filter_map(|s| self.stmt(s)).collect()
     }
 
-    pub(super) fn stmt(&mut self, s: &ast::PenaltyStmt) -> Stmt {
-        match s {
+    /// One statement; `None` for a daily fine that could not be lowered (reported).
+    pub(super) fn stmt(&mut self, s: &ast::PenaltyStmt) -> Option<Stmt> {
+        Some(match s {
+            ast::PenaltyStmt::Daily(d) => return self.daily(d),
             ast::PenaltyStmt::If {
                 cond,
                 then,
@@ -67,7 +67,7 @@ impl Lowerer {
                     alts,
                 })
             }
-        }
+        })
     }
 
     pub(super) fn measures(&mut self, ms: &[ast::Name]) -> Vec<Measure> {
@@ -147,7 +147,55 @@ impl Lowerer {
     pub(super) fn fine(&mut self, f: &ast::FineDecl) -> Option<FineSpec> {
         let money = !matches!(f.scale, Some(ast::Scale::Multiple(_)));
         let (lo, hi) = self.amount_of(&f.amount, money)?;
-        let scale = match &f.scale {
+        let scale = self.fine_scale(f);
+        let tiers = match &f.tiers {
+            None => None,
+            Some(t) if scale.is_some() => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::TierTable,
+                        t.fact.span,
+                        "按单位或倍数计算的罚款不能再分档次",
+                    )
+                    .label("档次")
+                    .help("档次只用于按固定幅度计算的罚款"),
+                );
+                None
+            }
+            // An empty statutory range is reported once, not again for every tier.
+            Some(_) if lo > hi => None,
+            Some(t) => self.tiers(t, lo, hi),
+        };
+        let per_also = self.per_also(f);
+        let cap = self.fine_cap(f);
+        let cases = match &f.case_tiers {
+            None => None,
+            Some(c) if scale.is_some() => {
+                self.diags.push(
+                    Diagnostic::error(Code::TierTable, c.span, "按单位或倍数计算的罚款不能再分档次")
+                        .label("档次")
+                        .help("档次只用于按固定幅度计算的罚款"),
+                );
+                None
+            }
+            Some(_) if lo > hi => None,
+            Some(c) => self.case_tiers(c, lo, hi),
+        };
+        Some(FineSpec {
+            lo,
+            hi,
+            scale,
+            per_also,
+            cap,
+            id: 0,
+            tiers,
+            cases,
+        })
+    }
+
+    /// The fact a per-unit or multiple fine is scaled by, of the type its scale needs.
+    fn fine_scale(&mut self, f: &ast::FineDecl) -> Option<(FactId, ScaleKind)> {
+        match &f.scale {
             None => None,
             Some(ast::Scale::PerUnit(n) | ast::Scale::Multiple(n)) => {
                 let kind = if matches!(f.scale, Some(ast::Scale::PerUnit(_))) {
@@ -186,28 +234,14 @@ impl Lowerer {
                     }
                 }
             }
-        };
-        let tiers = match &f.tiers {
+        }
+    }
+
+    /// `每 A 每 B`: the second quantity of a fine per unit of two facts.
+    fn per_also(&mut self, f: &ast::FineDecl) -> Option<FactId> {
+        match &f.per_also {
             None => None,
-            Some(t) if scale.is_some() => {
-                self.diags.push(
-                    Diagnostic::error(
-                        Code::TierTable,
-                        t.fact.span,
-                        "按单位或倍数计算的罚款不能再分档次",
-                    )
-                    .label("档次")
-                    .help("档次只用于按固定幅度计算的罚款"),
-                );
-                None
-            }
-            // An empty statutory range is reported once, not again for every tier.
-            Some(_) if lo > hi => None,
-            Some(t) => self.tiers(t, lo, hi),
-        };
-        let per_also = match (&f.per_also, scale) {
-            (None, _) => None,
-            (Some(n), _) => match self.fact_index.get(&n.text) {
+            Some(n) => match self.fact_index.get(&n.text) {
                 Some(&id) => {
                     let ty = &self.facts[id as usize].ty;
                     if !matches!(ty, FactType::Int | FactType::Decimal) {
@@ -228,8 +262,12 @@ impl Lowerer {
                     None
                 }
             },
-        };
-        let cap = match f.cap {
+        }
+    }
+
+    /// `不超过 N`: the cap of a per-unit or multiple fine, a positive amount to the fen.
+    fn fine_cap(&mut self, f: &ast::FineDecl) -> Option<rust_decimal::Decimal> {
+        match f.cap {
             None => None,
             Some((_, span)) if f.scale.is_none() => {
                 self.diags.push(
@@ -257,231 +295,6 @@ impl Lowerer {
                 }
                 Some(c)
             }
-        };
-        let cases = match &f.case_tiers {
-            None => None,
-            Some(c) if scale.is_some() => {
-                self.diags.push(
-                    Diagnostic::error(Code::TierTable, c.span, "按单位或倍数计算的罚款不能再分档次")
-                        .label("档次")
-                        .help("档次只用于按固定幅度计算的罚款"),
-                );
-                None
-            }
-            Some(_) if lo > hi => None,
-            Some(c) => self.case_tiers(c, lo, hi),
-        };
-        Some(FineSpec {
-            lo,
-            hi,
-            scale,
-            per_also,
-            cap,
-            id: 0,
-            tiers,
-            cases,
-        })
-    }
-
-    /// Tiers chosen by conditions: each inside the statutory range, 其余 last.
-    fn case_tiers(&mut self, c: &ast::CaseTiersDecl, lo: Decimal, hi: Decimal) -> Option<u32> {
-        let mut rows = Vec::new();
-        let mut rest = None;
-        let mut ok = true;
-        for (cond, amount) in &c.rows {
-            let (tlo, thi) = self.amount(amount)?;
-            if tlo < lo || thi > hi {
-                self.diags.push(
-                    Diagnostic::error(
-                        Code::TierTable,
-                        amount.span,
-                        format!("档次 {tlo}..{thi} 超出法定幅度 {lo}..{hi}"),
-                    )
-                    .label("档次")
-                    .help("档次是法定幅度之内的一段；减轻处罚另有规定"),
-                );
-                ok = false;
-            }
-            match cond {
-                Some(e) => {
-                    let text: Arc<str> = self
-                        .sources
-                        .get(e.span.file)
-                        .map_or("", |f| f.slice(e.span))
-                        .into();
-                    rows.push((self.condition(e), text, tlo, thi));
-                }
-                None => rest = Some((tlo, thi)),
-            }
         }
-        let rest = rest?;
-        if !ok {
-            return None;
-        }
-        self.case_tiers.push(CaseTiers { rows, rest });
-        Some((self.case_tiers.len() - 1) as u32)
-    }
-
-    /// A tier table: a numeric fact with ascending upper bounds ending in 其余 or a lower bound
-    /// (`5..`, 以上) where the bounds before end, or an option fact
-    /// whose every option has a tier (or 其余); every tier inside the statutory range.
-    pub(super) fn tiers(&mut self, t: &ast::TiersDecl, lo: Decimal, hi: Decimal) -> Option<u32> {
-        let Some(&fact) = self.fact_index.get(&t.fact.text) else {
-            self.unknown_name(&t.fact.text, t.fact.span);
-            return None;
-        };
-        let ty = self.facts[fact as usize].ty.clone();
-        let mut rows = Vec::new();
-        let mut ok = true;
-        let bad = |me: &mut Self, span: Span, msg: String, help: &str| {
-            me.diags.push(
-                Diagnostic::error(Code::TierTable, span, msg)
-                    .label("档次")
-                    .help(help.to_string()),
-            );
-        };
-        // The numbers the tiers so far select: up to the bound, the bound itself included or not.
-        let mut last_bound: Option<(Decimal, bool)> = None;
-        let mut closed = false;
-        for (key, amount) in &t.tiers {
-            if closed {
-                bad(
-                    self,
-                    amount.span,
-                    "“以上”一档之后不能再写档次".to_string(),
-                    "“下限..”（以上）一档取其余所有较大的值，须是最后一档",
-                );
-                ok = false;
-            }
-            let (tlo, thi) = self.amount(amount)?;
-            if tlo < lo || thi > hi {
-                bad(
-                    self,
-                    amount.span,
-                    format!("档次 {tlo}..{thi} 超出法定幅度 {lo}..{hi}"),
-                    "档次是法定幅度之内的一段；减轻处罚另有规定",
-                );
-                ok = false;
-            }
-            let key = match (key, &ty) {
-                (
-                    ast::TierKey::UpTo(n, span) | ast::TierKey::Below(n, span),
-                    FactType::Int | FactType::Decimal | FactType::Money,
-                ) => {
-                    let included = matches!(key, ast::TierKey::UpTo(..));
-                    // `<5` then `..5` selects 5 alone; any other repeat or step down selects nothing.
-                    if last_bound.is_some_and(|b| (*n, included) <= b) {
-                        bad(
-                            self,
-                            *span,
-                            format!("档次上限 {n} 须大于前一档"),
-                            "按从小到大的顺序写各档上限",
-                        );
-                        ok = false;
-                    }
-                    last_bound = Some((*n, included));
-                    if included {
-                        TierKey::UpTo(*n)
-                    } else {
-                        TierKey::Below(*n)
-                    }
-                }
-                (
-                    ast::TierKey::From(n, span),
-                    FactType::Int | FactType::Decimal | FactType::Money,
-                ) => {
-                    // 以上 takes what the tiers before leave: it must start where they end.
-                    let gap = match last_bound {
-                        None => true,
-                        Some((b, _)) => *n > b,
-                    };
-                    if gap {
-                        let msg = match last_bound {
-                            None => format!("“{n}..”一档之下的值不属于任何档次"),
-                            Some((b, _)) => format!("{b} 与 {n} 之间的值不属于任何档次"),
-                        };
-                        bad(
-                            self,
-                            *span,
-                            msg,
-                            "“下限..”一档的下限须等于前一档的上限，如 <5: …  5..: …",
-                        );
-                        ok = false;
-                    }
-                    closed = true;
-                    TierKey::From(*n)
-                }
-                (ast::TierKey::Rest(_), _) => TierKey::Rest,
-                (ast::TierKey::Variant(v), FactType::Enum(vs)) => {
-                    match vs.iter().position(|(x, _)| *x == v.text) {
-                        Some(i) => TierKey::Variant(crate::limits::option_index(i)),
-                        None => {
-                            let names: Vec<&str> = vs.iter().map(|(x, _)| x.as_str()).collect();
-                            bad(
-                                self,
-                                v.span,
-                                format!("事实 {} 没有可选值 {}", t.fact.text, v.text),
-                                &format!("可选值有：{}", names.join("、")),
-                            );
-                            ok = false;
-                            continue;
-                        }
-                    }
-                }
-                (
-                    ast::TierKey::UpTo(_, span)
-                    | ast::TierKey::Below(_, span)
-                    | ast::TierKey::From(_, span),
-                    _,
-                ) => {
-                    bad(
-                        self,
-                        *span,
-                        format!("事实 {} 不是数值，不能按上限分档", t.fact.text),
-                        "数值型事实写 ..上限，选项型事实写可选值",
-                    );
-                    ok = false;
-                    continue;
-                }
-                (ast::TierKey::Variant(v), _) => {
-                    bad(
-                        self,
-                        v.span,
-                        format!("事实 {} 不是选项，不能按可选值分档", t.fact.text),
-                        "数值型事实写 ..上限，选项型事实写可选值",
-                    );
-                    ok = false;
-                    continue;
-                }
-            };
-            rows.push(Tier {
-                key,
-                lo: tlo,
-                hi: thi,
-            });
-        }
-        let has_rest = closed || rows.iter().any(|r| r.key == TierKey::Rest);
-        let complete = has_rest
-            || match &ty {
-                FactType::Enum(vs) => (0..vs.len()).all(|i| {
-                    rows.iter()
-                        .any(|r| r.key == TierKey::Variant(crate::limits::option_index(i)))
-                }),
-                _ => false,
-            };
-        if !complete {
-            bad(
-                self,
-                t.fact.span,
-                format!("档次没有覆盖事实 {} 的所有取值", t.fact.text),
-                "最后一档写“其余”，或者为每个可选值各写一档",
-            );
-            ok = false;
-        }
-        if !ok {
-            return None;
-        }
-        self.tiers.push(Tiers { fact, rows });
-        Some((self.tiers.len() - 1) as u32)
     }
 }

@@ -51,6 +51,7 @@ impl Lowerer {
             let v = &mut violations[id as usize];
             let bands = self.refined_bands(r, v);
             let fines = self.refined_fines(r, v);
+            let daily = self.refined_daily(r, v);
             out.push(Refinement {
                 violation: id,
                 source: r.source.iter().map(|s| s.value.as_str().into()).collect(),
@@ -62,6 +63,7 @@ impl Lowerer {
                     .collect(),
                 fines,
                 bands,
+                daily,
                 span: r.span,
                 location: self.location(r.span),
             });
@@ -213,6 +215,7 @@ impl Lowerer {
                             && let Some((_, after)) = after_specs.get(k)
                         {
                             s.tiers = after.0.tiers;
+                            s.cases = after.0.cases;
                             k += 1;
                         }
                     }
@@ -272,6 +275,18 @@ impl Lowerer {
             None => None,
         };
         let (lo, hi) = narrowed.unwrap_or((before.lo, before.hi));
+        if let Some(c) = &f.case_tiers {
+            // Tiers chosen by conditions replace whatever tiers the base wrote.
+            let cases = self.case_tiers(c, lo, hi)?;
+            return Some((
+                FineSpec {
+                    tiers: None,
+                    cases: Some(cases),
+                    ..before
+                },
+                narrowed,
+            ));
+        }
         let tiers = match (&f.tiers, narrowed) {
             (Some(t), _) => self.tiers(t, lo, hi)?,
             (None, Some(_)) => {
@@ -292,6 +307,7 @@ impl Lowerer {
         Some((
             FineSpec {
                 tiers: Some(tiers),
+                cases: None,
                 ..before
             },
             narrowed,

@@ -172,6 +172,7 @@ impl Lowerer {
         if penalties.unit.is_none() && (has_common || seen.is_empty()) {
             penalties.unit = Some(common.clone());
         }
+        self.check_daily(&penalties);
         let any = [&penalties.individual, &penalties.unit]
             .into_iter()
             .flatten()

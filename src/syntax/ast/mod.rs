@@ -6,6 +6,15 @@ use crate::source::Span;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
+mod expr;
+mod penalty;
+
+pub use expr::{BinOp, Expr, ExprKind, Func};
+pub use penalty::{
+    Amount, CaseTiersDecl, DailyFineDecl, FineDecl, PartyBlock, PenaltyAlt, PenaltyDecl, PenaltyStmt, Scale, TierKey,
+    TiersDecl,
+};
+
 /// A name written in the file (ASCII identifier, code, or a Chinese word such as a penalty kind).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Name {
@@ -107,6 +116,8 @@ pub struct RefinementDecl {
     pub fines: Vec<RefineFine>,
     /// List entries covering the violation (`适用` left out: the refined code).
     pub entries: Vec<EntryDecl>,
+    /// `按日连续处罚 DAYS`: the days the violation's daily fine counts, replaced.
+    pub daily: Vec<DailyFineDecl>,
     /// Keyword to code.
     pub span: Span,
 }
@@ -120,6 +131,8 @@ pub struct RefineFine {
     pub amount: Option<Amount>,
     /// The tiers, replacing the violation's.
     pub tiers: Option<TiersDecl>,
+    /// Tiers chosen by conditions (`档次 { 当 …: …  其余: … }`), replacing the violation's.
+    pub case_tiers: Option<Box<CaseTiersDecl>>,
     /// Where it is written.
     pub span: Span,
 }
@@ -327,129 +340,6 @@ pub struct BandRange {
     pub span: Span,
 }
 
-/// A party block.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PartyBlock {
-    /// Which party.
-    pub party: Party,
-    /// The statements.
-    pub stmts: Vec<PenaltyStmt>,
-    /// The party keyword.
-    pub span: Span,
-}
-
-/// A statement in a violation's penalty part.
-#[derive(Clone, Debug, PartialEq)]
-pub enum PenaltyStmt {
-    /// `若 … { … } 否则 { … }`
-    If {
-        /// The article's own condition.
-        cond: Expr,
-        /// When it holds.
-        then: Vec<PenaltyStmt>,
-        /// When it does not.
-        otherwise: Vec<PenaltyStmt>,
-        /// The keyword.
-        span: Span,
-    },
-    /// `措施 …`
-    Measures(Vec<Name>),
-    /// One penalty (or a one-of choice).
-    Penalty(PenaltyDecl),
-}
-
-/// `[可以] A 或 B`
-#[derive(Clone, Debug, PartialEq)]
-pub struct PenaltyDecl {
-    /// `可以`: a discretionary penalty.
-    pub discretionary: bool,
-    /// The alternatives (one, or several joined by 或).
-    pub alts: Vec<PenaltyAlt>,
-    /// Whole statement.
-    pub span: Span,
-}
-
-/// One kind of penalty.
-#[derive(Clone, Debug, PartialEq)]
-pub enum PenaltyAlt {
-    /// `罚款 …`
-    Fine(FineDecl),
-    /// Another kind, by its Chinese name.
-    Kind(Name),
-}
-
-/// `罚款 …`
-#[derive(Clone, Debug, PartialEq)]
-pub struct FineDecl {
-    /// The amount or factor range.
-    pub amount: Amount,
-    /// Per unit of a fact, or a multiple of one.
-    pub scale: Option<Scale>,
-    /// `每 A 每 B`: the second fact a per-unit amount is multiplied by.
-    pub per_also: Option<Box<Name>>,
-    /// `不超过 N`: the absolute cap of a per-unit or multiple fine.
-    pub cap: Option<(Decimal, Span)>,
-    /// `档次 FACT { … }`
-    pub tiers: Option<TiersDecl>,
-    /// `档次 { 当 …: …  其余: … }`: tiers chosen by conditions.
-    pub case_tiers: Option<Box<CaseTiersDecl>>,
-    /// Whole fine.
-    pub span: Span,
-}
-
-/// `档次 FACT { ..5: lo..hi  其余: lo..hi }` or by option: `档次 harm { minor: …  serious: … }`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TiersDecl {
-    /// The fact that selects the tier.
-    pub fact: Name,
-    /// The tiers in order.
-    pub tiers: Vec<(TierKey, Amount)>,
-}
-
-/// `档次 { 当 条件: lo..hi  …  其余: lo..hi }`: the first tier whose condition holds.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CaseTiersDecl {
-    /// The tiers in order; `None` is 其余.
-    pub rows: Vec<(Option<Expr>, Amount)>,
-    /// The keyword.
-    pub span: Span,
-}
-
-/// What selects a tier.
-#[derive(Clone, Debug, PartialEq)]
-pub enum TierKey {
-    /// `..n`: up to n, n included (以下).
-    UpTo(Decimal, Span),
-    /// `<n`: below n, n excluded (不满).
-    Below(Decimal, Span),
-    /// `n..`: n and above, n included (以上); the last tier.
-    From(Decimal, Span),
-    /// `其余`: every value not selected by an earlier tier.
-    Rest(Span),
-    /// An option's name.
-    Variant(Name),
-}
-
-/// How a fine range is scaled by a fact.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Scale {
-    /// `每 FACT`
-    PerUnit(Name),
-    /// `FACT … 倍`
-    Multiple(Name),
-}
-
-/// `lo..hi`, `..hi` or a single number.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Amount {
-    /// Lower end; `None` for `..hi` (0).
-    pub lo: Option<Decimal>,
-    /// Upper end.
-    pub hi: Decimal,
-    /// Where.
-    pub span: Span,
-}
-
 /// A list entry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntryDecl {
@@ -523,115 +413,3 @@ pub enum ScriptRef {
     },
 }
 
-/// A condition or arithmetic expression.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Expr {
-    /// What it is.
-    pub kind: ExprKind,
-    /// Where.
-    pub span: Span,
-}
-
-/// Expression forms.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ExprKind {
-    /// 真 / 假
-    Bool(bool),
-    /// A number.
-    Number(Decimal),
-    /// A date (`None`: invalid, already reported).
-    Date(Option<Date>),
-    /// A string.
-    Str(String),
-    /// A fact, predicate or option name.
-    Name(String),
-    /// 不
-    Not(Box<Expr>),
-    /// unary minus
-    Neg(Box<Expr>),
-    /// binary operator
-    Binary(BinOp, Box<Expr>, Box<Expr>),
-    /// 属于 { … }
-    In(Box<Expr>, Vec<Expr>),
-    /// A function of dates: `天数(a, b)`, `加月(d, n)`.
-    Call(Func, Vec<Expr>),
-}
-
-/// The functions a condition may call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Func {
-    /// `天数(a, b)`: the days from date a to date b (b − a; the first day is not counted,
-    /// 民法典 Art. 201).
-    Days,
-    /// `加月(d, n)`: the date n months after d, the corresponding day or the month's last day
-    /// (民法典 Art. 202).
-    AddMonths,
-}
-
-impl Func {
-    /// Its Chinese name, as the formatter prints it.
-    pub fn zh(self) -> &'static str {
-        match self {
-            Func::Days => "天数",
-            Func::AddMonths => "加月",
-        }
-    }
-
-    /// The function a name calls.
-    pub fn from_name(s: &str) -> Option<Func> {
-        match s {
-            "天数" | "days" => Some(Func::Days),
-            "加月" | "add_months" => Some(Func::AddMonths),
-            _ => None,
-        }
-    }
-}
-
-/// Binary operators.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BinOp {
-    /// 或
-    Or,
-    /// 且
-    And,
-    /// =
-    Eq,
-    /// !=
-    Ne,
-    /// <
-    Lt,
-    /// <=
-    Le,
-    /// >
-    Gt,
-    /// >=
-    Ge,
-    /// +
-    Add,
-    /// -
-    Sub,
-    /// *
-    Mul,
-    /// /
-    Div,
-}
-
-impl BinOp {
-    /// How the operator is written.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            BinOp::Or => "或",
-            BinOp::And => "且",
-            BinOp::Eq => "=",
-            BinOp::Ne => "!=",
-            BinOp::Lt => "<",
-            BinOp::Le => "<=",
-            BinOp::Gt => ">",
-            BinOp::Ge => ">=",
-            BinOp::Add => "+",
-            BinOp::Sub => "-",
-            BinOp::Mul => "*",
-            BinOp::Div => "/",
-        }
-    }
-}
