@@ -25,7 +25,9 @@
 //! - `unknown-json`, `unknown-json-large`: the same from JSON text to the error document, to
 //!   hold against `json` (an error must cost no more than a decision);
 //! - `unknown-fact-json`: JSON text naming a misspelt fact, to the error document;
-//! - `load`: loading, checking and compiling the shipped rule set (N times; use 1 and 3).
+//! - `load`: loading, checking and compiling the shipped rule set (N times; use 1 and 3);
+//! - `load-large`: the same for the generated 1,000-violation, 10,000-entry rule set of
+//!   `load/generated_1000x10000` (generated once; use 1 and 2).
 
 mod support;
 
@@ -54,6 +56,15 @@ fn main() {
     if mode == "load" {
         for _ in 0..n {
             let rules = Rules::embedded().unwrap_or_else(|e| panic!("{e}"));
+            black_box(&rules);
+        }
+        return;
+    }
+    if mode == "load-large" {
+        let files = support::generate(1_000, 10_000);
+        for _ in 0..n {
+            let rules = Rules::from_sources(black_box(&files), support::ROOT)
+                .unwrap_or_else(|e| panic!("the generated rule set does not load:\n{e}"));
             black_box(&rules);
         }
         return;

@@ -65,6 +65,8 @@
 // stages can stay crate-private; `src/main.rs` only calls [`command_line`]. Inside the crate
 // their code names the library `caliper::`, as any other user of it would.
 extern crate self as caliper;
+// The parser pest_derive generates without its `std` feature names `::alloc::boxed::Box`.
+extern crate alloc;
 
 /// Declares an internal stage: public with the `internals` feature, crate-private without.
 macro_rules! stage {

@@ -29,6 +29,14 @@ pub const INCLUDE_DEPTH: usize = 32;
 /// 256 KiB thread even in a debug build (see `tests/hostile_depth.rs`).
 pub const NESTING: usize = 32;
 
+/// How deep brackets `(` and `{` may nest in one top-level item before it is parsed at all.
+/// pest recurses once per bracket and has no bound of its own here (the crate is built without
+/// its stack probe, which cost a tenth of every load), so a deeper item is refused by a scan
+/// before pest sees it (S0104). Every item the tree could hold (at most [`NESTING`] levels, and
+/// the few braces of a `法规`, `违法行为`, `版本`, party and `档次` around them) stays below it;
+/// 64 levels stay inside a 256 KiB thread even in a debug build (`tests/hostile_depth.rs`).
+pub const PARSE_BRACKETS: usize = 2 * NESTING;
+
 /// Levels of the conditions along a chain of predicates using predicates, all counted together
 /// (each predicate's tree, [`NESTING`] at most, stacked): evaluation follows the chain. With the
 /// 16 predicates a chain may hold (M0223) this is the tighter bound for deep conditions.

@@ -154,6 +154,19 @@ fn one_level_past_the_limit_is_a_diagnostic() {
 }
 
 #[test]
+fn brackets_up_to_the_parse_bound_reach_the_parser_on_a_small_stack() {
+    // pest recurses once per bracket and is given at most PARSE_BRACKETS of them: at the bound
+    // it parses (and the tree's own limit reports the nesting), one past it the scan before
+    // pest does. Either way one S0104, on a 256 KiB stack even in a debug build.
+    let at = caliper::limits::PARSE_BRACKETS;
+    assert!(s0104(small_stack(move || every_stage(parens(at)))));
+    // 违法行为 { and 个人 { hold the 若 blocks.
+    assert!(s0104(small_stack(move || every_stage(conds(at - 2)))));
+    assert!(s0104(small_stack(move || every_stage(parens(at + 1)))));
+    assert!(s0104(small_stack(move || every_stage(conds(at - 1)))));
+}
+
+#[test]
 fn nesting_far_past_the_limit_is_a_diagnostic_not_a_crash() {
     for depth in [1_000, 10_000, 100_000] {
         assert!(

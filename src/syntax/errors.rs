@@ -34,8 +34,9 @@ pub(super) fn convert_error(at: &At<'_>, e: &pest::error::Error<Rule>) -> Diagno
     if let ErrorVariant::CustomError { message } = &e.variant
         && message.contains("limit reached")
     {
-        // pest stops itself before the thread's stack runs out (pest_stack_guard): only brackets
-        // nested far beyond the limit get there, on a thread with a small stack.
+        // pest's own limits (a call limit, or its stack probe where pest is built with `std`):
+        // this crate builds pest without the probe and bounds the brackets before pest sees
+        // them (`recover::too_deep`), so only a changed build gets here; it is still nesting.
         return nesting_too_deep(span(pos, found_end));
     }
     let found = match c {

@@ -40,29 +40,89 @@ use grammar::{Rule, RuleParser};
 /// sees every syntax error of the file in one run, and the model checks what did parse.
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     let split = recover::split(file, text);
-    let mut p = Parsing {
-        file,
-        text,
-        out: File::default(),
-        errors: split.diags.len(),
-        diags: Vec::new(),
-        stopped: false,
-    };
-    p.diags.extend(split.diags.iter().cloned());
     let mut starts = split.starts.clone();
     if starts.first().is_none_or(|&s| s > 0)
         && has_content(&text[..starts.first().copied().unwrap_or(text.len())])
     {
         starts.insert(0, 0);
     }
-    for (n, &start) in starts.iter().enumerate() {
-        let end = starts.get(n + 1).copied().unwrap_or(text.len());
-        p.piece(start, end, &split);
-        if p.stopped {
-            break;
-        }
+    let pieces: Vec<(usize, usize)> = starts
+        .iter()
+        .enumerate()
+        .map(|(n, &start)| (start, starts.get(n + 1).copied().unwrap_or(text.len())))
+        .collect();
+    if let Some(done) = parse_in_parallel(file, text, &split, &pieces) {
+        return done;
     }
+    let mut p = Parsing::new(file, text);
+    p.errors = split.diags.len();
+    p.diags.extend(split.diags.iter().cloned());
+    p.pieces(&pieces, &split);
     (p.out, p.diags)
+}
+
+/// Files at least this large are parsed on several threads (smaller ones are not worth a thread).
+const PARALLEL_BYTES: usize = 64 * 1024;
+
+/// Threads one file is parsed on at most.
+const PARALLEL_THREADS: usize = 4;
+
+/// Parses a large file's items on several threads, each a run of consecutive items, and joins
+/// what they read in file order. The items are independent, so the result is the sequential
+/// one, unless the file reaches the limit of syntax errors: where the sequential parse stops
+/// depends on every error before it, so such a file is parsed again in sequence (`None`).
+fn parse_in_parallel(
+    file: FileId,
+    text: &str,
+    split: &recover::Split,
+    pieces: &[(usize, usize)],
+) -> Option<(File, Vec<Diagnostic>)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(PARALLEL_THREADS)
+        .min(text.len() / PARALLEL_BYTES)
+        .min(pieces.len());
+    if threads < 2 {
+        return None;
+    }
+    // Runs of about the same number of bytes.
+    let share = text.len().div_ceil(threads);
+    let mut runs: Vec<&[(usize, usize)]> = Vec::with_capacity(threads);
+    let mut rest = pieces;
+    while !rest.is_empty() {
+        let boundary = runs.len().saturating_add(1).saturating_mul(share);
+        let n = rest.partition_point(|&(_, end)| end <= boundary).max(1);
+        let (run, tail) = rest.split_at(n.min(rest.len()));
+        runs.push(run);
+        rest = tail;
+    }
+    let parsed: Option<Vec<Parsing<'_>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .iter()
+            .map(|run| {
+                scope.spawn(move || {
+                    let mut p = Parsing::new(file, text);
+                    p.pieces(run, split);
+                    p
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().ok()).collect()
+    });
+    let parsed = parsed?;
+    let errors = split.diags.len() + parsed.iter().map(|p| p.errors).sum::<usize>();
+    if errors >= limits::SYNTAX_ERRORS || parsed.iter().any(|p| p.stopped) {
+        return None;
+    }
+    let mut out = File::default();
+    let mut diags = split.diags.clone();
+    for p in parsed {
+        out.items.extend(p.out.items);
+        out.broken.extend(p.out.broken);
+        out.lost.extend(p.out.lost);
+        diags.extend(p.diags);
+    }
+    Some((out, diags))
 }
 
 /// Whether a text holds anything but white space and comments.
@@ -82,7 +142,29 @@ struct Parsing<'t> {
     stopped: bool,
 }
 
-impl Parsing<'_> {
+impl<'t> Parsing<'t> {
+    fn new(file: FileId, text: &'t str) -> Parsing<'t> {
+        Parsing {
+            file,
+            text,
+            out: File::default(),
+            diags: Vec::new(),
+            errors: 0,
+            stopped: false,
+        }
+    }
+
+    /// Parses the items `pieces` (start and end offsets) in order, until the limit of syntax
+    /// errors stops it.
+    fn pieces(&mut self, pieces: &[(usize, usize)], split: &recover::Split) {
+        for &(start, end) in pieces {
+            self.piece(start, end, split);
+            if self.stopped {
+                break;
+            }
+        }
+    }
+
     /// Parses the item in `start..end`, blanking clause after clause until it parses.
     fn piece(&mut self, start: usize, end: usize, split: &recover::Split) {
         let repaired = split.inserts.iter().any(|&i| i > start && i <= end)
@@ -96,7 +178,12 @@ impl Parsing<'_> {
                 .as_ref()
                 .map_or(&self.text[start..end], |p| p.text.as_str());
             let inserts = patched.as_ref().map_or(&[][..], |p| p.inserts.as_slice());
-            match RuleParser::parse(Rule::piece, src) {
+            // pest recurses once per bracket: a text nested too deep is not given to it.
+            let parsed = match recover::too_deep(src, limits::PARSE_BRACKETS) {
+                Some(pos) => Err(Failed::TooDeep(pos)),
+                None => RuleParser::parse(Rule::piece, src).map_err(Failed::Syntax),
+            };
+            match parsed {
                 Ok(mut pairs) => {
                     let mut v = Visitor {
                         file: self.file,
@@ -113,8 +200,11 @@ impl Parsing<'_> {
                     }
                     return;
                 }
-                Err(e) => {
-                    let pos = errors::position(&e);
+                Err(failed) => {
+                    let pos = match &failed {
+                        Failed::TooDeep(pos) => *pos,
+                        Failed::Syntax(e) => errors::position(e),
+                    };
                     let tail = !has_content(&src[pos.min(src.len())..]);
                     if pos >= blanked_to && !(broken && tail) {
                         let to_file = |q: usize| start + q - inserts.partition_point(|&i| i < q);
@@ -124,7 +214,13 @@ impl Parsing<'_> {
                             pos,
                             to_file: &to_file,
                         };
-                        let d = errors::convert_error(&at, &e);
+                        let d = match &failed {
+                            Failed::TooDeep(_) => {
+                                let end = pos + src[pos..].chars().next().map_or(0, char::len_utf8);
+                                nesting_too_deep(Span::new(self.file, to_file(pos), to_file(end)))
+                            }
+                            Failed::Syntax(e) => errors::convert_error(&at, e),
+                        };
                         self.report(d);
                         if self.stopped {
                             return;
@@ -168,6 +264,14 @@ impl Parsing<'_> {
             self.stopped = true;
         }
     }
+}
+
+/// Why an item's text did not parse.
+enum Failed {
+    /// Brackets nested deeper than [`limits::PARSE_BRACKETS`], at this offset.
+    TooDeep(usize),
+    /// pest's error.
+    Syntax(pest::error::Error<Rule>),
 }
 
 /// Where the shared clauses of a violation or a version go.

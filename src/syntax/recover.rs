@@ -244,21 +244,29 @@ fn string_end(text: &str, i: usize) -> usize {
 /// Whether an item keyword starts a token at `i` (and is not the list word after `法定`).
 fn starts_item(text: &str, i: usize) -> bool {
     let rest = &text[i..];
+    let Some(first) = rest.as_bytes().first() else {
+        return false;
+    };
+    // Most positions the scan asks about are inside a word: ruled out by the character before
+    // them, before any keyword is compared.
+    let token_start = text[..i]
+        .chars()
+        .next_back()
+        .is_none_or(|c| c.is_whitespace() || matches!(c, '}' | '"' | ')'));
+    if !token_start {
+        return false;
+    }
     // The Chinese keywords start with a byte outside ASCII, the English ones with one inside.
-    let keyword = match rest.as_bytes().first() {
-        Some(b) if b.is_ascii() => starts_with_word(rest, ITEM_KEYWORDS_EN).is_some(),
-        Some(_) => ITEM_KEYWORDS.iter().any(|k| rest.starts_with(k)),
-        None => false,
+    let keyword = if first.is_ascii() {
+        starts_with_word(rest, ITEM_KEYWORDS_EN).is_some()
+    } else {
+        ITEM_KEYWORDS.iter().any(|k| rest.starts_with(k))
     };
     if !keyword {
         return false;
     }
     let before = text[..i].trim_end();
-    let token_start = text[..i]
-        .chars()
-        .next_back()
-        .is_none_or(|c| c.is_whitespace() || matches!(c, '}' | '"' | ')'));
-    token_start && !before.ends_with("法定") && !before.ends_with("statutory")
+    !before.ends_with("法定") && !before.ends_with("statutory")
 }
 
 /// The text an item is parsed from: the file's bytes with the repairs made, and where `}` was
@@ -475,4 +483,35 @@ pub(super) fn declared_names(file: FileId, text: &str, start: usize, end: usize)
         i += k;
     }
     names
+}
+
+/// The offset of the first bracket (`(` or `{`, outside strings, scripts and comments) nested
+/// deeper than `limit` in `text`, if there is one: pest recurses once per bracket, so such a text
+/// is refused before it is parsed.
+pub(super) fn too_deep(text: &str, limit: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0_usize;
+    let mut q = 0;
+    while q < bytes.len() {
+        match bytes[q] {
+            b'(' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(q);
+                }
+            }
+            b')' | b'}' => depth = depth.saturating_sub(1),
+            b'"' => {
+                q = string_end(text, q);
+                continue;
+            }
+            b'#' => {
+                q = text[q..].find('\n').map_or(text.len(), |n| q + n);
+                continue;
+            }
+            _ => {}
+        }
+        q += 1;
+    }
+    None
 }
