@@ -234,20 +234,30 @@ impl Rules {
         facts: &indexmap::IndexMap<String, serde_json::Value>,
         opts: Options,
     ) -> Result<Decision, CaseError> {
+        self.evaluate_inputs(
+            case_id,
+            violation,
+            facts
+                .iter()
+                .map(|(k, v)| (k.as_str(), eval::Input::Json(v))),
+            opts,
+        )
+    }
+
+    /// [`Rules::evaluate_facts`] with the facts as (name, value) pairs, a value parsed or the
+    /// JSON text of it (the audit reads its archive's lines in place).
+    pub(crate) fn evaluate_inputs<'a>(
+        &self,
+        case_id: Option<&str>,
+        violation: &str,
+        facts: impl Iterator<Item = (&'a str, eval::Input<'a>)>,
+        opts: Options,
+    ) -> Result<Decision, CaseError> {
         self.evaluate_parts(
             case_id,
             Some(violation),
             None,
-            |slots| {
-                eval::bind_inputs(
-                    &self.model,
-                    &self.graph,
-                    facts
-                        .iter()
-                        .map(|(k, v)| (k.as_str(), eval::Input::Json(v))),
-                    slots,
-                )
-            },
+            |slots| eval::bind_inputs(&self.model, &self.graph, facts, slots),
             opts,
         )
     }

@@ -182,3 +182,109 @@ fn a_csv_archive_with_chinese_headings_and_bad_lines() {
         "no external asset"
     );
 }
+
+/// Odd NDJSON lines: each is counted by the first pass (which reads lines in place) exactly as
+/// reading it into an `ArchiveCase`, assessing it and adding it to a tally count it.
+#[test]
+fn lines_read_in_place_count_as_archive_cases_do() {
+    let rules = rules();
+    let base = synthetic(&rules, 600, true);
+    let lines: Vec<&str> = base.lines().collect();
+    let unit = lines
+        .iter()
+        .find(|l| l.contains(r#""party_type":"unit""#) && l.contains(r#""team":"一中队""#))
+        .expect("a unit's case of the first team");
+    let moved = |keep_in_facts: bool, top: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(unit).expect("JSON");
+        let date = v["facts"]["decision_date"].clone();
+        if !keep_in_facts {
+            v["facts"]
+                .as_object_mut()
+                .expect("facts")
+                .remove("decision_date");
+        }
+        v["decision_date"] = if top.is_empty() { date } else { top.into() };
+        v.to_string()
+    };
+    let odd = [
+        // Escapes in the party type, the team and a fact's name: owned strings, same counts.
+        unit.replace(r#""party_type":"unit""#, r#""party_type":"\u0075nit""#)
+            .replace(r#""team":"一中队""#, r#""team":"\u4e00中队""#)
+            .replace(r#""harm":"#, r#""h\u0061rm":"#),
+        // Spaces between the tokens.
+        unit.replace("\":", "\" : ").replace(",\"", " , \""),
+        // The decision date beside the facts only, in both, and in both but different.
+        moved(false, ""),
+        moved(true, ""),
+        moved(true, "2020-01-01"),
+        // A fact given twice (the archive's reading keeps the last one), and twice in turn.
+        unit.replace(r#""facts":{"#, r#""facts":{"harm":"nonsense","#),
+        unit.replace(r#""facts":{"#, r#""facts":{"decision_date":"bad","#),
+        // Errors: an unknown fact, a fine that is not a number, facts that are not an
+        // object, an unknown field, not JSON, no decision date.
+        unit.replace(r#""facts":{"#, r#""facts":{"volum_m3":3,"#),
+        unit.replace(r#""fine":"#, r#""fine":"abc","ignored":"#),
+        unit.replace(r#""fine":"#, r#""fine":"abc","#),
+        r#"{"violation":"XR-49-2","facts":5}"#.to_string(),
+        r#"{"violation":"XR-49-2","facts":{},"note":1}"#.to_string(),
+        "not json".to_string(),
+        r#"{"violation":"XR-49-2","facts":{"party_type":"unit"}}"#.to_string(),
+    ];
+    let mut text = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        text.push_str(l);
+        text.push('\n');
+        if i % 40 == 39 {
+            text.push_str(&odd[(i / 40) % odd.len()]);
+            text.push('\n');
+        }
+    }
+    for o in &odd {
+        text.push_str(o);
+        text.push('\n');
+    }
+    // The reference: every line read as an ArchiveCase, assessed and added to a tally.
+    let mut want = audit::Tally::default();
+    let mut errors = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        want.lines += 1;
+        match audit::ArchiveCase::from_json(l).and_then(|c| Ok((audit::assess(&rules, &c)?, c))) {
+            Ok((Some(a), c)) => want.add(&c, &a),
+            Ok((None, _)) => want.undetermined += 1,
+            Err(e) => errors.push((i as u64 + 1, e)),
+        }
+    }
+    let (got, _) = audit_text(&rules, &text, ArchiveFormat::Ndjson, "");
+    let t = &got.tally;
+    assert!(errors.len() >= 8, "the odd lines include errors");
+    assert_eq!(t.errors, errors.len() as u64);
+    assert_eq!(t.error_lines, errors, "the same errors, line by line");
+    assert_eq!((t.lines, t.undetermined), (want.lines, want.undetermined));
+    assert_eq!(t.places, want.places);
+    assert_eq!(t.by_team, want.by_team);
+    assert_eq!(t.by_violation, want.by_violation);
+    assert_eq!(
+        (t.first_offense, t.no_penalty),
+        (want.first_offense, want.no_penalty)
+    );
+    assert_eq!(
+        (t.hearing, t.hearing_unknown),
+        (want.hearing, want.hearing_unknown)
+    );
+    let months = |t: &audit::Tally| -> Vec<(String, u64, audit::Share)> {
+        t.by_month
+            .iter()
+            .map(|(m, v)| (m.clone(), v.cases, v.outside_band))
+            .collect()
+    };
+    assert_eq!(months(t), months(&want));
+    assert_eq!(t.groups.len(), want.groups.len());
+    for ((k, g), (wk, w)) in t.groups.iter().zip(&want.groups) {
+        assert_eq!(k, wk);
+        assert_eq!(
+            (g.cases, &g.fines, &g.places),
+            (w.cases, &w.fines, &w.places)
+        );
+        assert_eq!((g.band, g.statutory), (w.band, w.statutory));
+    }
+}

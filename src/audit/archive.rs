@@ -2,13 +2,18 @@
 //! what a line lacks.
 
 use crate::batch::csv::Header;
+use crate::case::FactsText;
 use crate::decision::Outcome;
+use crate::eval::Input;
 use crate::vocab::Party;
 use crate::{CaseError, Rules};
 use indexmap::IndexMap;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use serde::de::{Deserializer, Visitor};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
 
 /// One past decision of an archive.
 #[derive(Debug, Clone, Default)]
@@ -72,6 +77,205 @@ struct ArchiveLine {
         reason = "read so that a synthetic archive is accepted, never used"
     )]
     planted: Option<String>,
+}
+
+/// An NDJSON archive line read in place: the facts stay JSON text and the strings borrow the
+/// line where they have no escapes. The same fields and types as [`ArchiveLine`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LineText<'a> {
+    #[serde(default, borrow)]
+    case_id: Option<Text<'a>>,
+    #[serde(borrow)]
+    violation: Text<'a>,
+    #[serde(default, borrow)]
+    facts: FactsText<'a>,
+    #[serde(default, borrow)]
+    decision_date: Option<Text<'a>>,
+    #[serde(default)]
+    outcome: Option<Outcome>,
+    #[serde(default, with = "rust_decimal::serde::arbitrary_precision_option")]
+    fine: Option<Decimal>,
+    #[serde(default)]
+    hearing_notice: Option<bool>,
+    #[serde(default, borrow)]
+    #[expect(
+        dead_code,
+        reason = "read so that the line is checked as ArchiveLine checks it; the first pass counts no officer"
+    )]
+    officer: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    team: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    ruleset: Option<Text<'a>>,
+    #[serde(default)]
+    #[expect(
+        dead_code,
+        reason = "read so that a synthetic archive is accepted, never used"
+    )]
+    synthetic: Option<bool>,
+    #[serde(default, borrow)]
+    #[expect(
+        dead_code,
+        reason = "read so that a synthetic archive is accepted, never used"
+    )]
+    planted: Option<Text<'a>>,
+}
+
+/// A JSON string, borrowed from the text where it has no escapes.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
+}
+
+/// An NDJSON archive line read in place, its decision date checked: what the first pass
+/// re-evaluates without building the facts' map. Reading it fails on anything unusual (the
+/// line is then read as an [`ArchiveCase`], which gives the error).
+pub(super) struct InPlace<'a> {
+    line: LineText<'a>,
+    decision_date: Date,
+    /// The record's top-level `decision_date`, where its facts do not give it.
+    date_fact: Option<serde_json::Value>,
+}
+
+impl<'a> InPlace<'a> {
+    /// The line, or none where it is not an archive record exactly as [`ArchiveCase::from_json`]
+    /// reads one (that reading then says why).
+    pub(super) fn read(text: &'a str) -> Option<InPlace<'a>> {
+        let line: LineText<'a> = serde_json::from_str(text).ok()?;
+        let given = fact_text(&line.facts, "decision_date");
+        let (date, date_fact) = match (&line.decision_date, given) {
+            (None, None) => return None,
+            (Some(top), None) => (
+                top.0.parse::<Date>().ok()?,
+                Some(serde_json::Value::String(top.0.to_string())),
+            ),
+            (top, Some(fact)) => {
+                let fact = json_str(fact)?;
+                if top.as_ref().is_some_and(|t| t.0 != fact) {
+                    return None;
+                }
+                (fact.parse::<Date>().ok()?, None)
+            }
+        };
+        Some(InPlace {
+            line,
+            decision_date: date,
+            date_fact,
+        })
+    }
+
+    /// The line as the audit reads a case.
+    pub(super) fn view(&self) -> CaseView<'_> {
+        let l = &self.line;
+        CaseView {
+            case_id: l.case_id.as_ref().map(|t| &*t.0),
+            violation: &l.violation.0,
+            facts: Facts::Text(&l.facts.0, self.date_fact.as_ref()),
+            decision_date: Some(self.decision_date),
+            outcome: l.outcome,
+            fine: l.fine,
+            hearing_notice: l.hearing_notice,
+            team: l.team.as_ref().map(|t| &*t.0),
+            ruleset: l.ruleset.as_ref().map(|t| &*t.0),
+        }
+    }
+}
+
+/// The JSON text of the first fact named `name`.
+fn fact_text<'t>(facts: &'t FactsText<'_>, name: &str) -> Option<&'t RawValue> {
+    facts.0.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
+}
+
+/// A JSON value's text as a string, if it is one.
+fn json_str(v: &RawValue) -> Option<Cow<'_, str>> {
+    serde_json::from_str::<Text<'_>>(v.get()).ok().map(|t| t.0)
+}
+
+/// What the audit reads of a case, from an [`ArchiveCase`] or from a line read in place.
+pub(super) struct CaseView<'a> {
+    pub case_id: Option<&'a str>,
+    pub violation: &'a str,
+    pub facts: Facts<'a>,
+    pub decision_date: Option<Date>,
+    pub outcome: Option<Outcome>,
+    pub fine: Option<Decimal>,
+    pub hearing_notice: Option<bool>,
+    pub team: Option<&'a str>,
+    pub ruleset: Option<&'a str>,
+}
+
+/// A case's facts: parsed values, or the JSON text of each value (with the decision date
+/// given beside the facts).
+pub(super) enum Facts<'a> {
+    Values(&'a IndexMap<String, serde_json::Value>),
+    Text(
+        &'a [(Cow<'a, str>, &'a RawValue)],
+        Option<&'a serde_json::Value>,
+    ),
+}
+
+impl CaseView<'_> {
+    /// Re-evaluates the case (without its trace) with `rules`.
+    pub(super) fn evaluate(&self, rules: &Rules) -> Result<crate::Decision, CaseError> {
+        let opts = crate::Options { trace: false };
+        match self.facts {
+            Facts::Values(m) => rules.evaluate_facts(self.case_id, self.violation, m, opts),
+            Facts::Text(list, date) => rules.evaluate_inputs(
+                self.case_id,
+                self.violation,
+                list.iter()
+                    .map(|(k, v)| (k.as_ref(), Input::Text(v.get())))
+                    .chain(date.map(|d| ("decision_date", Input::Json(d)))),
+                opts,
+            ),
+        }
+    }
+
+    pub(super) fn party(&self) -> Option<Party> {
+        let party = match self.facts {
+            Facts::Values(m) => m
+                .get("party_type")
+                .and_then(|v| v.as_str())
+                .map(Cow::Borrowed),
+            Facts::Text(list, _) => list
+                .iter()
+                .find(|(k, _)| k == "party_type")
+                .and_then(|(_, v)| json_str(v)),
+        };
+        match party.as_deref() {
+            Some("individual") => Some(Party::Individual),
+            Some("unit") => Some(Party::Unit),
+            _ => None,
+        }
+    }
+
+    /// The fact `name` is given as `true`.
+    pub(super) fn is_true(&self, name: &str) -> bool {
+        match self.facts {
+            Facts::Values(m) => m.get(name).and_then(|v| v.as_bool()) == Some(true),
+            Facts::Text(list, _) => list
+                .iter()
+                .find(|(k, _)| k == name)
+                .is_some_and(|(_, v)| v.get() == "true"),
+        }
+    }
 }
 
 /// The columns of a CSV archive besides `case_id`, `violation` and the facts.
@@ -197,11 +401,18 @@ impl ArchiveCase {
         Ok(self)
     }
 
-    pub(super) fn party(&self) -> Option<Party> {
-        match self.facts.get("party_type").and_then(|v| v.as_str()) {
-            Some("individual") => Some(Party::Individual),
-            Some("unit") => Some(Party::Unit),
-            _ => None,
+    /// The case as the audit reads it.
+    pub(super) fn view(&self) -> CaseView<'_> {
+        CaseView {
+            case_id: self.case_id.as_deref(),
+            violation: &self.violation,
+            facts: Facts::Values(&self.facts),
+            decision_date: self.decision_date,
+            outcome: self.outcome,
+            fine: self.fine,
+            hearing_notice: self.hearing_notice,
+            team: self.team.as_deref(),
+            ruleset: self.ruleset.as_deref(),
         }
     }
 }

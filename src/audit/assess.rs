@@ -1,6 +1,7 @@
 //! One case re-evaluated: its rule-grounded group and where the fine imposed lies against the
 //! recommended band and the statutory range.
 
+use super::archive::CaseView;
 use super::{ArchiveCase, yuan};
 use crate::decision::{Decision, FineRange, Flag, Outcome, PenaltyKind, PenaltyOut};
 use crate::vocab::Party;
@@ -117,12 +118,12 @@ pub struct Assessed {
 /// Re-evaluates one archive case (without its trace) and places what was imposed. `Ok(None)`
 /// for a case the rules leave undetermined or not applicable (counted, never grouped).
 pub fn assess(rules: &Rules, c: &ArchiveCase) -> Result<Option<Assessed>, CaseError> {
-    let d = rules.evaluate_facts(
-        c.case_id.as_deref(),
-        &c.violation,
-        &c.facts,
-        crate::Options { trace: false },
-    )?;
+    assess_view(rules, &c.view())
+}
+
+/// [`assess`] of a case however it was read.
+pub(super) fn assess_view(rules: &Rules, c: &CaseView<'_>) -> Result<Option<Assessed>, CaseError> {
+    let d = c.evaluate(rules)?;
     if matches!(d.outcome, Outcome::Undetermined | Outcome::NotApplicable) {
         return Ok(None);
     }
@@ -162,7 +163,7 @@ pub fn assess(rules: &Rules, c: &ArchiveCase) -> Result<Option<Assessed>, CaseEr
         outcome: d.outcome,
         applied,
     };
-    let first = c.facts.get("first_offense").and_then(|v| v.as_bool()) == Some(true);
+    let first = c.is_true("first_offense");
     Ok(Some(Assessed {
         key,
         band: d.fine,

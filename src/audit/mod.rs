@@ -30,10 +30,12 @@ use crate::CaseError;
 use crate::Rules;
 use crate::batch::csv::{Header, Mapping};
 use crate::batch::pipeline::{self, Line};
+use archive::{CaseView, InPlace};
 use rust_decimal::Decimal;
 use spill::Record;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
+use std::sync::{Mutex, PoisonError};
 
 /// A group needs this many fined cases before a case is compared with its median.
 pub const MIN_GROUP: u64 = 5;
@@ -154,16 +156,21 @@ impl Reader<'_> {
     /// One line read and re-evaluated with the rule set its record names (or the audit's).
     fn assess(&self, line: &Line) -> Assessment {
         let text = crate::batch::line_text(line)?;
-        let c = match &self.header {
-            None => ArchiveCase::from_json(text)?,
-            Some(h) => ArchiveCase::from_csv(self.rules, h, text)?,
-        };
-        let with = c
-            .ruleset
-            .as_ref()
-            .and_then(|d| self.kept.get(d))
-            .unwrap_or(self.rules);
-        Ok(assess(with, &c)?.map(|a| (c, a)))
+        let c = self.case(text)?;
+        Ok(assess(self.rules_for(c.ruleset.as_deref()), &c)?.map(|a| (c, a)))
+    }
+
+    /// A line's text as a case.
+    fn case(&self, text: &str) -> Result<ArchiveCase, CaseError> {
+        match &self.header {
+            None => ArchiveCase::from_json(text),
+            Some(h) => ArchiveCase::from_csv(self.rules, h, text),
+        }
+    }
+
+    /// The rule set a record names by digest, or the audit's.
+    fn rules_for(&self, digest: Option<&str>) -> &Rules {
+        digest.and_then(|d| self.kept.get(d)).unwrap_or(self.rules)
     }
 }
 
@@ -202,43 +209,140 @@ pub fn run<'a>(
     Ok(audit)
 }
 
-/// Pass 1, on every core: each line re-evaluated once, counted in the tally, and its record
-/// (its group and fine, and whether it must be flagged whatever its group) spilled.
+/// What the first pass makes of one line.
+enum Seen {
+    /// A case assessed and counted, with its record.
+    Counted(Record),
+    /// A case the rules leave undetermined or not applicable.
+    Undetermined,
+    /// A line that is not a case the rules can decide.
+    Error(CaseError),
+}
+
+/// A group as one counter has it: its number, its cases and the last line it counted.
+type Counted = (u32, Group, u64);
+
+/// What one worker of the first pass counts, on its own thread: the tally of its lines and
+/// its groups, numbered in the order it met them. The keys are hashed with foldhash rather
+/// than SipHash: they are what the rules make of the audit's own archive, read once by a
+/// command, not keys a remote party sends to a long-running process; foldhash is still
+/// seeded afresh in each process.
+struct Counter {
+    id: u32,
+    tally: Tally,
+    groups: HashMap<GroupKey, Counted, foldhash::fast::RandomState>,
+}
+
+impl Counter {
+    /// One line read (in place where it can be), re-evaluated and counted.
+    fn see(&mut self, reader: &Reader<'_>, line: &Line) -> Seen {
+        let text = match crate::batch::line_text(line) {
+            Ok(t) => t,
+            Err(e) => return Seen::Error(e),
+        };
+        if reader.header.is_none()
+            && let Some(c) = InPlace::read(text)
+        {
+            let c = c.view();
+            if let Ok(a) = assess::assess_view(reader.rules_for(c.ruleset), &c) {
+                return self.count(line.number, &c, a);
+            }
+            // Anything else is read again as an ArchiveCase, whose error the line gets.
+        }
+        let c = match reader.case(text) {
+            Ok(c) => c,
+            Err(e) => return Seen::Error(e),
+        };
+        let c = c.view();
+        match assess::assess_view(reader.rules_for(c.ruleset), &c) {
+            Ok(a) => self.count(line.number, &c, a),
+            Err(e) => Seen::Error(e),
+        }
+    }
+
+    fn count(&mut self, line: u64, c: &CaseView<'_>, a: Option<Assessed>) -> Seen {
+        let Some(a) = a else {
+            return Seen::Undetermined;
+        };
+        self.tally.count(c, &a);
+        let next = u32::try_from(self.groups.len()).unwrap_or(u32::MAX);
+        // The key is cloned only for a group met for the first time.
+        let (id, group, last) = match self.groups.get_mut(&a.key) {
+            Some(g) => g,
+            None => self
+                .groups
+                .entry(a.key.clone())
+                .or_insert((next, Group::default(), 0)),
+        };
+        group.add(c, &a);
+        *last = line;
+        Seen::Counted(Record::of(self.id, *id, c, &a))
+    }
+}
+
+/// A group of all counters: its cases, its last line and the (counter, number) it has in each.
+type Merged = (Group, u64, Vec<(u32, u32)>);
+
+/// The counters the workers take for a chunk and give back: one per worker at most.
+#[derive(Default)]
+struct Counters {
+    free: Vec<Counter>,
+    made: u32,
+}
+
+impl Counters {
+    fn take(pool: &Mutex<Counters>) -> Counter {
+        let mut p = pool.lock().unwrap_or_else(PoisonError::into_inner);
+        p.free.pop().unwrap_or_else(|| {
+            p.made += 1;
+            Counter {
+                id: p.made - 1,
+                tally: Tally::default(),
+                groups: HashMap::default(),
+            }
+        })
+    }
+
+    fn give_back(pool: &Mutex<Counters>, c: Counter) {
+        pool.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .free
+            .push(c);
+    }
+}
+
+/// Pass 1, on every core: each line re-evaluated once and counted by the worker that read
+/// it, and its record (its counter's group and its fine, and whether it must be flagged
+/// whatever its group) spilled in line order; then the workers' counts added up.
 fn first_pass(
     reader: &Reader<'_>,
     lines: impl Iterator<Item = io::Result<Line>> + Send,
     workers: usize,
     records: &mut spill::Writer,
 ) -> Result<Tally, Error> {
-    let assess_chunk = |chunk: Vec<Line>| -> Vec<(u64, Assessment)> {
-        chunk
-            .into_iter()
-            .map(|line| (line.number, reader.assess(&line)))
-            .collect()
+    let pool = Mutex::new(Counters::default());
+    let assess_chunk = |chunk: Vec<Line>| -> Vec<(u64, Seen)> {
+        let mut counter = Counters::take(&pool);
+        let seen = chunk
+            .iter()
+            .map(|line| (line.number, counter.see(reader, line)))
+            .collect();
+        // The lines are dropped here, on the thread that read them.
+        drop(chunk);
+        Counters::give_back(&pool, counter);
+        seen
     };
     let mut tally = Tally::default();
-    let mut ids: HashMap<GroupKey, u32> = HashMap::new();
     pipeline::ordered(workers, lines, assess_chunk, |results| {
-        for (n, r) in results {
+        for (n, seen) in results {
             tally.lines += 1;
-            let record = match r {
-                Ok(Some((c, a))) => {
-                    tally.add(&c, &a);
-                    let group = match ids.get(&a.key) {
-                        Some(&id) => id,
-                        None => {
-                            let id = u32::try_from(ids.len()).unwrap_or(u32::MAX);
-                            ids.insert(a.key.clone(), id);
-                            id
-                        }
-                    };
-                    Record::of(group, &c, &a)
-                }
-                Ok(None) => {
+            let record = match seen {
+                Seen::Counted(r) => r,
+                Seen::Undetermined => {
                     tally.undetermined += 1;
                     Record::NONE
                 }
-                Err(e) => {
+                Seen::Error(e) => {
                     tally.error(n, e);
                     Record::NONE
                 }
@@ -247,12 +351,43 @@ fn first_pass(
         }
         Ok(())
     })?;
-    // The medians the second pass compares with, by group id.
-    let mut medians = vec![None; ids.len()];
-    for (key, id) in ids {
-        if let (Some(g), Some(m)) = (tally.groups.get(&key), medians.get_mut(id as usize)) {
-            *m = g.median_to_compare();
+    let counters = pool.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let mut groups: BTreeMap<GroupKey, Merged> = BTreeMap::new();
+    let mut medians: Vec<Vec<Option<Decimal>>> = Vec::new();
+    for c in counters.free {
+        tally.merge_counts(c.tally);
+        let at = c.id as usize;
+        if medians.len() <= at {
+            medians.resize(at + 1, Vec::new());
         }
+        if let Some(m) = medians.get_mut(at) {
+            *m = vec![None; c.groups.len()];
+        }
+        for (key, (id, g, last)) in c.groups {
+            match groups.get_mut(&key) {
+                Some((mine, mine_last, members)) => {
+                    mine.merge(g, last > *mine_last);
+                    *mine_last = (*mine_last).max(last);
+                    members.push((c.id, id));
+                }
+                None => {
+                    groups.insert(key, (g, last, vec![(c.id, id)]));
+                }
+            }
+        }
+    }
+    // The medians the second pass compares with, by counter and group number.
+    for (key, (g, _, members)) in groups {
+        let median = g.median_to_compare();
+        for (c, id) in members {
+            if let Some(m) = medians
+                .get_mut(c as usize)
+                .and_then(|m| m.get_mut(id as usize))
+            {
+                *m = median;
+            }
+        }
+        tally.groups.insert(key, g);
     }
     records.medians = medians;
     Ok(tally)

@@ -2,7 +2,8 @@
 //! pass need not read and re-evaluate every case again: a fixed [`Record::BYTES`] bytes per
 //! line on disk, nothing per line in memory. The file is unnamed and goes when it is closed.
 
-use super::{ArchiveCase, Assessed, FAR_RATIO, Place};
+use super::archive::CaseView;
+use super::{Assessed, FAR_RATIO, Place};
 use rust_decimal::Decimal;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
@@ -10,8 +11,10 @@ use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 /// What the second pass needs to know of a line without reading it again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Record {
-    /// The line's group (by the order the first pass met it), or `u32::MAX` for a line in error
-    /// or a case the rules leave undetermined.
+    /// The counter of the first pass that counted the line (one per worker).
+    counter: u32,
+    /// The line's group, numbered by that counter in the order it met them, or `u32::MAX` for
+    /// a line in error or a case the rules leave undetermined.
     group: u32,
     /// The fine imposed, if any (above zero).
     fine: Option<Decimal>,
@@ -22,21 +25,23 @@ pub struct Record {
 
 impl Record {
     /// Bytes per line on disk.
-    pub const BYTES: usize = 21;
+    pub const BYTES: usize = 25;
 
     /// The record of a line not grouped.
     pub const NONE: Record = Record {
+        counter: 0,
         group: u32::MAX,
         fine: None,
         always: false,
     };
 
-    /// The record of a case assessed into group `group`.
-    pub fn of(group: u32, c: &ArchiveCase, a: &Assessed) -> Record {
+    /// The record of a case assessed into group `group` of counter `counter`.
+    pub fn of(counter: u32, group: u32, c: &CaseView<'_>, a: &Assessed) -> Record {
         let fine = c.fine.filter(|f| *f > Decimal::ZERO);
         let always = (fine.is_some() && (a.place == Place::OutsideRange || a.shall_not_punish))
             || (a.hearing_due && c.hearing_notice == Some(false));
         Record {
+            counter,
             group,
             fine,
             always,
@@ -45,23 +50,27 @@ impl Record {
 
     fn bytes(&self) -> [u8; Record::BYTES] {
         let mut b = [0; Record::BYTES];
-        b[..4].copy_from_slice(&self.group.to_le_bytes());
-        b[4] = u8::from(self.fine.is_some()) | (u8::from(self.always) << 1);
+        b[..4].copy_from_slice(&self.counter.to_le_bytes());
+        b[4..8].copy_from_slice(&self.group.to_le_bytes());
+        b[8] = u8::from(self.fine.is_some()) | (u8::from(self.always) << 1);
         if let Some(f) = self.fine {
-            b[5..].copy_from_slice(&f.serialize());
+            b[9..].copy_from_slice(&f.serialize());
         }
         b
     }
 
     fn from_bytes(b: &[u8; Record::BYTES]) -> Record {
+        let mut counter = [0; 4];
+        counter.copy_from_slice(&b[..4]);
         let mut group = [0; 4];
-        group.copy_from_slice(&b[..4]);
+        group.copy_from_slice(&b[4..8]);
         let mut fine = [0; 16];
-        fine.copy_from_slice(&b[5..]);
+        fine.copy_from_slice(&b[9..]);
         Record {
+            counter: u32::from_le_bytes(counter),
             group: u32::from_le_bytes(group),
-            fine: (b[4] & 1 == 1).then(|| Decimal::deserialize(fine)),
-            always: b[4] & 2 == 2,
+            fine: (b[8] & 1 == 1).then(|| Decimal::deserialize(fine)),
+            always: b[8] & 2 == 2,
         }
     }
 }
@@ -69,8 +78,9 @@ impl Record {
 /// The records as the first pass writes them, and the groups' medians once it is done.
 pub struct Writer {
     file: BufWriter<File>,
-    /// Per group id: the median a fine is compared with (none for a group too small).
-    pub medians: Vec<Option<Decimal>>,
+    /// Per counter, per group id: the median a fine is compared with (none for a group too
+    /// small).
+    pub medians: Vec<Vec<Option<Decimal>>>,
 }
 
 impl Writer {
@@ -104,7 +114,7 @@ impl Writer {
 /// The records read back in line order.
 pub struct Reader {
     file: BufReader<File>,
-    medians: Vec<Option<Decimal>>,
+    medians: Vec<Vec<Option<Decimal>>>,
 }
 
 impl Reader {
@@ -124,7 +134,12 @@ impl Reader {
         if r.always {
             return true;
         }
-        let median = self.medians.get(r.group as usize).copied().flatten();
+        let median = self
+            .medians
+            .get(r.counter as usize)
+            .and_then(|m| m.get(r.group as usize))
+            .copied()
+            .flatten();
         match (r.fine, median) {
             (Some(f), Some(m)) => f >= m * FAR_RATIO || f * FAR_RATIO <= m,
             _ => false,
@@ -141,11 +156,13 @@ mod tests {
         for r in [
             Record::NONE,
             Record {
+                counter: 1,
                 group: 7,
                 fine: Some(Decimal::new(12_345, 2)),
                 always: true,
             },
             Record {
+                counter: 0,
                 group: 0,
                 fine: None,
                 always: false,

@@ -1,11 +1,13 @@
 //! What the first pass counts: per group the count of each distinct fine (exact quantiles), the
 //! rates a bureau reports; and the reasons a case is far from its group.
 
+use super::archive::CaseView;
 use super::{ArchiveCase, Assessed, FAR_RATIO, GroupKey, LISTED_ERRORS, MIN_GROUP, Place, yuan};
 use crate::CaseError;
 use crate::decision::{FineRange, Outcome};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -142,20 +144,19 @@ fn bump(s: &mut Share, yes: bool) {
 impl Tally {
     /// Counts one case.
     pub fn add(&mut self, c: &ArchiveCase, a: &Assessed) {
+        let c = c.view();
         // The key is cloned only for a group met for the first time.
         if !self.groups.contains_key(&a.key) {
             self.groups.insert(a.key.clone(), Group::default());
         }
-        let Some(g) = self.groups.get_mut(&a.key) else {
-            return;
-        };
-        g.cases += 1;
-        g.band = a.band;
-        g.statutory = a.statutory;
-        *g.places.entry(a.place).or_default() += 1;
-        if let Some(f) = c.fine.filter(|f| *f > Decimal::ZERO) {
-            *g.fines.entry(f.normalize()).or_default() += 1;
+        if let Some(g) = self.groups.get_mut(&a.key) {
+            g.add(&c, a);
         }
+        self.count(&c, a);
+    }
+
+    /// Counts one case in everything but its group.
+    pub(super) fn count(&mut self, c: &CaseView<'_>, a: &Assessed) {
         *self.places.entry(a.place).or_default() += 1;
         let punished =
             c.outcome.is_some_and(|o| o != Outcome::NoPenalty) || a.place != Place::NoFine;
@@ -163,20 +164,37 @@ impl Tally {
         if a.first_offense_waiver {
             bump(&mut self.first_offense, !punished);
         }
-        let month = month_of(c);
-        let m = self.by_month.entry(month).or_default();
+        // Looked up by a name on the stack: a key is allocated only the first time.
+        let mut month = [0u8; 7];
+        let month = month_of(c, &mut month);
+        if !self.by_month.contains_key(&*month) {
+            self.by_month.insert(month.to_string(), Month::default());
+        }
+        let Some(m) = self.by_month.get_mut(&*month) else {
+            return;
+        };
         m.cases += 1;
         if a.place != Place::NoFine {
             let out = a.place.outside_band();
             bump(&mut m.outside_band, out);
-            bump(
-                self.by_violation
-                    .entry(a.key.violation.clone())
-                    .or_default(),
-                out,
-            );
-            if let Some(t) = &c.team {
-                bump(self.by_team.entry(t.clone()).or_default(), out);
+            let violation = &*a.key.violation;
+            match self.by_violation.get_mut(violation) {
+                Some(s) => bump(s, out),
+                None => {
+                    let mut s = Share::default();
+                    bump(&mut s, out);
+                    self.by_violation.insert(a.key.violation.clone(), s);
+                }
+            }
+            if let Some(t) = c.team {
+                match self.by_team.get_mut(t) {
+                    Some(s) => bump(s, out),
+                    None => {
+                        let mut s = Share::default();
+                        bump(&mut s, out);
+                        self.by_team.insert(t.to_string(), s);
+                    }
+                }
             }
         }
         if a.hearing_due {
@@ -187,6 +205,28 @@ impl Tally {
         }
     }
 
+    /// Adds what [`Tally::count`] counted of other lines of the same archive (everything but
+    /// the lines, the errors and the groups, which the caller counts) to this tally.
+    pub(super) fn merge_counts(&mut self, o: Tally) {
+        merge_counts(&mut self.places, o.places);
+        add_share(&mut self.first_offense, o.first_offense);
+        add_share(&mut self.no_penalty, o.no_penalty);
+        for (k, s) in o.by_violation {
+            add_share(self.by_violation.entry(k).or_default(), s);
+        }
+        for (k, s) in o.by_team {
+            add_share(self.by_team.entry(k).or_default(), s);
+        }
+        for (k, m) in o.by_month {
+            let mine = self.by_month.entry(k).or_default();
+            mine.cases += m.cases;
+            add_share(&mut mine.outside_band, m.outside_band);
+            mine.flagged += m.flagged;
+        }
+        add_share(&mut self.hearing, o.hearing);
+        self.hearing_unknown += o.hearing_unknown;
+    }
+
     pub(super) fn error(&mut self, line: u64, e: CaseError) {
         self.errors += 1;
         if self.error_lines.len() < LISTED_ERRORS {
@@ -195,10 +235,64 @@ impl Tally {
     }
 }
 
-fn month_of(c: &ArchiveCase) -> String {
-    c.decision_date
-        .map(|d| format!("{:04}-{:02}", d.year(), d.month()))
-        .unwrap_or_default()
+impl Group {
+    /// Counts one case of the group.
+    pub(super) fn add(&mut self, c: &CaseView<'_>, a: &Assessed) {
+        self.cases += 1;
+        self.band = a.band;
+        self.statutory = a.statutory;
+        *self.places.entry(a.place).or_default() += 1;
+        if let Some(f) = c.fine.filter(|f| *f > Decimal::ZERO) {
+            *self.fines.entry(f.normalize()).or_default() += 1;
+        }
+    }
+
+    /// Adds the cases of the same group counted elsewhere; `later` when those cases come after
+    /// this group's in the archive (the band and range are then theirs, as if counted in order).
+    pub(super) fn merge(&mut self, o: Group, later: bool) {
+        self.cases += o.cases;
+        for (f, n) in o.fines {
+            *self.fines.entry(f).or_default() += n;
+        }
+        merge_counts(&mut self.places, o.places);
+        if later {
+            self.band = o.band;
+            self.statutory = o.statutory;
+        }
+    }
+}
+
+fn add_share(s: &mut Share, o: Share) {
+    s.of += o.of;
+    s.count += o.count;
+}
+
+fn merge_counts(mine: &mut HashMap<Place, u64>, o: HashMap<Place, u64>) {
+    for (p, n) in o {
+        *mine.entry(p).or_default() += n;
+    }
+}
+
+/// `YYYY-MM` of the decision date (written into `buf` for a year of four digits); empty
+/// without a date.
+fn month_of<'b>(c: &CaseView<'_>, buf: &'b mut [u8; 7]) -> Cow<'b, str> {
+    let Some(d) = c.decision_date else {
+        return Cow::Borrowed("");
+    };
+    let (Ok(y), Ok(m)) = (u16::try_from(d.year()), u8::try_from(d.month())) else {
+        return Cow::Owned(format!("{:04}-{:02}", d.year(), d.month()));
+    };
+    *buf = [
+        b'0' + (y / 1000) as u8,
+        b'0' + (y / 100 % 10) as u8,
+        b'0' + (y / 10 % 10) as u8,
+        b'0' + (y % 10) as u8,
+        b'-',
+        b'0' + m / 10,
+        b'0' + m % 10,
+    ];
+    // Digits and a dash: always UTF-8.
+    Cow::Borrowed(std::str::from_utf8(buf).unwrap_or_default())
 }
 
 /// The reasons, in Chinese, that a reviewer should look at a case; empty for none.

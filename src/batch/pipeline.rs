@@ -31,6 +31,12 @@ pub struct Line {
 /// end; `buf` is then empty). Memory stays bounded by `max` whatever the input holds.
 pub fn read_line(r: &mut impl BufRead, max: usize, buf: &mut Vec<u8>) -> io::Result<Option<bool>> {
     buf.clear();
+    append_line(r, max, buf)
+}
+
+/// [`read_line`] appending to `buf`: on a longer line `buf` is left as it was.
+fn append_line(r: &mut impl BufRead, max: usize, buf: &mut Vec<u8>) -> io::Result<Option<bool>> {
+    let start = buf.len();
     let mut seen = false;
     let mut fits = true;
     loop {
@@ -48,9 +54,9 @@ pub fn read_line(r: &mut impl BufRead, max: usize, buf: &mut Vec<u8>) -> io::Res
             None => (available, None),
         };
         if fits {
-            if buf.len() + part.len() > max {
+            if buf.len() - start + part.len() > max {
                 fits = false;
-                buf.clear();
+                buf.truncate(start);
             } else {
                 buf.extend_from_slice(part);
             }
@@ -64,10 +70,91 @@ pub fn read_line(r: &mut impl BufRead, max: usize, buf: &mut Vec<u8>) -> io::Res
     if !seen {
         return Ok(None);
     }
-    if buf.last() == Some(&b'\r') {
+    if buf.len() > start && buf.last() == Some(&b'\r') {
         buf.pop();
     }
     Ok(Some(fits))
+}
+
+/// Bytes of lines a [`Block`] holds before it takes no more (a block may pass it by one line).
+pub const BLOCK_BYTES: usize = 1 << 20;
+
+/// Up to [`CHUNK_LINES`] consecutive lines read into one buffer: a batch allocates per block,
+/// not per line.
+pub struct Block {
+    /// The number of the block's first line.
+    pub first: u64,
+    bytes: Vec<u8>,
+    /// Each line's range in `bytes`, or none for a line over the length limit.
+    ends: Vec<Option<(usize, usize)>>,
+}
+
+impl Block {
+    /// The lines: number and bytes (none for a line over the length limit).
+    pub fn lines(&self) -> impl Iterator<Item = (u64, Option<&[u8]>)> {
+        (self.first..).zip(
+            self.ends
+                .iter()
+                .map(|e| e.and_then(|(a, b)| self.bytes.get(a..b))),
+        )
+    }
+
+    /// Lines in the block.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the block has no line.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// The lines of `r` in blocks, numbered from `first`, each line at most `max` bytes.
+pub fn blocks(
+    mut r: impl BufRead,
+    first: u64,
+    max: usize,
+) -> impl Iterator<Item = io::Result<Block>> {
+    let mut number = first;
+    let mut done = false;
+    let mut pending: Option<io::Error> = None;
+    std::iter::from_fn(move || {
+        if let Some(e) = pending.take() {
+            return Some(Err(e));
+        }
+        if done {
+            return None;
+        }
+        let mut block = Block {
+            first: number,
+            bytes: Vec::with_capacity(64 * 1024),
+            ends: Vec::with_capacity(CHUNK_LINES),
+        };
+        while block.ends.len() < CHUNK_LINES && block.bytes.len() < BLOCK_BYTES {
+            let start = block.bytes.len();
+            match append_line(&mut r, max, &mut block.bytes) {
+                Ok(None) => {
+                    done = true;
+                    break;
+                }
+                Ok(Some(fits)) => {
+                    block.ends.push(fits.then_some((start, block.bytes.len())));
+                    number += 1;
+                }
+                Err(e) => {
+                    done = true;
+                    if block.ends.is_empty() {
+                        return Some(Err(e));
+                    }
+                    // The lines read so far first; the error ends the input.
+                    pending = Some(e);
+                    break;
+                }
+            }
+        }
+        (!block.ends.is_empty()).then_some(Ok(block))
+    })
 }
 
 /// The lines of `r`, numbered from `first`, each at most `max` bytes.
@@ -100,7 +187,7 @@ pub fn ordered<I, O, W, S>(
     workers: usize,
     input: impl Iterator<Item = io::Result<I>> + Send,
     work: W,
-    mut sink: S,
+    sink: S,
 ) -> io::Result<()>
 where
     I: Send,
@@ -108,20 +195,52 @@ where
     W: Fn(Vec<I>) -> O + Sync,
     S: FnMut(O) -> io::Result<()>,
 {
-    let workers = workers.max(1);
     let mut input = input;
-    if workers == 1 {
-        loop {
-            let (chunk, err) = next_chunk(&mut input);
-            if !chunk.is_empty() {
-                sink(work(chunk))?;
-            }
-            match err {
-                Some(Ok(())) => return Ok(()),
-                Some(Err(e)) => return Err(e),
-                None => {}
-            }
+    let mut pending: Option<io::Error> = None;
+    let mut done = false;
+    let chunks = std::iter::from_fn(move || {
+        if let Some(e) = pending.take() {
+            return Some(Err(e));
         }
+        if done {
+            return None;
+        }
+        let (chunk, end) = next_chunk(&mut input);
+        match end {
+            Some(Ok(())) => done = true,
+            Some(Err(e)) => {
+                done = true;
+                pending = Some(e);
+            }
+            None => {}
+        }
+        if chunk.is_empty() {
+            return pending.take().map(Err);
+        }
+        Some(Ok(chunk))
+    });
+    ordered_chunks(workers, chunks, work, sink)
+}
+
+/// [`ordered`] over input already cut into chunks (such as [`blocks`]).
+pub fn ordered_chunks<C, O, W, S>(
+    workers: usize,
+    input: impl Iterator<Item = io::Result<C>> + Send,
+    work: W,
+    mut sink: S,
+) -> io::Result<()>
+where
+    C: Send,
+    O: Send,
+    W: Fn(C) -> O + Sync,
+    S: FnMut(O) -> io::Result<()>,
+{
+    let workers = workers.max(1);
+    if workers == 1 {
+        for chunk in input {
+            sink(work(chunk?))?;
+        }
+        return Ok(());
     }
     let in_flight = workers * IN_FLIGHT_PER_WORKER;
     let (token_tx, token_rx) = sync_channel::<()>(in_flight);
@@ -129,7 +248,7 @@ where
         // The channel has room for every token.
         let _ = token_tx.send(());
     }
-    let (job_tx, job_rx) = sync_channel::<(u64, Vec<I>)>(in_flight);
+    let (job_tx, job_rx) = sync_channel::<(u64, C)>(in_flight);
     let (done_tx, done_rx) = sync_channel::<(u64, O)>(in_flight);
     let job_rx = Mutex::new(job_rx);
     std::thread::scope(|scope| {
@@ -178,24 +297,18 @@ fn next_chunk<I>(
 }
 
 /// The reader: a token for each chunk it sends, so no more than the tokens are ever in flight.
-fn read_chunks<I>(
-    mut input: impl Iterator<Item = io::Result<I>>,
+fn read_chunks<C>(
+    input: impl Iterator<Item = io::Result<C>>,
     tokens: &Receiver<()>,
-    jobs: &SyncSender<(u64, Vec<I>)>,
+    jobs: &SyncSender<(u64, C)>,
 ) -> io::Result<()> {
-    let mut seq = 0;
-    loop {
-        let (chunk, end) = next_chunk(&mut input);
-        if !chunk.is_empty() {
-            if tokens.recv().is_err() || jobs.send((seq, chunk)).is_err() {
-                return Ok(());
-            }
-            seq += 1;
-        }
-        if let Some(end) = end {
-            return end;
+    for (seq, chunk) in (0..).zip(input) {
+        let chunk = chunk?;
+        if tokens.recv().is_err() || jobs.send((seq, chunk)).is_err() {
+            return Ok(());
         }
     }
+    Ok(())
 }
 
 /// The writer: chunks back in order; each one written gives its token back to the reader.
