@@ -1,6 +1,6 @@
 //! The four lists' entries and hooks, and what they apply to.
 
-use super::ast::*;
+use super::ast::{EntryDecl, HookDecl, ListKind, Modality, Name, ScriptRef, Str};
 use super::{Rule, Visitor, visit_party};
 use crate::source::Span;
 use pest::iterators::Pair;

@@ -1,6 +1,6 @@
 //! The rule-set header, its parameters, facts and predicates.
 
-use super::ast::*;
+use super::ast::{BaseRef, Expr, ExprKind, FactDecl, Name, Param, ParamValue, PredicateDecl, RuleSetDecl, Scalar, Str, TypeExpr};
 use super::{Rule, Visitor, visit_party};
 use crate::source::Span;
 use pest::iterators::Pair;

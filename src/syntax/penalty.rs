@@ -1,6 +1,6 @@
 //! Penalties: fines, their scales and tiers, and amounts.
 
-use super::ast::*;
+use super::ast::{Amount, CaseTiersDecl, DailyFineDecl, FineDecl, Name, PenaltyAlt, PenaltyDecl, Scale, TierKey, TiersDecl};
 use super::{Rule, Visitor};
 use pest::iterators::Pair;
 use rust_decimal::Decimal;

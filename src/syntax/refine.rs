@@ -1,6 +1,6 @@
 //! Refinements (细化): what a rule set changes of a violation of the rule set it builds on.
 
-use super::ast::*;
+use super::ast::{Name, Party, RefineFine, RefinementDecl};
 use super::{Body, Rule, Visitor, visit_party};
 use crate::source::Span;
 use pest::iterators::Pair;

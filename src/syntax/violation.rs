@@ -1,6 +1,6 @@
 //! Regulations, violations and their versions, and the clauses they share.
 
-use super::ast::*;
+use super::ast::{BandRange, DateLit, HigherDecl, Name, Party, PartyBlock, PenaltyStmt, RegulationDecl, Str, VersionDecl, ViolationDecl};
 use super::{Body, Rule, Visitor, name_span_to, nesting_too_deep, visit_party};
 use crate::diag::Code;
 use crate::limits;
