@@ -508,7 +508,7 @@ fn names(c: &crate::model::Coverage, v: u32) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Rules, names};
 
     #[test]
     fn everyday_words_find_what_the_statutes_call_it() {

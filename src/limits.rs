@@ -110,7 +110,7 @@ pub const ANALYSIS_CASES: u64 = 1_000_000;
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{NAME_BYTES, clip};
 
     #[test]
     fn clip_keeps_short_names_and_cuts_long_ones_on_a_char_boundary() {

@@ -149,7 +149,7 @@ impl Reader {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Decimal, Record};
 
     #[test]
     fn a_record_reads_back_as_written() {

@@ -393,7 +393,7 @@ pub fn plant_codes() -> [&'static str; 5] {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::Rng;
 
     #[test]
     fn the_same_seed_draws_the_same_numbers() {

@@ -273,7 +273,7 @@ fn typed(rules: &Rules, name: &str, cell: &str) -> Result<serde_json::Value, Str
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{push_line, split};
 
     #[test]
     fn quoted_fields_and_escaped_quotes() {

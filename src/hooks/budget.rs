@@ -69,7 +69,7 @@ pub(super) fn charge(operations: u64) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Decision, charge, limits, operations_left};
 
     #[test]
     fn a_decision_budget_is_drawn_down_and_closed_on_drop() {

@@ -75,7 +75,7 @@ pub fn departures(d: &Decision, fin: &Final) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Decimal, Decision, Final, Outcome, PenaltyKind, departures};
 
     fn decision() -> Decision {
         let rules = caliper::Rules::embedded().expect("rules");

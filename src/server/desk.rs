@@ -152,7 +152,7 @@ pub async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::desk;
 
     #[test]
     fn the_page_names_every_asset_by_its_version() {

@@ -388,7 +388,7 @@ fn migrate(c: &mut Connection, path: &Path) -> Result<(), StoreError> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{NewRecord, Store};
 
     fn temp_db(name: &str) -> std::path::PathBuf {
         let dir =
