@@ -295,7 +295,7 @@ impl NameIndex {
 #[cfg(test)]
 mod tests {
     use super::{NameIndex, Query, edits_at_least, letters, nearest};
-    use proptest::prelude::*;
+    use proptest::prelude::{prop_assert, proptest};
 
     #[test]
     fn nearest_finds_close_names_only() {

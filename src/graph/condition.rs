@@ -116,7 +116,9 @@ mod tests {
     use crate::eval::cond::Env;
     use crate::model::expr::CmpOp;
     use crate::model::{Expr, FactType, RuleSet, Value};
-    use proptest::prelude::*;
+    use proptest::prelude::{
+        BoxedStrategy, Just, ProptestConfig, Strategy, any, prop, prop_assert_eq, prop_oneof, proptest,
+    };
     use std::sync::LazyLock;
 
     static SHIPPED: LazyLock<crate::Rules> =
