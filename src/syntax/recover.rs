@@ -223,6 +223,16 @@ impl Scanner<'_> {
 
 /// The end of the string or inline script starting at `i` (a `"`): past its closing quote(s),
 /// or at the end of the line (a string) or of the file (a script) if it is not closed.
+/// Where a string or a comment that starts at byte `q` ends, if one starts there: the scans of
+/// braces and brackets skip both.
+fn past_string_or_comment(text: &str, q: usize) -> Option<usize> {
+    match text.as_bytes().get(q) {
+        Some(b'"') => Some(string_end(text, q)),
+        Some(b'#') => Some(text[q..].find('\n').map_or(text.len(), |n| q + n)),
+        _ => None,
+    }
+}
+
 fn string_end(text: &str, i: usize) -> usize {
     if text[i..].starts_with("\"\"\"") {
         return text[i + 3..]
@@ -346,17 +356,13 @@ pub(super) fn blank(text: &mut String, p: usize) -> Option<(usize, usize)> {
         let mut q = end;
         let bytes = text.as_bytes();
         while q < bytes.len() && depth > 0 {
+            if let Some(next) = past_string_or_comment(text, q) {
+                q = next;
+                continue;
+            }
             match bytes[q] {
                 b'{' => depth += 1,
                 b'}' => depth -= 1,
-                b'"' => {
-                    q = string_end(text, q);
-                    continue;
-                }
-                b'#' => {
-                    q = text[q..].find('\n').map_or(text.len(), |n| q + n);
-                    continue;
-                }
                 _ => {}
             }
             q += 1;
@@ -493,6 +499,10 @@ pub(super) fn too_deep(text: &str, limit: usize) -> Option<usize> {
     let mut depth = 0_usize;
     let mut q = 0;
     while q < bytes.len() {
+        if let Some(next) = past_string_or_comment(text, q) {
+            q = next;
+            continue;
+        }
         match bytes[q] {
             b'(' | b'{' => {
                 depth += 1;
@@ -501,14 +511,6 @@ pub(super) fn too_deep(text: &str, limit: usize) -> Option<usize> {
                 }
             }
             b')' | b'}' => depth = depth.saturating_sub(1),
-            b'"' => {
-                q = string_end(text, q);
-                continue;
-            }
-            b'#' => {
-                q = text[q..].find('\n').map_or(text.len(), |n| q + n);
-                continue;
-            }
             _ => {}
         }
         q += 1;
