@@ -44,10 +44,9 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
         } else if p
             .extension()
             .is_some_and(|x| x == "rules" || x == "toml" || x == "rhai")
+            && let Ok(rel) = p.strip_prefix(root)
         {
-            if let Ok(rel) = p.strip_prefix(root) {
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
+            out.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
 }

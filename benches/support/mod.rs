@@ -200,7 +200,7 @@ fn violation(s: &mut String, i: usize) {
         ),
         // 可以处罚款; an up-to multiple.
         _ => {
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 format!("        可以 罚款 ..{}\n", 20000 * scale)
             } else {
                 "        罚款 project_cost ..0.02 倍\n".to_string()
@@ -249,7 +249,7 @@ fn entry(s: &mut String, j: usize, v: usize, k: usize, violations: usize) {
             &NO_PENALTY,
             "《中华人民共和国行政处罚法》第三十三条第一款",
         ),
-        1 if j % 5 == 0 => (
+        1 if j.is_multiple_of(5) => (
             "从轻或者减轻",
             "LM",
             &LIGHTER,
@@ -275,10 +275,14 @@ fn entry(s: &mut String, j: usize, v: usize, k: usize, violations: usize) {
         ),
     };
     let cond = pool[(j / 4 + k) % pool.len()].replace("{n}", &n.to_string());
-    let modality = if (j / 3) % 2 == 0 { "可以" } else { "应当" };
+    let modality = if (j / 3).is_multiple_of(2) {
+        "可以"
+    } else {
+        "应当"
+    };
     let id = format!("{prefix}-{}-{k}", code(v));
     // Every tenth entry also covers the next violation of the same file.
-    let covers = if j % 10 == 9 && (v + 1) % PER_FILE != 0 && v + 1 < violations {
+    let covers = if j % 10 == 9 && !(v + 1).is_multiple_of(PER_FILE) && v + 1 < violations {
         format!("{}, {}", code(v), code(v + 1))
     } else {
         code(v)
@@ -292,7 +296,7 @@ fn entry(s: &mut String, j: usize, v: usize, k: usize, violations: usize) {
     if prefix == "M" || prefix == "LM" {
         let _ = writeln!(s, "    幅度 个人 ..{} 单位 ..{}", 50 * n, 1000 * n);
     }
-    if prefix == "N" && j % 3 == 0 {
+    if prefix == "N" && j.is_multiple_of(3) {
         s.push_str("    措施 恢复原状\n");
     }
 }

@@ -276,21 +276,21 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
         };
     }
     let (out, rec) = (&mut w.out, &mut w.rec);
-    if let Some(st) = statutory {
-        if rec.on {
-            rec.trace.push(Step::Fine(Box::new(super::trace::FineStep {
-                statutory: st.range,
-                scale: st.scale.clone(),
-                tier: st.tier,
-                cap: st.cap,
-                band: if drop_fine || already_fined {
-                    None
-                } else {
-                    fine
-                },
-                outcome,
-            })));
-        }
+    if let Some(st) = statutory
+        && rec.on
+    {
+        rec.trace.push(Step::Fine(Box::new(super::trace::FineStep {
+            statutory: st.range,
+            scale: st.scale.clone(),
+            tier: st.tier,
+            cap: st.cap,
+            band: if drop_fine || already_fined {
+                None
+            } else {
+                fine
+            },
+            outcome,
+        })));
     }
     if drop_fine {
         rec.step(|| Step::FineDropped);

@@ -205,10 +205,10 @@ impl Lowerer {
             (Ty::Error, _) => None,
             _ => {
                 let (x, t) = self.expr(item);
-                if let Expr::Lit(v) = x {
-                    if t == *ty || t == Ty::Error {
-                        return Some(v);
-                    }
+                if let Expr::Lit(v) = x
+                    && (t == *ty || t == Ty::Error)
+                {
+                    return Some(v);
                 }
                 if t != Ty::Error {
                     self.diags.push(

@@ -167,10 +167,10 @@ impl Lowerer {
             params.bands = self.own_bands(&own, span, "规则集");
             params.bands_span = Some(span);
         }
-        if params.lighter > params.aggravated {
-            if let Some(p) = h.params.iter().find(|p| p.name.text == "从轻比例") {
-                self.bad_param(p, "从轻比例不能大于从重比例");
-            }
+        if params.lighter > params.aggravated
+            && let Some(p) = h.params.iter().find(|p| p.name.text == "从轻比例")
+        {
+            self.bad_param(p, "从轻比例不能大于从重比例");
         }
     }
 
