@@ -646,3 +646,30 @@ fn a_case_with_a_bom_is_read_and_one_not_in_utf8_gets_the_error_document() {
     assert_eq!(json(&o)["error"]["code"], "E0504");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A reader that has gone (`caliper list | head`) ends the command quietly with status 0, for
+/// every command whose output goes through the CLI's writer: no panic, no message. The pipe's
+/// read end is closed before the command starts, so its first write fails.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    for args in [
+        &["list"][..],
+        &["explain"],
+        &["publish"],
+        &["test"],
+        &["eval", EXAMPLE],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let o = Command::new(env!("CARGO_BIN_EXE_caliper"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("the binary runs");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{args:?}");
+    }
+}

@@ -73,7 +73,7 @@ pub fn run(paths: &[PathBuf], format: ErrorFormat) -> u8 {
         }
     }
     if let ErrorFormat::Json = format {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::Value::Array(json_items)).unwrap_or_default()
         );

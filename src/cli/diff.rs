@@ -35,8 +35,8 @@ pub fn run(old: &Path, new: &Path, format: DiffFormat) -> u8 {
     }
     let report = caliper::analysis::diff::diff(&loaded[0], &loaded[1]);
     match format {
-        DiffFormat::Text => print!("{}", report.text()),
-        DiffFormat::Json => println!(
+        DiffFormat::Text => out!("{}", report.text()),
+        DiffFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()
         ),

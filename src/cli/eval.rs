@@ -65,7 +65,7 @@ pub(super) fn answer<T: serde::Serialize>(
 
 /// Prints a case error as the contract's error document (stdout) and a line for people (stderr).
 pub(super) fn report_case_error(e: &caliper::CaseError) -> u8 {
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&e.to_document()).unwrap_or_default()
     );

@@ -7,13 +7,13 @@ pub fn run(code: Option<&str>) -> u8 {
     match code {
         None => {
             for c in Code::ALL {
-                println!("{}  {}", c.as_str(), c.title());
+                outln!("{}  {}", c.as_str(), c.title());
             }
             EXIT_OK
         }
         Some(s) => match Code::parse(s) {
             Some(c) => {
-                println!("{}：{}\n\n{}", c.as_str(), c.title(), c.explain());
+                outln!("{}：{}\n\n{}", c.as_str(), c.title(), c.explain());
                 EXIT_OK
             }
             None => {

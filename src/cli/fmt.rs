@@ -41,12 +41,12 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
             Ok(out) => {
                 changed += 1;
                 if check {
-                    println!("需要格式化：{}", f.display());
+                    outln!("需要格式化：{}", f.display());
                 } else if let Err(e) = std::fs::write(f, out) {
                     eprintln!("错误：无法写入 {}：{e}", f.display());
                     worst = worst.max(EXIT_CANNOT_RUN);
                 } else {
-                    println!("已格式化：{}", f.display());
+                    outln!("已格式化：{}", f.display());
                 }
             }
             Err(e) => {

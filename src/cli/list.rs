@@ -13,7 +13,7 @@ pub fn run(keyword: Option<&str>, rules: Option<&Path>) -> u8 {
     let found = rules.catalogue().search(keyword.unwrap_or_default());
     let n = found.len();
     for v in &found {
-        println!("{}\t{}\t{}", v.code, v.title, v.basis);
+        outln!("{}\t{}\t{}", v.code, v.title, v.basis);
     }
     if n == 0 {
         eprintln!(

@@ -1,5 +1,21 @@
 //! Command-line parsing and dispatch; one file per command.
 
+/// `println!` for a command's output. Where standard output is a pipe whose reader has gone
+/// (`caliper list | head`), the command ends quietly, as `head` expects, instead of panicking as
+/// `println!` does.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` for a command's output, as [`outln!`] without the line end.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::out(format_args!($($arg)*))
+    };
+}
+
 mod audit;
 mod batch;
 mod check;
@@ -447,11 +463,20 @@ fn load_rules(path: Option<&std::path::Path>) -> Result<caliper::Rules, u8> {
 
 /// Writes to standard output; a closed pipe (`caliper publish | head`) ends quietly.
 fn write_stdout(text: &str) {
+    out(format_args!("{text}"));
+}
+
+/// Writes a command's output (through [`outln!`] and [`out!`]). A closed pipe ends the process
+/// with status 0: the reader took what it wanted. Any other failure to write ends it with
+/// [`EXIT_CANNOT_RUN`], since the output the caller asked for is lost.
+pub(crate) fn out(args: std::fmt::Arguments<'_>) {
     use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
+    let mut o = std::io::stdout().lock();
+    if let Err(e) = o.write_fmt(args).and_then(|()| o.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(i32::from(EXIT_OK));
+        }
         eprintln!("错误：无法写出结果：{e}");
+        std::process::exit(i32::from(EXIT_CANNOT_RUN));
     }
 }

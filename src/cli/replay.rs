@@ -56,7 +56,7 @@ pub fn run(db: &Path, current: Option<&Path>, ids: &[i64]) -> u8 {
         let rec = match store.get(id) {
             Ok(Some(r)) => r,
             Ok(None) => {
-                println!("记录 {id}：不存在");
+                outln!("记录 {id}：不存在");
                 unreplayable += 1;
                 continue;
             }
@@ -69,7 +69,7 @@ pub fn run(db: &Path, current: Option<&Path>, ids: &[i64]) -> u8 {
             .entry(rec.ruleset_digest.clone())
             .or_insert_with(|| kept_rules(&store, &rec.ruleset_digest));
         let Some(rules) = rules else {
-            println!(
+            outln!(
                 "记录 {id}：记录时的规则集 {} 的文本不在库中，无法重新计算",
                 rec.ruleset_digest
             );
@@ -82,18 +82,22 @@ pub fn run(db: &Path, current: Option<&Path>, ids: &[i64]) -> u8 {
         let diffs = differences(&recorded, &again, None);
         if diffs.is_empty() {
             same += 1;
-            println!(
+            outln!(
                 "记录 {id}（{}，{}）：按记录时的规则 {} 重新计算，结果一致",
-                rec.violation, rec.recorded_at, rec.ruleset_version
+                rec.violation,
+                rec.recorded_at,
+                rec.ruleset_version
             );
         } else {
             differ += 1;
-            println!(
+            outln!(
                 "记录 {id}（{}，{}）：按记录时的规则 {} 重新计算，结果不同：",
-                rec.violation, rec.recorded_at, rec.ruleset_version
+                rec.violation,
+                rec.recorded_at,
+                rec.ruleset_version
             );
             for d in diffs {
-                println!("  {d}");
+                outln!("  {d}");
             }
         }
         let info = now.info();
@@ -101,19 +105,20 @@ pub fn run(db: &Path, current: Option<&Path>, ids: &[i64]) -> u8 {
             let current = decide(&now, &case);
             let changes = differences(&recorded, &current, Some(&RECOMMENDATION));
             if changes.is_empty() {
-                println!("  按当前规则 {}（{}）：建议不变", info.version, info.digest);
+                outln!("  按当前规则 {}（{}）：建议不变", info.version, info.digest);
             } else {
-                println!(
+                outln!(
                     "  按当前规则 {}（{}），建议会变化：",
-                    info.version, info.digest
+                    info.version,
+                    info.digest
                 );
                 for c in changes {
-                    println!("    {c}");
+                    outln!("    {c}");
                 }
             }
         }
     }
-    println!("重新计算：{same} 条一致，{differ} 条不同，{unreplayable} 条无法重新计算");
+    outln!("重新计算：{same} 条一致，{differ} 条不同，{unreplayable} 条无法重新计算");
     if differ + unreplayable > 0 {
         EXIT_TEST_FAILED
     } else {

@@ -55,7 +55,7 @@ pub fn run(paths: &[PathBuf], coverage: bool) -> u8 {
     }
     if coverage && let Some(rules) = &last_rules {
         let cases: Vec<caliper::Case> = report.cases.iter().map(|(_, c)| c.clone()).collect();
-        print!(
+        out!(
             "{}",
             caliper::analysis::coverage::coverage(rules, &cases).text()
         );
@@ -64,17 +64,17 @@ pub fn run(paths: &[PathBuf], coverage: bool) -> u8 {
         eprintln!("错误：无法读取测试文件 {file}：{msg}");
     }
     for f in &report.failures {
-        println!("失败：{}（{} 第 {} 行）", f.name, f.file, f.line);
+        outln!("失败：{}（{} 第 {} 行）", f.name, f.file, f.line);
         for (what, want, got) in &f.mismatches {
-            println!("    {what}：预期 {want}，实际 {got}");
+            outln!("    {what}：预期 {want}，实际 {got}");
         }
     }
-    println!(
+    outln!(
         "通过 {} 个，失败 {} 个",
         report.passed,
         report.failures.len()
     );
-    println!("{} passed, {} failed", report.passed, report.failures.len());
+    outln!("{} passed, {} failed", report.passed, report.failures.len());
     if !report.errors.is_empty() {
         EXIT_CANNOT_RUN
     } else if report.failures.is_empty() {
@@ -104,7 +104,7 @@ pub fn generate(rules: Option<&PathBuf>, code: &str, output: Option<PathBuf>) ->
     }
     match std::fs::write(&path, text) {
         Ok(()) => {
-            println!(
+            outln!(
                 "已写入 {}（预期为引擎当前的答案，须逐条审核）",
                 path.display()
             );
