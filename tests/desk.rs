@@ -383,6 +383,31 @@ async fn a_caseworker_at_the_desk() {
         "false"
     );
 
+    // 按日连续处罚 (XR-51): the days between the order and the recheck, each day's fine and the
+    // total, on the page and on the sheet.
+    s.click("#new-case").await;
+    s.open_violation("XR-51", "XR-51").await;
+    s.click("#f-party_type input[value='unit']").await;
+    s.set("#f-violation_date", "2025-03-02").await;
+    s.set("#f-discovery_date", "2025-03-05").await;
+    s.set("#f-harm", "general").await;
+    s.click("#f-corrected input[value='false']").await;
+    s.click("#f-first_offense input[value='false']").await;
+    s.type_into("#f-prior_penalties_12m", "0").await;
+    s.set("#f-order_date", "2025-03-05").await;
+    s.set("#f-recheck_date", "2025-03-10").await;
+    let daily = s
+        .until(
+            "the daily fine",
+            "return document.getElementById('rec-daily')?.textContent;",
+        )
+        .await;
+    assert_eq!(
+        daily.as_str(),
+        Some("可以按日连续处罚 5 日，每日 44000 元至 76000 元，共 220000 元至 380000 元")
+    );
+    assert!(s.text("#sheet").await.contains("按日连续处罚 5 日"));
+
     // Every resource the page loaded came from the server itself.
     let urls = s
         .js(

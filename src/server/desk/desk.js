@@ -89,6 +89,9 @@
   const V = (table, code) => (S.vocab && S.vocab[table] && S.vocab[table][code]) || code;
   const yuan = (n) => `${n} 元`;
   const range = (r) => (r ? `${r.min} 元至 ${r.max} 元` : '不处罚款');
+  // 按日连续处罚: the days counted, each day's fine and the total, as `caliper explain` words it.
+  const dailyText = (f) =>
+    `${f.discretionary ? '可以' : '应当'}按日连续处罚 ${f.days} 日，每日 ${range(f.per_day)}，共 ${range(f.total)}`;
   function outcomeText(outcome, mandatory) {
     const name = V('outcomes', outcome);
     return PUNISHABLE.includes(outcome) ? `${name}（${mandatory ? '应当' : '可以'}）` : name;
@@ -452,6 +455,7 @@
     if (PUNISHABLE.includes(d.outcome)) {
       facts.push(['罚款', el('span', { class: 'fine', id: 'rec-fine' }, d.fine ? '罚款 ' + range(d.fine) : '不处罚款')]);
       if (d.fine_barred) facts.push(['不得罚款', `${d.fine_barred.basis}：同一个违法行为已被处以罚款`]);
+      if (d.daily_fine) facts.push(['按日连续处罚', el('span', { id: 'rec-daily' }, dailyText(d.daily_fine))]);
       facts.push(['处罚种类', d.penalties.length ? d.penalties.map(penaltyText).join('；') : '无']);
     }
     if (d.statutory) facts.push(['法定幅度', range(d.statutory)]);
@@ -778,6 +782,7 @@
           d.not_applicable ? ['不适用的理由', d.not_applicable.message + (d.see_also && d.see_also.length ? `；可参见 ${d.see_also.join('、')}` : '')] : null,
           d.outcome === 'undetermined' ? ['须查明', d.needs.map(factLabel).join('；')] : null,
           PUNISHABLE.includes(d.outcome) ? ['罚款幅度', d.fine ? range(d.fine) : '不处罚款'] : null,
+          PUNISHABLE.includes(d.outcome) && d.daily_fine ? ['按日连续处罚', dailyText(d.daily_fine)] : null,
           d.statutory ? ['法定幅度', range(d.statutory)] : null,
           PUNISHABLE.includes(d.outcome) ? ['处罚种类', d.penalties.length ? d.penalties.map(penaltyText).join('；') : '无'] : null,
           d.measures && d.measures.length ? ['措施', d.measures.map((m) => V('measures', m)).join('、')] : null,
