@@ -37,8 +37,25 @@ pub(crate) fn nearest<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let query = Query::new(name)?;
-    let candidates = candidates.into_iter().filter(|c| query.in_reach(c));
-    query.best(candidates.take(NEAREST_CANDIDATES).map(|c| (c, letters(c))))
+    let candidates = candidates.into_iter().filter_map(|c| {
+        let len = query.length_in_reach(c)?;
+        Some(Candidate {
+            name: c,
+            letters: letters(c),
+            len,
+        })
+    });
+    query.best(candidates.take(NEAREST_CANDIDATES))
+}
+
+/// A name to compare, with what rules it out cheaply: the characters it uses and its length.
+#[derive(Clone, Copy)]
+struct Candidate<'a> {
+    name: &'a str,
+    /// Its [`letters`].
+    letters: u64,
+    /// Its length in characters.
+    len: usize,
 }
 
 /// A misspelt name, ready to be compared. Codes and fact names are ASCII and are compared
@@ -76,25 +93,20 @@ impl<'n> Query<'n> {
         })
     }
 
-    /// Whether the lengths alone leave `c` within the limit.
-    fn in_reach(&self, c: &str) -> bool {
-        self.in_reach_within(c, self.limit)
-    }
-
-    /// Whether the lengths alone leave `c` within `bound`.
-    fn in_reach_within(&self, c: &str, bound: usize) -> bool {
+    /// The length of `c` in characters, where the lengths alone leave it within the limit.
+    fn length_in_reach(&self, c: &str) -> Option<usize> {
         // A name's length in characters is at least a quarter of its bytes and at most all of
         // them: most candidates are settled without counting.
         let n = self.len;
-        if c.len() > NAME_BYTES || c.len() / 4 > n + bound {
-            return false;
+        if c.len() > NAME_BYTES || c.len() / 4 > n + self.limit {
+            return None;
         }
-        let m = if self.ascii.is_some() && c.is_ascii() {
+        let m = if c.is_ascii() {
             c.len()
         } else {
             c.chars().count()
         };
-        m.abs_diff(n) <= bound
+        (m.abs_diff(n) <= self.limit).then_some(m)
     }
 
     /// The Levenshtein distance to `c` over characters, if within the limit; one row on the
@@ -141,13 +153,19 @@ impl<'n> Query<'n> {
         }
     }
 
-    /// The nearest of `candidates` (each with its [`letters`]), ties to the first in name
-    /// order; each candidate is only compared as far as the best one so far.
-    fn best<'a>(&self, candidates: impl Iterator<Item = (&'a str, u64)>) -> Option<&'a str> {
+    /// The nearest of `candidates`, ties to the first in name order; each candidate is only
+    /// compared as far as the best one so far. The lengths and the characters used rule most
+    /// out before any table is computed.
+    fn best<'a>(&self, candidates: impl Iterator<Item = Candidate<'a>>) -> Option<&'a str> {
         let mut best: Option<(usize, &str)> = None;
-        for (c, letters) in candidates {
+        for Candidate {
+            name: c,
+            letters,
+            len,
+        } in candidates
+        {
             let bound = best.map_or(self.limit, |(d, _)| d);
-            if edits_at_least(self.letters, letters) > bound || !self.in_reach_within(c, bound) {
+            if len.abs_diff(self.len) > bound || edits_at_least(self.letters, letters) > bound {
                 continue;
             }
             if let Some(d) = self.distance_within(c, bound)
@@ -240,6 +258,9 @@ pub(crate) struct NameIndex {
     backward: Vec<(Box<str>, u32)>,
     /// The [`letters`] of each name in `forward`.
     letters: Vec<u64>,
+    /// The length in characters of each name in `forward` (`usize::MAX` over
+    /// [`NAME_BYTES`]).
+    lens: Vec<usize>,
 }
 
 impl NameIndex {
@@ -255,10 +276,22 @@ impl NameIndex {
             .collect();
         backward.sort_unstable();
         let letters = forward.iter().map(|n| letters(n)).collect();
+        // A name over the limit is never compared: its length is out of every reach.
+        let lens = forward
+            .iter()
+            .map(|n| {
+                if n.len() > NAME_BYTES {
+                    usize::MAX
+                } else {
+                    n.chars().count()
+                }
+            })
+            .collect();
         NameIndex {
             forward,
             backward,
             letters,
+            lens,
         }
     }
 
@@ -273,7 +306,11 @@ impl NameIndex {
         reversed.extend(name.chars().rev());
         let back = self.backward.partition_point(|(n, _)| **n < *reversed);
         let around = back.saturating_sub(WINDOW)..(back + WINDOW).min(self.backward.len());
-        let name_at = |i: usize| (&*self.forward[i], self.letters[i]);
+        let name_at = |i: usize| Candidate {
+            name: &self.forward[i],
+            letters: self.letters[i],
+            len: self.lens[i],
+        };
         let by_end = around.map(|i| name_at(self.backward[i].1 as usize));
         // The names just before and after the query first: a slip at the end is the commonest
         // (a letter added sorts just after the name), and a close candidate found early cuts
@@ -384,6 +421,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_index_never_compares_a_name_over_the_limit() {
+        use crate::limits::NAME_BYTES;
+        let long: String = "ab".repeat(NAME_BYTES / 2 + 1);
+        let mut names: Vec<String> = (0..100).map(|i| format!("C{i}")).collect();
+        names.push(long.clone());
+        let index = NameIndex::new(names.iter().map(String::as_str));
+        // One edit from the long name, and within the limit in bytes.
+        let query = &long[1..=NAME_BYTES];
+        assert_eq!(index.nearest(query), None);
+        assert_eq!(index.nearest("C1x"), Some("C1"));
     }
 
     #[test]
