@@ -114,6 +114,13 @@ pub fn on_path(env: &mut Env<'_>, paths: &[Path<'_>]) -> bool {
         .any(|p| p.iter().all(|s| env.truth(s.cond) == Some(s.holds)))
 }
 
+/// Whether some case is on one of the ways at all (over the facts of their conditions).
+pub fn on_some_way(rules: &RuleSet, paths: &[Path<'_>]) -> Answer {
+    let mut cuts = Cuts::new();
+    cut_paths(rules, &mut cuts, paths);
+    super::exists_in(rules, &cuts.space(rules), |env| on_path(env, paths))
+}
+
 /// Whether every way is the empty one (the fine applies without a `若`).
 pub fn unconditional(paths: &[Path<'_>]) -> bool {
     paths.iter().any(Vec::is_empty)

@@ -95,13 +95,6 @@ impl CaseTierUse<'_> {
         })
     }
 
-    /// Whether some case is on one of the table's ways at all.
-    pub fn applies(&self, rules: &RuleSet) -> Answer {
-        let mut cuts = Cuts::new();
-        cut_paths(rules, &mut cuts, &self.paths);
-        analysis::exists_in(rules, &cuts.space(rules), |env| on_path(env, &self.paths))
-    }
-
     /// `d` with the witness, made a whole case of the table's party, as its example.
     pub fn with_example(
         &self,

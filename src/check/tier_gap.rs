@@ -12,10 +12,9 @@
 //! whose way no case can take has no gap (its tiers are L0406's).
 
 use super::case_tiers::case_tier_uses;
-use super::scope::{TierUse, tier_uses};
-use crate::analysis::tiers::cut_paths;
-use crate::analysis::{Answer, Cuts, exists_in};
-use crate::analysis::tiers::on_path;
+use super::scope::tier_uses;
+use crate::analysis::Answer;
+use crate::analysis::tiers::on_some_way;
 use crate::diag::{Code, Diagnostic};
 use crate::model::RuleSet;
 use rust_decimal::Decimal;
@@ -23,7 +22,7 @@ use rust_decimal::Decimal;
 /// Reports each uncovered stretch of the statutory range once per tier table.
 pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
     for u in tier_uses(rules) {
-        if off_every_way(rules, &u) {
+        if on_some_way(rules, &u.paths).is_proven_no() {
             continue;
         }
         // A tier no case on the way selects covers nothing; one not proven so may.
@@ -86,7 +85,7 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
 /// chosen by conditions covers.
 fn check_cases(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
     for u in case_tier_uses(rules) {
-        if u.applies(rules).is_proven_no() {
+        if on_some_way(rules, &u.paths).is_proven_no() {
             continue;
         }
         let mut rows = Vec::new();
@@ -154,9 +153,3 @@ fn check_cases(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether no case is on any way to the fines a table divides (proven).
-fn off_every_way(rules: &RuleSet, u: &TierUse<'_>) -> bool {
-    let mut cuts = Cuts::new();
-    cut_paths(rules, &mut cuts, &u.paths);
-    exists_in(rules, &cuts.space(rules), |env| on_path(env, &u.paths)).is_proven_no()
-}
