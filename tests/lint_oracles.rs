@@ -1,6 +1,8 @@
-//! Soundness of the lints that read text rather than the fact space, on generated small rule
-//! sets: each finding compared with an oracle written here, independently of the lint (no
-//! missed finding, no false one).
+//! Soundness of lints on generated small rule sets: each finding compared with an oracle
+//! written here, independently of the lint (no missed finding, no false one). First those that
+//! read text rather than the fact space; then, by brute force over a grid of cases decided by
+//! the engine, the tier lints (L0406–L0408) on a fine under `若` and L0420 on tiers of either
+//! form.
 //!
 //! - **L0409** (a hook's script names a fact that a violation it covers never reads) is a
 //!   static read of the script's text. A brute-force search over the fact space says nothing
@@ -21,7 +23,7 @@
 use caliper::Rules;
 use caliper::analysis::{Witness, truth_on};
 use caliper::diag::Code;
-use caliper::model::Value;
+use caliper::model::{RuleSet, Value};
 use proptest::prelude::*;
 
 const HEADER: &str = "规则集 \"对照\" { 版本 \"1\" 施行 2025-01-01 }\n\
@@ -477,4 +479,437 @@ fn the_oracles_expect_findings() {
     let rules = entry_rules(std::slice::from_ref(&e));
     assert_eq!(commanded(&rules, 0, &e), Some(true));
     assert_eq!(reported(&rules, Code::ModalityMismatch), vec![0]);
+}
+
+// ── Tiers over the fact space: L0420 with tiers of either form, L0406–L0408 under `若` ──
+//
+// These compare with a brute-force search: every case of a grid wider than any partition
+// (`b` each truth value, `n` from 0 to 12, `k` each option, and each fact absent) is decided by
+// the engine, and the tier it gets is read back from the standard band of its fine.
+
+/// A small condition over `b` (bool), `n` (int) and `k` (option a/b/c), constants 0..10.
+fn small_cond() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("b".to_string()),
+        Just("不 b".to_string()),
+        (
+            prop_oneof![Just("<"), Just("<="), Just(">"), Just(">="), Just("=")],
+            0..10i64
+        )
+            .prop_map(|(op, c)| format!("n {op} {c}")),
+        prop_oneof![Just("a"), Just("b"), Just("c")].prop_map(|v| format!("k = {v}")),
+        prop_oneof![Just("{a}"), Just("{a, b}"), Just("{b, c}")]
+            .prop_map(|s| format!("k 属于 {s}")),
+    ];
+    leaf.prop_recursive(2, 6, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} 且 {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} 或 {b})")),
+            inner.prop_map(|a| format!("不 ({a})")),
+        ]
+    })
+}
+
+const SMALL_FACTS: &str = "事实 b 布尔 \"甲\"\n事实 n 整数 \"数量\"\n\
+    事实 k 选项 { a \"一\", b \"二\", c \"三\" } \"种类\"\n";
+
+/// A table of tiers of the unit fine 1000..10000: by `n` (keys `..c` ascending) or chosen by
+/// conditions (keys `当 …`); the last row is 其余.
+#[derive(Debug, Clone)]
+struct Table {
+    by_n: bool,
+    /// Each row's key before its colon (the last is 其余) and its sub-range.
+    rows: Vec<(String, i64, i64)>,
+}
+
+impl Table {
+    fn text(&self) -> String {
+        let rows: Vec<String> = self
+            .rows
+            .iter()
+            .map(|(k, lo, hi)| format!("{k}: {lo}..{hi}"))
+            .collect();
+        if self.by_n {
+            format!("档次 n {{ {} }}", rows.join("  "))
+        } else {
+            format!("档次 {{ {} }}", rows.join("  "))
+        }
+    }
+}
+
+/// The keys of a table: ascending bounds of `n`, or conditions; 其余 last.
+fn keys(count: usize) -> impl Strategy<Value = (bool, Vec<String>)> {
+    prop_oneof![
+        proptest::collection::btree_set(0..10i64, count - 1).prop_map(|bounds| {
+            let mut k: Vec<String> = bounds.iter().map(|c| format!("..{c}")).collect();
+            k.push("其余".into());
+            (true, k)
+        }),
+        proptest::collection::vec(small_cond(), count - 1).prop_map(|conds| {
+            let mut k: Vec<String> = conds.into_iter().map(|c| format!("当 {c}")).collect();
+            k.push("其余".into());
+            (false, k)
+        }),
+    ]
+}
+
+/// Two to four rows with sub-ranges of their own, each distinct (a few yuan more on each
+/// start), so that the band the engine gives names the row; or sub-ranges that tile the
+/// statutory range in some order, one sometimes ending 250 yuan short (so that a gap is there
+/// or not by the ranges as well as by which rows a case reaches).
+fn table() -> impl Strategy<Value = Table> {
+    (2..5usize)
+        .prop_flat_map(|count| {
+            (
+                keys(count),
+                proptest::collection::vec((2..=20i64, 0..=20i64), count),
+                proptest::collection::btree_set(3..20i64, count - 1),
+                Just((0..count).collect::<Vec<usize>>()).prop_shuffle(),
+                proptest::option::of(0..count),
+                any::<bool>(),
+            )
+        })
+        .prop_map(|((by_n, keys), free, cuts, order, short, tiled)| {
+            let mut ends = vec![1000];
+            ends.extend(cuts.iter().map(|c| c * 500));
+            ends.push(10000);
+            let rows = keys
+                .into_iter()
+                .enumerate()
+                .map(|(i, key)| {
+                    let (lo, hi) = if tiled {
+                        let (lo, hi) = (ends[order[i]], ends[order[i] + 1]);
+                        (lo, if short == Some(i) { hi - 250 } else { hi })
+                    } else {
+                        let (a, b) = free[i];
+                        let lo = a.min(b).clamp(2, 19) * 500 + i as i64;
+                        (lo, (a.max(b).max(2) * 500).max(lo))
+                    };
+                    (key, lo, hi)
+                })
+                .collect();
+            Table { by_n, rows }
+        })
+}
+
+/// A rule set whose unit fine, with `table`'s tiers, is written under `若 way { … } 否则 {
+/// 警告 }` (no `若` where `way` is none).
+fn way_rules(way: Option<&str>, table: &Table) -> Rules {
+    let fine = format!("罚款 1000..10000 {}", table.text());
+    let unit = match way {
+        Some(w) => format!("若 {w} {{ {fine} }} 否则 {{ 警告 }}"),
+        None => fine,
+    };
+    load(&[(
+        "main.rules".to_string(),
+        format!(
+            "{HEADER}{SMALL_FACTS}违法行为 YL-1 \"乱倒垃圾\" {{\n    依据 \"《样例条例》第二条\"\n    \
+             单位 {{ {unit} }}\n    个人 {{ 罚款 ..200 }}\n}}\n"
+        ),
+    )])
+}
+
+/// A case's facts by name.
+type Facts = Vec<(&'static str, serde_json::Value)>;
+
+/// Every case of the grid, as the facts of a unit's case.
+fn small_grid() -> Vec<Facts> {
+    let mut out = Vec::new();
+    for b in [None, Some(true), Some(false)] {
+        for n in std::iter::once(None).chain((0..=12i64).map(Some)) {
+            for k in [None, Some("a"), Some("b"), Some("c")] {
+                let mut facts = vec![("party_type", serde_json::json!("unit"))];
+                facts.extend(b.map(|b| ("b", serde_json::json!(b))));
+                facts.extend(n.map(|n| ("n", serde_json::json!(n))));
+                facts.extend(k.map(|k| ("k", serde_json::json!(k))));
+                out.push(facts);
+            }
+        }
+    }
+    out
+}
+
+/// The tier (sub-range) the engine's decision of a case stands in, read back from the standard
+/// band (the middle 0.3..0.7 of the tier); none where the case gets no fine as a standard case.
+fn decided_tier(
+    rules: &Rules,
+    facts: &[(&str, serde_json::Value)],
+) -> Option<(rust_decimal::Decimal, rust_decimal::Decimal)> {
+    let mut case = caliper::Case::new("YL-1");
+    for (name, v) in facts {
+        case = case.fact(*name, v.clone());
+    }
+    let d = rules.evaluate(&case).unwrap_or_else(|e| panic!("{e}"));
+    if d.outcome != caliper::Outcome::Standard {
+        return None;
+    }
+    let fine = d.fine?;
+    let width = (fine.max - fine.min) / rust_decimal::Decimal::new(4, 1);
+    let lo = fine.min - width * rust_decimal::Decimal::new(3, 1);
+    Some((lo.normalize(), (lo + width).normalize()))
+}
+
+/// The row of `table` each grid case gets, with the case (none: no tier, off the way or
+/// undetermined).
+fn rows_decided(rules: &Rules, table: &Table) -> Vec<(Facts, Option<usize>)> {
+    small_grid()
+        .into_iter()
+        .map(|facts| {
+            let row = decided_tier(rules, &facts).map(|(lo, hi)| {
+                table
+                    .rows
+                    .iter()
+                    .position(|(_, a, b)| lo == (*a).into() && hi == (*b).into())
+                    .unwrap_or_else(|| panic!("tier {lo}..{hi} of no row: {table:?}"))
+            });
+            (facts, row)
+        })
+        .collect()
+}
+
+/// The row numbers a message names (`第 N 档`), from 0, in order.
+fn rows_named(message: &str) -> Vec<usize> {
+    message
+        .split("第 ")
+        .skip(1)
+        .filter_map(|p| p.split(" 档").next()?.parse::<usize>().ok())
+        .map(|n| n - 1)
+        .collect()
+}
+
+/// What the brute force expects of the tier lints on `table` under `way`: the unreached rows
+/// (L0406), whether there is a gap (L0407), and the overlapping pairs (L0408, earlier first).
+fn tier_oracle(rules: &Rules, table: &Table) -> (Vec<usize>, bool, Vec<(usize, usize)>) {
+    let decided = rows_decided(rules, table);
+    let reached: Vec<usize> = (0..table.rows.len())
+        .filter(|i| decided.iter().any(|(_, r)| *r == Some(*i)))
+        .collect();
+    let unreached: Vec<usize> = (0..table.rows.len())
+        .filter(|i| !reached.contains(i))
+        .collect();
+    // A gap: some amount of the statutory range (in half-yuan steps) in no reached row, where
+    // any case reaches the fine at all.
+    let gap = !reached.is_empty()
+        && (2000..=20000i64).any(|half| {
+            !reached.iter().any(|&i| {
+                let (_, a, b) = &table.rows[i];
+                2 * a <= half && half <= 2 * b
+            })
+        });
+    let mut overlaps = Vec::new();
+    if table.by_n {
+        // Neighbours among the reached rows whose sub-ranges overlap beyond a point.
+        for w in reached.windows(2) {
+            if table.rows[w[1]].1 < table.rows[w[0]].2 {
+                overlaps.push((w[0], w[1]));
+            }
+        }
+    } else {
+        // A case gets row i while the condition of a later, heavier row j holds.
+        let m = rules.model();
+        for (facts, r) in &decided {
+            let Some(i) = *r else { continue };
+            let w = small_witness(m, facts);
+            // The one table of the rule set; 其余 (the last row) has no condition.
+            for (j, (cond, ..)) in m.case_tiers[0].rows.iter().enumerate().skip(i + 1) {
+                let (_, jl, jh) = &table.rows[j];
+                let (_, il, ih) = &table.rows[i];
+                let heavier = jl >= il && jh >= ih && (jl, jh) != (il, ih);
+                let holds = truth_on(m, &w, cond) == Some(true);
+                if heavier && holds && !overlaps.contains(&(i, j)) {
+                    overlaps.push((i, j));
+                }
+            }
+        }
+        overlaps.sort_unstable();
+    }
+    (unreached, gap, overlaps)
+}
+
+/// A grid case as a witness of the small facts.
+fn small_witness(m: &RuleSet, facts: &[(&str, serde_json::Value)]) -> Witness {
+    let mut w = Witness::default();
+    for (name, v) in facts {
+        let f = m.fact_index[*name];
+        let value = match (*name, v) {
+            ("b", serde_json::Value::Bool(x)) => Value::Bool(*x),
+            ("n", x) => Value::Int(x.as_i64().expect("an integer")),
+            ("k", x) => Value::Enum(
+                ["a", "b", "c"]
+                    .iter()
+                    .position(|o| Some(*o) == x.as_str())
+                    .expect("an option") as u16,
+            ),
+            _ => continue,
+        };
+        w.set(f, value);
+    }
+    w
+}
+
+/// What the tier lints report on a rule set: unreachable rows, whether a gap, overlapping pairs.
+fn tier_reported(rules: &Rules) -> (Vec<usize>, bool, Vec<(usize, usize)>) {
+    let all = rules.all_warnings();
+    let mut unreached: Vec<usize> = all
+        .iter()
+        .filter(|d| d.code == Code::TierUnreachable)
+        .map(|d| rows_named(&d.message)[0])
+        .collect();
+    unreached.sort_unstable();
+    let gap = all.iter().any(|d| d.code == Code::TierGap);
+    let mut overlaps: Vec<(usize, usize)> = all
+        .iter()
+        .filter(|d| d.code == Code::TierOverlap)
+        .map(|d| {
+            let n = rows_named(&d.message);
+            // Tiers by a fact name the earlier row first; tiers chosen by conditions the later.
+            if n[0] < n[1] {
+                (n[0], n[1])
+            } else {
+                (n[1], n[0])
+            }
+        })
+        .collect();
+    overlaps.sort_unstable();
+    assert!(
+        all.iter().all(|d| d.code != Code::AnalysisTooLarge),
+        "a small question reported too large"
+    );
+    (unreached, gap, overlaps)
+}
+
+/// A base rule set (`city/`) whose unit fine has `base`'s tiers and a county's that refines
+/// it with `county`'s: the county's rules and the city's.
+fn refined_rules(base: &Table, county: &Table) -> (Rules, Rules) {
+    let city = format!(
+        "规则集 \"某市\" {{ 版本 \"1\" 施行 2025-01-01 }}\n\
+         事实 party_type 选项 {{ individual \"公民\", unit \"单位\" }} \"当事人类型\"\n\
+         {SMALL_FACTS}违法行为 YL-1 \"乱倒垃圾\" {{\n    依据 \"《样例条例》第二条\"\n    \
+         单位 {{ 罚款 1000..10000 {} }}\n    个人 {{ 罚款 ..200 }}\n}}\n",
+        base.text()
+    );
+    let main = format!(
+        "规则集 \"某县\" {{\n    基于 \"city\"\n    版本 \"1\"\n}}\n\n细化 YL-1 {{\n    单位 {{ {} }}\n}}\n",
+        county.text()
+    );
+    let files = vec![
+        ("main.rules".to_string(), main),
+        ("city/main.rules".to_string(), city.clone()),
+    ];
+    let city_alone = vec![("main.rules".to_string(), city)];
+    (load(&files), load(&city_alone))
+}
+
+/// A table for a refinement: rows at whole thousands, so that a county's tier often lies
+/// inside the city's and often does not.
+fn refining_table() -> impl Strategy<Value = Table> {
+    (2..5usize)
+        .prop_flat_map(|count| {
+            (
+                keys(count),
+                proptest::collection::vec((1..10i64, 1..10i64), count),
+            )
+        })
+        .prop_map(|((by_n, keys), ranges)| Table {
+            by_n,
+            rows: keys
+                .into_iter()
+                .zip(ranges)
+                .map(|(k, (a, b))| (k, a.min(b) * 1000, (a.max(b) + 1).min(10) * 1000))
+                .collect(),
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// L0406, L0407 and L0408 on a fine under `若` (or none), with tiers of either form:
+    /// exactly the unreached rows, a gap exactly where the brute force finds one, and exactly
+    /// the overlapping pairs.
+    #[test]
+    fn tier_lints_under_a_condition_match_brute_force(
+        way in proptest::option::of(small_cond()),
+        table in table(),
+    ) {
+        let rules = way_rules(way.as_deref(), &table);
+        let expected = tier_oracle(&rules, &table);
+        prop_assert_eq!(tier_reported(&rules), expected, "{:?} {:?}", way, table);
+    }
+
+    /// L0420 with tiers of either form on either side: a finding exactly where some case of
+    /// the grid gets, in the county, a tier that does not lie inside the one it gets in the
+    /// city; and the finding's case is such a case.
+    #[test]
+    fn refinement_outside_the_base_matches_brute_force(
+        base in refining_table(),
+        county in refining_table(),
+    ) {
+        let (rules, city) = refined_rules(&base, &county);
+        let leaves = |facts: &[(&str, serde_json::Value)]| {
+            match (decided_tier(&city, facts), decided_tier(&rules, facts)) {
+                (Some((c0, c1)), Some((a0, a1))) => a0 < c0 || a1 > c1,
+                _ => false,
+            }
+        };
+        let expected = small_grid().iter().any(|f| leaves(f));
+        let found: Vec<_> = rules
+            .all_warnings()
+            .into_iter()
+            .filter(|d| d.code == Code::RefinementOutsideBase)
+            .collect();
+        prop_assert_eq!(!found.is_empty(), expected, "{:?} {:?}", base, county);
+        prop_assert!(found.len() <= 1, "one finding per refined fine");
+        for d in &found {
+            let case = &d.example.as_ref().expect("an example case").case;
+            let facts: Facts = case["facts"]
+                .as_object()
+                .expect("facts")
+                .iter()
+                .filter(|(name, _)| ["party_type", "b", "n", "k"].contains(&name.as_str()))
+                .map(|(name, v)| {
+                    let name: &'static str = match name.as_str() {
+                        "party_type" => "party_type",
+                        "b" => "b",
+                        "n" => "n",
+                        _ => "k",
+                    };
+                    (name, v.clone())
+                })
+                .collect();
+            prop_assert!(leaves(&facts), "{}: {:?}", d.message, case);
+        }
+    }
+}
+
+/// The two brute forces above find something: hand-made sets where a tier under `若` is
+/// unreachable and a county's tier chosen by conditions leaves the city's table.
+#[test]
+fn the_tier_oracles_expect_findings() {
+    let table = Table {
+        by_n: true,
+        rows: vec![
+            ("..2".into(), 1000, 5000),
+            ("..8".into(), 5000, 8000),
+            ("其余".into(), 8000, 10000),
+        ],
+    };
+    let rules = way_rules(Some("n > 3"), &table);
+    let expected = tier_oracle(&rules, &table);
+    assert_eq!(expected, (vec![0], true, vec![]));
+    assert_eq!(tier_reported(&rules), expected);
+    let cases = Table {
+        by_n: false,
+        rows: vec![
+            ("当 b".into(), 8000, 10000),
+            ("当 n > 5".into(), 5000, 8000),
+            ("其余".into(), 1000, 5000),
+        ],
+    };
+    let (rules, _) = refined_rules(&table, &cases);
+    let found: Vec<_> = rules
+        .all_warnings()
+        .into_iter()
+        .filter(|d| d.code == Code::RefinementOutsideBase)
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
 }

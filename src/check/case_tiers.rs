@@ -5,7 +5,8 @@
 //! the one that holds leaves the tier undetermined (docs/evaluation.md), so it chooses nothing.
 
 use super::scope::{set_party, with_example};
-use crate::analysis::{self, Answer, holds};
+use crate::analysis::tiers::{Path, chosen_branch, cut_paths, each_fine_on_path, on_path};
+use crate::analysis::{self, Answer, Cuts};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{CaseTiers, Expr, FineSpec, RuleSet, ViolationId};
 use crate::source::Span;
@@ -24,6 +25,9 @@ pub struct CaseTierUse<'a> {
     pub table: &'a CaseTiers,
     /// The party whose fine it divides.
     pub party: Party,
+    /// The ways to the fines it divides (the enclosing `若` conditions of each): a branch
+    /// counts only for cases on one of them.
+    pub paths: Vec<Path<'a>>,
 }
 
 impl CaseTierUse<'_> {
@@ -73,17 +77,21 @@ impl CaseTierUse<'_> {
         )
     }
 
-    /// Whether some case chooses branch `i` while `also` holds too.
+    /// Whether some case on one of the table's ways chooses branch `i` while `also` holds too
+    /// (over the facts of the branches' conditions up to `i`, `also` and the ways).
     pub fn choosing(&self, rules: &RuleSet, i: usize, also: Option<&Expr>) -> Answer {
-        let before: Vec<&Expr> = self.table.rows.iter().take(i).map(|(e, ..)| e).collect();
-        let own = self.cond(i);
-        let mut conds = before.clone();
-        conds.extend(own);
-        conds.extend(also);
-        analysis::exists(rules, &conds, |env| {
-            before.iter().all(|e| env.truth(e) == Some(false))
-                && own.is_none_or(|e| holds(env, e))
-                && also.is_none_or(|e| holds(env, e))
+        let mut cuts = Cuts::new();
+        for (e, ..) in self.table.rows.iter().take(i + 1) {
+            cuts.expr(rules, e);
+        }
+        if let Some(e) = also {
+            cuts.expr(rules, e);
+        }
+        cut_paths(rules, &mut cuts, &self.paths);
+        analysis::exists_in(rules, &cuts.space(rules), |env| {
+            chosen_branch(env, self.table) == Some(i)
+                && also.is_none_or(|e| analysis::holds(env, e))
+                && on_path(env, &self.paths)
         })
     }
 
@@ -116,20 +124,24 @@ impl CaseTierUse<'_> {
     }
 }
 
-/// Every table of tiers chosen by conditions once, where it is first written.
+/// Every table of tiers chosen by conditions once, where it is first written, with every way
+/// to the fines it divides.
 pub fn case_tier_uses(rules: &RuleSet) -> Vec<CaseTierUse<'_>> {
     let mut out: Vec<CaseTierUse<'_>> = Vec::new();
     let mut seen: Vec<u32> = Vec::new();
-    super::scope::each_fine(rules, &mut |violation, span, party, spec| {
+    each_fine_on_path(rules, &mut |violation, span, party, spec, path| {
         let Some(c) = spec.cases else {
             return;
         };
+        if let Some(i) = seen.iter().position(|s| *s == c) {
+            if !out[i].paths.contains(path) {
+                out[i].paths.push(path.clone());
+            }
+            return;
+        }
         let Some(table) = rules.case_tiers.get(c as usize) else {
             return;
         };
-        if seen.contains(&c) {
-            return;
-        }
         seen.push(c);
         // A table a refinement wrote is reported where the refinement writes it.
         let refined = rules
@@ -144,6 +156,7 @@ pub fn case_tier_uses(rules: &RuleSet) -> Vec<CaseTierUse<'_>> {
             spec,
             table,
             party,
+            paths: vec![path.clone()],
         });
     });
     out

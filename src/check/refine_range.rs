@@ -5,11 +5,20 @@
 //! refinement changed the band fractions, its lighter, standard and aggravated bands must lie
 //! within the base's. A tier dividing the base's tier further is what refining means, not a
 //! finding. The first piece that leaves gives the finding, its case and the figures.
+//!
+//! Either fine may have tiers of either form: a table by a fact (cut at its bounds) or tiers
+//! chosen by conditions (cut at the constants the conditions compare their facts with), the
+//! tier selected as evaluation selects it ([`tier_range`]). Only cases on the way to the fine
+//! (its enclosing `若` conditions) count, the refinement keeping the base's statements.
 
 use super::scope::{set_party, with_example};
-use crate::analysis::{Cuts, Witness};
+use crate::analysis::tiers::{
+    Path, cut_paths, cut_tiers, each_fine_on_path, on_path, path_of_fine, tier_range,
+};
+use crate::analysis::{Cuts, Witness, exists_in};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{FineSpec, Fractions, PenaltyAlt, RuleSet, Stmt, TierKey, Value};
+use crate::eval::cond::Env;
+use crate::model::{FineSpec, Fractions, RuleSet};
 use crate::source::Span;
 use crate::vocab::Party;
 use rust_decimal::Decimal;
@@ -23,13 +32,15 @@ type Range = (Decimal, Decimal);
 /// Which band (an index into [`BANDS`]) leaves, with the range before and after.
 type Leaving = (usize, Range, Range);
 
-/// One fine to compare: whose, before and after, the fractions before and after, where.
-struct Compared {
+/// One fine to compare: whose, before and after, the fractions before and after, where, and
+/// the way to it.
+struct Compared<'a> {
     party: Party,
     before: FineSpec,
     after: FineSpec,
     bands: [Fractions; 2],
     span: Span,
+    path: Path<'a>,
 }
 
 /// Reports, per refined fine, the first piece of the facts where a band leaves the base's.
@@ -42,7 +53,7 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
         let v = &rules.violations[r.violation as usize];
         let after_bands = v.current().bands.unwrap_or(default);
         let before_bands = r.bands.map_or(after_bands, |b| b.before.unwrap_or(default));
-        let mut compared: Vec<Compared> = r
+        let mut compared: Vec<Compared<'_>> = r
             .fines
             .iter()
             .map(|f| Compared {
@@ -51,33 +62,24 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
                 after: f.after,
                 bands: [before_bands, after_bands],
                 span: f.span,
+                path: path_of_fine(rules, r.violation, f.party, f.after.id),
             })
             .collect();
         if compared.is_empty() && r.bands.is_some() {
             // Only the bands changed: every fine of the current version, as it is.
-            for (party, stmts) in [
-                (Party::Individual, &v.current().penalties.individual),
-                (Party::Unit, &v.current().penalties.unit),
-            ] {
-                let Some(stmts) = stmts else {
-                    continue;
-                };
-                Stmt::for_each_penalty(stmts, &mut |p| {
-                    for a in &p.alts {
-                        if let PenaltyAlt::Fine(spec) = a
-                            && spec.scale.is_none()
-                        {
-                            compared.push(Compared {
-                                party,
-                                before: *spec,
-                                after: *spec,
-                                bands: [before_bands, after_bands],
-                                span: r.span,
-                            });
-                        }
-                    }
-                });
-            }
+            let current = v.current();
+            each_fine_on_path(rules, &mut |vi, span, party, spec, path| {
+                if vi == r.violation && span == current.span && spec.scale.is_none() {
+                    compared.push(Compared {
+                        party,
+                        before: *spec,
+                        after: *spec,
+                        bands: [before_bands, after_bands],
+                        span: r.span,
+                        path: path.clone(),
+                    });
+                }
+            });
         }
         for c in &compared {
             let Some((w, (band, before, after))) = outside(rules, c) else {
@@ -119,57 +121,27 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The first case (over the tiers' facts) where a band after leaves the band before: the case,
-/// which band, and both ranges.
-fn outside(
-    rules: &RuleSet,
-    c: &Compared,
-) -> Option<(Witness, Leaving)> {
+/// The first case on the way to the fine (over the tiers' facts and the way's) where a band
+/// after leaves the band before: the case, which band, and both ranges.
+fn outside(rules: &RuleSet, c: &Compared<'_>) -> Option<(Witness, Leaving)> {
     let mut cuts = Cuts::new();
-    for spec in [c.before, c.after] {
-        if let Some(t) = spec.tiers.and_then(|t| rules.tiers.get(t as usize)) {
-            cuts.fact(t.fact);
-            for row in &t.rows {
-                if let TierKey::UpTo(n) = row.key {
-                    cuts.constant(t.fact, Value::Dec(n));
-                }
-            }
-        }
-    }
-    let space = cuts.space(rules);
-    let found = space
-        .find(rules, crate::limits::ANALYSIS_CASES, |facts| {
-            leaves(rules, c, facts).is_some()
-        })
-        .ok()
-        .flatten()?;
-    let slots: Vec<Option<Value>> = {
-        let mut s = vec![None; rules.facts.len()];
-        for (f, v) in &found {
-            if let Some(slot) = s.get_mut(*f as usize) {
-                *slot = *v;
-            }
-        }
-        s
-    };
-    let leaving = leaves(rules, c, &slots)?;
-    let w = Witness {
-        facts: found
-            .into_iter()
-            .filter_map(|(f, v)| v.map(|v| (f, v)))
-            .collect(),
-    };
+    cut_tiers(rules, &mut cuts, &c.before);
+    cut_tiers(rules, &mut cuts, &c.after);
+    let paths = std::slice::from_ref(&c.path);
+    cut_paths(rules, &mut cuts, paths);
+    let w = exists_in(rules, &cuts.space(rules), |env| {
+        on_path(env, paths) && leaves(rules, c, env).is_some()
+    })
+    .witness()?;
+    let facts = crate::analysis::facts_of(rules, &w);
+    let leaving = leaves(rules, c, &mut Env::new(rules, &facts))?;
     Some((w, leaving))
 }
 
 /// Which band after leaves the one before for these facts, with both.
-fn leaves(
-    rules: &RuleSet,
-    c: &Compared,
-    facts: &[Option<Value>],
-) -> Option<Leaving> {
-    let before = bands(rules, &c.before, c.bands[0], facts)?;
-    let after = bands(rules, &c.after, c.bands[1], facts)?;
+fn leaves(rules: &RuleSet, c: &Compared<'_>, env: &mut Env<'_>) -> Option<Leaving> {
+    let before = bands(rules, &c.before, c.bands[0], env)?;
+    let after = bands(rules, &c.after, c.bands[1], env)?;
     let (b, a) = ((before[0].0, before[2].1), (after[0].0, after[2].1));
     if a.0 < b.0 || a.1 > b.1 {
         return Some((3, b, a));
@@ -190,16 +162,9 @@ fn bands(
     rules: &RuleSet,
     spec: &FineSpec,
     f: Fractions,
-    facts: &[Option<Value>],
+    env: &mut Env<'_>,
 ) -> Option<[(Decimal, Decimal); 3]> {
-    let (lo, hi) = match spec.tiers.and_then(|t| rules.tiers.get(t as usize)) {
-        None => (spec.lo, spec.hi),
-        Some(t) => {
-            let v = facts.get(t.fact as usize).copied().flatten()?;
-            let row = t.select(v)?;
-            (row.lo, row.hi)
-        }
-    };
+    let (lo, hi) = tier_range(rules, spec, env)?;
     let d = hi - lo;
     let at = |(a, b): (Decimal, Decimal)| (lo + a * d, lo + b * d);
     Some([at(f.lighter), at(f.standard), at(f.aggravated)])

@@ -2,8 +2,8 @@
 //! a finding reports.
 
 use crate::analysis::Witness;
+use crate::analysis::tiers::{Path, each_fine_on_path, selecting_on};
 pub use crate::analysis::tiers::{selecting, tier_key};
-pub use crate::model::each_fine;
 use crate::diag::Diagnostic;
 use crate::model::{Entry, RuleSet, ViolationId};
 
@@ -56,6 +56,9 @@ pub struct TierUse<'a> {
     pub tiers: &'a crate::model::Tiers,
     /// The party whose fine it divides.
     pub party: crate::vocab::Party,
+    /// The ways to the fines it divides (the enclosing `若` conditions of each): a tier counts
+    /// only for cases on one of them.
+    pub paths: Vec<Path<'a>>,
 }
 
 impl TierUse<'_> {
@@ -68,8 +71,13 @@ impl TierUse<'_> {
         )
     }
 
-    /// `d` with the case that selects tier `row` (for the table's party), saying what it shows
-    /// given the tier's key; `d` as it is where no case selects the tier.
+    /// A case on one of the table's ways that selects tier `row`.
+    pub fn selecting(&self, rules: &RuleSet, row: usize) -> crate::analysis::Answer {
+        selecting_on(rules, self.tiers, row, &self.paths)
+    }
+
+    /// `d` with the case on the table's ways that selects tier `row` (for the table's party),
+    /// saying what it shows given the tier's key; `d` as it is where no case selects the tier.
     pub fn with_example(
         &self,
         d: Diagnostic,
@@ -77,7 +85,7 @@ impl TierUse<'_> {
         row: usize,
         shows: impl FnOnce(&str) -> String,
     ) -> Diagnostic {
-        let Some(mut w) = selecting(rules, self.tiers, row) else {
+        let Some(mut w) = self.selecting(rules, row).witness() else {
             return d;
         };
         set_party(rules, &mut w, self.party);
@@ -86,31 +94,39 @@ impl TierUse<'_> {
     }
 }
 
-/// Every tier table once, where it is first written.
+/// Every tier table once, where it is first written, with every way to the fines it divides.
 pub fn tier_uses(rules: &RuleSet) -> Vec<TierUse<'_>> {
     let mut out: Vec<TierUse<'_>> = Vec::new();
     let mut seen: Vec<u32> = Vec::new();
-    each_fine(rules, &mut |violation, span, party, f| {
-        if let Some(t) = f.tiers
-            && !seen.contains(&t)
-            && let Some(tiers) = rules.tiers.get(t as usize)
-        {
-            seen.push(t);
-            // A table a refinement wrote is reported where the refinement writes it.
-            let refined = rules
-                .refinements
-                .iter()
-                .flat_map(|r| &r.fines)
-                .find(|f| f.after.tiers == Some(t))
-                .map(|f| f.span);
-            out.push(TierUse {
-                violation,
-                span: refined.unwrap_or(span),
-                spec: f,
-                tiers,
-                party,
-            });
+    each_fine_on_path(rules, &mut |violation, span, party, f, path| {
+        let Some(t) = f.tiers else {
+            return;
+        };
+        if let Some(i) = seen.iter().position(|s| *s == t) {
+            if !out[i].paths.contains(path) {
+                out[i].paths.push(path.clone());
+            }
+            return;
         }
+        let Some(tiers) = rules.tiers.get(t as usize) else {
+            return;
+        };
+        seen.push(t);
+        // A table a refinement wrote is reported where the refinement writes it.
+        let refined = rules
+            .refinements
+            .iter()
+            .flat_map(|r| &r.fines)
+            .find(|f| f.after.tiers == Some(t))
+            .map(|f| f.span);
+        out.push(TierUse {
+            violation,
+            span: refined.unwrap_or(span),
+            spec: f,
+            tiers,
+            party,
+            paths: vec![path.clone()],
+        });
     });
     out
 }

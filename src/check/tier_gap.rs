@@ -6,10 +6,15 @@
 //! decision asks for it). What can be missing is the same as for the other form: amounts of
 //! the statutory range that no branch a case can reach covers. A branch no case reaches
 //! (L0406) covers nothing.
+//!
+//! A fine written under `若 … { … } 否则 { … }` applies only to the cases on the way to it: a tier
+//! (of either form) covers its sub-range only where a case on that way reaches it, and a table
+//! whose way no case can take has no gap (its tiers are L0406's).
 
 use super::case_tiers::case_tier_uses;
 use super::scope::tier_uses;
 use crate::analysis::Answer;
+use crate::analysis::tiers::on_some_way;
 use crate::diag::{Code, Diagnostic};
 use crate::model::RuleSet;
 use rust_decimal::Decimal;
@@ -17,11 +22,16 @@ use rust_decimal::Decimal;
 /// Reports each uncovered stretch of the statutory range once per tier table.
 pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
     for u in tier_uses(rules) {
+        if on_some_way(rules, &u.paths).is_proven_no() {
+            continue;
+        }
+        // A tier no case on the way selects covers nothing; one not proven so may.
         let mut rows: Vec<(usize, Decimal, Decimal)> = u
             .tiers
             .rows
             .iter()
             .enumerate()
+            .filter(|(i, _)| !u.selecting(rules, *i).is_proven_no())
             .map(|(i, r)| (i, r.lo, r.hi))
             .collect();
         rows.sort_by_key(|r| (r.1, r.2));
@@ -75,6 +85,9 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
 /// chosen by conditions covers.
 fn check_cases(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
     for u in case_tier_uses(rules) {
+        if on_some_way(rules, &u.paths).is_proven_no() {
+            continue;
+        }
         let mut rows = Vec::new();
         for i in 0..u.branches() {
             let (lo, hi) = u.range(i);
@@ -139,3 +152,4 @@ fn check_cases(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+

@@ -9,6 +9,11 @@
 //! heavier (starts and ends no lower, and is not the same), yet an earlier, lighter branch is
 //! chosen, so the heavier circumstance is fined as the lighter one. Reported per pair, with a
 //! case that chooses the lighter branch while the heavier one's condition holds.
+//!
+//! A fine written under `若 … { … } 否则 { … }` applies only to the cases on the way to it: two
+//! tiers of a table by a fact overlap only where both are reached by cases on that way (a tier
+//! between them that no such case reaches is passed over), and a case showing branches chosen by
+//! conditions is one on the way.
 
 use super::case_tiers::case_tier_uses;
 use super::scope::tier_uses;
@@ -23,8 +28,13 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
         if !rows.iter().any(|r| r.key.bound().is_some()) {
             continue;
         }
-        for i in 1..rows.len() {
-            let (a, b) = (&rows[i - 1], &rows[i]);
+        // The tiers cases on the way reach (or that are not proven unreached), in order.
+        let reached: Vec<usize> = (0..rows.len())
+            .filter(|i| !u.selecting(rules, *i).is_proven_no())
+            .collect();
+        for pair in reached.windows(2) {
+            let (i0, i) = (pair[0], pair[1]);
+            let (a, b) = (&rows[i0], &rows[i]);
             if b.lo >= a.hi {
                 continue;
             }
@@ -34,7 +44,7 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
                 format!(
                     "{}，第 {} 档 {}..{} 与第 {} 档 {}..{} 重叠",
                     u.subject(rules),
-                    i,
+                    i0 + 1,
                     a.lo.normalize(),
                     a.hi.normalize(),
                     i + 1,
@@ -53,7 +63,8 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
                 )
             }));
         }
-    }    check_cases(rules, out);
+    }
+    check_cases(rules, out);
 }
 
 /// Reports each pair of branches of a table of tiers chosen by conditions where a case chooses
