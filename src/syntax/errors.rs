@@ -47,7 +47,15 @@ pub(super) fn convert_error(at: &At<'_>, e: &pest::error::Error<Rule>) -> Diagno
     };
     let expected = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let mut names: Vec<&str> = positives.iter().filter_map(|r| describe(*r)).collect();
+            let mut names: Vec<&str> = Vec::with_capacity(positives.len() + OPERATORS.len());
+            for &r in positives {
+                if r == Rule::op_start {
+                    // The test of an operator's first character stands for all twelve.
+                    names.extend_from_slice(OPERATORS);
+                } else {
+                    names.extend(describe(r));
+                }
+            }
             names.sort_unstable();
             names.dedup();
             names
@@ -225,6 +233,9 @@ pub(crate) fn nesting_too_deep(span: Span) -> Diagnostic {
     .label("嵌套过深")
     .help("把条件拆成几个谓词（谓词 名称 \"说明\" 当 条件），再组合使用；“若”块不要层层套叠")
 }
+
+/// What may follow an operand: the words of `op_or`/`op_and`, the comparisons and the arithmetic.
+const OPERATORS: &[&str] = &["“且”或“或”", "比较符", "运算符"];
 
 /// What a grammar rule is, in words a drafter knows.
 fn describe(rule: Rule) -> Option<&'static str> {

@@ -239,13 +239,23 @@ fn string_end(text: &str, i: usize) -> usize {
             .find("\"\"\"")
             .map_or(text.len(), |n| i + 3 + n + 3);
     }
-    let mut escaped = false;
-    for (n, c) in text[i + 1..].char_indices() {
-        match c {
-            '\n' => return i + 1 + n,
-            '\\' if !escaped => escaped = true,
-            '"' if !escaped => return i + 1 + n + 1,
-            _ => escaped = false,
+    // Bytes, not characters: the three that matter are ASCII, and no byte of a longer UTF-8
+    // character equals one of them. A backslash escapes the next character, but not a line end.
+    let bytes = text.as_bytes();
+    let mut j = i + 1;
+    while let Some(n) = bytes
+        .get(j..)
+        .and_then(|rest| rest.iter().position(|b| matches!(b, b'\n' | b'\\' | b'"')))
+    {
+        let k = j + n;
+        match bytes[k] {
+            b'\n' => return k,
+            b'"' => return k + 1,
+            _ => match bytes.get(k + 1) {
+                Some(b'\n') => return k + 1,
+                Some(_) => j = k + 2,
+                None => break,
+            },
         }
     }
     text.len()

@@ -136,3 +136,78 @@ fn a_missing_brace_is_reported_in_the_block_a_closing_brace_does_not_line_up_wit
     assert_eq!(v.parties.len(), 2);
     assert_eq!(f.items.len(), 2);
 }
+
+/// The condition of the first list entry of `f`, rendered with every operator bracketed.
+fn entry_condition(f: &File) -> String {
+    use super::ast::{Expr, ExprKind};
+    fn show(e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Name(n) => n.clone(),
+            ExprKind::Number(n) => n.to_string(),
+            ExprKind::Not(x) => format!("(不 {})", show(x)),
+            ExprKind::Neg(x) => format!("(-{})", show(x)),
+            ExprKind::Binary(op, l, r) => format!("({} {} {})", show(l), op.symbol(), show(r)),
+            ExprKind::In(x, items) => {
+                let items: Vec<String> = items.iter().map(show).collect();
+                format!("({} 属于 {{{}}})", show(x), items.join(", "))
+            }
+            other => format!("{other:?}"),
+        }
+    }
+    let Some(Item::Entry(e)) = f.items.iter().find(|i| matches!(i, Item::Entry(_))) else {
+        panic!("no list entry")
+    };
+    show(&e.when[0])
+}
+
+#[test]
+fn comments_and_every_kind_of_white_space_separate_tokens() {
+    // A comment between any two tokens, CR LF line ends, tabs and the ideographic space.
+    let text = "从轻 L-1 # 注释\r\n\t适用\u{3000}A-1 可以 \"t\"\r\n    当 a # 且 b\r\n    且\tb\n# 末尾的注释";
+    let f = ok(text);
+    assert_eq!(entry_condition(&f), "(a 且 b)");
+}
+
+#[test]
+fn a_control_character_is_still_no_white_space() {
+    let (_, d) = parse(FileId(0), "从轻 L-1 适用 A-1 可以 \"t\"\n    当 a\u{b}且 b\n");
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].code.as_str(), "S0101");
+}
+
+#[test]
+fn operators_keep_their_precedence_in_both_languages() {
+    let f = ok("从轻 L-1 适用 A-1 可以 \"t\"\n    当 不 a + b * -c >= 2 或 d 且 e 属于 {x, y} or not f and g in {z} 或 h ≠ 1\n");
+    assert_eq!(
+        entry_condition(&f),
+        "((((不 ((a + (b * (-c))) >= 2)) 或 (d 且 (e 属于 {x, y}))) 或 ((不 f) 且 (g 属于 {z}))) 或 (h != 1))"
+    );
+    // A name that starts as an operator word does ("order", "android", "或者" is not 或).
+    let f = ok("从轻 L-1 适用 A-1 可以 \"t\"\n    当 order 且 android\n");
+    assert_eq!(entry_condition(&f), "(order 且 android)");
+}
+
+#[test]
+fn after_an_operand_a_syntax_error_names_the_operators() {
+    let (_, d) = parse(FileId(0), "从轻 L-1 适用 A-1 可以 \"t\"\n    当 a $ b\n");
+    assert_eq!(d.len(), 1, "{d:#?}");
+    for operators in ["“且”或“或”", "比较符", "运算符"] {
+        assert!(d[0].message.contains(operators), "{}", d[0].message);
+    }
+}
+
+#[test]
+fn braces_and_escaped_quotes_inside_strings_do_not_cut_items() {
+    // The item scan skips strings: a brace, an escaped quote or a backslash before a Chinese
+    // character inside one is text.
+    let text = "从轻 L-1 适用 A-1 可以 \"含 { 和 \\\" 以及 \\\\ 的标题 }\" 当 a\n从重 A-2 适用 A-1 可以 \"t\" 当 b\n";
+    let f = ok(text);
+    assert_eq!(f.items.len(), 2);
+    let Item::Entry(e) = &f.items[0] else {
+        panic!("not an entry")
+    };
+    assert_eq!(
+        e.title.as_ref().map(|t| t.value.as_str()),
+        Some("含 { 和 \" 以及 \\ 的标题 }")
+    );
+}
