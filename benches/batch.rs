@@ -9,6 +9,23 @@
 //! `/proc/self/stat`) beside decisions per second of wall time. Equal figures per CPU-second on
 //! 1 and 2 workers mean the second thread costs nothing extra (no contention): the batch then
 //! scales with the cores it gets.
+//!
+//! For instruction counts, which the machine's load does not move, `instructions ROUNDS
+//! [WORKERS]` runs the batch ROUNDS times over the same cases (1 worker unless told) and
+//! nothing else; under callgrind the difference of two runs divided by the lines between them
+//! is the cost of one line, the archive's generation cancelling out:
+//!
+//! ```sh
+//! cargo bench --bench batch --no-run
+//! BIN=$(ls -t target/release/deps/batch-* | grep -v '\.d$' | head -1)
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null $BIN instructions 1
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null $BIN instructions 2
+//! # (second total − first total) / 20,000 = one line
+//! ```
+//!
+//! `callgrind_annotate --inclusive=yes` on such a run separates the decision itself
+//! (`Rules::evaluate_json_with`, `explain::write_decision`, dropping the `Decision`) from the
+//! pipeline around it.
 
 #[path = "support/cpu.rs"]
 mod cpu;
@@ -86,10 +103,57 @@ fn cpu_figures() {
     }
 }
 
+/// Runs the batch `rounds` times on `workers` threads, for callgrind; asserts each round
+/// answered every case without an error.
+fn instructions(rounds: u64, workers: usize) {
+    let rules = Rules::embedded().expect("the shipped rules load");
+    let input = cases(&rules);
+    let opts = Options {
+        workers,
+        trace: false,
+        ..Options::default()
+    };
+    let mut written = 0u64;
+    for _ in 0..rounds {
+        let mut out = Counted(0);
+        let s = batch::run(&rules, &input[..], &mut out, &opts, &|_, _| {}).expect("in memory");
+        assert_eq!((s.cases, s.errors), (CASES, 0));
+        written += out.0;
+    }
+    assert!(
+        rounds == 0 || written > rounds * CASES * 100,
+        "answers written"
+    );
+}
+
+/// A sink that counts the bytes written to it.
+struct Counted(u64);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 criterion_group!(benches, bench);
 
 fn main() {
-    if std::env::args().any(|a| a == "cpu") {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "instructions") {
+        let number = |i: usize, default| {
+            args.get(at + i)
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(default)
+        };
+        instructions(number(1, 1) as u64, number(2, 1));
+        return;
+    }
+    if args.iter().any(|a| a == "cpu") {
         cpu_figures();
         return;
     }

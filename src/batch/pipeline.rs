@@ -1,8 +1,8 @@
-//! The bounded, ordered pipeline under `batch` and `audit`: one reader, N workers, one writer
-//! (the caller's thread). Input is cut into chunks of lines; at most [`IN_FLIGHT_PER_WORKER`]
-//! chunks per worker are read and not yet written at any time, so memory is bounded by the
-//! chunk size and the number of workers, never by the size of the input, and the writer puts
-//! the chunks back in input order.
+//! The bounded, ordered pipeline under `batch` and `audit`: N workers, each cutting its own
+//! chunks from the shared input, and one writer (the caller's thread). Input is cut into chunks
+//! of lines; at most [`IN_FLIGHT_PER_WORKER`] chunks per worker are read and not yet written at
+//! any time, so memory is bounded by the chunk size and the number of workers, never by the size
+//! of the input, and the writer puts the chunks back in input order.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead};
@@ -49,7 +49,7 @@ fn append_line(r: &mut impl BufRead, max: usize, buf: &mut Vec<u8>) -> io::Resul
             break;
         }
         seen = true;
-        let (part, done) = match available.iter().position(|&b| b == b'\n') {
+        let (part, done) = match memchr::memchr(b'\n', available) {
             Some(i) => (&available[..i], Some(i + 1)),
             None => (available, None),
         };
@@ -119,6 +119,9 @@ pub fn blocks(
     let mut number = first;
     let mut done = false;
     let mut pending: Option<io::Error> = None;
+    // Each block's buffer is sized by the one before it, with room to spare, so that a block is
+    // seldom copied as it grows.
+    let mut capacity = 64 * 1024;
     std::iter::from_fn(move || {
         if let Some(e) = pending.take() {
             return Some(Err(e));
@@ -128,10 +131,26 @@ pub fn blocks(
         }
         let mut block = Block {
             first: number,
-            bytes: Vec::with_capacity(64 * 1024),
+            bytes: Vec::with_capacity(capacity),
             ends: Vec::with_capacity(CHUNK_LINES),
         };
         while block.ends.len() < CHUNK_LINES && block.bytes.len() < BLOCK_BYTES {
+            match take_lines(&mut r, max, &mut block) {
+                Ok(0) => {}
+                Ok(n) => {
+                    number += n as u64;
+                    continue;
+                }
+                Err(e) => {
+                    done = true;
+                    if block.ends.is_empty() {
+                        return Some(Err(e));
+                    }
+                    pending = Some(e);
+                    break;
+                }
+            }
+            // A line the reader's buffer does not hold whole, or one over the limit.
             let start = block.bytes.len();
             match append_line(&mut r, max, &mut block.bytes) {
                 Ok(None) => {
@@ -153,8 +172,42 @@ pub fn blocks(
                 }
             }
         }
+        capacity = (block.bytes.len() + block.bytes.len() / 4).clamp(4 * 1024, 2 * BLOCK_BYTES);
         (!block.ends.is_empty()).then_some(Ok(block))
     })
+}
+
+/// Moves the complete lines at the front of `r`'s buffer into `block` with one copy, up to
+/// the block's limits, and returns how many. A line the buffer does not hold to its end, or one
+/// longer than `max`, is left to [`append_line`] (as is an interrupted read): 0 then.
+///
+/// This is [`append_line`] for each line, at one buffer check and one copy per buffer instead
+/// of per line: the block's bytes keep each line's end, which its range leaves out.
+fn take_lines(r: &mut impl BufRead, max: usize, block: &mut Block) -> io::Result<usize> {
+    let available = match r.fill_buf() {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let base = block.bytes.len();
+    let room = CHUNK_LINES.saturating_sub(block.ends.len());
+    let (mut start, mut taken) = (0, 0);
+    for end in memchr::memchr_iter(b'\n', available) {
+        if taken == room || base + start >= BLOCK_BYTES || end - start > max {
+            break;
+        }
+        let text_end = if available[start..end].last() == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
+        block.ends.push(Some((base + start, base + text_end)));
+        start = end + 1;
+        taken += 1;
+    }
+    block.bytes.extend_from_slice(&available[..start]);
+    r.consume(start);
+    Ok(taken)
 }
 
 /// The lines of `r`, numbered from `first`, each at most `max` bytes.
@@ -223,6 +276,11 @@ where
 }
 
 /// [`ordered`] over input already cut into chunks (such as [`blocks`]).
+///
+/// Each worker takes the next chunk from the input itself, under a lock, and decides it: no
+/// thread only reads, so on N cores N workers run, the bytes a worker cut are in its own cache
+/// when it decides them, and a chunk is freed by the thread that allocated it. Cutting a chunk
+/// is a small part of deciding it, so the lock is seldom waited for.
 pub fn ordered_chunks<C, O, W, S>(
     workers: usize,
     input: impl Iterator<Item = io::Result<C>> + Send,
@@ -248,22 +306,20 @@ where
         // The channel has room for every token.
         let _ = token_tx.send(());
     }
-    let (job_tx, job_rx) = sync_channel::<(u64, C)>(in_flight);
     let (done_tx, done_rx) = sync_channel::<(u64, O)>(in_flight);
-    let job_rx = Mutex::new(job_rx);
+    let source = Mutex::new(Source {
+        input,
+        tokens: token_rx,
+        next: 0,
+        ended: false,
+        error: None,
+    });
     std::thread::scope(|scope| {
-        let reader = scope.spawn(move || read_chunks(input, &token_rx, &job_tx));
         for _ in 0..workers {
             let done_tx = done_tx.clone();
-            let job_rx = &job_rx;
-            let work = &work;
+            let (source, work) = (&source, &work);
             scope.spawn(move || {
-                loop {
-                    let job = match job_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok((seq, chunk)) = job else { return };
+                while let Some((seq, chunk)) = take_chunk(source) {
                     if done_tx.send((seq, work(chunk))).is_err() {
                         return;
                     }
@@ -272,12 +328,60 @@ where
         }
         drop(done_tx);
         let written = write_in_order(&done_rx, &token_tx, &mut sink);
-        // Unblock the reader and the workers if the sink stopped early.
+        // Unblock the workers if the sink stopped early: no more tokens, nowhere to send.
         drop(token_tx);
         drop(done_rx);
-        let read = reader.join().unwrap_or(Ok(()));
-        written.and(read)
-    })
+        written
+    })?;
+    match source.into_inner() {
+        Ok(s) => s.error.map_or(Ok(()), Err),
+        Err(poisoned) => poisoned.into_inner().error.map_or(Ok(()), Err),
+    }
+}
+
+/// The input the workers share: the chunks, the tokens that bound how many are in flight, and
+/// the number of the next one.
+struct Source<I> {
+    input: I,
+    tokens: Receiver<()>,
+    next: u64,
+    /// The input ended, by its end or by an error, or the writer stopped.
+    ended: bool,
+    /// The input's error, returned after the chunks before it are written.
+    error: Option<io::Error>,
+}
+
+/// The next chunk and its number, once a token is free; none when the input ended or the
+/// writer stopped.
+fn take_chunk<I, C>(source: &Mutex<Source<I>>) -> Option<(u64, C)>
+where
+    I: Iterator<Item = io::Result<C>>,
+{
+    // A worker that panicked while cutting a chunk left the input in no known state: stop.
+    let mut s = source.lock().ok()?;
+    if s.ended {
+        return None;
+    }
+    if s.tokens.recv().is_err() {
+        s.ended = true;
+        return None;
+    }
+    match s.input.next() {
+        Some(Ok(chunk)) => {
+            let seq = s.next;
+            s.next += 1;
+            Some((seq, chunk))
+        }
+        Some(Err(e)) => {
+            s.ended = true;
+            s.error = Some(e);
+            None
+        }
+        None => {
+            s.ended = true;
+            None
+        }
+    }
 }
 
 /// Up to [`CHUNK_LINES`] items; with them, `Some(Ok)` at the end of input or `Some(Err)` on
@@ -294,21 +398,6 @@ fn next_chunk<I>(
         }
     }
     (chunk, None)
-}
-
-/// The reader: a token for each chunk it sends, so no more than the tokens are ever in flight.
-fn read_chunks<C>(
-    input: impl Iterator<Item = io::Result<C>>,
-    tokens: &Receiver<()>,
-    jobs: &SyncSender<(u64, C)>,
-) -> io::Result<()> {
-    for (seq, chunk) in (0..).zip(input) {
-        let chunk = chunk?;
-        if tokens.recv().is_err() || jobs.send((seq, chunk)).is_err() {
-            return Ok(());
-        }
-    }
-    Ok(())
 }
 
 /// The writer: chunks back in order; each one written gives its token back to the reader.
