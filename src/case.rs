@@ -363,9 +363,12 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::{CaseText, read_plain};
 
+    /// A case as both readers give it: `case_id`, `violation`, and each fact's name and text.
+    type Read = (Option<String>, Option<String>, Vec<(String, String)>);
+
     /// What serde reads from `text`, in the plain reader's terms (`None`: an error, or a
     /// case the plain reader would not take).
-    fn by_serde(text: &str) -> Option<(Option<String>, Option<String>, Vec<(String, String)>)> {
+    fn by_serde(text: &str) -> Option<Read> {
         let case: CaseText<'_> = serde_json::from_str(text).ok()?;
         if case.violations.is_some() {
             return None;
@@ -380,7 +383,7 @@ mod tests {
         ))
     }
 
-    fn by_hand(text: &str) -> Option<(Option<String>, Option<String>, Vec<(String, String)>)> {
+    fn by_hand(text: &str) -> Option<Read> {
         let mut facts = [("", ""); super::PLAIN_FACTS];
         let case = read_plain(text, &mut facts)?;
         Some((
