@@ -398,6 +398,25 @@ impl Rules {
         }
         // A UTF-8 byte-order mark (as some editors on Windows write) is not part of the document.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // The common form is read by hand; anything else (and every error) by serde.
+        let mut plain = [("", ""); crate::case::PLAIN_FACTS];
+        if let Some(case) = crate::case::read_plain(text, &mut plain) {
+            let facts = case.facts();
+            return self.evaluate_parts(
+                case.case_id,
+                case.violation,
+                None,
+                |slots| {
+                    eval::bind_inputs(
+                        &self.model,
+                        &self.graph,
+                        facts.iter().map(|&(k, v)| (k, eval::Input::Text(v))),
+                        slots,
+                    )
+                },
+                opts,
+            );
+        }
         let case: CaseText<'_> = serde_json::from_str(text).map_err(|e| {
             CaseError::new(
                 Code::MalformedCase,

@@ -81,3 +81,44 @@ fn the_written_document_is_serde_jsons_with_and_without_the_trace() {
     }
     assert!(n > 50, "only {n} fixtures");
 }
+
+/// The cases of a synthetic archive (`audit::synth`: every violation of the catalogue, facts
+/// drawn from each form), compact and pretty-printed: the document written directly is what
+/// serde_json writes, with and without the trace, and the case read by hand is the case serde
+/// reads (`via_case` parses a `Case` and serialises its decision with serde).
+#[test]
+fn the_synthetic_archive_reads_and_writes_as_serde_does() {
+    let rules = Rules::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let mut archive = Vec::new();
+    let g =
+        caliper::audit::synth::generate(&rules, 1_500, 7, false, &mut archive).expect("in memory");
+    assert_eq!(g.cases, 1_500);
+    let archive = String::from_utf8(archive).expect("UTF-8");
+    let (mut fined, mut traced) = (0, 0);
+    for line in archive.lines() {
+        let line: serde_json::Value = serde_json::from_str(line).expect("an archive line");
+        let case = serde_json::json!({
+            "case_id": line["case_id"],
+            "violation": line["violation"],
+            "facts": line["facts"],
+        });
+        for text in [
+            case.to_string(),
+            serde_json::to_string_pretty(&case).expect("serializes"),
+        ] {
+            let ours = rules.decide_json(&text);
+            assert_eq!(ours, via_case(&rules, &text), "{text}");
+            fined += usize::from(ours.contains("\"fine\":{"));
+            traced += usize::from(ours.contains("第8步"));
+            let opts = caliper::Options { trace: false };
+            let theirs = match rules.evaluate_json_with(&text, opts) {
+                Ok(d) => serde_json::to_string(&d).expect("serializes"),
+                Err(e) => serde_json::to_string(&e.to_document()).expect("serializes"),
+            };
+            assert_eq!(rules.decide_json_with(&text, opts), theirs, "{text}");
+        }
+    }
+    // The archive holds decided cases: most are fined, and each trace reached the fine.
+    assert!(fined > 2_000, "only {fined} of 3,000 documents fined");
+    assert!(traced > 2_000, "only {traced} of 3,000 traces reach step 8");
+}

@@ -64,6 +64,93 @@ impl std::fmt::Display for Input<'_> {
     }
 }
 
+/// Slots of a [`FactTable`] at most (8 KiB of them): a rule set declaring more facts than
+/// about the square root of this binds through the model's name map instead.
+const TABLE_SLOTS: usize = 1 << 12;
+
+/// Multipliers tried for a [`FactTable`] before binding falls back to the model's name map.
+const TABLE_SEEDS: u64 = 64;
+
+/// The declared facts by name, for binding a case: a perfect hash of the names, found when the
+/// rules load (a multiplier that sends no two names to one slot), so a lookup is a word of the
+/// name, a multiplication and one comparison of the name; the name map hashes every byte and
+/// probes. Empty (and binding uses the map) when no multiplier separates the names.
+#[derive(Debug, Clone, Default)]
+pub struct FactTable {
+    mult: u64,
+    shift: u32,
+    /// The fact index + 1 by slot, 0 for none.
+    slots: Box<[u16]>,
+}
+
+impl FactTable {
+    /// The table of the declared facts' names.
+    pub fn new<'a>(names: impl ExactSizeIterator<Item = &'a str> + Clone) -> FactTable {
+        let n = names.len();
+        // Slots enough for a random multiplier to separate the names more often than not
+        // (no two of n in n² slots: about 60%).
+        let size = n.saturating_mul(n).next_power_of_two().max(16);
+        if size > TABLE_SLOTS || u16::try_from(n).is_err() {
+            return FactTable::default();
+        }
+        let shift = 64 - size.trailing_zeros();
+        let mut slots = vec![0u16; size];
+        let mut seed = 0x243f_6a88_85a3_08d3u64;
+        for _ in 0..TABLE_SEEDS {
+            // SplitMix64's step: well-spread odd multipliers.
+            seed = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = seed;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            let mult = (z ^ (z >> 31)) | 1;
+            slots.fill(0);
+            let separated = names.clone().zip(1u16..).all(|(name, id)| {
+                let at = slot(name.as_bytes(), mult, shift);
+                match slots.get_mut(at) {
+                    Some(s @ 0) => {
+                        *s = id;
+                        true
+                    }
+                    _ => false,
+                }
+            });
+            if separated {
+                return FactTable {
+                    mult,
+                    shift,
+                    slots: slots.into_boxed_slice(),
+                };
+            }
+        }
+        FactTable::default()
+    }
+
+    /// The index of the fact declared as `key`.
+    pub fn get(&self, rules: &RuleSet, key: &str) -> Option<u32> {
+        if self.slots.is_empty() {
+            return rules.fact_index.get(key).copied();
+        }
+        let id = self.slots.get(slot(key.as_bytes(), self.mult, self.shift))?;
+        let id = u32::from(id.checked_sub(1)?);
+        (*rules.facts.get(id as usize)?.name == *key).then_some(id)
+    }
+}
+
+/// The slot of a name: its length and its first and last eight bytes (or its bytes, when
+/// fewer), multiplied, the top bits.
+#[inline(always)]
+fn slot(name: &[u8], mult: u64, shift: u32) -> usize {
+    let word = match (name.first_chunk::<8>(), name.last_chunk::<8>()) {
+        (Some(first), Some(last)) => {
+            u64::from_le_bytes(*first) ^ u64::from_le_bytes(*last).rotate_left(29)
+        }
+        _ => name.iter().fold(0u64, |w, &b| (w << 8) | u64::from(b)),
+    };
+    let h = (word ^ (name.len() as u64).rotate_right(8)).wrapping_mul(mult);
+    // `shift` is at least 52: the slot is below the table's size.
+    (h >> shift) as usize
+}
+
 /// Binds a [`Case`]'s facts into `facts`, which holds the defaults on entry (one slot per
 /// declared fact).
 pub fn bind(
@@ -90,7 +177,7 @@ pub fn bind_inputs<'a>(
     // Which facts the case has given: a key given twice is an error, never "the last wins".
     let mut seen = Seen::default();
     for (key, raw) in inputs {
-        let Some(&id) = rules.fact_index.get(key) else {
+        let Some(id) = graph.fact_table.get(rules, key) else {
             let hint = graph.fact_names.nearest(key);
             let key = crate::limits::clip(key);
             return Err(CaseError::new(
@@ -390,7 +477,30 @@ fn decimal(s: &str) -> Option<Decimal> {
 
 #[cfg(test)]
 mod tests {
-    use super::{decimal, full_years};
+    use super::{FactTable, decimal, full_years};
+
+    #[test]
+    fn the_fact_table_finds_every_declared_name_and_no_other() {
+        let rules = crate::Rules::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let model = rules.model();
+        let names = || model.facts.iter().map(|f| &*f.name);
+        let table = FactTable::new(names());
+        assert!(!table.slots.is_empty(), "the shipped facts get a table");
+        for (i, name) in names().enumerate() {
+            assert_eq!(table.get(model, name), Some(i as u32), "{name}");
+            for other in [format!("{name}x"), format!("x{name}"), name[1..].to_string()] {
+                assert_eq!(
+                    table.get(model, &other),
+                    model.fact_index.get(other.as_str()).copied(),
+                    "{other}"
+                );
+            }
+        }
+        assert_eq!(table.get(model, ""), None);
+        // Too many names for the table: the map answers.
+        let many: Vec<String> = (0..100).map(|i| format!("fact_{i}")).collect();
+        assert!(FactTable::new(many.iter().map(String::as_str)).slots.is_empty());
+    }
     use jiff::civil::date;
     use rust_decimal::Decimal;
 

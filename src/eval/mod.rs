@@ -28,6 +28,6 @@ pub mod trace;
 mod walk;
 
 pub use bind::CaseError;
-pub(crate) use bind::{Input, bind, bind_inputs};
+pub(crate) use bind::{FactTable, Input, bind, bind_inputs};
 pub(crate) use procedure::flags as procedure_flags;
 pub(crate) use several::{Inputs, decide};

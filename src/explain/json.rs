@@ -327,37 +327,66 @@ impl std::fmt::Write for Escaped<'_> {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// Whether some byte of `x` is zero (exact about whether, not about which).
+/// The bytes of the eight (little-endian) that may need an escape — a control character, `"`
+/// or `\` — marked by their high bit. Each test subtracts from every byte at once and keeps
+/// the high bits of the bytes that were ASCII; a borrow runs on only upwards past a byte that
+/// already matched, so the mark is exact about whether, and its lowest marked byte is the first
+/// that matches (the case reader finds a string's end so). Chinese text (every byte 0x80 or
+/// above) is never marked.
 #[inline(always)]
-fn has_zero(x: u64) -> bool {
-    x.wrapping_sub(ONES) & !x & HIGHS != 0
+pub(crate) fn may_escape(x: u64) -> u64 {
+    let control = x.wrapping_sub(ONES * 0x20);
+    let quote = (x ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
+    let backslash = (x ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    (control | quote | backslash) & !x & HIGHS
 }
 
-/// Whether some byte of the eight may need an escape: a control character, `"` or `\`.
+/// Whether some byte of the sixteen may need an escape.
 #[inline(always)]
-fn may_escape(x: u64) -> bool {
-    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGHS != 0;
-    control || has_zero(x ^ (ONES * u64::from(b'"'))) || has_zero(x ^ (ONES * u64::from(b'\\')))
+fn may_escape_16(block: [u8; 16]) -> bool {
+    let x = u128::from_le_bytes(block);
+    // The two halves of the block, as words.
+    may_escape(x as u64) | may_escape((x >> 64) as u64) != 0
 }
 
-/// Appends `s` escaped as the inside of a JSON string, as serde_json escapes it: eight bytes at
-/// a time, every run without an escape copied at once.
+/// Whether some byte of `s` from `i` on (fewer than sixteen) may need an escape: the last
+/// sixteen or eight bytes read whole (overlapping bytes already looked at, which only costs a
+/// false alarm), fewer than eight one by one.
+#[inline(always)]
+fn tail_may_escape(bytes: &[u8], i: usize) -> bool {
+    if let Some(last) = bytes.last_chunk::<16>() {
+        return may_escape_16(*last);
+    }
+    match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        (Some(first), Some(last)) => {
+            may_escape(u64::from_le_bytes(*first)) | may_escape(u64::from_le_bytes(*last)) != 0
+        }
+        _ => bytes
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .any(|&b| b < 0x20 || b == b'"' || b == b'\\'),
+    }
+}
+
+/// Appends `s` escaped as the inside of a JSON string, as serde_json escapes it: sixteen bytes
+/// at a time, every run without an escape copied at once.
 pub(crate) fn escape(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let mut run = 0; // start of the bytes not yet copied
     let mut i = 0;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if may_escape(u64::from_le_bytes(word)) {
-            for j in i..i + 8 {
+    while let Some(block) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        if may_escape_16(*block) {
+            for j in i..i + 16 {
                 run = escape_byte(out, s, run, j);
             }
         }
-        i += 8;
+        i += 16;
     }
-    for j in i..bytes.len() {
-        run = escape_byte(out, s, run, j);
+    if i < bytes.len() && tail_may_escape(bytes, i) {
+        for j in i..bytes.len() {
+            run = escape_byte(out, s, run, j);
+        }
     }
     // `run` is 0, the end, or just after an ASCII byte: always a character boundary.
     out.push_str(s.get(run..).unwrap_or_default());
@@ -421,6 +450,23 @@ mod tests {
             escape(&mut ours, s);
             let theirs = serde_json::to_string(s).expect("a string serializes");
             assert_eq!(format!("\"{ours}\""), theirs, "{s:?}");
+        }
+        // Each character needing an escape at every place of the blocks and the padded tail,
+        // among ASCII and among Chinese text (whose bytes are all 0x80 or above).
+        for filler in ['a', '违'] {
+            for len in 0..40 {
+                for at in 0..len {
+                    for special in ['"', '\\', '\n', '\u{1f}', '\u{0}'] {
+                        let s: String = (0..len)
+                            .map(|i| if i == at { special } else { filler })
+                            .collect();
+                        let mut ours = String::new();
+                        escape(&mut ours, &s);
+                        let theirs = serde_json::to_string(&s).expect("a string serializes");
+                        assert_eq!(format!("\"{ours}\""), theirs, "{s:?}");
+                    }
+                }
+            }
         }
     }
 

@@ -6,6 +6,8 @@ mod trace;
 
 pub use crate::eval::trace::{FineStep, Step, Trace};
 pub use json::{decision_json, error_json, write_decision};
+// The case reader finds the end of a string with the writer's test for the bytes to escape.
+pub(crate) use json::may_escape;
 
 use crate::eval::decision::Decision;
 use crate::vocab::{Modality, Yuan};

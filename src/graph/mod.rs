@@ -81,6 +81,8 @@ pub struct Graph {
     pub(crate) codes: NameIndex,
     /// The fact names, for suggesting one when a case gives an undeclared fact.
     pub(crate) fact_names: NameIndex,
+    /// The fact names, for binding a case's facts.
+    pub(crate) fact_table: crate::eval::FactTable,
     /// Each list entry's condition as the conjunction of its tests, by [`EntryId`].
     pub conds: Vec<Box<[Test]>>,
 }
@@ -114,6 +116,7 @@ impl Graph {
             bands: bands::compute(rules),
             codes: NameIndex::new(rules.violations.iter().map(|v| &*v.code)),
             fact_names: NameIndex::new(rules.facts.iter().map(|f| &*f.name)),
+            fact_table: crate::eval::FactTable::new(rules.facts.iter().map(|f| &*f.name)),
             conds: rules.entries.iter().map(|e| condition::compile(&e.cond)).collect(),
         }
     }

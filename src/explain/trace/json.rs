@@ -65,14 +65,10 @@ pub(crate) fn write_json(step: &Step, out: &mut String) {
             out.push('，');
             outcome_with_modality(out, *outcome, *mandatory);
         }
-        Step::Fine(f)
-            if f.scale.is_none()
-                && [Some(&f.statutory), f.tier.as_ref(), f.band.as_ref()]
-                    .into_iter()
-                    .flatten()
-                    .all(|r| whole(r.min) && whole(r.max)) =>
-        {
-            fine(out, f);
+        Step::Fine(f) => {
+            if f.scale.is_some() || !fine(out, f) {
+                display(out, step);
+            }
         }
         Step::Measures { measures } => {
             out.push_str("措施：");
@@ -87,21 +83,24 @@ pub(crate) fn write_json(step: &Step, out: &mut String) {
             outcome,
             mandatory,
             fine,
-        } if fine.is_none_or(|f| whole(f.min) && whole(f.max)) => {
+        } if fine.is_none_or(|f| whole(&f).is_some()) => {
             out.push_str("结论：");
             outcome_with_modality(out, *outcome, *mandatory);
-            if let Some(f) = fine {
+            if let Some(f) = fine.as_ref().and_then(whole) {
                 out.push_str("，罚款 ");
                 dashed(out, f);
                 out.push_str(" 元");
             }
         }
-        _ => {
-            use std::fmt::Write as _;
-            // Writing into a String cannot fail.
-            let _ = write!(crate::explain::json::Escaped(out), "{step}");
-        }
+        _ => display(out, step),
     }
+}
+
+/// Any step through its `Display`, escaped.
+fn display(out: &mut String, step: &Step) {
+    use std::fmt::Write as _;
+    // Writing into a String cannot fail.
+    let _ = write!(crate::explain::json::Escaped(out), "{step}");
 }
 
 /// The first step: the code, its title, its article and the party.
@@ -173,17 +172,26 @@ fn outcome_with_modality(out: &mut String, outcome: Outcome, mandatory: bool) {
     out.push('）');
 }
 
-/// Step 8 with whole amounts: the statutory range, the tier and the band.
-fn fine(out: &mut String, fine: &FineStep) {
+/// Step 8 when every amount is whole: the statutory range, the tier and the band; false (and
+/// nothing written) otherwise.
+fn fine(out: &mut String, fine: &FineStep) -> bool {
+    let Some(statutory) = whole(&fine.statutory) else {
+        return false;
+    };
+    let tier = fine.tier.as_ref().map(whole);
+    let band = fine.band.as_ref().map(whole);
+    if tier.is_some_and(|t| t.is_none()) || band.is_some_and(|b| b.is_none()) {
+        return false;
+    }
     out.push_str("第8步 法定罚款幅度 ");
-    dashed(out, &fine.statutory);
+    dashed(out, statutory);
     out.push_str(" 元");
-    if let Some(t) = &fine.tier {
+    if let Some(t) = tier.flatten() {
         out.push_str("；按情节档次适用 ");
         dashed(out, t);
         out.push_str(" 元");
     }
-    match &fine.band {
+    match band.flatten() {
         Some(b) => {
             out.push('；');
             out.push_str(fine.outcome.zh());
@@ -193,11 +201,12 @@ fn fine(out: &mut String, fine: &FineStep) {
         }
         None => out.push_str("；不予罚款"),
     }
+    true
 }
 
-/// Whether an amount is a whole, non-negative number of yuan (as most are).
-fn whole(d: rust_decimal::Decimal) -> bool {
-    whole_yuan(d).is_some()
+/// A range whose ends are whole, non-negative numbers of yuan (as most are): the two numbers.
+fn whole(r: &crate::vocab::FineRange) -> Option<(u64, u64)> {
+    Some((whole_yuan(r.min)?, whole_yuan(r.max)?))
 }
 
 /// A whole, non-negative amount as a number: `Yuan` displays it as [`integer`] writes it.
@@ -209,13 +218,13 @@ fn whole_yuan(d: rust_decimal::Decimal) -> Option<u64> {
     u64::try_from(d.mantissa()).ok()
 }
 
-/// A range of whole amounts as [`crate::vocab::FineRange::dashed`] writes it.
-fn dashed(out: &mut String, r: &crate::vocab::FineRange) {
-    let yuan = |d: rust_decimal::Decimal| whole_yuan(d).unwrap_or_default();
-    integer(out, yuan(r.min));
-    if r.min != r.max {
+/// A range of whole amounts as [`crate::vocab::FineRange::dashed`] writes it: the two ends
+/// compared as numbers, as the decimals compare.
+fn dashed(out: &mut String, (min, max): (u64, u64)) {
+    integer(out, min);
+    if min != max {
         out.push('–');
-        integer(out, yuan(r.max));
+        integer(out, max);
     }
 }
 
