@@ -220,9 +220,9 @@ impl<'a> Catalogue<'a> {
             add(f, step_use(step, label));
         }
         // Step 0: the elements (要件) decide whether the code applies at all.
-        for (cond, _) in &v.elements {
+        for e in &v.elements {
             let mut seen = Vec::new();
-            self.expr_facts(cond, &mut seen, &mut |f| {
+            self.expr_facts(&e.cond, &mut seen, &mut |f| {
                 add(f, step_use("elements", "构成要件（不具备时不适用本编号）"));
             });
         }

@@ -133,6 +133,8 @@ impl Rules {
                 sources,
             });
         }
+        let mut model = model;
+        crate::publish::words::fill_trace_words(&mut model);
         let graph = Graph::compile(&model);
         let info = Arc::new(RuleSetInfo {
             name: model.meta.name.clone(),

@@ -395,6 +395,17 @@ fn an_unknown_condition_of_a_suspension_leaves_the_decision_open() {
     let kinds: Vec<&str> = d.penalties.iter().map(|p| p.kind.code()).collect();
     assert_eq!(kinds, ["fine", "suspend_business"]);
     assert_eq!(d.procedure.hearing_notice, caliper::decision::Flag::Yes);
+    // The trace quotes the condition and the days in words, with the facts' labels, not as the
+    // drafter wrote them (`uncorrected`, `天数(order_date, recheck_date)`).
+    let trace = d.trace.lines().join("\n");
+    assert!(
+        trace.contains("条文自身的条件「逾期未改正（拒不改正）」：成立"),
+        "{trace}"
+    );
+    assert!(
+        !trace.contains("order_date") && !trace.contains("uncorrected"),
+        "{trace}"
+    );
 }
 
 /// A local list's 应当从轻 that refines no article of the law cannot override the law's own

@@ -25,8 +25,8 @@ pub fn boundary_cases(rules: &Rules, code: &str) -> Result<String, String> {
     for e in m.entries.iter().filter(|e| e.covers.covers(v)) {
         cuts.expr(m, &e.cond);
     }
-    for (e, _) in &viol.elements {
-        cuts.expr(m, e);
+    for e in &viol.elements {
+        cuts.expr(m, &e.cond);
     }
     for ver in &viol.versions {
         for ss in [&ver.penalties.individual, &ver.penalties.unit]

@@ -190,6 +190,7 @@ fn walk<'a>(stmts: &'a [Stmt], path: &mut Path<'a>, f: &mut impl FnMut(&'a FineS
                 text,
                 then,
                 otherwise,
+                ..
             } => {
                 for (branch, holds) in [(then, true), (otherwise, false)] {
                     path.push(Step { cond, text, holds });

@@ -163,8 +163,8 @@ fn completion_space(rules: &RuleSet, v: &crate::model::Violation, entries: &[&Ex
     for e in entries {
         cuts.expr(rules, e);
     }
-    for (e, _) in &v.elements {
-        cuts.expr(rules, e);
+    for e in &v.elements {
+        cuts.expr(rules, &e.cond);
     }
     for ver in &v.versions {
         for stmts in [&ver.penalties.individual, &ver.penalties.unit]
@@ -192,7 +192,7 @@ fn completion_space(rules: &RuleSet, v: &crate::model::Violation, entries: &[&Ex
 /// Conditions the case must meet for a penalty to arise at all: the elements and the article's
 /// own conditions that guard every penalty of the party.
 fn must_hold(v: &crate::model::Violation, party: Party) -> Vec<&Expr> {
-    let mut must: Vec<&Expr> = v.elements.iter().map(|(e, _)| e).collect();
+    let mut must: Vec<&Expr> = v.elements.iter().map(|e| &e.cond).collect();
     for s in v.current().penalties.get(party).unwrap_or_default() {
         if let Stmt::If {
             cond,

@@ -169,8 +169,8 @@ pub fn violation_conditions<'a>(
     }
     for (i, v) in rules.violations.iter().enumerate() {
         let i = i as u32;
-        for (e, _) in &v.elements {
-            f(i, e);
+        for e in &v.elements {
+            f(i, &e.cond);
         }
         for h in &v.higher {
             if let Some((e, _)) = &h.when {

@@ -38,9 +38,10 @@ fn collect<'r>(w: &mut Walk<'_>, stmts: &'r [Stmt], active: &mut Active<'r>) -> 
             Stmt::Daily(d) => active.daily = Some(d),
             Stmt::If {
                 cond,
-                text,
+                words: text,
                 then,
                 otherwise,
+                ..
             } => {
                 let v = w.env.truth(cond);
                 w.rec.step(|| Step::ArticleCondition {

@@ -54,7 +54,7 @@ pub(super) fn write(active: &Active<'_>, out: &mut Decision, rec: &mut Recorder,
     rec.step(|| {
         Step::DailyFine(Box::new(DailyStep {
             days,
-            text: d.text.clone(),
+            text: d.words.clone(),
             per_day: amounts.map(|a| a.0),
             total: amounts.map(|a| a.1),
             discretionary: d.discretionary,

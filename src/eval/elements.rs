@@ -10,7 +10,8 @@ use super::trace::Step;
 /// Step 0.
 pub(super) fn run(w: &mut Walk<'_>) -> Flow {
     let v = w.violation;
-    for (cond, text) in &v.elements {
+    for e in &v.elements {
+        let (cond, text) = (&e.cond, &e.words);
         let value = w.env.truth(cond);
         w.rec.step(|| Step::Elements {
             text: text.clone(),

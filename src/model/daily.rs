@@ -15,8 +15,10 @@ pub struct DailyFine {
     /// The days: a whole-number fact or `天数(a, b)` (the first day not counted, so the count
     /// starts on the day after the order to correct).
     pub days: Expr,
-    /// The days as written, for the trace and `publish`.
+    /// The days as written, for the drafter.
     pub text: Arc<str>,
+    /// The days in words, for the caseworker's trace (filled in after the checks).
+    pub words: Arc<str>,
     /// Where the daily fine is written (a refinement's days: where the refinement writes them).
     pub span: Span,
 }

@@ -291,6 +291,17 @@ pub struct Regulation {
     pub notes: Vec<String>,
 }
 
+/// An element of a violation (`要件`): a condition the facts must meet for its code to apply.
+#[derive(Debug, Clone)]
+pub struct Element {
+    /// The condition.
+    pub cond: Expr,
+    /// As written, for the drafter.
+    pub text: Arc<str>,
+    /// In words, with the facts' labels, for the caseworker (filled in after the checks).
+    pub words: Arc<str>,
+}
+
 /// A higher-rank norm that punishes the same act (`上位法`).
 #[derive(Debug, Clone)]
 pub struct Higher {
@@ -318,7 +329,7 @@ pub struct Violation {
     /// From this day on the act is no longer punished.
     pub repealed: Option<Date>,
     /// `要件`: the elements the facts must have for this code to apply, with their text.
-    pub elements: Vec<(Expr, Arc<str>)>,
+    pub elements: Vec<Element>,
     /// `参见`: the codes to consider where this one does not apply.
     pub see_also: Vec<Arc<str>>,
     /// `上位法`: higher-rank norms that punish the same act (or the part the condition says).

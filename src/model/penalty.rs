@@ -63,8 +63,11 @@ pub enum Stmt {
     If {
         /// Condition.
         cond: Expr,
-        /// Its text, for the trace.
+        /// Its text as written, for the drafter's diagnostics and analysis.
         text: Arc<str>,
+        /// The same in words, with the facts' labels, for the caseworker's trace (filled in
+        /// after the checks; the text as written until then).
+        words: Arc<str>,
         /// When it holds.
         then: Vec<Stmt>,
         /// When it does not.

@@ -335,3 +335,46 @@ pub fn tier(
         }
     }
 }
+
+/// Fills in the words of what the caseworker's trace quotes — the elements (`要件`), the
+/// article's own conditions (`若`) and a daily fine's days — from the conditions, with the facts'
+/// labels: the trace reads 「逾期未改正，或者危害后果为严重」, not `uncorrected 或 harm = serious`.
+/// The text as written stays for the drafter's diagnostics and analysis. Run once, after the
+/// checks.
+pub fn fill_trace_words(rules: &mut RuleSet) {
+    fn fill(rules: &RuleSet, stmts: &mut [Stmt]) {
+        for s in stmts {
+            match s {
+                Stmt::If {
+                    cond,
+                    words,
+                    then,
+                    otherwise,
+                    ..
+                } => {
+                    *words = condition(rules, cond).into();
+                    fill(rules, then);
+                    fill(rules, otherwise);
+                }
+                Stmt::Daily(d) => d.words = value(rules, &d.days, None).into(),
+                Stmt::Measures(_) | Stmt::Penalty(_) => {}
+            }
+        }
+    }
+    // The words need the facts and predicates, not the violations being changed.
+    let mut violations = std::mem::take(&mut rules.violations);
+    for v in &mut violations {
+        for e in &mut v.elements {
+            e.words = condition(rules, &e.cond).into();
+        }
+        for ver in &mut v.versions {
+            for list in [&mut ver.penalties.individual, &mut ver.penalties.unit]
+                .into_iter()
+                .flatten()
+            {
+                fill(rules, list);
+            }
+        }
+    }
+    rules.violations = violations;
+}

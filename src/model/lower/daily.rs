@@ -16,6 +16,7 @@ impl Lowerer {
         Some(Stmt::Daily(Box::new(DailyFine {
             discretionary: d.discretionary,
             days,
+            words: text.clone(),
             text,
             span: d.span,
         })))
@@ -131,6 +132,7 @@ impl Lowerer {
             each_daily_mut(stmts, &mut |d| {
                 d.days = days.clone();
                 d.text = text.clone();
+                d.words = text.clone();
                 d.span = first.span;
             });
         }

@@ -31,6 +31,7 @@ impl Lowerer {
                     .into();
                 Stmt::If {
                     cond: self.condition(cond),
+                    words: text.clone(),
                     text,
                     then: self.stmts(then),
                     otherwise: self.stmts(otherwise),

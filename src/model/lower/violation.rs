@@ -2,7 +2,7 @@
 
 use super::{Body, Lowerer};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Fractions, PerPartyStmts, Stmt, Version, Violation};
+use crate::model::{Element, Fractions, PerPartyStmts, Stmt, Version, Violation};
 use crate::source::Span;
 use crate::syntax::ast;
 use crate::vocab::Party;
@@ -84,7 +84,11 @@ impl Lowerer {
                     .get(e.span.file)
                     .map_or("", |f| f.slice(e.span))
                     .into();
-                (self.condition(e), text)
+                Element {
+                    cond: self.condition(e),
+                    words: text.clone(),
+                    text,
+                }
             })
             .collect();
         Violation {
