@@ -382,7 +382,26 @@ impl Visitor<'_> {
 
     pub(super) fn visit_string(&mut self, p: Pair<'_, Rule>) -> Str {
         let span = self.span(&p);
-        let raw = p.into_inner().next().map_or("", |i| i.as_str());
+        let inner = p.into_inner().next();
+        let raw = inner.as_ref().map_or("", |i| i.as_str());
+        // The grammar stops a string only at a quote, a backslash or a line end (one search);
+        // any other control character is ruled out here, where the string is read.
+        if let Some(i) = raw.bytes().position(|b| b < 0x20 && b != b'\t') {
+            let at = self.at(inner.as_ref().map_or(0, |i| i.as_span().start()) + i);
+            self.diags.push(
+                Diagnostic::error(
+                    Code::Syntax,
+                    Span::new(self.file, at, at + 1),
+                    format!("文字中有控制字符 U+{:04X}", raw.as_bytes()[i]),
+                )
+                .label("看不见的控制字符")
+                .help("删去它；文字中只能有可见的字符、空格和制表符"),
+            );
+            return Str {
+                value: String::new(),
+                span,
+            };
+        }
         if raw.len() > limits::STRING_BYTES {
             self.diags.push(
                 Diagnostic::error(
