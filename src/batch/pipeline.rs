@@ -285,7 +285,7 @@ pub fn ordered_chunks<C, O, W, S>(
     workers: usize,
     input: impl Iterator<Item = io::Result<C>> + Send,
     work: W,
-    mut sink: S,
+    sink: S,
 ) -> io::Result<()>
 where
     C: Send,
@@ -293,10 +293,32 @@ where
     W: Fn(C) -> O + Sync,
     S: FnMut(O) -> io::Result<()>,
 {
+    ordered_chunks_each(workers, input, |_| (), |(), chunk| work(chunk), sink)
+}
+
+/// [`ordered_chunks`] with state of each worker's own: `init(i)` makes worker `i`'s, on the
+/// worker's thread before its first chunk, and `work` gets it with each chunk. What the workers
+/// would otherwise share and write to at once (a reference count, say) goes there, so that
+/// two cores do not take turns at one cache line.
+pub fn ordered_chunks_each<C, O, T, I, W, S>(
+    workers: usize,
+    input: impl Iterator<Item = io::Result<C>> + Send,
+    init: I,
+    work: W,
+    mut sink: S,
+) -> io::Result<()>
+where
+    C: Send,
+    O: Send,
+    I: Fn(usize) -> T + Sync,
+    W: Fn(&mut T, C) -> O + Sync,
+    S: FnMut(O) -> io::Result<()>,
+{
     let workers = workers.max(1);
     if workers == 1 {
+        let mut state = init(0);
         for chunk in input {
-            sink(work(chunk?))?;
+            sink(work(&mut state, chunk?))?;
         }
         return Ok(());
     }
@@ -315,12 +337,13 @@ where
         error: None,
     });
     std::thread::scope(|scope| {
-        for _ in 0..workers {
+        for i in 0..workers {
             let done_tx = done_tx.clone();
-            let (source, work) = (&source, &work);
+            let (source, init, work) = (&source, &init, &work);
             scope.spawn(move || {
+                let mut state = init(i);
                 while let Some((seq, chunk)) = take_chunk(source) {
-                    if done_tx.send((seq, work(chunk))).is_err() {
+                    if done_tx.send((seq, work(&mut state, chunk))).is_err() {
                         return;
                     }
                 }
