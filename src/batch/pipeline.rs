@@ -248,6 +248,24 @@ where
     W: Fn(Vec<I>) -> O + Sync,
     S: FnMut(O) -> io::Result<()>,
 {
+    ordered_each(workers, input, |_| (), |(), chunk| work(chunk), sink)
+}
+
+/// [`ordered`] with state of each worker's own, as [`ordered_chunks_each`].
+pub fn ordered_each<I, O, T, N, W, S>(
+    workers: usize,
+    input: impl Iterator<Item = io::Result<I>> + Send,
+    init: N,
+    work: W,
+    sink: S,
+) -> io::Result<()>
+where
+    I: Send,
+    O: Send,
+    N: Fn(usize) -> T + Sync,
+    W: Fn(&mut T, Vec<I>) -> O + Sync,
+    S: FnMut(O) -> io::Result<()>,
+{
     let mut input = input;
     let mut pending: Option<io::Error> = None;
     let mut done = false;
@@ -272,7 +290,7 @@ where
         }
         Some(Ok(chunk))
     });
-    ordered_chunks(workers, chunks, work, sink)
+    ordered_chunks_each(workers, chunks, init, work, sink)
 }
 
 /// [`ordered`] over input already cut into chunks (such as [`blocks`]).
@@ -300,17 +318,17 @@ where
 /// worker's thread before its first chunk, and `work` gets it with each chunk. What the workers
 /// would otherwise share and write to at once (a reference count, say) goes there, so that
 /// two cores do not take turns at one cache line.
-pub fn ordered_chunks_each<C, O, T, I, W, S>(
+pub fn ordered_chunks_each<C, O, T, N, W, S>(
     workers: usize,
     input: impl Iterator<Item = io::Result<C>> + Send,
-    init: I,
+    init: N,
     work: W,
     mut sink: S,
 ) -> io::Result<()>
 where
     C: Send,
     O: Send,
-    I: Fn(usize) -> T + Sync,
+    N: Fn(usize) -> T + Sync,
     W: Fn(&mut T, C) -> O + Sync,
     S: FnMut(O) -> io::Result<()>,
 {
