@@ -6,9 +6,15 @@
 //! Run with `cargo bench --bench batch`; `-- --test` runs each once. On a machine whose cores
 //! other work shares, wall-clock scaling says little; `-- cpu` instead runs the batch a few
 //! times on 1 and on 2 workers and prints decisions per second of CPU time (all threads, from
-//! `/proc/self/stat`) beside decisions per second of wall time. Equal figures per CPU-second on
+//! `/proc/self/stat`) beside decisions per second of wall time, on 2 workers both with one rule
+//! set shared and with a rule set each (what `batch::run` does). Equal figures per CPU-second on
 //! 1 and 2 workers mean the second thread costs nothing extra (no contention): the batch then
-//! scales with the cores it gets.
+//! scales with the cores it gets. Each worker's rule set is loaded once, before the rounds
+//! (`batch::run_with_copies`), here and in the other modes: `batch::run` would load it again
+//! for each round.
+//!
+//! `arcs` prints how many reference counts into the rule set one decision holds, on average
+//! (each one an atomic increment and decrement on a count all decisions of that rule set share).
 //!
 //! For instruction counts, which the machine's load does not move, `instructions ROUNDS
 //! [WORKERS]` runs the batch ROUNDS times over the same cases (1 worker unless told) and
@@ -53,6 +59,7 @@ fn cases(rules: &Rules) -> Vec<u8> {
 
 fn bench(c: &mut Criterion) {
     let rules = Rules::embedded().expect("the shipped rules load");
+    let copies = [rules.unshared_copy().expect("the shipped rules load again")];
     let input = cases(&rules);
     let mut g = c.benchmark_group("batch");
     g.throughput(Throughput::Elements(CASES));
@@ -66,8 +73,15 @@ fn bench(c: &mut Criterion) {
         };
         g.bench_function(format!("ndjson_no_trace/{workers}_threads"), |b| {
             b.iter(|| {
-                let s = batch::run(&rules, &input[..], &mut std::io::sink(), &opts, &|_, _| {})
-                    .expect("in memory");
+                let s = batch::run_with_copies(
+                    &rules,
+                    &copies,
+                    &input[..],
+                    &mut std::io::sink(),
+                    &opts,
+                    &|_, _| {},
+                )
+                .expect("in memory");
                 assert_eq!(s.cases, CASES);
                 assert_eq!(s.errors, 0);
             });
@@ -76,12 +90,19 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-/// Decisions per CPU-second and per wall-second on 1 and 2 workers.
+/// Decisions per CPU-second and per wall-second on 1 worker, and on 2 workers sharing one
+/// rule set and with one each (the copy made once, before the rounds, as a process that runs
+/// many batches would).
 fn cpu_figures() {
     let rules = Rules::embedded().expect("the shipped rules load");
+    let copy = [rules.unshared_copy().expect("the shipped rules load again")];
     let input = cases(&rules);
     const ROUNDS: u64 = 25;
-    for workers in [1, 2] {
+    for (workers, copies, what) in [
+        (1, &copy[..0], ""),
+        (2, &copy[..0], ", one rule set shared"),
+        (2, &copy[..], ", a rule set each"),
+    ] {
         let opts = Options {
             workers,
             trace: false,
@@ -89,14 +110,21 @@ fn cpu_figures() {
         };
         let (cpu0, wall0) = (cpu_seconds(), Instant::now());
         for _ in 0..ROUNDS {
-            let s = batch::run(&rules, &input[..], &mut std::io::sink(), &opts, &|_, _| {})
-                .expect("in memory");
+            let s = batch::run_with_copies(
+                &rules,
+                copies,
+                &input[..],
+                &mut std::io::sink(),
+                &opts,
+                &|_, _| {},
+            )
+            .expect("in memory");
             assert_eq!(s.cases, CASES);
         }
         let (cpu, wall) = (cpu_seconds() - cpu0, wall0.elapsed().as_secs_f64());
         let n = (CASES * ROUNDS) as f64;
         println!(
-            "batch ndjson_no_trace {workers} worker(s): {n} decisions, CPU {cpu:.2} s ({:.0}/CPU-s), wall {wall:.2} s ({:.0}/s)",
+            "batch ndjson_no_trace {workers} worker(s){what}: {n} decisions, CPU {cpu:.2} s ({:.0}/CPU-s), wall {wall:.2} s ({:.0}/s)",
             n / cpu,
             n / wall
         );
@@ -107,6 +135,10 @@ fn cpu_figures() {
 /// answered every case without an error.
 fn instructions(rounds: u64, workers: usize) {
     let rules = Rules::embedded().expect("the shipped rules load");
+    // A rule set per worker, as `batch::run` gives them, loaded once and not per round.
+    let copies: Vec<Rules> = (1..workers)
+        .map(|_| rules.unshared_copy().expect("the shipped rules load again"))
+        .collect();
     let input = cases(&rules);
     let opts = Options {
         workers,
@@ -116,7 +148,8 @@ fn instructions(rounds: u64, workers: usize) {
     let mut written = 0u64;
     for _ in 0..rounds {
         let mut out = Counted(0);
-        let s = batch::run(&rules, &input[..], &mut out, &opts, &|_, _| {}).expect("in memory");
+        let s = batch::run_with_copies(&rules, &copies, &input[..], &mut out, &opts, &|_, _| {})
+            .expect("in memory");
         assert_eq!((s.cases, s.errors), (CASES, 0));
         written += out.0;
     }
@@ -153,10 +186,43 @@ fn main() {
         instructions(number(1, 1) as u64, number(2, 1));
         return;
     }
+    if args.iter().any(|a| a == "arcs") {
+        arcs();
+        return;
+    }
     if args.iter().any(|a| a == "cpu") {
         cpu_figures();
         return;
     }
     benches();
     Criterion::default().configure_from_args().final_summary();
+}
+
+/// Shared reference counts a decision holds (a lower bound on the atomic increments, and as
+/// many decrements, it costs): every `Arc` field of the decision, its concurrent ones included.
+fn shared_refs(d: &caliper::decision::Decision) -> u64 {
+    let n = |v: usize| v as u64;
+    2 + n(d.see_also.len())
+        + n(d.basis.len())
+        + 2 * u64::from(d.fine_barred.is_some())
+        + 3 * n(d.applied.len() + d.outweighed.len())
+        + n(d.needs.len())
+        + u64::from(d.law.version.is_some())
+        + d.concurrent.iter().map(shared_refs).sum::<u64>()
+}
+
+fn arcs() {
+    let rules = Rules::embedded().expect("the shipped rules load");
+    let input = cases(&rules);
+    let opts = caliper::Options { trace: false };
+    let (mut refs, mut n) = (0u64, 0u64);
+    for line in String::from_utf8(input).expect("UTF-8").lines() {
+        let d = rules.evaluate_json_with(line, opts).expect("decides");
+        refs += shared_refs(&d);
+        n += 1;
+    }
+    println!(
+        "{n} decisions, {refs} shared references, {:.2} per decision",
+        refs as f64 / n as f64
+    );
 }

@@ -16,6 +16,16 @@ fn audit_text(
     format: ArchiveFormat,
     mapping: &str,
 ) -> (audit::Audit, String) {
+    audit_on(rules, text, format, mapping, 2)
+}
+
+fn audit_on(
+    rules: &Rules,
+    text: &str,
+    format: ArchiveFormat,
+    mapping: &str,
+    workers: usize,
+) -> (audit::Audit, String) {
     let open = || -> std::io::Result<Lines<'_>> {
         Ok(Box::new(pipeline::lines(
             text.as_bytes(),
@@ -26,7 +36,7 @@ fn audit_text(
     let opts = audit::Options {
         format,
         mapping: caliper::batch::csv::Mapping::parse(mapping).expect("a mapping"),
-        workers: 2,
+        workers,
     };
     let mut flagged = Vec::new();
     let a = audit::run(rules, &HashMap::new(), &open, &opts, &mut flagged).expect("audits");
@@ -287,4 +297,22 @@ fn lines_read_in_place_count_as_archive_cases_do() {
         );
         assert_eq!((g.band, g.statutory), (w.band, w.statutory));
     }
+}
+
+#[test]
+fn workers_with_their_own_rule_sets_find_what_one_worker_finds() {
+    let rules = rules();
+    let archive = synthetic(&rules, 4_000, true);
+    // One worker audits with the rules given; of three, two load their own copies.
+    let (one, one_csv) = audit_on(&rules, &archive, ArchiveFormat::Ndjson, "", 1);
+    let (three, three_csv) = audit_on(&rules, &archive, ArchiveFormat::Ndjson, "", 3);
+    assert!(one.flagged > 0);
+    assert_eq!(three_csv, one_csv);
+    let summary =
+        |a: &audit::Audit| serde_json::to_string(&audit::report::summary(a)).expect("JSON");
+    assert_eq!(summary(&three), summary(&one));
+    assert_eq!(
+        audit::report::html(&three, "archive.ndjson", true),
+        audit::report::html(&one, "archive.ndjson", true)
+    );
 }

@@ -224,3 +224,78 @@ fn the_command_answers_each_line_and_exits_2_on_bad_lines() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The cases of a synthetic archive (many violations, parties and circumstances) as case lines.
+fn archive_cases(rules: &Rules, n: u64) -> String {
+    let mut archive = Vec::new();
+    caliper::audit::synth::generate(rules, n, 11, false, &mut archive).expect("in memory");
+    let mut out = String::new();
+    for line in String::from_utf8(archive).expect("UTF-8").lines() {
+        let v: Value = serde_json::from_str(line).expect("JSON");
+        let case = serde_json::json!({ "case_id": v["case_id"], "violation": v["violation"], "facts": v["facts"] });
+        out.push_str(&case.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// Runs `batch::run_with_copies` and returns the bytes written.
+fn bytes_with(rules: &Rules, copies: &[Rules], input: &[u8], opts: &Options) -> Vec<u8> {
+    let mut out = Vec::new();
+    batch::run_with_copies(rules, copies, input, &mut out, opts, &|_, _| {}).expect("in memory");
+    out
+}
+
+#[test]
+fn a_rule_set_per_worker_writes_the_same_bytes_as_one_shared_rule_set() {
+    let shipped = rules();
+    // One that builds on the shipped rules, loaded from disk: its copy is loaded from memory.
+    let county = Rules::load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/refine/county"
+    ))
+    .expect("the county example loads");
+    for rules in [&shipped, &county] {
+        let copies: Vec<Rules> = (0..2)
+            .map(|_| rules.unshared_copy().expect("loads again"))
+            .collect();
+        assert_eq!(copies[0].info(), rules.info());
+        // Equal, but no reference count in common: what a worker's copy is for.
+        let (a, b) = (
+            rules.evaluate_json(GOOD).expect("decides"),
+            copies[0].evaluate_json(GOOD).expect("decides"),
+        );
+        assert_eq!(a, b);
+        assert!(!std::sync::Arc::ptr_eq(&a.ruleset, &b.ruleset));
+        assert!(!std::sync::Arc::ptr_eq(&a.violation, &b.violation));
+        let mut input = archive_cases(rules, 3_000);
+        input.push_str(&many(600));
+        for trace in [false, true] {
+            let opts = Options {
+                workers: 3,
+                trace,
+                ..Options::default()
+            };
+            let shared = bytes_with(rules, &[], input.as_bytes(), &opts);
+            let one = bytes_with(
+                rules,
+                &[],
+                input.as_bytes(),
+                &Options {
+                    workers: 1,
+                    ..opts.clone()
+                },
+            );
+            assert_eq!(shared, one);
+            assert_eq!(
+                String::from_utf8_lossy(&shared).lines().count(),
+                input.lines().count()
+            );
+            assert_eq!(bytes_with(rules, &copies, input.as_bytes(), &opts), shared);
+            // `run` loads a copy per worker itself.
+            let mut made = Vec::new();
+            batch::run(rules, input.as_bytes(), &mut made, &opts, &|_, _| {}).expect("in memory");
+            assert_eq!(made, shared, "trace {trace}");
+        }
+    }
+}

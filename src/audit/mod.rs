@@ -129,7 +129,41 @@ pub type Lines<'a> = Box<dyn Iterator<Item = io::Result<Line>> + Send + 'a>;
 struct Reader<'r> {
     rules: &'r Rules,
     kept: &'r HashMap<String, Rules>,
-    header: Option<Header>,
+    header: Option<&'r Header>,
+}
+
+/// A first-pass worker's own rule sets, the audit's and the kept ones loaded again (as
+/// `batch::run` gives each worker its own, and for the same reason: the reference counts a
+/// decision takes into its rule set would otherwise be every worker's at once).
+struct OwnRules {
+    rules: Rules,
+    kept: HashMap<String, Rules>,
+}
+
+impl OwnRules {
+    /// Copies of `reader`'s rule sets; none if one does not load again (the worker then
+    /// shares them: the same answers, only slower).
+    fn of(reader: &Reader<'_>) -> Option<OwnRules> {
+        let kept = reader
+            .kept
+            .iter()
+            .map(|(d, r)| r.unshared_copy().map(|r| (d.clone(), r)))
+            .collect::<Result<_, _>>()
+            .ok()?;
+        Some(OwnRules {
+            rules: reader.rules.unshared_copy().ok()?,
+            kept,
+        })
+    }
+
+    /// A reader on these rule sets, with `reader`'s header.
+    fn reader<'r>(&'r self, reader: &Reader<'r>) -> Reader<'r> {
+        Reader {
+            rules: &self.rules,
+            kept: &self.kept,
+            header: reader.header,
+        }
+    }
 }
 
 impl Reader<'_> {
@@ -162,7 +196,7 @@ impl Reader<'_> {
 
     /// A line's text as a case.
     fn case(&self, text: &str) -> Result<ArchiveCase, CaseError> {
-        match &self.header {
+        match self.header {
             None => ArchiveCase::from_json(text),
             Some(h) => ArchiveCase::from_csv(self.rules, h, text),
         }
@@ -184,10 +218,11 @@ pub fn run<'a>(
     opts: &Options,
     flagged: &mut dyn Write,
 ) -> Result<Audit, Error> {
+    let header = Reader::header(rules, open, opts)?;
     let reader = Reader {
         rules,
         kept,
-        header: Reader::header(rules, open, opts)?,
+        header: header.as_ref(),
     };
     let skip = usize::from(reader.header.is_some());
     let mut records = spill::Writer::new()?;
@@ -321,7 +356,11 @@ fn first_pass(
     records: &mut spill::Writer,
 ) -> Result<Tally, Error> {
     let pool = Mutex::new(Counters::default());
-    let assess_chunk = |chunk: Vec<Line>| -> Vec<(u64, Seen)> {
+    // The first worker reads with the audit's rule sets, each other one with its own.
+    let init = |i: usize| if i == 0 { None } else { OwnRules::of(reader) };
+    let assess_chunk = |mine: &mut Option<OwnRules>, chunk: Vec<Line>| -> Vec<(u64, Seen)> {
+        let own = mine.as_ref().map(|o| o.reader(reader));
+        let reader = own.as_ref().unwrap_or(reader);
         let mut counter = Counters::take(&pool);
         let seen = chunk
             .iter()
@@ -333,7 +372,7 @@ fn first_pass(
         seen
     };
     let mut tally = Tally::default();
-    pipeline::ordered(workers, lines, assess_chunk, |results| {
+    pipeline::ordered_each(workers, lines, init, assess_chunk, |results| {
         for (n, seen) in results {
             tally.lines += 1;
             let record = match seen {

@@ -163,8 +163,79 @@ pub const CSV_COLUMNS: [&str; 15] = [
 /// Evaluates every case of `input` and writes one answer per case line to `out`, in order;
 /// `progress(lines, bytes)` is called after each chunk with the totals so far (from the calling
 /// thread). Returns the summary, or the error that stopped it.
+///
+/// The first worker decides with `rules`, each other one with its own copy, loaded again on its
+/// thread as it starts ([`Rules::unshared_copy`]): a decision holds reference counts into its
+/// rule set, and workers counting on one set would take turns at those cache lines. A caller
+/// that runs many batches on the same rules makes the copies once with [`run_with_copies`].
 pub fn run(
     rules: &Rules,
+    input: impl BufRead + Send,
+    out: &mut impl Write,
+    opts: &Options,
+    progress: &dyn Fn(u64, u64),
+) -> Result<Summary, Error> {
+    run_on(rules, Copies::Make, input, out, opts, progress)
+}
+
+/// [`run`] with the copies given: worker 0 decides with `rules`, worker `i` with
+/// `copies[(i - 1) % copies.len()]`; with no copies every worker shares `rules`. The copies must
+/// be the same rule set ([`Rules::unshared_copy`]), or the answers depend on the worker.
+pub fn run_with_copies(
+    rules: &Rules,
+    copies: &[Rules],
+    input: impl BufRead + Send,
+    out: &mut impl Write,
+    opts: &Options,
+    progress: &dyn Fn(u64, u64),
+) -> Result<Summary, Error> {
+    run_on(rules, Copies::Given(copies), input, out, opts, progress)
+}
+
+/// Where the workers after the first get their rules.
+#[derive(Clone, Copy)]
+enum Copies<'r> {
+    /// Each loads its own as it starts.
+    Make,
+    /// From these, in turn (none: the first worker's).
+    Given(&'r [Rules]),
+}
+
+/// The rules one worker decides with.
+enum WorkerRules<'r> {
+    Shared(&'r Rules),
+    Own(Box<Rules>),
+}
+
+impl WorkerRules<'_> {
+    fn get(&self) -> &Rules {
+        match self {
+            WorkerRules::Shared(r) => r,
+            WorkerRules::Own(r) => r,
+        }
+    }
+}
+
+impl<'r> Copies<'r> {
+    /// Worker `i`'s rules. A copy that does not load (the texts loaded once already) leaves
+    /// the worker on the shared rules: the same answers, only slower.
+    fn for_worker(self, rules: &'r Rules, i: usize) -> WorkerRules<'r> {
+        match self {
+            _ if i == 0 => WorkerRules::Shared(rules),
+            Copies::Given([]) => WorkerRules::Shared(rules),
+            Copies::Given(copies) => WorkerRules::Shared(&copies[(i - 1) % copies.len()]),
+            Copies::Make => rules
+                .unshared_copy()
+                .map_or(WorkerRules::Shared(rules), |r| {
+                    WorkerRules::Own(Box::new(r))
+                }),
+        }
+    }
+}
+
+fn run_on(
+    rules: &Rules,
+    copies: Copies<'_>,
     input: impl BufRead + Send,
     out: &mut impl Write,
     opts: &Options,
@@ -195,14 +266,18 @@ pub fn run(
     let blocks = pipeline::blocks(input, first, crate::limits::CASE_BYTES);
     let mut total = Summary::default();
     let mut bytes = 0u64;
-    let work = |block: Block| answer_block(rules, header.as_ref(), opts, &block);
-    pipeline::ordered_chunks(opts.workers, blocks, work, |(text, summary, read)| {
+    let init = |i: usize| copies.for_worker(rules, i);
+    let work = |mine: &mut WorkerRules<'_>, block: Block| {
+        answer_block(mine.get(), header.as_ref(), opts, &block)
+    };
+    let sink = |(text, summary, read): (String, Summary, u64)| {
         out.write_all(text.as_bytes())?;
         total.add(&summary);
         bytes += read;
         progress(total.cases, bytes);
         Ok(())
-    })?;
+    };
+    pipeline::ordered_chunks_each(opts.workers, blocks, init, work, sink)?;
     out.flush()?;
     Ok(total)
 }

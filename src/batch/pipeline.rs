@@ -248,6 +248,24 @@ where
     W: Fn(Vec<I>) -> O + Sync,
     S: FnMut(O) -> io::Result<()>,
 {
+    ordered_each(workers, input, |_| (), |(), chunk| work(chunk), sink)
+}
+
+/// [`ordered`] with state of each worker's own, as [`ordered_chunks_each`].
+pub fn ordered_each<I, O, T, N, W, S>(
+    workers: usize,
+    input: impl Iterator<Item = io::Result<I>> + Send,
+    init: N,
+    work: W,
+    sink: S,
+) -> io::Result<()>
+where
+    I: Send,
+    O: Send,
+    N: Fn(usize) -> T + Sync,
+    W: Fn(&mut T, Vec<I>) -> O + Sync,
+    S: FnMut(O) -> io::Result<()>,
+{
     let mut input = input;
     let mut pending: Option<io::Error> = None;
     let mut done = false;
@@ -272,7 +290,7 @@ where
         }
         Some(Ok(chunk))
     });
-    ordered_chunks(workers, chunks, work, sink)
+    ordered_chunks_each(workers, chunks, init, work, sink)
 }
 
 /// [`ordered`] over input already cut into chunks (such as [`blocks`]).
@@ -285,7 +303,7 @@ pub fn ordered_chunks<C, O, W, S>(
     workers: usize,
     input: impl Iterator<Item = io::Result<C>> + Send,
     work: W,
-    mut sink: S,
+    sink: S,
 ) -> io::Result<()>
 where
     C: Send,
@@ -293,10 +311,32 @@ where
     W: Fn(C) -> O + Sync,
     S: FnMut(O) -> io::Result<()>,
 {
+    ordered_chunks_each(workers, input, |_| (), |(), chunk| work(chunk), sink)
+}
+
+/// [`ordered_chunks`] with state of each worker's own: `init(i)` makes worker `i`'s, on the
+/// worker's thread before its first chunk, and `work` gets it with each chunk. What the workers
+/// would otherwise share and write to at once (a reference count, say) goes there, so that
+/// two cores do not take turns at one cache line.
+pub fn ordered_chunks_each<C, O, T, N, W, S>(
+    workers: usize,
+    input: impl Iterator<Item = io::Result<C>> + Send,
+    init: N,
+    work: W,
+    mut sink: S,
+) -> io::Result<()>
+where
+    C: Send,
+    O: Send,
+    N: Fn(usize) -> T + Sync,
+    W: Fn(&mut T, C) -> O + Sync,
+    S: FnMut(O) -> io::Result<()>,
+{
     let workers = workers.max(1);
     if workers == 1 {
+        let mut state = init(0);
         for chunk in input {
-            sink(work(chunk?))?;
+            sink(work(&mut state, chunk?))?;
         }
         return Ok(());
     }
@@ -315,12 +355,13 @@ where
         error: None,
     });
     std::thread::scope(|scope| {
-        for _ in 0..workers {
+        for i in 0..workers {
             let done_tx = done_tx.clone();
-            let (source, work) = (&source, &work);
+            let (source, init, work) = (&source, &init, &work);
             scope.spawn(move || {
+                let mut state = init(i);
                 while let Some((seq, chunk)) = take_chunk(source) {
-                    if done_tx.send((seq, work(chunk))).is_err() {
+                    if done_tx.send((seq, work(&mut state, chunk))).is_err() {
                         return;
                     }
                 }
