@@ -19,6 +19,11 @@ pub struct Cuts {
     facts: Vec<(FactId, Vec<Value>)>,
     /// Every comparison was of a fact with constants.
     pub exact: bool,
+    /// Emptied lists kept by [`Cuts::clear`], so that a check asking one question per entry
+    /// does not allocate them again.
+    spare: Vec<Vec<Value>>,
+    /// The predicates already followed by [`Cuts::expr`], kept for the same reason.
+    seen: Vec<u32>,
 }
 
 impl Cuts {
@@ -27,7 +32,18 @@ impl Cuts {
         Cuts {
             facts: Vec::new(),
             exact: true,
+            spare: Vec::new(),
+            seen: Vec::new(),
         }
+    }
+
+    /// No facts again, as [`Cuts::new`], keeping the memory for the next question.
+    pub fn clear(&mut self) {
+        for (_, mut list) in self.facts.drain(..) {
+            list.clear();
+            self.spare.push(list);
+        }
+        self.exact = true;
     }
 
     /// The facts, in the order they were met.
@@ -40,7 +56,8 @@ impl Cuts {
         let i = match self.facts.iter().position(|(g, _)| *g == f) {
             Some(i) => i,
             None => {
-                self.facts.push((f, Vec::new()));
+                let list = self.spare.pop().unwrap_or_default();
+                self.facts.push((f, list));
                 self.facts.len() - 1
             }
         };
@@ -57,8 +74,10 @@ impl Cuts {
 
     /// Adds the facts and constants of a condition, following predicates.
     pub fn expr(&mut self, rules: &RuleSet, e: &Expr) {
-        let mut seen = Vec::new();
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.clear();
         self.walk(rules, e, &mut seen);
+        self.seen = seen;
     }
 
     fn walk(&mut self, rules: &RuleSet, e: &Expr, seen: &mut Vec<u32>) {
@@ -115,25 +134,95 @@ impl Cuts {
 
     /// The space of representative values of these facts.
     pub fn space(&self, rules: &RuleSet) -> Space {
-        let dims = self
-            .facts
-            .iter()
-            .filter_map(|(f, cs)| {
-                let fact = rules.facts.get(*f as usize)?;
-                let mut values: Vec<Option<Value>> = representatives(&fact.ty, cs)
-                    .into_iter()
-                    .map(Some)
-                    .collect();
-                if fact.default.is_none() {
-                    values.push(None);
-                }
-                Some(Dim { fact: *f, values })
-            })
-            .collect();
-        Space {
-            dims,
+        let mut space = Space {
+            dims: Vec::new(),
             exact: self.exact,
+        };
+        self.space_into(rules, &mut space, &mut Scratch::default());
+        space
+    }
+
+    /// [`Cuts::space`] into `out`, reusing its memory and `scratch`'s.
+    fn space_into(&self, rules: &RuleSet, out: &mut Space, scratch: &mut Scratch) {
+        for mut d in out.dims.drain(..) {
+            d.values.clear();
+            scratch.values.push(d.values);
         }
+        out.exact = self.exact;
+        for (f, cs) in &self.facts {
+            let Some(fact) = rules.facts.get(*f as usize) else {
+                continue;
+            };
+            let mut values = scratch.values.pop().unwrap_or_default();
+            representatives_with(&fact.ty, cs, &mut scratch.pieces, &mut |v| {
+                values.push(Some(v));
+            });
+            if fact.default.is_none() {
+                values.push(None);
+            }
+            out.dims.push(Dim { fact: *f, values });
+        }
+    }
+}
+
+/// The memory one question over a space needs, kept from one question to the next by
+/// [`Search`].
+#[derive(Debug, Default)]
+struct Scratch {
+    /// Emptied value lists of dimensions.
+    values: Vec<Vec<Option<Value>>>,
+    /// For [`representatives_with`].
+    pieces: Pieces,
+}
+
+/// Asks "is there a case where …" over and over (once per entry, say) without allocating for
+/// each question what the last one already had: the constants, the space and the fact vector.
+#[derive(Debug, Default)]
+pub struct Search {
+    cuts: Cuts,
+    space: Space,
+    scratch: Scratch,
+    /// Every fact's default, and while a question is asked the values of the case tried.
+    facts: Vec<Option<Value>>,
+    /// The piece of each dimension tried.
+    at: Vec<usize>,
+}
+
+impl Search {
+    /// Ready for the first question.
+    pub fn new() -> Search {
+        Search::default()
+    }
+
+    /// Whether some case of the space of `conds` (cut at their constants, as
+    /// [`Cuts::expr`] and [`Cuts::space`] make it) satisfies `f`; `Err(size)` where the space
+    /// has more than `limit` cases. The same answer as [`Space::find`] on that space, without
+    /// the case; `exact` says whether a no is proven.
+    pub fn any(
+        &mut self,
+        rules: &RuleSet,
+        conds: &[&Expr],
+        limit: u64,
+        f: impl FnMut(&[Option<Value>]) -> bool,
+    ) -> (Result<bool, u64>, bool) {
+        self.cuts.clear();
+        for c in conds {
+            self.cuts.expr(rules, c);
+        }
+        self.cuts
+            .space_into(rules, &mut self.space, &mut self.scratch);
+        if self.facts.len() != rules.facts.len() {
+            self.facts.clear();
+            self.facts.extend(rules.facts.iter().map(|f| f.default));
+        }
+        let found = self.space.search(limit, &mut self.facts, &mut self.at, f);
+        // Back to the defaults for the next question.
+        for d in &self.space.dims {
+            if let Some(slot) = self.facts.get_mut(d.fact as usize) {
+                *slot = rules.facts.get(d.fact as usize).and_then(|f| f.default);
+            }
+        }
+        (found, self.space.exact)
     }
 }
 
@@ -150,7 +239,7 @@ pub struct Dim {
 }
 
 /// A partitioned space of cases over some facts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Space {
     /// The facts and their pieces.
     pub dims: Vec<Dim>,
@@ -173,35 +262,55 @@ impl Space {
         &self,
         rules: &RuleSet,
         limit: u64,
-        mut f: impl FnMut(&[Option<Value>]) -> bool,
+        f: impl FnMut(&[Option<Value>]) -> bool,
     ) -> Result<Option<Point>, u64> {
+        let mut facts: Vec<Option<Value>> = rules.facts.iter().map(|f| f.default).collect();
+        let mut at = Vec::new();
+        if !self.search(limit, &mut facts, &mut at, f)? {
+            return Ok(None);
+        }
+        Ok(Some(
+            self.dims
+                .iter()
+                .zip(&at)
+                .map(|(d, &i)| (d.fact, d.values[i]))
+                .collect(),
+        ))
+    }
+
+    /// The enumeration of [`Space::find`] over a fact vector given (every fact the space does
+    /// not hold as the case should see it); on a yes, `at` holds the piece of each dimension
+    /// of the case found. A fact id out of the vector's range is not set.
+    fn search(
+        &self,
+        limit: u64,
+        facts: &mut [Option<Value>],
+        at: &mut Vec<usize>,
+        mut f: impl FnMut(&[Option<Value>]) -> bool,
+    ) -> Result<bool, u64> {
         let size = self.size();
         if size > limit {
             return Err(size);
         }
-        let mut facts: Vec<Option<Value>> = rules.facts.iter().map(|f| f.default).collect();
-        let mut at = vec![0usize; self.dims.len()];
+        at.clear();
+        at.resize(self.dims.len(), 0);
         if self.dims.iter().any(|d| d.values.is_empty()) {
-            return Ok(None);
+            return Ok(false);
         }
         loop {
-            for (d, &i) in self.dims.iter().zip(&at) {
-                facts[d.fact as usize] = d.values[i];
+            for (d, &i) in self.dims.iter().zip(at.iter()) {
+                if let Some(slot) = facts.get_mut(d.fact as usize) {
+                    *slot = d.values[i];
+                }
             }
-            if f(&facts) {
-                return Ok(Some(
-                    self.dims
-                        .iter()
-                        .zip(&at)
-                        .map(|(d, &i)| (d.fact, d.values[i]))
-                        .collect(),
-                ));
+            if f(facts) {
+                return Ok(true);
             }
             // The next combination, last fact fastest.
             let mut k = self.dims.len();
             loop {
                 if k == 0 {
-                    return Ok(None);
+                    return Ok(false);
                 }
                 k -= 1;
                 at[k] += 1;
@@ -218,13 +327,40 @@ impl Space {
 /// open interval between neighbours, one below the least and one above the greatest (numbers
 /// are never negative in a case).
 pub fn representatives(ty: &FactType, cuts: &[Value]) -> Vec<Value> {
+    let mut out = Vec::new();
+    representatives_with(ty, cuts, &mut Pieces::default(), &mut |v| out.push(v));
+    out
+}
+
+/// The sorted constants [`representatives_with`] works on, kept between calls.
+#[derive(Debug, Default)]
+struct Pieces {
+    ints: Vec<i64>,
+    decimals: Vec<Decimal>,
+    dates: Vec<Date>,
+}
+
+/// [`representatives`], each value given to `push` in order, with `pieces` as working memory.
+fn representatives_with(
+    ty: &FactType,
+    cuts: &[Value],
+    pieces: &mut Pieces,
+    push: &mut impl FnMut(Value),
+) {
     match ty {
-        FactType::Bool => vec![Value::Bool(true), Value::Bool(false)],
-        FactType::Enum(vs) => (0..vs.len())
-            .map(|i| Value::Enum(crate::limits::option_index(i)))
-            .collect(),
+        FactType::Bool => {
+            push(Value::Bool(true));
+            push(Value::Bool(false));
+        }
+        FactType::Enum(vs) => {
+            for i in 0..vs.len() {
+                push(Value::Enum(crate::limits::option_index(i)));
+            }
+        }
         FactType::Int => {
-            let mut pts: Vec<i64> = vec![0];
+            let pts = &mut pieces.ints;
+            pts.clear();
+            pts.push(0);
             for c in cuts {
                 if let Some(d) = c.as_decimal() {
                     let lo = d.floor();
@@ -240,61 +376,75 @@ pub fn representatives(ty: &FactType, cuts: &[Value]) -> Vec<Value> {
             }
             pts.sort_unstable();
             pts.dedup();
-            pts.into_iter().map(Value::Int).collect()
+            for &i in pts.iter() {
+                push(Value::Int(i));
+            }
         }
         FactType::Decimal | FactType::Money => {
-            let mut cs: Vec<Decimal> = cuts
-                .iter()
-                .filter_map(|c| c.as_decimal())
-                .filter(|d| !d.is_sign_negative())
-                .collect();
+            let cs = &mut pieces.decimals;
+            cs.clear();
+            cs.extend(
+                cuts.iter()
+                    .filter_map(|c| c.as_decimal())
+                    .filter(|d| !d.is_sign_negative()),
+            );
             cs.sort_unstable();
             cs.dedup();
-            let mut out = Vec::new();
+            // Consecutive equal values are given once, as a dedup of the whole list would.
+            let mut last: Option<Decimal> = None;
+            let mut out = |d: Decimal| {
+                if last != Some(d) {
+                    last = Some(d);
+                    push(Value::Dec(d));
+                }
+            };
             match cs.first() {
-                None => out.push(Decimal::ONE),
+                None => out(Decimal::ONE),
                 Some(first) if first.is_zero() => {}
-                Some(first) => out.push((*first / Decimal::TWO).round_dp(2)),
+                Some(first) => out((*first / Decimal::TWO).round_dp(2)),
             }
             for (i, c) in cs.iter().enumerate() {
-                out.push(*c);
+                out(*c);
                 match cs.get(i + 1) {
-                    Some(next) => out.push(mid(*c, *next)),
-                    None => out.push(*c + Decimal::ONE),
+                    Some(next) => out(mid(*c, *next)),
+                    None => out(*c + Decimal::ONE),
                 }
             }
-            out.dedup();
-            out.into_iter().map(Value::Dec).collect()
         }
         FactType::Date => {
-            let mut cs: Vec<Date> = cuts
-                .iter()
-                .filter_map(|c| match c {
-                    Value::Date(d) => Some(*d),
-                    _ => None,
-                })
-                .collect();
+            let cs = &mut pieces.dates;
+            cs.clear();
+            cs.extend(cuts.iter().filter_map(|c| match c {
+                Value::Date(d) => Some(*d),
+                _ => None,
+            }));
             cs.sort_unstable();
             cs.dedup();
-            let mut out = Vec::new();
             match cs.first() {
-                None => out.push(Date::constant(2025, 1, 1)),
-                Some(first) => out.extend(first.yesterday().ok()),
+                None => push(Value::Date(Date::constant(2025, 1, 1))),
+                Some(first) => {
+                    if let Ok(day) = first.yesterday() {
+                        push(Value::Date(day));
+                    }
+                }
             }
             for (i, c) in cs.iter().enumerate() {
-                out.push(*c);
+                push(Value::Date(*c));
                 match cs.get(i + 1) {
                     Some(next) => {
                         if let Ok(day) = c.tomorrow()
                             && day < *next
                         {
-                            out.push(day);
+                            push(Value::Date(day));
                         }
                     }
-                    None => out.extend(c.tomorrow().ok()),
+                    None => {
+                        if let Ok(day) = c.tomorrow() {
+                            push(Value::Date(day));
+                        }
+                    }
                 }
             }
-            out.into_iter().map(Value::Date).collect()
         }
     }
 }
@@ -309,4 +459,49 @@ fn mid(a: Decimal, b: Decimal) -> Decimal {
         }
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Search;
+    use crate::analysis::{exists, holds};
+    use crate::eval::cond::Env;
+    use crate::limits::ANALYSIS_CASES;
+    use crate::model::Expr;
+
+    /// One `Search` reused over every question gives each the answer a fresh space does: no
+    /// fact value, constant or dimension of one question leaks into the next.
+    #[test]
+    fn a_reused_search_answers_as_a_fresh_space() {
+        let rules = crate::Rules::embedded().expect("the shipped rules load");
+        let rules = rules.model();
+        let conds: Vec<&Expr> = rules.entries.iter().map(|e| &e.cond).collect();
+        assert!(conds.len() > 10, "the shipped rules have entries");
+        let mut search = Search::new();
+        let mut yes = 0;
+        // Alone, and in pairs of neighbours (both must hold), so that spaces differ in shape.
+        for (i, a) in conds.iter().enumerate() {
+            let b = conds[(i + 1) % conds.len()];
+            for question in [vec![*a], vec![*a, b]] {
+                let fresh = exists(rules, &question, |env| {
+                    question.iter().all(|c| holds(env, c))
+                });
+                let (found, exact) = search.any(rules, &question, ANALYSIS_CASES, |facts| {
+                    let mut env = Env::new(rules, facts);
+                    question.iter().all(|c| holds(&mut env, c))
+                });
+                match fresh {
+                    crate::analysis::Answer::Yes(_) => {
+                        yes += 1;
+                        assert_eq!(found, Ok(true), "entry {i}");
+                    }
+                    crate::analysis::Answer::No { exact: e } => {
+                        assert_eq!((found, exact), (Ok(false), e), "entry {i}");
+                    }
+                    crate::analysis::Answer::TooLarge(n) => assert_eq!(found, Err(n)),
+                }
+            }
+        }
+        assert!(yes > 0, "some entries apply");
+    }
 }

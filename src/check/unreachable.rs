@@ -2,18 +2,28 @@
 //! contradiction on one fact, such as `x < 2 且 x > 5`, or the constant 假, or any other
 //! condition no case of its partitioned fact space satisfies).
 
+use crate::analysis::space::Search;
 use crate::diag::{Code, Diagnostic};
+use crate::eval::cond::Env;
 use crate::model::expr::CmpOp;
 use crate::model::{Expr, RuleSet, Value};
+use rust_decimal::Decimal;
 
 /// Reports entries whose condition is constantly false.
 pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
+    // One search and one set of buffers for all entries: a large rule set has thousands, and
+    // allocating a space per entry was most of the cost of this check.
+    let mut search = Search::new();
+    let mut scratch = Scratch::default();
     for e in &rules.entries {
-        let never = always_false(&e.cond)
-            || crate::analysis::exists(rules, &[&e.cond], |env| {
-                crate::analysis::holds(env, &e.cond)
-            })
-            .is_proven_no();
+        let never = always_false(&e.cond, &mut scratch) || {
+            let (found, exact) =
+                search.any(rules, &[&e.cond], crate::limits::ANALYSIS_CASES, |facts| {
+                    crate::analysis::holds(&mut Env::new(rules, facts), &e.cond)
+                });
+            // A proven no, as `Answer::is_proven_no`.
+            found == Ok(false) && exact
+        };
         if never {
             out.push(
                 Diagnostic::error(
@@ -28,19 +38,45 @@ pub fn check(rules: &RuleSet, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The buffers of [`always_false`], kept from one entry to the next.
+#[derive(Default)]
+struct Scratch<'a> {
+    /// The conjuncts of the conjunctions being looked at, innermost last.
+    conjuncts: Vec<&'a Expr>,
+    /// Lower bounds `(fact, bound, strict)`.
+    lo: Vec<(u32, Decimal, bool)>,
+    /// Upper bounds `(fact, bound, strict)`.
+    hi: Vec<(u32, Decimal, bool)>,
+}
+
 /// A conservative test: the constant false, a conjunction with a false side, or two bounds on
 /// the same fact that exclude each other.
-fn always_false(e: &Expr) -> bool {
+///
+/// A conjunction is flattened once: a contradiction among the conjuncts of an inner
+/// conjunction is one among those of the whole, so testing the whole suffices.
+fn always_false<'a>(e: &'a Expr, s: &mut Scratch<'a>) -> bool {
     match e {
         Expr::Lit(Value::Bool(false)) => true,
-        Expr::And(a, b) => {
-            always_false(a) || always_false(b) || {
-                let mut bounds = Vec::new();
-                conjuncts(e, &mut bounds);
-                contradicts(&bounds)
+        Expr::And(..) => {
+            let start = s.conjuncts.len();
+            conjuncts(e, &mut s.conjuncts);
+            let end = s.conjuncts.len();
+            // Nested calls push after `end` and truncate back to it.
+            let mut never = false;
+            for i in start..end {
+                let c = s.conjuncts[i];
+                if always_false(c, s) {
+                    never = true;
+                    break;
+                }
             }
+            if !never {
+                never = contradicts(start, s);
+            }
+            s.conjuncts.truncate(start);
+            never
         }
-        Expr::Or(a, b) => always_false(a) && always_false(b),
+        Expr::Or(a, b) => always_false(a, s) && always_false(b, s),
         _ => false,
     }
 }
@@ -55,12 +91,13 @@ fn conjuncts<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
     }
 }
 
-fn contradicts(parts: &[&Expr]) -> bool {
-    use rust_decimal::Decimal;
+/// Whether the conjuncts from `start` on bound one fact from both sides with nothing between.
+fn contradicts(start: usize, s: &mut Scratch<'_>) -> bool {
     // Collect, per fact, lower and upper bounds from `fact OP number`.
-    let mut lo: Vec<(u32, Decimal, bool)> = Vec::new(); // (fact, bound, strict)
-    let mut hi: Vec<(u32, Decimal, bool)> = Vec::new();
-    for p in parts {
+    let Scratch { conjuncts, lo, hi } = s;
+    lo.clear();
+    hi.clear();
+    for p in &conjuncts[start..] {
         if let Expr::Cmp(op, a, b) = p
             && let (Expr::Fact(f), Expr::Lit(v)) = (&**a, &**b)
             && let Some(n) = v.as_decimal()

@@ -8,11 +8,12 @@ use crate::vocab::{Modality, Party};
 
 impl Lowerer {
     /// The violations an entry or a hook names (`适用 …` or `除 …`); false if one does not
-    /// exist (reported with `code`, the subject named as `who`).
+    /// exist (reported with `code`, the subject named as `who()`: written only for a report,
+    /// since nearly every declaration names only codes that exist).
     pub(super) fn codes(
         &mut self,
         code: Code,
-        who: &str,
+        who: impl Fn() -> String,
         codes: &[ast::Name],
         verb: &str,
         violations: &NameMap<ViolationId>,
@@ -26,7 +27,7 @@ impl Lowerer {
                     let mut d = Diagnostic::error(
                         code,
                         c.span,
-                        format!("{who} {verb}的违法行为 {} 不存在", c.text),
+                        format!("{} {verb}的违法行为 {} 不存在", who(), c.text),
                     )
                     .label("没有这个编号");
                     d = match nearest(&c.text, violations.keys().map(String::as_str)) {
@@ -117,16 +118,15 @@ impl Lowerer {
                 self.condition(c)
             }
         };
+        let who = || format!("清单条目 {}", e.id.text);
         let covers = if e.covers_all {
-            let who = format!("清单条目 {}", e.id.text);
             let (except, found) =
-                self.codes(Code::UnknownViolation, &who, &e.except, "排除", violations);
+                self.codes(Code::UnknownViolation, who, &e.except, "排除", violations);
             ok &= found;
             Coverage::All { except }
         } else {
-            let who = format!("清单条目 {}", e.id.text);
             let (ids, found) =
-                self.codes(Code::UnknownViolation, &who, &e.covers, "适用", violations);
+                self.codes(Code::UnknownViolation, who, &e.covers, "适用", violations);
             ok &= found;
             Coverage::Only(ids)
         };
@@ -152,7 +152,7 @@ impl Lowerer {
             modality,
             title: e.title.as_ref().map_or("", |t| t.value.as_str()).into(),
             cond,
-            basis: e.basis.iter().map(|b| b.value.as_str().into()).collect(),
+            basis: e.basis.iter().map(|b| self.citation(&b.value)).collect(),
             source: e.source.first().map(|s| s.value.as_str().into()),
             measures,
             ranges,

@@ -295,28 +295,30 @@ impl Lowerer {
         // An option name on either side is resolved against the other side's type: a name
         // that is a variant of the other side's option fact is that variant, even where a
         // fact of the same name exists (`harm = minor` beside the fact `minor`).
-        let enum_variants = |e: &ast::Expr, me: &Self| -> Option<Vec<String>> {
+        // The option fact a side names, by index: its variants are read from `facts` when
+        // needed rather than copied for every comparison.
+        let enum_fact = |e: &ast::Expr, me: &Self| -> Option<usize> {
             let ast::ExprKind::Name(n) = &e.kind else {
                 return None;
             };
-            let id = *me.fact_index.get(n)?;
-            match &me.facts[id as usize].ty {
-                FactType::Enum(vs) => Some(vs.iter().map(|(v, _)| v.clone()).collect()),
-                _ => None,
-            }
+            let id = *me.fact_index.get(n)? as usize;
+            matches!(me.facts[id].ty, FactType::Enum(_)).then_some(id)
         };
-        let (va, vb) = (enum_variants(a, self), enum_variants(b, self));
-        let is_variant_name = |e: &ast::Expr, other: &Option<Vec<String>>, me: &Self| {
+        let (va, vb) = (enum_fact(a, self), enum_fact(b, self));
+        let is_variant_name = |e: &ast::Expr, other: Option<usize>, me: &Self| {
             let ast::ExprKind::Name(n) = &e.kind else {
                 return false;
             };
-            if other.as_ref().is_some_and(|vs| vs.iter().any(|v| v == n)) {
+            if let Some(id) = other
+                && let FactType::Enum(vs) = &me.facts[id].ty
+                && vs.iter().any(|(v, _)| v == n)
+            {
                 return true;
             }
             !me.fact_index.contains_key(n) && !me.pred_names.contains_key(n)
         };
-        let b_is_variant = is_variant_name(b, &va, self);
-        let a_is_variant = !b_is_variant && is_variant_name(a, &vb, self);
+        let b_is_variant = is_variant_name(b, va, self);
+        let a_is_variant = !b_is_variant && is_variant_name(a, vb, self);
         let (x, tx, y, ty) = if b_is_variant {
             let (x, tx) = self.expr(a);
             if let Ty::Enum(_) = tx {

@@ -213,8 +213,8 @@ impl Lowerer {
         }
         let names = if h.covers_all { &h.except } else { &h.covers };
         let verb = if h.covers_all { "排除" } else { "适用" };
-        let who = format!("钩子 {}", h.id.text);
-        let (ids, found) = self.codes(Code::HookUnknownViolation, &who, names, verb, violations);
+        let who = || format!("钩子 {}", h.id.text);
+        let (ids, found) = self.codes(Code::HookUnknownViolation, who, names, verb, violations);
         *ok &= found;
         if !h.covers_all {
             return Some(ids);

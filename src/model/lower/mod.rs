@@ -19,7 +19,7 @@ use crate::model::{
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// The declarations of every file, sorted by kind (pass 1), so that order does not matter.
@@ -57,6 +57,8 @@ pub fn lower(
         pred_names: HashMap::new(),
         tiers: Vec::new(),
         case_tiers: Vec::new(),
+        location_buf: String::new(),
+        citations: HashSet::new(),
     };
     let mut d = cx.gather(files, base_files);
     let (meta, params) = cx.header(&d.headers, &d.base_headers);
@@ -296,15 +298,15 @@ impl Lowerer {
             let Some(&id) = index.get(&v.code.text) else {
                 continue;
             };
-            let who = format!("违法行为 {}", v.code.text);
-            let (ids, _) = self.codes(Code::UnknownViolation, &who, &v.see_also, "参见", index);
+            let who = || format!("违法行为 {}", v.code.text);
+            let (ids, _) = self.codes(Code::UnknownViolation, who, &v.see_also, "参见", index);
             let codes: Vec<Arc<str>> = ids
                 .iter()
                 .map(|&i| violations[i as usize].code.clone())
                 .collect();
             violations[id as usize].see_also = codes;
             let names: Vec<ast::Name> = v.higher.iter().map(|h| h.code.clone()).collect();
-            let (ids, _) = self.codes(Code::UnknownViolation, &who, &names, "上位法", index);
+            let (ids, _) = self.codes(Code::UnknownViolation, who, &names, "上位法", index);
             let known = v.higher.iter().filter(|h| index.contains_key(&h.code.text));
             let mut higher = Vec::new();
             for (h, hid) in known.zip(ids) {
@@ -437,11 +439,64 @@ pub(super) struct Lowerer {
     pred_names: HashMap<String, (PredicateId, Span)>,
     tiers: Vec<Tiers>,
     case_tiers: Vec<CaseTiers>,
+    /// Scratch for [`Lowerer::location`].
+    location_buf: String,
+    /// Citation texts already made shared strings, for [`Lowerer::citation`].
+    citations: HashSet<Arc<str>>,
 }
 
 impl Lowerer {
-    pub(super) fn location(&self, span: Span) -> Arc<str> {
-        self.sources.location(span).to_string().into()
+    /// "path:line:col", as `source::Location` displays it. Written by hand into one buffer:
+    /// every violation and entry gets one, and going through `Location` and `fmt` cost three
+    /// allocations and most of the time of lowering an entry.
+    pub(super) fn location(&mut self, span: Span) -> Arc<str> {
+        let Some(f) = self.sources.get(span.file) else {
+            return self.sources.location(span).to_string().into();
+        };
+        let lc = f.line_col(span.start as usize);
+        let buf = &mut self.location_buf;
+        buf.clear();
+        buf.push_str(&f.path);
+        buf.push(':');
+        push_decimal(buf, lc.line);
+        buf.push(':');
+        push_decimal(buf, lc.column);
+        Arc::from(buf.as_str())
+    }
+}
+
+impl Lowerer {
+    /// A citation (`依据`) as a shared string: the entries of one violation cite the same
+    /// articles, and thousands of entries the same few articles of the law, so one copy of each
+    /// text serves them all (fewer allocations when loading and when dropping the rules).
+    pub(super) fn citation(&mut self, text: &str) -> Arc<str> {
+        if let Some(c) = self.citations.get(text) {
+            return c.clone();
+        }
+        let c: Arc<str> = text.into();
+        self.citations.insert(c.clone());
+        c
+    }
+}
+
+/// Appends `n` in decimal digits, as `Display` for `usize` writes it.
+fn push_decimal(out: &mut String, n: usize) {
+    // usize::MAX has 20 decimal digits.
+    const DIGITS: usize = 20;
+    let mut digits = [0u8; DIGITS];
+    let mut at = DIGITS;
+    let mut n = n;
+    loop {
+        at -= 1;
+        // `n % 10` is below 10: the cast keeps it whole.
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
     }
 }
 
@@ -464,4 +519,34 @@ struct Body<'a> {
     band_ranges: &'a [ast::BandRange],
     common: &'a [ast::PenaltyStmt],
     parties: &'a [ast::PartyBlock],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_decimal;
+
+    #[test]
+    fn decimals_are_written_as_display_writes_them() {
+        for n in [0, 7, 10, 99, 100, 123_456, usize::MAX] {
+            let mut s = String::from("x:");
+            push_decimal(&mut s, n);
+            assert_eq!(s, format!("x:{n}"));
+        }
+    }
+
+    /// The locations lowering writes by hand read as `source::Location` displays them.
+    #[test]
+    fn locations_read_as_the_source_map_displays_them() {
+        let rules = crate::Rules::embedded().expect("the shipped rules load");
+        let m = rules.model();
+        assert!(!m.entries.is_empty() && !m.violations.is_empty());
+        for (span, location) in m
+            .entries
+            .iter()
+            .map(|e| (e.span, &e.location))
+            .chain(m.violations.iter().map(|v| (v.span, &v.location)))
+        {
+            assert_eq!(**location, m.sources.location(span).to_string());
+        }
+    }
 }

@@ -128,7 +128,7 @@ impl Lowerer {
             );
         }
         let basis: Arc<str> = match body.basis.first() {
-            Some(b) => b.value.as_str().into(),
+            Some(b) => self.citation(&b.value),
             None => {
                 self.diags.push(
                     Diagnostic::error(
