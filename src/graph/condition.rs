@@ -46,6 +46,45 @@ pub enum Test {
     Expr(Box<Expr>),
 }
 
+/// A condition's tests on boolean facts as bit sets over the first [`QUICK_FACTS`] facts: one
+/// such fact with the other value makes the conjunction false without walking its tests, and
+/// a condition made only of such tests (`pure`) is decided by the bit sets alone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Quick {
+    /// Facts that must be true.
+    pub need_true: u64,
+    /// Facts that must be false.
+    pub need_false: u64,
+    /// Every test is one of these: the bit sets give the whole answer.
+    pub pure: bool,
+}
+
+/// Facts a [`Quick`] can name: the bits of a word.
+pub const QUICK_FACTS: u32 = u64::BITS;
+
+impl Quick {
+    /// The bit sets of `tests`.
+    pub fn of(tests: &[Test]) -> Quick {
+        let mut q = Quick {
+            pure: true,
+            ..Quick::default()
+        };
+        for t in tests {
+            match t {
+                Test::Fact { fact, is } if *fact < QUICK_FACTS => {
+                    if *is {
+                        q.need_true |= 1 << fact;
+                    } else {
+                        q.need_false |= 1 << fact;
+                    }
+                }
+                _ => q.pure = false,
+            }
+        }
+        q
+    }
+}
+
 /// The tests of `cond`, in reading order.
 pub fn compile(cond: &Expr) -> Box<[Test]> {
     let mut tests = Vec::new();
