@@ -280,21 +280,15 @@ impl<'a> Walk<'a> {
             moves: Vec::new(),
             check: None,
             hooks_pending: !plan.hooks.is_empty(),
-            known: known_bools(facts, graph.quick_facts),
+            known: crate::graph::Quick::known(facts, graph.quick_facts),
         }
     }
 
     /// A list entry's condition: settled by its boolean facts where they settle it, else its
     /// tests walked; the same answer either way (Kleene conjunction).
     pub(super) fn entry_truth(&mut self, id: EntryId) -> Option<bool> {
-        let (t, f) = self.known;
-        if let Some(q) = self.graph.quick.get(id as usize) {
-            if q.need_true & f != 0 || q.need_false & t != 0 {
-                return Some(false);
-            }
-            if q.pure {
-                return (q.need_true & !t == 0 && q.need_false & !f == 0).then_some(true);
-            }
+        if let Some(v) = self.graph.quick.get(id as usize).and_then(|q| q.verdict(self.known)) {
+            return v;
         }
         self.env.all(&self.graph.conds[id as usize])
     }
@@ -355,21 +349,6 @@ impl<'a> Walk<'a> {
             value,
         });
     }
-}
-
-/// The facts of `bits` that are true, and those that are false (unknown ones in neither).
-fn known_bools(facts: &[Option<Value>], mut bits: u64) -> (u64, u64) {
-    let (mut t, mut f) = (0u64, 0u64);
-    while bits != 0 {
-        let i = bits.trailing_zeros();
-        bits &= bits - 1;
-        match facts.get(i as usize) {
-            Some(Some(Value::Bool(true))) => t |= 1 << i,
-            Some(Some(Value::Bool(false))) => f |= 1 << i,
-            _ => {}
-        }
-    }
-    (t, f)
 }
 
 /// Appends the items not yet in `v`.

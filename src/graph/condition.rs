@@ -83,6 +83,34 @@ impl Quick {
         }
         q
     }
+
+    /// The conjunction's truth where the bit sets settle it (`known`: the facts that are true,
+    /// the facts that are false), or `None` where its tests must be walked.
+    #[inline]
+    pub fn verdict(&self, (t, f): (u64, u64)) -> Option<Option<bool>> {
+        if self.need_true & f != 0 || self.need_false & t != 0 {
+            Some(Some(false))
+        } else if self.pure {
+            Some((self.need_true & !t == 0 && self.need_false & !f == 0).then_some(true))
+        } else {
+            None
+        }
+    }
+
+    /// The facts of `bits` that are true, and those that are false (unknown ones in neither).
+    pub fn known(facts: &[Option<Value>], mut bits: u64) -> (u64, u64) {
+        let (mut t, mut f) = (0u64, 0u64);
+        while bits != 0 {
+            let i = bits.trailing_zeros();
+            bits &= bits - 1;
+            match facts.get(i as usize) {
+                Some(Some(Value::Bool(true))) => t |= 1 << i,
+                Some(Some(Value::Bool(false))) => f |= 1 << i,
+                _ => {}
+            }
+        }
+        (t, f)
+    }
 }
 
 /// The tests of `cond`, in reading order.
@@ -248,6 +276,12 @@ mod tests {
             let tree = Env::new(rules, &facts).truth(&e);
             let compiled = Env::new(rules, &facts).all(&tests);
             prop_assert_eq!(tree, compiled, "{:?} compiled to {:?}", e, tests);
+            // The bit sets, where they settle the condition, settle it as the tests do.
+            let q = super::Quick::of(&tests);
+            let known = super::Quick::known(&facts, q.need_true | q.need_false);
+            if let Some(quick) = q.verdict(known) {
+                prop_assert_eq!(quick, compiled, "{:?} as {:?}", e, q);
+            }
         }
     }
 
