@@ -11,7 +11,7 @@ use crate::model::EntryId;
 pub(super) fn run(w: &mut Walk<'_>, mitigating: &[EntryId], aggravating: &[EntryId]) -> Flow {
     for (ids, is_mit) in [(mitigating, true), (aggravating, false)] {
         for &id in ids {
-            let t = w.env.all(&w.graph.conds[id as usize]);
+            let t = w.entry_truth(id);
             match t {
                 Some(true) => {
                     w.entry_step(6, id, t);

@@ -351,28 +351,27 @@ pub(super) fn punish(w: &mut Walk<'_>, combined: &Combined, write: bool) -> Puni
 fn write_penalties(out: &mut Vec<PenaltyOut>, penalties: &[&Penalty], fines: bool) -> bool {
     let mut income_listed = false;
     for p in penalties {
-        let kinds: Vec<PenaltyKind> = p
-            .alts
-            .iter()
-            .filter_map(|a| match a {
-                PenaltyAlt::Fine(_) if !fines => None,
-                PenaltyAlt::Fine(_) => Some(PenaltyKind::Fine),
-                PenaltyAlt::Kind(PenaltyKind::ConfiscateIncome) if p.alts.len() == 1 => {
-                    income_listed = true;
-                    None
-                }
-                PenaltyAlt::Kind(k) => Some(*k),
-            })
-            .collect();
-        for (i, k) in kinds.iter().enumerate() {
-            let others: Vec<PenaltyKind> = kinds
+        // The kinds are read twice rather than collected: a decision allocates little.
+        let kind = |a: &PenaltyAlt| match a {
+            PenaltyAlt::Fine(_) => fines.then_some(PenaltyKind::Fine),
+            PenaltyAlt::Kind(PenaltyKind::ConfiscateIncome) if p.alts.len() == 1 => None,
+            PenaltyAlt::Kind(k) => Some(*k),
+        };
+        income_listed |= matches!(
+            &*p.alts,
+            [PenaltyAlt::Kind(PenaltyKind::ConfiscateIncome)]
+        );
+        for (i, k) in p.alts.iter().filter_map(kind).enumerate() {
+            let others: Vec<PenaltyKind> = p
+                .alts
                 .iter()
+                .filter_map(kind)
                 .enumerate()
                 .filter(|(j, _)| *j != i)
-                .map(|(_, k)| *k)
+                .map(|(_, k)| k)
                 .collect();
             out.push(PenaltyOut {
-                kind: *k,
+                kind: k,
                 discretionary: p.discretionary,
                 alternatives: others,
                 amount: None,

@@ -16,7 +16,7 @@ pub(super) fn run(w: &mut Walk<'_>, entries: &[EntryId]) -> Flow {
     let (mut unknown_shall, mut unknown_may) = (false, false);
     for &id in entries {
         let e = &rules.entries[id as usize];
-        let t = w.env.all(&w.graph.conds[id as usize]);
+        let t = w.entry_truth(id);
         match t {
             Some(true) => {
                 w.entry_step(5, id, t);

@@ -13,7 +13,7 @@ pub(super) fn run(w: &mut Walk<'_>, entries: &[EntryId]) -> Flow {
     let mut unknown = false;
     for &id in entries {
         let cond = &rules.entries[id as usize].cond;
-        let t = w.env.all(&w.graph.conds[id as usize]);
+        let t = w.entry_truth(id);
         match t {
             Some(true) => {
                 w.entry_step(4, id, t);

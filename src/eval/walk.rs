@@ -51,12 +51,46 @@ impl Recorder {
 /// What the article's statements give for this party and these facts (step 3).
 #[derive(Default)]
 pub(super) struct Active<'r> {
-    pub(super) penalties: Vec<&'r Penalty>,
+    pub(super) penalties: Penalties<'r>,
     pub(super) measures: Vec<Measure>,
     /// 按日连续处罚, where the article's statements give one for these facts.
     pub(super) daily: Option<&'r crate::model::DailyFine>,
     /// Its days, once step 8 has counted them.
     pub(super) daily_days: u64,
+}
+
+/// The article's penalties that apply: nearly always one, held without allocating.
+#[derive(Default)]
+pub(super) enum Penalties<'r> {
+    #[default]
+    None,
+    One(&'r Penalty),
+    Many(Vec<&'r Penalty>),
+}
+
+impl<'r> Penalties<'r> {
+    pub(super) fn push(&mut self, p: &'r Penalty) {
+        *self = match std::mem::take(self) {
+            Penalties::None => Penalties::One(p),
+            Penalties::One(q) => Penalties::Many(vec![q, p]),
+            Penalties::Many(mut v) => {
+                v.push(p);
+                Penalties::Many(v)
+            }
+        };
+    }
+}
+
+impl<'r> std::ops::Deref for Penalties<'r> {
+    type Target = [&'r Penalty];
+
+    fn deref(&self) -> &[&'r Penalty] {
+        match self {
+            Penalties::None => &[],
+            Penalties::One(p) => std::slice::from_ref(p),
+            Penalties::Many(v) => v,
+        }
+    }
 }
 
 /// The circumstances found so far (steps 5, 6 and the hooks).
@@ -111,6 +145,8 @@ pub(super) struct Walk<'a> {
     pub(super) check: Option<Check>,
     /// Hooks cover this violation and none has run yet.
     pub(super) hooks_pending: bool,
+    /// The facts of [`Graph::quick_facts`] that are true, and those that are false.
+    known: (u64, u64),
 }
 
 /// Decides one violation for the bound facts: the plan's nodes in order, until one decides.
@@ -244,7 +280,17 @@ impl<'a> Walk<'a> {
             moves: Vec::new(),
             check: None,
             hooks_pending: !plan.hooks.is_empty(),
+            known: crate::graph::Quick::known(facts, graph.quick_facts),
         }
+    }
+
+    /// A list entry's condition: settled by its boolean facts where they settle it, else its
+    /// tests walked; the same answer either way (Kleene conjunction).
+    pub(super) fn entry_truth(&mut self, id: EntryId) -> Option<bool> {
+        if let Some(v) = self.graph.quick.get(id as usize).and_then(|q| q.verdict(self.known)) {
+            return v;
+        }
+        self.env.all(&self.graph.conds[id as usize])
     }
 
     /// Hands the recorded trace to the decision.

@@ -46,6 +46,73 @@ pub enum Test {
     Expr(Box<Expr>),
 }
 
+/// A condition's tests on boolean facts as bit sets over the first [`QUICK_FACTS`] facts: one
+/// such fact with the other value makes the conjunction false without walking its tests, and
+/// a condition made only of such tests (`pure`) is decided by the bit sets alone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Quick {
+    /// Facts that must be true.
+    pub need_true: u64,
+    /// Facts that must be false.
+    pub need_false: u64,
+    /// Every test is one of these: the bit sets give the whole answer.
+    pub pure: bool,
+}
+
+/// Facts a [`Quick`] can name: the bits of a word.
+pub const QUICK_FACTS: u32 = u64::BITS;
+
+impl Quick {
+    /// The bit sets of `tests`.
+    pub fn of(tests: &[Test]) -> Quick {
+        let mut q = Quick {
+            pure: true,
+            ..Quick::default()
+        };
+        for t in tests {
+            match t {
+                Test::Fact { fact, is } if *fact < QUICK_FACTS => {
+                    if *is {
+                        q.need_true |= 1 << fact;
+                    } else {
+                        q.need_false |= 1 << fact;
+                    }
+                }
+                _ => q.pure = false,
+            }
+        }
+        q
+    }
+
+    /// The conjunction's truth where the bit sets settle it (`known`: the facts that are true,
+    /// the facts that are false), or `None` where its tests must be walked.
+    #[inline]
+    pub fn verdict(&self, (t, f): (u64, u64)) -> Option<Option<bool>> {
+        if self.need_true & f != 0 || self.need_false & t != 0 {
+            Some(Some(false))
+        } else if self.pure {
+            Some((self.need_true & !t == 0 && self.need_false & !f == 0).then_some(true))
+        } else {
+            None
+        }
+    }
+
+    /// The facts of `bits` that are true, and those that are false (unknown ones in neither).
+    pub fn known(facts: &[Option<Value>], mut bits: u64) -> (u64, u64) {
+        let (mut t, mut f) = (0u64, 0u64);
+        while bits != 0 {
+            let i = bits.trailing_zeros();
+            bits &= bits - 1;
+            match facts.get(i as usize) {
+                Some(Some(Value::Bool(true))) => t |= 1 << i,
+                Some(Some(Value::Bool(false))) => f |= 1 << i,
+                _ => {}
+            }
+        }
+        (t, f)
+    }
+}
+
 /// The tests of `cond`, in reading order.
 pub fn compile(cond: &Expr) -> Box<[Test]> {
     let mut tests = Vec::new();
@@ -209,6 +276,12 @@ mod tests {
             let tree = Env::new(rules, &facts).truth(&e);
             let compiled = Env::new(rules, &facts).all(&tests);
             prop_assert_eq!(tree, compiled, "{:?} compiled to {:?}", e, tests);
+            // The bit sets, where they settle the condition, settle it as the tests do.
+            let q = super::Quick::of(&tests);
+            let known = super::Quick::known(&facts, q.need_true | q.need_false);
+            if let Some(quick) = q.verdict(known) {
+                prop_assert_eq!(quick, compiled, "{:?} as {:?}", e, q);
+            }
         }
     }
 

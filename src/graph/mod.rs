@@ -8,7 +8,7 @@ mod bands;
 mod condition;
 
 pub use bands::FixedBands;
-pub use condition::Test;
+pub use condition::{Quick, Test};
 
 use crate::diag::NameIndex;
 use crate::model::{Coverage, EntryId, FactType, FineId, HookId, RuleSet, Value};
@@ -85,6 +85,11 @@ pub struct Graph {
     pub(crate) fact_table: crate::eval::FactTable,
     /// Each list entry's condition as the conjunction of its tests, by [`EntryId`].
     pub conds: Vec<Box<[Test]>>,
+    /// Each list entry's boolean-fact tests as bit sets, by [`EntryId`]: most entries are
+    /// settled by one such fact, without walking their tests.
+    pub quick: Vec<Quick>,
+    /// The facts some [`Quick`] names: the only ones a walk reads into bit sets.
+    pub quick_facts: u64,
 }
 
 impl Graph {
@@ -109,6 +114,12 @@ impl Graph {
                 },
             )
             .collect();
+        let conds: Vec<Box<[Test]>> = rules
+            .entries
+            .iter()
+            .map(|e| condition::compile(&e.cond))
+            .collect();
+        let quick: Vec<Quick> = conds.iter().map(|c| Quick::of(c)).collect();
         Graph {
             plans,
             defaults: rules.facts.iter().map(|f| f.default).collect(),
@@ -117,7 +128,9 @@ impl Graph {
             codes: NameIndex::new(rules.violations.iter().map(|v| &*v.code)),
             fact_names: NameIndex::new(rules.facts.iter().map(|f| &*f.name)),
             fact_table: crate::eval::FactTable::new(rules.facts.iter().map(|f| &*f.name)),
-            conds: rules.entries.iter().map(|e| condition::compile(&e.cond)).collect(),
+            quick_facts: quick.iter().fold(0, |m, q| m | q.need_true | q.need_false),
+            quick,
+            conds,
         }
     }
 
