@@ -146,23 +146,10 @@ fn amount(out: &mut String, d: Decimal) {
 }
 
 fn integer(out: &mut String, i: i64) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    let mut n = i.unsigned_abs();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
     if i < 0 {
         out.push('-');
     }
-    for &b in &buf[at..] {
-        out.push(char::from(b));
-    }
+    crate::digits::push_u64(out, i.unsigned_abs());
 }
 
 fn fine(out: &mut String, f: Option<&FineRange>) {

@@ -255,18 +255,5 @@ fn date(out: &mut String, d: jiff::civil::Date) {
 
 /// A number in decimal digits.
 fn integer(out: &mut String, n: u64) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &b in &buf[at..] {
-        out.push(char::from(b));
-    }
+    crate::digits::push_u64(out, n);
 }

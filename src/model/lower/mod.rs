@@ -458,9 +458,9 @@ impl Lowerer {
         buf.clear();
         buf.push_str(&f.path);
         buf.push(':');
-        push_decimal(buf, lc.line);
+        crate::digits::push_u64(buf, lc.line as u64);
         buf.push(':');
-        push_decimal(buf, lc.column);
+        crate::digits::push_u64(buf, lc.column as u64);
         Arc::from(buf.as_str())
     }
 }
@@ -479,26 +479,6 @@ impl Lowerer {
     }
 }
 
-/// Appends `n` in decimal digits, as `Display` for `usize` writes it.
-fn push_decimal(out: &mut String, n: usize) {
-    // usize::MAX has 20 decimal digits.
-    const DIGITS: usize = 20;
-    let mut digits = [0u8; DIGITS];
-    let mut at = DIGITS;
-    let mut n = n;
-    loop {
-        at -= 1;
-        // `n % 10` is below 10: the cast keeps it whole.
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
-    }
-}
 
 fn number_fines(stmts: &mut [Stmt], next: &mut FineId) {
     Stmt::for_each_penalty_mut(stmts, &mut |p| {
@@ -523,17 +503,6 @@ struct Body<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::push_decimal;
-
-    #[test]
-    fn decimals_are_written_as_display_writes_them() {
-        for n in [0, 7, 10, 99, 100, 123_456, usize::MAX] {
-            let mut s = String::from("x:");
-            push_decimal(&mut s, n);
-            assert_eq!(s, format!("x:{n}"));
-        }
-    }
-
     /// The locations lowering writes by hand read as `source::Location` displays them.
     #[test]
     fn locations_read_as_the_source_map_displays_them() {
