@@ -149,7 +149,7 @@ impl Rules {
         }
         let sources = g.sources.clone();
         let bytes: usize = g.sources.files().map(|(_, f)| f.text.len()).sum();
-        let (model, mut diags) =
+        let (mut model, mut diags) =
             model::lower(&g.files, g.sources, g.digest, &g.base_files, &g.depth);
         let _tree = TreeDrop::beside(g.files, bytes);
         diags.extend(g.diags);
@@ -166,7 +166,6 @@ impl Rules {
                 sources,
             });
         }
-        let mut model = model;
         crate::publish::words::fill_trace_words(&mut model);
         let graph = Graph::compile(&model);
         let info = Arc::new(RuleSetInfo {
