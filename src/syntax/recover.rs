@@ -121,52 +121,65 @@ impl Scanner<'_> {
 
     fn scan(&mut self) {
         let text = self.text;
+        let bytes = text.as_bytes();
         let (mut i, mut line, mut indent) = (0, 0, 0);
         let mut line_start = true;
+        // Whether the character before `i` ends a token (white space, `}`, `"` or `)`): only
+        // there can an item keyword start (`starts_item`).
+        let mut after_boundary = true;
         // End of the last character that is neither white space nor a comment.
         let mut content_end = 0;
-        while let Some(c) = text[i..].chars().next() {
-            let len = c.len_utf8();
-            if c == '\n' {
+        // Bytes, not decoded characters: every byte the scan acts on is ASCII, and a character
+        // of a longer UTF-8 form is stepped over whole, decoded only where it may be white space.
+        while let Some(&b) = bytes.get(i) {
+            let (len, space) = char_at(text, i, b);
+            if b == b'\n' {
                 (line, indent, line_start) = (line + 1, 0, true);
+                after_boundary = true;
                 i += 1;
                 continue;
             }
             if line_start {
-                if c.is_whitespace() {
+                if space {
                     indent += 1;
                     i += len;
                     continue;
                 }
                 line_start = false;
-                if c != '#' {
-                    self.line_begins(line, indent, c == '}', content_end);
+                if b != b'#' {
+                    self.line_begins(line, indent, b == b'}', content_end);
                 }
             }
-            match c {
-                '#' => {
+            match b {
+                b'#' => {
                     i = text[i..].find('\n').map_or(text.len(), |n| i + n);
                     continue;
                 }
-                '"' => {
+                b'"' => {
                     let end = string_end(text, i);
-                    line += text[i..end].matches('\n').count();
+                    line += bytes[i..end].iter().filter(|&&c| c == b'\n').count();
+                    // A string ends at its closing quote, or unclosed at a line end (or the
+                    // end of the file), which is a boundary too.
+                    after_boundary = true;
                     i = end;
                     content_end = end;
                     continue;
                 }
-                '{' => self.stack.push(Open {
+                b'{' => self.stack.push(Open {
                     at: i,
                     indent,
                     line,
                 }),
-                '}' if self.stack.pop().is_none() => self.stray(i),
-                _ if self.stack.is_empty() && starts_item(text, i) => self.out.starts.push(i),
+                b'}' if self.stack.pop().is_none() => self.stray(i),
+                _ if after_boundary && self.stack.is_empty() && starts_item(text, i) => {
+                    self.out.starts.push(i);
+                }
                 _ => {}
             }
-            if !c.is_whitespace() {
+            if !space {
                 content_end = i + len;
             }
+            after_boundary = space || matches!(b, b'}' | b')');
             i += len;
         }
         while let Some(o) = self.stack.pop() {
@@ -261,21 +274,13 @@ fn string_end(text: &str, i: usize) -> usize {
     text.len()
 }
 
-/// Whether an item keyword starts a token at `i` (and is not the list word after `法定`).
+/// Whether an item keyword starts at `i`, a token's start (the scan knows the character before
+/// it ends a token), and is not the list word after `法定`.
 fn starts_item(text: &str, i: usize) -> bool {
     let rest = &text[i..];
     let Some(first) = rest.as_bytes().first() else {
         return false;
     };
-    // Most positions the scan asks about are inside a word: ruled out by the character before
-    // them, before any keyword is compared.
-    let token_start = text[..i]
-        .chars()
-        .next_back()
-        .is_none_or(|c| c.is_whitespace() || matches!(c, '}' | '"' | ')'));
-    if !token_start {
-        return false;
-    }
     // The Chinese keywords start with a byte outside ASCII, the English ones with one inside.
     let keyword = if first.is_ascii() {
         starts_with_word(rest, ITEM_KEYWORDS_EN).is_some()
@@ -288,6 +293,24 @@ fn starts_item(text: &str, i: usize) -> bool {
     let before = text[..i].trim_end();
     !before.ends_with("法定") && !before.ends_with("statutory")
 }
+
+/// The length of the character at byte `i` of `text` (whose first byte is `b`) and whether it is
+/// white space (`char::is_whitespace`). Outside ASCII only characters whose first byte is
+/// 0xC2 (U+0085, U+00A0), 0xE1 (U+1680), 0xE2 (U+2000–U+205F) or 0xE3 (U+3000) can be white
+/// space; others are not decoded.
+fn char_at(text: &str, i: usize, b: u8) -> (usize, bool) {
+    match b {
+        0..0x80 => (1, matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')),
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => text[i..]
+            .chars()
+            .next()
+            .map_or((1, false), |c| (c.len_utf8(), c.is_whitespace())),
+        0xF0.. => (4, false),
+        0xE0.. => (3, false),
+        _ => (2, false),
+    }
+}
+
 
 /// The text an item is parsed from: the file's bytes with the repairs made, and where `}` was
 /// inserted (offsets in this text), to map positions back to the file.
