@@ -13,6 +13,11 @@
 //! (`batch::run_with_copies`), here and in the other modes: `batch::run` would load it again
 //! for each round.
 //!
+//! `scaling` measures the bar on wall-clock time, interleaved: 1 worker, 2 workers, and two
+//! independent 1-worker batches at once (the most two cores give any two jobs on this machine,
+//! which on a virtual machine whose cores share a physical one is less than 2×), 9 times, with
+//! the median ratios; `cargo bench --bench batch -- scaling`.
+//!
 //! `arcs` prints how many reference counts into the rule set one decision holds, on average
 //! (each one an atomic increment and decrement on a count all decisions of that rule set share).
 //!
@@ -131,6 +136,74 @@ fn cpu_figures() {
     }
 }
 
+/// Wall-clock scaling, interleaved so that a change in what else the machine runs moves every
+/// figure alike: `REPEATS` times, 5 rounds on 1 worker, on 2 workers (a rule set each), and two
+/// independent 1-worker batches at once on two threads, each with its own rule set and nothing
+/// shared (what the machine's two cores give to two jobs that never meet: the ceiling of any
+/// pipeline). Prints the median of each repetition's ratios.
+fn scaling() {
+    let rules = Rules::embedded().expect("the shipped rules load");
+    let copy = [rules.unshared_copy().expect("the shipped rules load again")];
+    let input = cases(&rules);
+    const ROUNDS: u64 = 5;
+    const REPEATS: usize = 9;
+    let batch = |rules: &Rules, copies: &[Rules], workers: usize| {
+        let opts = Options {
+            workers,
+            trace: false,
+            ..Options::default()
+        };
+        let s = batch::run_with_copies(
+            rules,
+            copies,
+            &input[..],
+            &mut std::io::sink(),
+            &opts,
+            &|_, _| {},
+        )
+        .expect("in memory");
+        assert_eq!((s.cases, s.errors), (CASES, 0));
+    };
+    let timed = |f: &dyn Fn()| {
+        let t = Instant::now();
+        for _ in 0..ROUNDS {
+            f();
+        }
+        t.elapsed().as_secs_f64()
+    };
+    let (mut pipeline, mut ceiling) = (Vec::new(), Vec::new());
+    for _ in 0..REPEATS {
+        let one = timed(&|| batch(&rules, &[], 1));
+        let two = timed(&|| batch(&rules, &copy, 2));
+        let pair = timed(&|| {
+            std::thread::scope(|s| {
+                s.spawn(|| batch(&copy[0], &[], 1));
+                batch(&rules, &[], 1);
+            });
+        });
+        // Two independent batches decide twice the cases in `pair` seconds.
+        pipeline.push(one / two);
+        ceiling.push(2.0 * one / pair);
+        println!(
+            "1 worker {:.0}/s, 2 workers {:.0}/s ({:.2}×), two independent batches {:.0}/s ({:.2}×)",
+            (CASES * ROUNDS) as f64 / one,
+            (CASES * ROUNDS) as f64 / two,
+            one / two,
+            2.0 * (CASES * ROUNDS) as f64 / pair,
+            2.0 * one / pair
+        );
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "median of {REPEATS}: 2 workers {:.2}× one, two independent batches {:.2}× one",
+        median(&mut pipeline),
+        median(&mut ceiling)
+    );
+}
+
 /// Runs the batch `rounds` times on `workers` threads, for callgrind; asserts each round
 /// answered every case without an error.
 fn instructions(rounds: u64, workers: usize) {
@@ -192,6 +265,10 @@ fn main() {
     }
     if args.iter().any(|a| a == "cpu") {
         cpu_figures();
+        return;
+    }
+    if args.iter().any(|a| a == "scaling") {
+        scaling();
         return;
     }
     benches();

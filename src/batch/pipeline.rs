@@ -1,13 +1,13 @@
 //! The bounded, ordered pipeline under `batch` and `audit`: N workers, each cutting its own
-//! chunks from the shared input, and one writer (the caller's thread). Input is cut into chunks
+//! chunks from the shared input, the caller's thread one of them and the writer. Input is cut into chunks
 //! of lines; at most [`IN_FLIGHT_PER_WORKER`] chunks per worker are read and not yet written at
 //! any time, so memory is bounded by the chunk size and the number of workers, never by the size
 //! of the input, and the writer puts the chunks back in input order.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead};
-use std::sync::Mutex;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 /// Lines per chunk: large enough that the channels cost nothing per line, small enough that
 /// a worker's chunk stays in cache.
@@ -318,6 +318,11 @@ where
 /// worker's thread before its first chunk, and `work` gets it with each chunk. What the workers
 /// would otherwise share and write to at once (a reference count, say) goes there, so that
 /// two cores do not take turns at one cache line.
+///
+/// The caller's thread is worker 0 and the writer: between its own chunks it writes what the
+/// other workers finished, without waiting for them, and waits only when every chunk in flight
+/// is theirs. So on N cores N threads run, not N workers and a writer that wakes for every
+/// chunk and takes a core from a worker each time.
 pub fn ordered_chunks_each<C, O, T, N, W, S>(
     workers: usize,
     input: impl Iterator<Item = io::Result<C>> + Send,
@@ -341,26 +346,25 @@ where
         return Ok(());
     }
     let in_flight = workers * IN_FLIGHT_PER_WORKER;
-    let (token_tx, token_rx) = sync_channel::<()>(in_flight);
-    for _ in 0..in_flight {
-        // The channel has room for every token.
-        let _ = token_tx.send(());
-    }
+    let tokens = Tokens::new(in_flight);
     let (done_tx, done_rx) = sync_channel::<(u64, O)>(in_flight);
     let source = Mutex::new(Source {
         input,
-        tokens: token_rx,
         next: 0,
         ended: false,
         error: None,
     });
     std::thread::scope(|scope| {
-        for i in 0..workers {
+        for i in 1..workers {
             let done_tx = done_tx.clone();
-            let (source, init, work) = (&source, &init, &work);
+            let (source, tokens, init, work) = (&source, &tokens, &init, &work);
             scope.spawn(move || {
                 let mut state = init(i);
-                while let Some((seq, chunk)) = take_chunk(source) {
+                while tokens.take() {
+                    let Some((seq, chunk)) = take_chunk(source) else {
+                        tokens.give();
+                        return;
+                    };
                     if done_tx.send((seq, work(&mut state, chunk))).is_err() {
                         return;
                     }
@@ -368,9 +372,16 @@ where
             });
         }
         drop(done_tx);
-        let written = write_in_order(&done_rx, &token_tx, &mut sink);
+        let mut state = init(0);
+        let written = lead(
+            &source,
+            &tokens,
+            &done_rx,
+            |c| work(&mut state, c),
+            &mut sink,
+        );
         // Unblock the workers if the sink stopped early: no more tokens, nowhere to send.
-        drop(token_tx);
+        tokens.close();
         drop(done_rx);
         written
     })?;
@@ -380,20 +391,129 @@ where
     }
 }
 
-/// The input the workers share: the chunks, the tokens that bound how many are in flight, and
-/// the number of the next one.
+/// The caller's thread: decides chunks while a token is free, writes what the other workers
+/// finished between them, and waits for those only when every chunk in flight is theirs.
+fn lead<I, C, O>(
+    source: &Mutex<Source<I>>,
+    tokens: &Tokens,
+    done: &Receiver<(u64, O)>,
+    mut work: impl FnMut(C) -> O,
+    sink: &mut impl FnMut(O) -> io::Result<()>,
+) -> io::Result<()>
+where
+    I: Iterator<Item = io::Result<C>>,
+{
+    let mut writer = InOrder {
+        waiting: BTreeMap::new(),
+        next: 0,
+        tokens,
+    };
+    loop {
+        while let Ok((seq, out)) = done.try_recv() {
+            writer.put(seq, out, sink)?;
+        }
+        if tokens.try_take() {
+            let Some((seq, chunk)) = take_chunk(source) else {
+                tokens.give();
+                break;
+            };
+            writer.put(seq, work(chunk), sink)?;
+        } else {
+            let Ok((seq, out)) = done.recv() else {
+                break;
+            };
+            writer.put(seq, out, sink)?;
+        }
+    }
+    // The input ended: what the other workers still decide.
+    for (seq, out) in done {
+        writer.put(seq, out, sink)?;
+    }
+    Ok(())
+}
+
+/// The bound on chunks read and not yet written: a count of free tokens, taken before a chunk
+/// is cut and given back when it is written (or when there was none to cut).
+struct Tokens {
+    state: Mutex<TokenState>,
+    freed: Condvar,
+}
+
+struct TokenState {
+    free: usize,
+    /// Workers waiting for a token: only then does giving one back wake a thread.
+    waiting: usize,
+    /// The writer stopped: no token will be given again.
+    closed: bool,
+}
+
+impl Tokens {
+    fn new(free: usize) -> Tokens {
+        Tokens {
+            state: Mutex::new(TokenState {
+                free,
+                waiting: 0,
+                closed: false,
+            }),
+            freed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, TokenState> {
+        // The state is a count, valid whatever a panicking thread was doing.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits for a token; false once the writer stopped.
+    fn take(&self) -> bool {
+        let mut s = self.lock();
+        while s.free == 0 && !s.closed {
+            s.waiting += 1;
+            s = self.freed.wait(s).unwrap_or_else(PoisonError::into_inner);
+            s.waiting -= 1;
+        }
+        if s.closed {
+            return false;
+        }
+        s.free -= 1;
+        true
+    }
+
+    /// A token if one is free now.
+    fn try_take(&self) -> bool {
+        let mut s = self.lock();
+        if s.free == 0 || s.closed {
+            return false;
+        }
+        s.free -= 1;
+        true
+    }
+
+    fn give(&self) {
+        let mut s = self.lock();
+        s.free += 1;
+        if s.waiting > 0 {
+            self.freed.notify_one();
+        }
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.freed.notify_all();
+    }
+}
+
+/// The input the workers share: the chunks and the number of the next one.
 struct Source<I> {
     input: I,
-    tokens: Receiver<()>,
     next: u64,
-    /// The input ended, by its end or by an error, or the writer stopped.
+    /// The input ended, by its end or by an error.
     ended: bool,
     /// The input's error, returned after the chunks before it are written.
     error: Option<io::Error>,
 }
 
-/// The next chunk and its number, once a token is free; none when the input ended or the
-/// writer stopped.
+/// The next chunk and its number; none when the input ended.
 fn take_chunk<I, C>(source: &Mutex<Source<I>>) -> Option<(u64, C)>
 where
     I: Iterator<Item = io::Result<C>>,
@@ -401,10 +521,6 @@ where
     // A worker that panicked while cutting a chunk left the input in no known state: stop.
     let mut s = source.lock().ok()?;
     if s.ended {
-        return None;
-    }
-    if s.tokens.recv().is_err() {
-        s.ended = true;
         return None;
     }
     match s.input.next() {
@@ -425,6 +541,40 @@ where
     }
 }
 
+/// The writer's state: chunks that came early, held until those before them are written.
+struct InOrder<'t, O> {
+    waiting: BTreeMap<u64, O>,
+    next: u64,
+    tokens: &'t Tokens,
+}
+
+impl<O> InOrder<'_, O> {
+    /// Takes chunk `seq` and writes every chunk now due; each one written frees its token.
+    fn put(
+        &mut self,
+        seq: u64,
+        out: O,
+        sink: &mut impl FnMut(O) -> io::Result<()>,
+    ) -> io::Result<()> {
+        if seq != self.next {
+            self.waiting.insert(seq, out);
+            return Ok(());
+        }
+        sink(out)?;
+        self.done();
+        while let Some(out) = self.waiting.remove(&self.next) {
+            sink(out)?;
+            self.done();
+        }
+        Ok(())
+    }
+
+    fn done(&mut self) {
+        self.next += 1;
+        self.tokens.give();
+    }
+}
+
 /// Up to [`CHUNK_LINES`] items; with them, `Some(Ok)` at the end of input or `Some(Err)` on
 /// an error, `None` if there may be more.
 fn next_chunk<I>(
@@ -441,21 +591,105 @@ fn next_chunk<I>(
     (chunk, None)
 }
 
-/// The writer: chunks back in order; each one written gives its token back to the reader.
-fn write_in_order<O>(
-    done: &Receiver<(u64, O)>,
-    tokens: &SyncSender<()>,
-    sink: &mut impl FnMut(O) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut waiting: BTreeMap<u64, O> = BTreeMap::new();
-    let mut next = 0;
-    for (seq, out) in done {
-        waiting.insert(seq, out);
-        while let Some(out) = waiting.remove(&next) {
-            sink(out)?;
-            next += 1;
-            let _ = tokens.send(());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Items 0..n, with an error in place of item `fail` if given.
+    fn items(n: u64, fail: Option<u64>) -> impl Iterator<Item = io::Result<u64>> + Send {
+        (0..n).map(move |i| {
+            if Some(i) == fail {
+                Err(io::Error::other("bad input"))
+            } else {
+                Ok(i)
+            }
+        })
+    }
+
+    /// Work that takes longer on some chunks, so that the workers finish out of order.
+    fn uneven(chunk: Vec<u64>) -> Vec<u64> {
+        if chunk
+            .first()
+            .is_some_and(|f| (f / CHUNK_LINES as u64).is_multiple_of(3))
+        {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        chunk
+    }
+
+    #[test]
+    fn chunks_come_back_in_input_order_on_every_number_of_workers() {
+        for workers in [1, 2, 3, 5] {
+            let mut seen = Vec::new();
+            ordered(workers, items(10_000, None), uneven, |c| {
+                seen.extend(c);
+                Ok(())
+            })
+            .expect("no error");
+            assert_eq!(seen, (0..10_000).collect::<Vec<_>>(), "{workers} workers");
         }
     }
-    Ok(())
+
+    #[test]
+    fn an_input_error_comes_after_every_chunk_before_it() {
+        for workers in [1, 2, 3] {
+            let mut seen = Vec::new();
+            let err = ordered(workers, items(5_000, Some(3_000)), uneven, |c| {
+                seen.extend(c);
+                Ok(())
+            })
+            .expect_err("the input's error");
+            assert_eq!(err.to_string(), "bad input");
+            // The chunk holding the error is cut short at it; every item before it is written.
+            assert_eq!(seen, (0..3_000).collect::<Vec<_>>(), "{workers} workers");
+        }
+    }
+
+    #[test]
+    fn a_sink_that_fails_stops_every_worker() {
+        for workers in [1, 2, 4] {
+            let mut written = 0;
+            let err = ordered(workers, items(1_000_000, None), uneven, |_| {
+                written += 1;
+                if written == 3 {
+                    return Err(io::Error::other("disk full"));
+                }
+                Ok(())
+            })
+            .expect_err("the sink's error");
+            assert_eq!(err.to_string(), "disk full");
+            assert_eq!(written, 3, "nothing written after the error");
+        }
+    }
+
+    #[test]
+    fn in_flight_chunks_stay_within_the_bound() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let workers = 3;
+        let cut = AtomicUsize::new(0);
+        let mut most = 0;
+        let mut written = 0;
+        let input = (0..200u64).map(|i| {
+            cut.fetch_add(1, Ordering::SeqCst);
+            Ok(i)
+        });
+        ordered_chunks(workers, input, uneven_one, |_| {
+            written += 1;
+            most = most.max(cut.load(Ordering::SeqCst) - written);
+            Ok(())
+        })
+        .expect("no error");
+        assert_eq!(written, 200);
+        assert!(
+            most <= workers * IN_FLIGHT_PER_WORKER,
+            "{most} chunks read and not written"
+        );
+    }
+
+    fn uneven_one(i: u64) -> u64 {
+        if i.is_multiple_of(7) {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        i
+    }
 }
