@@ -157,7 +157,7 @@ impl Scanner<'_> {
                 }
                 b'"' => {
                     let end = string_end(text, i);
-                    line += bytes[i..end].iter().filter(|&&c| c == b'\n').count();
+                    line += memchr::memchr_iter(b'\n', &bytes[i..end]).count();
                     // A string ends at its closing quote, or unclosed at a line end (or the
                     // end of the file), which is a boundary too.
                     after_boundary = true;
@@ -181,6 +181,19 @@ impl Scanner<'_> {
             }
             after_boundary = space || matches!(b, b'}' | b')');
             i += len;
+            // The rest of a token, or any text inside a block, up to the next byte the scan
+            // acts on: there no item can start, so such bytes only move `content_end`.
+            if !after_boundary || !self.stack.is_empty() {
+                let run = bytes[i..]
+                    .iter()
+                    .position(|&c| !PLAIN[usize::from(c)])
+                    .unwrap_or(bytes.len() - i);
+                if run > 0 {
+                    i += run;
+                    content_end = i;
+                    after_boundary = false;
+                }
+            }
         }
         while let Some(o) = self.stack.pop() {
             self.missing(&o, content_end);
@@ -258,7 +271,7 @@ fn string_end(text: &str, i: usize) -> usize {
     let mut j = i + 1;
     while let Some(n) = bytes
         .get(j..)
-        .and_then(|rest| rest.iter().position(|b| matches!(b, b'\n' | b'\\' | b'"')))
+        .and_then(|rest| memchr::memchr3(b'\n', b'\\', b'"', rest))
     {
         let k = j + n;
         match bytes[k] {
@@ -293,6 +306,26 @@ fn starts_item(text: &str, i: usize) -> bool {
     let before = text[..i].trim_end();
     !before.ends_with("法定") && !before.ends_with("statutory")
 }
+
+/// Bytes the scan steps over without acting on them: neither white space, a line end, a
+/// control character, `#`, `"`, `{`, `}` nor `)`, nor the first byte of a character that may be
+/// white space (see [`char_at`]). Every other byte of a longer UTF-8 character is one of them,
+/// so a run of them ends at a character boundary.
+const PLAIN: [bool; 256] = {
+    let mut plain = [true; 256];
+    let mut b = 0;
+    while b <= b' ' {
+        plain[b as usize] = false;
+        b += 1;
+    }
+    let stops = [b'#', b'"', b'{', b'}', b')', 0x7F, 0xC2, 0xE1, 0xE2, 0xE3];
+    let mut k = 0;
+    while k < stops.len() {
+        plain[stops[k] as usize] = false;
+        k += 1;
+    }
+    plain
+};
 
 /// The length of the character at byte `i` of `text` (whose first byte is `b`) and whether it is
 /// white space (`char::is_whitespace`). Outside ASCII only characters whose first byte is
