@@ -8,7 +8,9 @@ use crate::syntax::{self, ast};
 use sha2::{Digest, Sha256};
 use sources::too_big;
 pub use sources::{DiskSource, FileSource, MemorySource};
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod sources;
 
@@ -53,6 +55,7 @@ pub fn gather(source: &dyn FileSource, root: &str) -> Gathered {
         stack: Vec::new(),
         bytes: 0,
         bases: 0,
+        ready: HashMap::new(),
     };
     walk.root(root, &mut g, &mut hasher);
     let hash = hasher.finalize();
@@ -83,7 +86,21 @@ struct Walk<'s> {
     bytes: usize,
     /// How many rule sets down the `基于` chain this one is.
     bases: usize,
+    /// Files read and parsed ahead by [`Walk::prefetch`], by path.
+    ready: HashMap<String, Ready>,
 }
+
+/// A parse and the id of the file it was made for.
+type Parsed = (FileId, (ast::File, Vec<Diagnostic>));
+
+/// A file read ahead, with its parse (none if the parse did not finish).
+struct Ready {
+    text: String,
+    parsed: Option<Parsed>,
+}
+
+/// Threads that parse the files one file includes at most.
+const PREFETCH_THREADS: usize = 4;
 
 impl Walk<'_> {
     /// Reads and visits a rule set's root file.
@@ -94,7 +111,7 @@ impl Walk<'_> {
                 g.diags
                     .push(limit_error(Span::new(id, 0, 0), root, &too_big()));
             }
-            Ok(text) => self.visit(root, text, g, hasher),
+            Ok(text) => self.visit(root, text, None, g, hasher),
             Err(e) => {
                 let id = g.sources.add(root, "");
                 g.diags.push(
@@ -190,6 +207,7 @@ impl Walk<'_> {
             stack: Vec::new(),
             bytes: self.bytes,
             bases: self.bases + 1,
+            ready: HashMap::new(),
         };
         walk.root(&base_root, g, hasher);
         self.bytes = walk.bytes;
@@ -260,7 +278,17 @@ impl Walk<'_> {
         Ok(())
     }
 
-    fn visit(&mut self, path: &str, mut text: String, g: &mut Gathered, hasher: &mut Sha256) {
+    /// Hashes, records and parses a file, then gathers what it names. `parsed` is what
+    /// [`Walk::prefetch`] read from it, under the id it expected the file to get: used if the
+    /// file gets that id, parsed again if not.
+    fn visit(
+        &mut self,
+        path: &str,
+        mut text: String,
+        parsed: Option<Parsed>,
+        g: &mut Gathered,
+        hasher: &mut Sha256,
+    ) {
         // Editors on Windows write a byte-order mark; it carries no meaning.
         if let Some(rest) = text.strip_prefix('\u{feff}') {
             text = rest.to_string();
@@ -287,7 +315,10 @@ impl Walk<'_> {
             .get(id)
             .map(|f| f.text.clone())
             .unwrap_or_default();
-        let (file, diags) = syntax::parse(id, &text);
+        let (file, diags) = match parsed {
+            Some((expected, done)) if expected == id => done,
+            _ => syntax::parse(id, &text),
+        };
         g.diags.extend(diags);
         self.stack.push(path.to_string());
         let includes: Vec<ast::Str> = file
@@ -371,9 +402,92 @@ impl Walk<'_> {
     }
     }
 
+    /// Reads the files `includes` names and parses them on several threads at once, ahead of
+    /// [`Walk::includes`], which visits them one by one. A file's spans carry the id it gets when
+    /// it is recorded, which depends on what the files before it include: each is parsed under
+    /// the id it gets if none of them includes anything (the usual case: a root file that lists
+    /// the rule set's files), and [`Walk::visit`] parses again a file whose id came out other.
+    /// Only a run of files that the loop will read in turn is read ahead, and only when there
+    /// are several and none is most of their bytes (one large file is parsed faster on several
+    /// threads by itself, [`syntax::parse`]).
+    fn prefetch(&mut self, path: &str, includes: &[ast::Str], g: &Gathered) {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .min(PREFETCH_THREADS);
+        if threads < 2 || includes.len() < 2 || self.stack.len() >= limits::INCLUDE_DEPTH {
+            return;
+        }
+        let base = g.sources.files().count();
+        let mut bytes = self.bytes;
+        let mut jobs: Vec<(String, FileId, String)> = Vec::new();
+        for inc in includes {
+            let Ok(target) = self.admit(path, inc, g) else {
+                break;
+            };
+            if self.stack.contains(&target)
+                || g.sources.find(&target).is_some()
+                || jobs.iter().any(|(t, _, _)| *t == target)
+                || self.ready.contains_key(&target)
+            {
+                break;
+            }
+            let Ok(text) = self.source.read(&target) else {
+                break;
+            };
+            bytes += text.len();
+            let Ok(id) = u32::try_from(base + jobs.len()) else {
+                break;
+            };
+            if text.len() > limits::FILE_BYTES || bytes > limits::RULESET_BYTES {
+                break;
+            }
+            jobs.push((target, FileId(id), text));
+        }
+        let total: usize = jobs.iter().map(|(_, _, t)| t.len()).sum();
+        let largest = jobs.iter().map(|(_, _, t)| t.len()).max().unwrap_or(0);
+        if jobs.len() < 2 || largest.saturating_mul(threads) > total {
+            for (target, _, text) in jobs {
+                self.ready.insert(target, Ready { text, parsed: None });
+            }
+            return;
+        }
+        // The largest first, so that no thread is left with a large file at the end.
+        let mut order: Vec<usize> = (0..jobs.len()).collect();
+        order.sort_by_key(|&j| std::cmp::Reverse(jobs[j].2.len()));
+        let taken = AtomicUsize::new(0);
+        let work = || {
+            let mut mine = Vec::new();
+            while let Some(&j) = order.get(taken.fetch_add(1, Ordering::Relaxed)) {
+                let (_, id, text) = &jobs[j];
+                // As `visit` will see it.
+                let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+                mine.push((j, syntax::parse_alone(*id, text)));
+            }
+            mine
+        };
+        let mut parsed: Vec<Option<(ast::File, Vec<Diagnostic>)>> =
+            jobs.iter().map(|_| None).collect();
+        std::thread::scope(|scope| {
+            let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut done = work();
+            for h in others {
+                // A thread that panicked leaves its files to be parsed again, in `visit`.
+                done.extend(h.join().unwrap_or_default());
+            }
+            for (j, p) in done {
+                parsed[j] = Some(p);
+            }
+        });
+        for ((target, id, text), p) in jobs.into_iter().zip(parsed) {
+            let parsed = p.map(|p| (id, p));
+            self.ready.insert(target, Ready { text, parsed });
+        }
+    }
+
     /// Visits the files a file includes, in order, each once, refusing cycles and chains deeper
     /// than [`limits::INCLUDE_DEPTH`].
     fn includes(&mut self, path: &str, includes: Vec<ast::Str>, g: &mut Gathered, hasher: &mut Sha256) {
+    self.prefetch(path, &includes, g);
     for inc in includes {
         let target = match self.admit(path, &inc, g) {
             Ok(t) => t,
@@ -408,8 +522,12 @@ impl Walk<'_> {
             ));
             continue;
         }
-        match self.source.read(&target) {
-            Ok(t) => self.visit(&target, t, g, hasher),
+        let (text, parsed) = match self.ready.remove(&target) {
+            Some(r) => (Ok(r.text), r.parsed),
+            None => (self.source.read(&target), None),
+        };
+        match text {
+            Ok(t) => self.visit(&target, t, parsed, g, hasher),
             Err(e) => g.diags.push(
                 Diagnostic::error(
                     Code::IncludeNotFound,

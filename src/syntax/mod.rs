@@ -39,6 +39,15 @@ use grammar::{Rule, RuleParser};
 /// inside an item the clause with the error is blanked and the rest read again, so a drafter
 /// sees every syntax error of the file in one run, and the model checks what did parse.
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
+    parse_on(file, text, true)
+}
+
+/// [`parse`] on the calling thread alone, for a caller that parses several files at once.
+pub fn parse_alone(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
+    parse_on(file, text, false)
+}
+
+fn parse_on(file: FileId, text: &str, threads: bool) -> (File, Vec<Diagnostic>) {
     let split = recover::split(file, text);
     let mut starts = split.starts.clone();
     if starts.first().is_none_or(|&s| s > 0)
@@ -51,7 +60,10 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
         .enumerate()
         .map(|(n, &start)| (start, starts.get(n + 1).copied().unwrap_or(text.len())))
         .collect();
-    if let Some(done) = parse_in_parallel(file, text, &split, &pieces) {
+    if let Some(done) = threads
+        .then(|| parse_in_parallel(file, text, &split, &pieces))
+        .flatten()
+    {
         return done;
     }
     let mut p = Parsing::new(file, text);
