@@ -108,23 +108,9 @@ fn cpu_figures() {
         (2, &copy[..0], ", one rule set shared"),
         (2, &copy[..], ", a rule set each"),
     ] {
-        let opts = Options {
-            workers,
-            trace: false,
-            ..Options::default()
-        };
         let (cpu0, wall0) = (cpu_seconds(), Instant::now());
         for _ in 0..ROUNDS {
-            let s = batch::run_with_copies(
-                &rules,
-                copies,
-                &input[..],
-                &mut std::io::sink(),
-                &opts,
-                &|_, _| {},
-            )
-            .expect("in memory");
-            assert_eq!(s.cases, CASES);
+            run_once(&rules, copies, &input, workers);
         }
         let (cpu, wall) = (cpu_seconds() - cpu0, wall0.elapsed().as_secs_f64());
         let n = (CASES * ROUNDS) as f64;
@@ -134,6 +120,26 @@ fn cpu_figures() {
             n / wall
         );
     }
+}
+
+/// One batch of `input` without the trace on `workers` threads, into a sink; asserts that every
+/// case was answered without an error.
+fn run_once(rules: &Rules, copies: &[Rules], input: &[u8], workers: usize) {
+    let opts = Options {
+        workers,
+        trace: false,
+        ..Options::default()
+    };
+    let s = batch::run_with_copies(
+        rules,
+        copies,
+        input,
+        &mut std::io::sink(),
+        &opts,
+        &|_, _| {},
+    )
+    .expect("in memory");
+    assert_eq!((s.cases, s.errors), (CASES, 0));
 }
 
 /// Wall-clock scaling, interleaved so that a change in what else the machine runs moves every
@@ -148,21 +154,7 @@ fn scaling() {
     const ROUNDS: u64 = 5;
     const REPEATS: usize = 9;
     let batch = |rules: &Rules, copies: &[Rules], workers: usize| {
-        let opts = Options {
-            workers,
-            trace: false,
-            ..Options::default()
-        };
-        let s = batch::run_with_copies(
-            rules,
-            copies,
-            &input[..],
-            &mut std::io::sink(),
-            &opts,
-            &|_, _| {},
-        )
-        .expect("in memory");
-        assert_eq!((s.cases, s.errors), (CASES, 0));
+        run_once(rules, copies, &input, workers);
     };
     let timed = |f: &dyn Fn()| {
         let t = Instant::now();
