@@ -310,14 +310,9 @@ impl Walk<'_> {
         hasher.update(text.as_bytes());
         hasher.update([0]);
         let id = g.sources.add(path, text);
-        let text = g
-            .sources
-            .get(id)
-            .map(|f| f.text.clone())
-            .unwrap_or_default();
         let (file, diags) = match parsed {
             Some((expected, done)) if expected == id => done,
-            _ => syntax::parse(id, &text),
+            _ => syntax::parse(id, g.sources.get(id).map_or("", |f| f.text.as_str())),
         };
         g.diags.extend(diags);
         self.stack.push(path.to_string());

@@ -84,6 +84,10 @@ impl Default for Options {
     }
 }
 
+/// Rule sets of at least this many bytes compile their graph on one thread while the lints run
+/// on another (for smaller ones a thread costs more than it saves).
+const LINTS_BESIDE_BYTES: usize = 64 * 1024;
+
 impl Rules {
     /// Loads the rule set whose root is `path`: a `.rules` file, or a directory holding
     /// `main.rules`.
@@ -155,7 +159,21 @@ impl Rules {
         diags.extend(g.diags);
         // The lints run only on a rule set without errors, the checks always.
         let lint = !diags.iter().any(Diagnostic::is_error);
-        diags.extend(crate::check::run(&model, lint));
+        diags.extend(crate::check::run(&model, false));
+        // A rule set the checks pass loads unless a lint finds an error: its graph is compiled
+        // beside the lints (it reads neither their findings nor the trace words filled below).
+        let mut graph = None;
+        if lint && bytes >= LINTS_BESIDE_BYTES && !diags.iter().any(Diagnostic::is_error) {
+            let (lints, compiled) = std::thread::scope(|scope| {
+                let lints = scope.spawn(|| crate::check::lints(&model));
+                let compiled = Graph::compile(&model);
+                (lints.join(), compiled)
+            });
+            diags.extend(lints.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            graph = Some(compiled);
+        } else if lint {
+            diags.extend(crate::check::lints(&model));
+        }
         // The warnings of the rule sets this one builds on are theirs, reported when they are
         // checked; the errors stop this one from loading and are reported here.
         diags.retain(|d| d.is_error() || own(&model, d));
@@ -167,7 +185,7 @@ impl Rules {
             });
         }
         crate::publish::words::fill_trace_words(&mut model);
-        let graph = Graph::compile(&model);
+        let graph = graph.unwrap_or_else(|| Graph::compile(&model));
         let info = Arc::new(RuleSetInfo {
             name: model.meta.name.clone(),
             version: model.meta.version.clone(),

@@ -39,9 +39,16 @@ pub fn run(rules: &RuleSet, lint: bool) -> Vec<Diagnostic> {
     version_period::check(rules, &mut out);
     version_gap::check(rules, &mut out);
     if lint {
-        unreachable::check(rules, &mut out);
-        higher_norm::check(rules, &mut out);
+        out.extend(lints(rules));
     }
+    out
+}
+
+/// The lints that [`run`] runs on a rule set without errors.
+pub fn lints(rules: &RuleSet) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    unreachable::check(rules, &mut out);
+    higher_norm::check(rules, &mut out);
     out
 }
 
