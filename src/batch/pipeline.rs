@@ -1,6 +1,6 @@
 //! The bounded, ordered pipeline under `batch` and `audit`: N workers, each cutting its own
-//! chunks from the shared input, the caller's thread one of them and the writer. Input is cut into chunks
-//! of lines; at most [`IN_FLIGHT_PER_WORKER`] chunks per worker are read and not yet written at
+//! chunks from the shared input, the caller's thread one of them and the writer. Input is cut
+//! into chunks of lines; at most [`IN_FLIGHT_PER_WORKER`] chunks per worker are read and not yet written at
 //! any time, so memory is bounded by the chunk size and the number of workers, never by the size
 //! of the input, and the writer puts the chunks back in input order.
 
@@ -359,6 +359,7 @@ where
             let done_tx = done_tx.clone();
             let (source, tokens, init, work) = (&source, &tokens, &init, &work);
             scope.spawn(move || {
+                let _close = CloseOnPanic(tokens);
                 let mut state = init(i);
                 while tokens.take() {
                     let Some((seq, chunk)) = take_chunk(source) else {
@@ -372,6 +373,7 @@ where
             });
         }
         drop(done_tx);
+        let _close = CloseOnPanic(&tokens);
         let mut state = init(0);
         let written = lead(
             &source,
@@ -503,6 +505,19 @@ impl Tokens {
     }
 }
 
+/// Closes the tokens if its thread panics: the chunk that thread held is never written, so the
+/// tokens behind it would never come back, and the other workers would wait for them forever.
+/// Closed, they stop, and the panic reaches the caller when the scope joins them.
+struct CloseOnPanic<'t>(&'t Tokens);
+
+impl Drop for CloseOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.close();
+        }
+    }
+}
+
 /// The input the workers share: the chunks and the number of the next one.
 struct Source<I> {
     input: I,
@@ -627,6 +642,26 @@ mod tests {
             })
             .expect("no error");
             assert_eq!(seen, (0..10_000).collect::<Vec<_>>(), "{workers} workers");
+        }
+    }
+
+    #[test]
+    fn a_panic_in_any_worker_reaches_the_caller_instead_of_stopping_the_others_for_ever() {
+        // From the fifth chunk on every chunk panics, so the caller's thread and the others
+        // both meet one, whichever takes which.
+        for (workers, from) in [(2, 5), (3, 5), (2, 0)] {
+            let panicked = std::panic::catch_unwind(|| {
+                ordered(
+                    workers,
+                    items(100_000, None),
+                    |c: Vec<u64>| {
+                        assert!(c[0] < from * CHUNK_LINES as u64, "a bug in the work");
+                        c
+                    },
+                    |_| Ok(()),
+                )
+            });
+            assert!(panicked.is_err(), "{workers} workers");
         }
     }
 

@@ -60,10 +60,7 @@ fn parse_on(file: FileId, text: &str, threads: bool) -> (File, Vec<Diagnostic>) 
         .enumerate()
         .map(|(n, &start)| (start, starts.get(n + 1).copied().unwrap_or(text.len())))
         .collect();
-    if let Some(done) = threads
-        .then(|| parse_in_parallel(file, text, &split, &pieces))
-        .flatten()
-    {
+    if threads && let Some(done) = parse_in_parallel(file, text, &split, &pieces) {
         return done;
     }
     let mut p = Parsing::new(file, text);
