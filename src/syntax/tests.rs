@@ -166,6 +166,9 @@ fn comments_and_every_kind_of_white_space_separate_tokens() {
     let text = "从轻 L-1 # 注释\r\n\t适用\u{3000}A-1 可以 \"t\"\r\n    当 a # 且 b\r\n    且\tb\n# 末尾的注释";
     let f = ok(text);
     assert_eq!(entry_condition(&f), "(a 且 b)");
+    // A comment ends at a lone CR too, and an empty one at once.
+    let f = ok("从轻 L-1 适用 A-1 可以 \"t\" #\n    当 a # 且 c\r且 b #");
+    assert_eq!(entry_condition(&f), "(a 且 b)");
 }
 
 #[test]
