@@ -673,3 +673,54 @@ fn a_closed_pipe_ends_quietly() {
         assert_eq!(stderr(&o), "", "{args:?}");
     }
 }
+
+#[test]
+fn audit_writes_its_summary_to_the_file_named_or_to_stdout() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let (archive, report, flagged, summary) = (
+        path("a.ndjson"),
+        path("r.html"),
+        path("f.csv"),
+        path("s.json"),
+    );
+    let o = run(&[
+        "audit",
+        "--synthesize",
+        "300",
+        "-o",
+        &archive,
+        "--seed",
+        "3",
+    ]);
+    assert_exit(&o, 0);
+    let o = run(&[
+        "audit",
+        &archive,
+        "--report",
+        &report,
+        "--flagged",
+        &flagged,
+        "--json",
+        &summary,
+    ]);
+    assert_exit(&o, 0);
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    let text = std::fs::read_to_string(&summary).expect("the summary is written");
+    assert!(text.ends_with("}\n"), "one JSON document and a line end");
+    let file: Value = serde_json::from_str(&text).expect("the summary is JSON");
+    assert_eq!(file["kind"], "caliper-audit");
+    assert_eq!(file["lines"], 300);
+    assert!(file["groups"].as_array().is_some_and(|g| !g.is_empty()));
+    // Without --json the same document goes to standard output.
+    let o = run(&[
+        "audit",
+        &archive,
+        "--report",
+        &report,
+        "--flagged",
+        &flagged,
+    ]);
+    assert_exit(&o, 0);
+    assert_eq!(json(&o), file);
+}

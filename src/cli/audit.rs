@@ -118,15 +118,20 @@ pub fn run(a: &Args) -> u8 {
         return EXIT_CANNOT_RUN;
     }
     let summary = audit::report::summary(&audit);
-    let json = serde_json::to_string_pretty(&summary).unwrap_or_default();
+    // Written as it is serialised: the summary of a large archive lists tens of thousands of
+    // groups, and a copy of it as text would be most of the audit's peak memory.
     match &a.json {
         Some(p) => {
-            if let Err(e) = std::fs::write(p, format!("{json}\n")) {
+            if let Err(e) = std::fs::File::create(p).and_then(|f| write_json(f, &summary)) {
                 eprintln!("错误：无法写入 {}：{e}", p.display());
                 return EXIT_CANNOT_RUN;
             }
         }
-        None => super::write_stdout(&format!("{json}\n")),
+        None => {
+            if let Err(e) = write_json(std::io::stdout().lock(), &summary) {
+                super::exit_on_write_error(&e);
+            }
+        }
     }
     eprintln!(
         "审查了 {} 行：{} 件重新计算，{} 件无法给出建议，{} 行有错误；{} 件需要复核。报告：{}，需要复核的案件：{}",
@@ -297,4 +302,13 @@ fn record_line(r: &crate::server::records::Record) -> String {
         line["fine"] = f.clone();
     }
     line.to_string()
+}
+
+/// `value` as pretty JSON and a line end, through a buffer.
+fn write_json(to: impl std::io::Write, value: &impl serde::Serialize) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut w = std::io::BufWriter::new(to);
+    serde_json::to_writer_pretty(&mut w, value)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }

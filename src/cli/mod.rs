@@ -473,10 +473,17 @@ pub(crate) fn out(args: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let mut o = std::io::stdout().lock();
     if let Err(e) = o.write_fmt(args).and_then(|()| o.flush()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(i32::from(EXIT_OK));
-        }
-        eprintln!("错误：无法写出结果：{e}");
-        std::process::exit(i32::from(EXIT_CANNOT_RUN));
+        exit_on_write_error(&e);
     }
+}
+
+/// Ends the process after a failure to write the standard output: with status 0 on a closed
+/// pipe (the reader took what it wanted), else with [`EXIT_CANNOT_RUN`], since the output the
+/// caller asked for is lost.
+pub(crate) fn exit_on_write_error(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(i32::from(EXIT_OK));
+    }
+    eprintln!("错误：无法写出结果：{e}");
+    std::process::exit(i32::from(EXIT_CANNOT_RUN));
 }
