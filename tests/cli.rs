@@ -694,16 +694,19 @@ fn audit_writes_its_summary_to_the_file_named_or_to_stdout() {
         "3",
     ]);
     assert_exit(&o, 0);
-    let o = run(&[
-        "audit",
-        &archive,
-        "--report",
-        &report,
-        "--flagged",
-        &flagged,
-        "--json",
-        &summary,
-    ]);
+    let audit = |more: &[&str]| {
+        let mut args = vec![
+            "audit",
+            &archive,
+            "--report",
+            &report,
+            "--flagged",
+            &flagged,
+        ];
+        args.extend_from_slice(more);
+        run(&args)
+    };
+    let o = audit(&["--json", &summary]);
     assert_exit(&o, 0);
     assert!(o.stdout.is_empty(), "{}", stdout(&o));
     let text = std::fs::read_to_string(&summary).expect("the summary is written");
@@ -713,14 +716,7 @@ fn audit_writes_its_summary_to_the_file_named_or_to_stdout() {
     assert_eq!(file["lines"], 300);
     assert!(file["groups"].as_array().is_some_and(|g| !g.is_empty()));
     // Without --json the same document goes to standard output.
-    let o = run(&[
-        "audit",
-        &archive,
-        "--report",
-        &report,
-        "--flagged",
-        &flagged,
-    ]);
+    let o = audit(&[]);
     assert_exit(&o, 0);
     assert_eq!(json(&o), file);
 }
