@@ -106,6 +106,7 @@ stage!(vocab);
 
 #[cfg(feature = "cli")]
 mod cli;
+mod cores;
 mod digits;
 mod embedded;
 mod rules;

@@ -406,9 +406,7 @@ impl Walk<'_> {
     /// are several and none is most of their bytes (one large file is parsed faster on several
     /// threads by itself, [`syntax::parse`]).
     fn prefetch(&mut self, path: &str, includes: &[ast::Str], g: &Gathered) {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZero::get)
-            .min(PREFETCH_THREADS);
+        let threads = crate::cores::available().min(PREFETCH_THREADS);
         if threads < 2 || includes.len() < 2 || self.stack.len() >= limits::INCLUDE_DEPTH {
             return;
         }

@@ -69,7 +69,7 @@ impl Default for Options {
         Options {
             input: InputFormat::Ndjson,
             output: OutputFormat::Ndjson,
-            workers: std::thread::available_parallelism().map_or(1, usize::from),
+            workers: crate::cores::available(),
             trace: true,
             mapping: Mapping::default(),
         }

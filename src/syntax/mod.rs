@@ -86,8 +86,7 @@ fn parse_in_parallel(
     split: &recover::Split,
     pieces: &[(usize, usize)],
 ) -> Option<(File, Vec<Diagnostic>)> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
+    let threads = crate::cores::available()
         .min(PARALLEL_THREADS)
         .min(text.len() / PARALLEL_BYTES)
         .min(pieces.len());
