@@ -316,3 +316,27 @@ fn workers_with_their_own_rule_sets_find_what_one_worker_finds() {
         audit::report::html(&one, "archive.ndjson", true)
     );
 }
+
+#[test]
+fn fines_stay_sorted_and_places_count_each_place_apart() {
+    let mut f = audit::Fines::default();
+    for (v, n) in [(300, 1), (100, 2), (200, 1), (100, 3), (300, 1)] {
+        f.insert(v.into(), n);
+    }
+    let got: Vec<(i64, u64)> = f
+        .iter()
+        .map(|(v, n)| (i64::try_from(v).expect("whole yuan"), n))
+        .collect();
+    assert_eq!(got, [(100, 5), (200, 1), (300, 2)]);
+    assert_eq!((f.min(), f.max()), (Some(100.into()), Some(300.into())));
+    let mut p = audit::Places::default();
+    for (i, place) in audit::Place::ALL.into_iter().enumerate() {
+        p.add(place, i as u64 + 1);
+    }
+    let mut q = p.clone();
+    q.merge(&p);
+    for (i, (place, n)) in q.iter().enumerate() {
+        assert_eq!(place, audit::Place::ALL[i]);
+        assert_eq!((n, q.get(place)), (2 * (i as u64 + 1), n), "{place:?}");
+    }
+}

@@ -27,6 +27,15 @@ pub enum Place {
 }
 
 impl Place {
+    /// Every place, in the order of the enum.
+    pub const ALL: [Place; 5] = [
+        Place::NoFine,
+        Place::InBand,
+        Place::OutsideBand,
+        Place::BelowRangeMitigated,
+        Place::OutsideRange,
+    ];
+
     /// Outside the recommended band (the fines a reason must explain).
     pub fn outside_band(self) -> bool {
         matches!(

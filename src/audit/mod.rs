@@ -24,7 +24,7 @@ mod tally;
 pub use archive::{ArchiveCase, CSV_EXTRA, outcome_code};
 pub use assess::{Assessed, GroupKey, Place, assess};
 pub use flagged::{FLAGGED_COLUMNS, Flagged};
-pub use tally::{Group, Month, Share, Tally, reasons};
+pub use tally::{Fines, Group, Month, Places, Share, Tally, reasons};
 
 use crate::CaseError;
 use crate::Rules;

@@ -8,7 +8,7 @@ use crate::decision::{FineRange, Outcome};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The imposed fines of one group: the count of each distinct amount.
@@ -17,9 +17,9 @@ pub struct Group {
     /// Cases in the group.
     pub cases: u64,
     /// Cases fined, per amount.
-    pub fines: BTreeMap<Decimal, u64>,
+    pub fines: Fines,
     /// Cases per place.
-    pub places: HashMap<Place, u64>,
+    pub places: Places,
     /// The band and the statutory range (the same for every case of the group).
     pub band: Option<FineRange>,
     /// The statutory range.
@@ -29,7 +29,7 @@ pub struct Group {
 impl Group {
     /// Cases fined.
     pub fn fined(&self) -> u64 {
-        self.fines.values().sum()
+        self.fines.iter().map(|(_, n)| n).sum()
     }
 
     /// The `p` quantile (0 ≤ p ≤ 1) of the fines, interpolated linearly between order
@@ -61,7 +61,7 @@ impl Group {
     /// The `i`-th smallest fine (from 0).
     fn nth(&self, i: u64) -> Option<Decimal> {
         let mut seen = 0;
-        for (&v, &k) in &self.fines {
+        for (v, k) in self.fines.iter() {
             seen += k;
             if i < seen {
                 return Some(v);
@@ -117,7 +117,7 @@ pub struct Tally {
     /// The groups.
     pub groups: BTreeMap<GroupKey, Group>,
     /// Cases per place.
-    pub places: HashMap<Place, u64>,
+    pub places: Places,
     /// 首违不罚: of the first offences the rules do not punish, those not punished.
     pub first_offense: Share,
     /// Cases not punished, of all decided.
@@ -157,7 +157,7 @@ impl Tally {
 
     /// Counts one case in everything but its group.
     pub(super) fn count(&mut self, c: &CaseView<'_>, a: &Assessed) {
-        *self.places.entry(a.place).or_default() += 1;
+        self.places.add(a.place, 1);
         let punished =
             c.outcome.is_some_and(|o| o != Outcome::NoPenalty) || a.place != Place::NoFine;
         bump(&mut self.no_penalty, !punished);
@@ -208,7 +208,7 @@ impl Tally {
     /// Adds what [`Tally::count`] counted of other lines of the same archive (everything but
     /// the lines, the errors and the groups, which the caller counts) to this tally.
     pub(super) fn merge_counts(&mut self, o: Tally) {
-        merge_counts(&mut self.places, o.places);
+        self.places.merge(&o.places);
         add_share(&mut self.first_offense, o.first_offense);
         add_share(&mut self.no_penalty, o.no_penalty);
         for (k, s) in o.by_violation {
@@ -241,9 +241,9 @@ impl Group {
         self.cases += 1;
         self.band = a.band;
         self.statutory = a.statutory;
-        *self.places.entry(a.place).or_default() += 1;
+        self.places.add(a.place, 1);
         if let Some(f) = c.fine.filter(|f| *f > Decimal::ZERO) {
-            *self.fines.entry(f.normalize()).or_default() += 1;
+            self.fines.insert(f.normalize(), 1);
         }
     }
 
@@ -251,10 +251,10 @@ impl Group {
     /// this group's in the archive (the band and range are then theirs, as if counted in order).
     pub(super) fn merge(&mut self, o: Group, later: bool) {
         self.cases += o.cases;
-        for (f, n) in o.fines {
-            *self.fines.entry(f).or_default() += n;
+        for (f, n) in o.fines.iter() {
+            self.fines.insert(f, n);
         }
-        merge_counts(&mut self.places, o.places);
+        self.places.merge(&o.places);
         if later {
             self.band = o.band;
             self.statutory = o.statutory;
@@ -267,9 +267,67 @@ fn add_share(s: &mut Share, o: Share) {
     s.count += o.count;
 }
 
-fn merge_counts(mine: &mut HashMap<Place, u64>, o: HashMap<Place, u64>) {
-    for (p, n) in o {
-        *mine.entry(p).or_default() += n;
+/// A group's fines: each distinct amount with its count, sorted by amount. A vector, not a
+/// map: a group holds a few dozen amounts, and a tree's nodes cost several times the pairs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fines(Vec<(Decimal, u64)>);
+
+impl Fines {
+    /// Counts `n` more cases fined `amount` (as the caller normalised it).
+    pub fn insert(&mut self, amount: Decimal, n: u64) {
+        match self.0.binary_search_by(|(a, _)| a.cmp(&amount)) {
+            Ok(i) => {
+                if let Some((_, k)) = self.0.get_mut(i) {
+                    *k += n;
+                }
+            }
+            Err(i) => self.0.insert(i, (amount, n)),
+        }
+    }
+
+    /// The amounts and their counts, the smallest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (Decimal, u64)> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// The smallest amount.
+    pub fn min(&self) -> Option<Decimal> {
+        self.0.first().map(|(a, _)| *a)
+    }
+
+    /// The largest amount.
+    pub fn max(&self) -> Option<Decimal> {
+        self.0.last().map(|(a, _)| *a)
+    }
+}
+
+/// Cases per [`Place`], one count for each (no map: there are five).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Places([u64; Place::ALL.len()]);
+
+impl Places {
+    /// Counts `n` more cases at `p`.
+    pub fn add(&mut self, p: Place, n: u64) {
+        if let Some(k) = self.0.get_mut(p as usize) {
+            *k += n;
+        }
+    }
+
+    /// The cases at `p`.
+    pub fn get(&self, p: Place) -> u64 {
+        self.0.get(p as usize).copied().unwrap_or(0)
+    }
+
+    /// Each place with its count, in [`Place::ALL`]'s order.
+    pub fn iter(&self) -> impl Iterator<Item = (Place, u64)> + '_ {
+        Place::ALL.into_iter().zip(self.0.iter().copied())
+    }
+
+    /// Adds the counts of `o`.
+    pub fn merge(&mut self, o: &Places) {
+        for (k, n) in self.0.iter_mut().zip(o.0) {
+            *k += n;
+        }
     }
 }
 

@@ -14,7 +14,7 @@ pub(super) fn places_chart(h: &mut String, a: &Audit) {
     for (k, g) in &t.groups {
         let row = per.entry(&k.violation).or_default();
         for (i, (p, _)) in PLACES.iter().enumerate() {
-            row[i] += g.places.get(p).copied().unwrap_or(0);
+            row[i] += g.places.get(*p);
         }
     }
     per.retain(|_, r| r.iter().sum::<u64>() > 0);

@@ -64,11 +64,11 @@ impl GroupFigures {
             label: key.zh(),
             cases: g.cases,
             fined: g.fined(),
-            min: g.fines.keys().next().copied(),
+            min: g.fines.min(),
             q1: q(25),
             median: q(50),
             q3: q(75),
-            max: g.fines.keys().next_back().copied(),
+            max: g.fines.max(),
         }
     }
 }
@@ -150,7 +150,7 @@ pub fn summary(a: &Audit) -> Summary {
                 Place::BelowRangeMitigated => "below_range_mitigated",
                 Place::OutsideRange => "outside_range",
             };
-            (code, t.places.get(&p).copied().unwrap_or(0))
+            (code, t.places.get(p))
         })
         .collect(),
         first_offense_not_punished: t.first_offense,
@@ -210,13 +210,10 @@ pub fn html(a: &Audit, archive: &str, synthetic: bool) -> String {
     if synthetic {
         h.push_str("<p class=\"synthetic\">本档案是 caliper 生成的<b>合成数据</b>，用于演示和测试，不是任何机关的真实处罚记录。</p>\n");
     }
-    let fined: u64 = PLACES
-        .iter()
-        .map(|(p, _)| t.places.get(p).copied().unwrap_or(0))
-        .sum();
+    let fined: u64 = PLACES.iter().map(|(p, _)| t.places.get(*p)).sum();
     let outside = Share {
         of: fined,
-        count: fined - t.places.get(&Place::InBand).copied().unwrap_or(0),
+        count: fined - t.places.get(Place::InBand),
     };
     let _ = writeln!(
         h,
@@ -268,17 +265,14 @@ fn rates(h: &mut String, a: &Audit) {
         t.first_offense,
     );
     row(h, "未处罚的案件，占重新计算的全部案件", t.no_penalty);
-    let fined: u64 = PLACES
-        .iter()
-        .map(|(p, _)| t.places.get(p).copied().unwrap_or(0))
-        .sum();
+    let fined: u64 = PLACES.iter().map(|(p, _)| t.places.get(*p)).sum();
     for (p, _) in PLACES {
         row(
             h,
             &format!("罚款{}，占罚款案件", p.zh()),
             Share {
                 of: fined,
-                count: t.places.get(&p).copied().unwrap_or(0),
+                count: t.places.get(p),
             },
         );
     }
