@@ -286,7 +286,7 @@ impl Fines {
     }
 
     /// The amounts and their counts, the smallest first.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (Decimal, u64)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (Decimal, u64)> + '_ {
         self.0.iter().copied()
     }
 

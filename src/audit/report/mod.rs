@@ -134,25 +134,20 @@ pub fn summary(a: &Audit) -> Summary {
             .map(|(n, e)| serde_json::json!({ "line": n, "error": e }))
             .collect(),
         flagged: a.flagged,
-        places: [
-            Place::NoFine,
-            Place::InBand,
-            Place::OutsideBand,
-            Place::BelowRangeMitigated,
-            Place::OutsideRange,
-        ]
-        .into_iter()
-        .map(|p| {
-            let code = match p {
-                Place::NoFine => "no_fine",
-                Place::InBand => "in_band",
-                Place::OutsideBand => "outside_band",
-                Place::BelowRangeMitigated => "below_range_mitigated",
-                Place::OutsideRange => "outside_range",
-            };
-            (code, t.places.get(p))
-        })
-        .collect(),
+        places: t
+            .places
+            .iter()
+            .map(|(p, n)| {
+                let code = match p {
+                    Place::NoFine => "no_fine",
+                    Place::InBand => "in_band",
+                    Place::OutsideBand => "outside_band",
+                    Place::BelowRangeMitigated => "below_range_mitigated",
+                    Place::OutsideRange => "outside_range",
+                };
+                (code, n)
+            })
+            .collect(),
         first_offense_not_punished: t.first_offense,
         not_punished: t.no_penalty,
         hearing_notice_given: t.hearing,
