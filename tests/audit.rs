@@ -329,6 +329,18 @@ fn fines_stay_sorted_and_places_count_each_place_apart() {
         .collect();
     assert_eq!(got, [(100, 5), (200, 1), (300, 2)]);
     assert_eq!((f.min(), f.max()), (Some(100.into()), Some(300.into())));
+    // Past the vector's size the amounts go to a tree, and read the same.
+    let mut many = audit::Fines::default();
+    let mut few = Vec::new();
+    for v in (0..3 * audit::Fines::VECTOR_AMOUNTS as i64).rev() {
+        many.insert(v.into(), 1);
+        many.insert(v.into(), 1);
+        few.push((rust_decimal::Decimal::from(v), 2));
+    }
+    few.reverse();
+    assert!(matches!(many, audit::Fines::Many(_)));
+    assert_eq!(many.iter().collect::<Vec<_>>(), few);
+    assert_eq!((many.min(), many.max()), (Some(0.into()), Some(191.into())));
     let mut p = audit::Places::default();
     for (i, place) in audit::Place::ALL.into_iter().enumerate() {
         p.add(place, i as u64 + 1);

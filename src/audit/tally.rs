@@ -267,37 +267,79 @@ fn add_share(s: &mut Share, o: Share) {
     s.count += o.count;
 }
 
-/// A group's fines: each distinct amount with its count, sorted by amount. A vector, not a
-/// map: a group holds a few dozen amounts, and a tree's nodes cost several times the pairs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Fines(Vec<(Decimal, u64)>);
+/// A group's fines: each distinct amount with its count, by amount. A sorted vector while the
+/// group has few amounts (a tree's node costs several times the pairs, and most groups hold a
+/// few dozen), a tree beyond [`Fines::VECTOR_AMOUNTS`], so that an archive of many distinct
+/// amounts in one group costs no more than a logarithm per case.
+#[derive(Debug, Clone)]
+pub enum Fines {
+    /// Up to [`Fines::VECTOR_AMOUNTS`] amounts, sorted.
+    Few(Vec<(Decimal, u64)>),
+    /// More.
+    Many(BTreeMap<Decimal, u64>),
+}
+
+impl Default for Fines {
+    fn default() -> Fines {
+        Fines::Few(Vec::new())
+    }
+}
+
+impl PartialEq for Fines {
+    fn eq(&self, o: &Fines) -> bool {
+        self.iter().eq(o.iter())
+    }
+}
+
+impl Eq for Fines {}
 
 impl Fines {
+    /// Distinct amounts kept in a sorted vector before it becomes a tree.
+    pub const VECTOR_AMOUNTS: usize = 64;
+
     /// Counts `n` more cases fined `amount` (as the caller normalised it).
     pub fn insert(&mut self, amount: Decimal, n: u64) {
-        match self.0.binary_search_by(|(a, _)| a.cmp(&amount)) {
-            Ok(i) => {
-                if let Some((_, k)) = self.0.get_mut(i) {
-                    *k += n;
+        match self {
+            Fines::Few(v) => match v.binary_search_by(|(a, _)| a.cmp(&amount)) {
+                Ok(i) => {
+                    if let Some((_, k)) = v.get_mut(i) {
+                        *k += n;
+                    }
                 }
-            }
-            Err(i) => self.0.insert(i, (amount, n)),
+                Err(_) if v.len() >= Fines::VECTOR_AMOUNTS => {
+                    let mut tree: BTreeMap<Decimal, u64> = v.drain(..).collect();
+                    tree.insert(amount, n);
+                    *self = Fines::Many(tree);
+                }
+                Err(i) => v.insert(i, (amount, n)),
+            },
+            Fines::Many(tree) => *tree.entry(amount).or_default() += n,
         }
     }
 
     /// The amounts and their counts, the smallest first.
     pub fn iter(&self) -> impl Iterator<Item = (Decimal, u64)> + '_ {
-        self.0.iter().copied()
+        let (few, many) = match self {
+            Fines::Few(v) => (Some(v.iter().copied()), None),
+            Fines::Many(t) => (None, Some(t.iter().map(|(a, n)| (*a, *n)))),
+        };
+        few.into_iter().flatten().chain(many.into_iter().flatten())
     }
 
     /// The smallest amount.
     pub fn min(&self) -> Option<Decimal> {
-        self.0.first().map(|(a, _)| *a)
+        match self {
+            Fines::Few(v) => v.first().map(|(a, _)| *a),
+            Fines::Many(t) => t.keys().next().copied(),
+        }
     }
 
     /// The largest amount.
     pub fn max(&self) -> Option<Decimal> {
-        self.0.last().map(|(a, _)| *a)
+        match self {
+            Fines::Few(v) => v.last().map(|(a, _)| *a),
+            Fines::Many(t) => t.keys().next_back().copied(),
+        }
     }
 }
 
