@@ -109,6 +109,7 @@ mod cli;
 mod cores;
 mod digits;
 mod embedded;
+mod helpers;
 mod rules;
 #[cfg(feature = "server")]
 mod server;

@@ -11,6 +11,8 @@ pub use sources::{DiskSource, FileSource, MemorySource};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::channel;
+use std::sync::{Arc, Mutex};
 
 mod sources;
 
@@ -99,8 +101,42 @@ struct Ready {
     parsed: Option<Parsed>,
 }
 
-/// Threads that parse the files one file includes at most.
+/// Threads that parse the files one file includes at most (the loading thread and helpers).
 const PREFETCH_THREADS: usize = 4;
+
+/// One read-ahead's files, shared by the loading thread and the helpers ([`crate::helpers`]):
+/// each takes the next file in `order` until none is left.
+struct ReadAhead {
+    /// Each file's id and text, taken by whoever parses it.
+    texts: Vec<Mutex<Option<(FileId, String)>>>,
+    /// The files by size, the largest first.
+    order: Vec<usize>,
+    /// How many of `order` have been taken.
+    taken: AtomicUsize,
+}
+
+/// A file read ahead: its index, id, text and parse (none if the parse panicked).
+type ParsedAhead = (usize, FileId, String, Option<(ast::File, Vec<Diagnostic>)>);
+
+impl ReadAhead {
+    /// Takes the next file and parses it; none once every file is taken.
+    fn parse_next(&self) -> Option<ParsedAhead> {
+        loop {
+            let j = *self.order.get(self.taken.fetch_add(1, Ordering::Relaxed))?;
+            let Some((id, text)) = self.texts.get(j)?.lock().ok().and_then(|mut t| t.take())
+            else {
+                continue;
+            };
+            // As `visit` will see it. A parse that panics is done again in `visit`, where the
+            // panic is the caller's.
+            let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                syntax::parse_alone(id, text.strip_prefix('\u{feff}').unwrap_or(&text))
+            }))
+            .ok();
+            return Some((j, id, text, parsed));
+        }
+    }
+}
 
 impl Walk<'_> {
     /// Reads and visits a rule set's root file.
@@ -447,33 +483,41 @@ impl Walk<'_> {
         // The largest first, so that no thread is left with a large file at the end.
         let mut order: Vec<usize> = (0..jobs.len()).collect();
         order.sort_by_key(|&j| std::cmp::Reverse(jobs[j].2.len()));
-        let taken = AtomicUsize::new(0);
-        let work = || {
-            let mut mine = Vec::new();
-            while let Some(&j) = order.get(taken.fetch_add(1, Ordering::Relaxed)) {
-                let (_, id, text) = &jobs[j];
-                // As `visit` will see it.
-                let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-                mine.push((j, syntax::parse_alone(*id, text)));
-            }
-            mine
-        };
-        let mut parsed: Vec<Option<(ast::File, Vec<Diagnostic>)>> =
-            jobs.iter().map(|_| None).collect();
-        std::thread::scope(|scope| {
-            let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-            let mut done = work();
-            for h in others {
-                // A thread that panicked leaves its files to be parsed again, in `visit`.
-                done.extend(h.join().unwrap_or_default());
-            }
-            for (j, p) in done {
-                parsed[j] = Some(p);
+        let mut targets = Vec::with_capacity(jobs.len());
+        let mut texts = Vec::with_capacity(jobs.len());
+        for (target, id, text) in jobs {
+            targets.push(target);
+            texts.push(Mutex::new(Some((id, text))));
+        }
+        let ahead = Arc::new(ReadAhead {
+            texts,
+            order,
+            taken: AtomicUsize::new(0),
+        });
+        let (tx, rx) = channel();
+        let theirs = Arc::clone(&ahead);
+        crate::helpers::beside(threads - 1, move || {
+            while let Some(done) = theirs.parse_next() {
+                if tx.send(done).is_err() {
+                    return;
+                }
             }
         });
-        for ((target, id, text), p) in jobs.into_iter().zip(parsed) {
-            let parsed = p.map(|p| (id, p));
-            self.ready.insert(target, Ready { text, parsed });
+        let mut done = Vec::new();
+        while let Some(d) = ahead.parse_next() {
+            done.push(d);
+        }
+        // Every file is taken now; what the helpers took comes back, each with its text (a
+        // parse that panicked as none). Should the channel end before, the files it did not
+        // bring are read and parsed again, in `includes`, like files not read ahead.
+        let taken = targets.len() - done.len();
+        done.extend(rx.iter().take(taken));
+        let mut targets: Vec<Option<String>> = targets.into_iter().map(Some).collect();
+        for (j, id, text, parsed) in done {
+            if let Some(target) = targets.get_mut(j).and_then(Option::take) {
+                let parsed = parsed.map(|p| (id, p));
+                self.ready.insert(target, Ready { text, parsed });
+            }
         }
     }
 

@@ -102,3 +102,63 @@ fn a_syntax_error_names_its_own_file_and_line_when_the_guess_was_wrong() {
         assert!(!text.contains(clean), "no error in {clean}:\n{text}");
     }
 }
+
+/// The threads that help parse ahead are started once and shared by every load in the process:
+/// loads on several threads at once, each finding the helpers busy with the others' files, load
+/// exactly what one load alone does, and report the same errors.
+#[test]
+fn loads_on_several_threads_at_once_share_the_helpers_and_load_the_same() {
+    let codes = |r: &Rules| -> Vec<String> {
+        r.model()
+            .violations
+            .iter()
+            .map(|v| v.code.to_string())
+            .collect()
+    };
+    let clean = rule_set(false);
+    let broken = rule_set(true);
+    let alone = Rules::from_sources(&clean, "main.rules").unwrap_or_else(|e| panic!("loads:\n{e}"));
+    let shipped = Rules::embedded().unwrap_or_else(|e| panic!("the shipped rules load:\n{e}"));
+    let errors = |e: caliper::LoadError| caliper::diag::render_plain(&e.diagnostics, &e.sources);
+    let broken_alone = match Rules::from_sources(&broken, "main.rules") {
+        Ok(_) => panic!("a broken rule set must not load"),
+        Err(e) => errors(e),
+    };
+    std::thread::scope(|s| {
+        let loads: Vec<_> = (0..6)
+            .map(|t| {
+                let (clean, broken) = (&clean, &broken);
+                s.spawn(move || {
+                    let mut seen = Vec::new();
+                    for round in 0..4 {
+                        seen.push(match (t + round) % 3 {
+                            0 => Rules::from_sources(clean, "main.rules")
+                                .map(|r| codes(&r).join(" ")),
+                            1 => Rules::embedded().map(|r| r.info().digest.to_string()),
+                            _ => Rules::from_sources(broken, "main.rules").map(|_| String::new()),
+                        });
+                    }
+                    seen
+                })
+            })
+            .collect();
+        let mut kinds = [0usize; 3];
+        for (t, load) in loads.into_iter().enumerate() {
+            let seen = load.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            for (round, got) in seen.into_iter().enumerate() {
+                let kind = (t + round) % 3;
+                kinds[kind] += 1;
+                match (kind, got) {
+                    (0, Ok(c)) => assert_eq!(c, codes(&alone).join(" ")),
+                    (1, Ok(d)) => assert_eq!(d, shipped.info().digest.to_string()),
+                    (2, Err(e)) => assert_eq!(errors(e), broken_alone),
+                    (k, other) => panic!(
+                        "load of kind {k} in round {round} gave {:?}",
+                        other.map_err(errors)
+                    ),
+                }
+            }
+        }
+        assert_eq!(kinds, [8, 8, 8], "each kind loaded eight times");
+    });
+}
