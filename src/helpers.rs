@@ -2,15 +2,18 @@
 //! joining it cost the loading thread 100–150 µs a load (docs/performance.md), as much as parsing
 //! a sixth of the shipped rule set; a helper that waits for work costs nothing.
 //!
-//! Each helper takes tasks from one queue, in turn; a task that panics ends itself only, and the
-//! helper waits for the next. Loads on several threads at once share the helpers: a task waits
-//! until one is free, so whoever asks must not wait for a task to start, only for what a task
-//! has taken on (see [`crate::load`]'s read-ahead).
+//! Work is shared ([`share`]): items that the calling thread and the helpers take one at a time,
+//! each item by whoever is free first. Loads on several threads at once share the helpers, so a
+//! helper may start late or not at all: the caller never waits for one to start, it does what is
+//! left itself and waits only for the items a helper has taken. A panic in a helper ends that
+//! item only; the caller gets none for it.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// Helpers at most, whatever the cores: a load has few files to read ahead at once.
+/// Helpers at most, whatever the cores: a load has little to share at once.
 const MAX_HELPERS: usize = 3;
 
 type Task = Box<dyn FnOnce() + Send + 'static>;
@@ -55,23 +58,92 @@ fn serve(queue: &Mutex<Receiver<Task>>) {
             Err(_) => return,
         };
         let Ok(task) = task else { return };
-        // A panic is the task's own: its caller sees what it did not send.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(task));
+        let _ = catch_unwind(AssertUnwindSafe(task));
     }
 }
 
-/// Queues `task` once for each of up to `n` helpers; returns how many were queued (0 without
-/// helpers). Each runs when a helper is free, so some may run after the others have done all
-/// there was to do: `task` must find that out and return.
-pub fn beside(n: usize, task: impl Fn() + Send + Sync + 'static) -> usize {
-    let Some(pool) = pool() else { return 0 };
-    let task = Arc::new(task);
-    let mut queued = 0;
-    for _ in 0..n.min(pool.helpers) {
-        let task = Arc::clone(&task);
-        if pool.tasks.send(Box::new(move || task())).is_ok() {
-            queued += 1;
+/// The items of one [`share`], each taken once.
+struct Items<I> {
+    items: Vec<Mutex<Option<I>>>,
+    taken: AtomicUsize,
+}
+
+impl<I> Items<I> {
+    /// The next item nobody has taken, with its index.
+    fn take(&self) -> Option<(usize, I)> {
+        loop {
+            let n = self.taken.fetch_add(1, Ordering::Relaxed);
+            let slot = self.items.get(n)?;
+            if let Some(item) = slot.lock().ok().and_then(|mut s| s.take()) {
+                return Some((n, item));
+            }
         }
     }
-    queued
+}
+
+/// Work shared with the helpers, under way: [`Shared::finish`] does what is left and gathers
+/// the outputs.
+pub struct Shared<I, O, W> {
+    items: Arc<Items<I>>,
+    work: Arc<W>,
+    done: Receiver<(usize, Option<O>)>,
+}
+
+/// Starts `work` on `items` on up to `helpers` helpers (none without them), in the order given;
+/// the caller's share is done by [`Shared::finish`]. Helpers start on it at once, while the
+/// caller does other things.
+pub fn share<I, O, W>(helpers: usize, items: Vec<I>, work: W) -> Shared<I, O, W>
+where
+    I: Send + 'static,
+    O: Send + 'static,
+    W: Fn(I) -> O + Send + Sync + 'static,
+{
+    let items = Arc::new(Items {
+        items: items.into_iter().map(|i| Mutex::new(Some(i))).collect(),
+        taken: AtomicUsize::new(0),
+    });
+    let work = Arc::new(work);
+    let (tx, done) = channel();
+    if let Some(pool) = pool() {
+        for _ in 0..helpers.min(pool.helpers) {
+            let (items, work, tx) = (Arc::clone(&items), Arc::clone(&work), tx.clone());
+            let task: Task = Box::new(move || {
+                while let Some((n, item)) = items.take() {
+                    let out = catch_unwind(AssertUnwindSafe(|| work(item))).ok();
+                    if tx.send((n, out)).is_err() {
+                        return;
+                    }
+                }
+            });
+            // A task that cannot be queued leaves its share to the caller.
+            let _ = pool.tasks.send(task);
+        }
+    }
+    Shared { items, work, done }
+}
+
+impl<I, O, W: Fn(I) -> O> Shared<I, O, W> {
+    /// Does every item no helper has taken, on this thread, then waits for those they took.
+    /// The outputs are by item; none for an item whose work panicked on a helper (on this
+    /// thread the panic is the caller's).
+    pub fn finish(self) -> Vec<Option<O>> {
+        let mut out: Vec<Option<O>> = std::iter::repeat_with(|| None)
+            .take(self.items.items.len())
+            .collect();
+        let mut mine = 0;
+        while let Some((n, item)) = self.items.take() {
+            if let Some(slot) = out.get_mut(n) {
+                *slot = Some((self.work)(item));
+            }
+            mine += 1;
+        }
+        // Every item is taken: the helpers send one answer for each of the others. The
+        // channel ends early only if a helper's task is gone without answering.
+        for (n, o) in self.done.iter().take(out.len() - mine) {
+            if let Some(slot) = out.get_mut(n) {
+                *slot = o;
+            }
+        }
+        out
+    }
 }

@@ -10,9 +10,6 @@ use sources::too_big;
 pub use sources::{DiskSource, FileSource, MemorySource};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::channel;
-use std::sync::{Arc, Mutex};
 
 mod sources;
 
@@ -101,42 +98,9 @@ struct Ready {
     parsed: Option<Parsed>,
 }
 
-/// Threads that parse the files one file includes at most (the loading thread and helpers).
+/// Threads that parse the files one file includes at most (the loading thread and helpers,
+/// [`crate::helpers`]).
 const PREFETCH_THREADS: usize = 4;
-
-/// One read-ahead's files, shared by the loading thread and the helpers ([`crate::helpers`]):
-/// each takes the next file in `order` until none is left.
-struct ReadAhead {
-    /// Each file's id and text, taken by whoever parses it.
-    texts: Vec<Mutex<Option<(FileId, String)>>>,
-    /// The files by size, the largest first.
-    order: Vec<usize>,
-    /// How many of `order` have been taken.
-    taken: AtomicUsize,
-}
-
-/// A file read ahead: its index, id, text and parse (none if the parse panicked).
-type ParsedAhead = (usize, FileId, String, Option<(ast::File, Vec<Diagnostic>)>);
-
-impl ReadAhead {
-    /// Takes the next file and parses it; none once every file is taken.
-    fn parse_next(&self) -> Option<ParsedAhead> {
-        loop {
-            let j = *self.order.get(self.taken.fetch_add(1, Ordering::Relaxed))?;
-            let Some((id, text)) = self.texts.get(j)?.lock().ok().and_then(|mut t| t.take())
-            else {
-                continue;
-            };
-            // As `visit` will see it. A parse that panics is done again in `visit`, where the
-            // panic is the caller's.
-            let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                syntax::parse_alone(id, text.strip_prefix('\u{feff}').unwrap_or(&text))
-            }))
-            .ok();
-            return Some((j, id, text, parsed));
-        }
-    }
-}
 
 impl Walk<'_> {
     /// Reads and visits a rule set's root file.
@@ -483,39 +447,27 @@ impl Walk<'_> {
         // The largest first, so that no thread is left with a large file at the end.
         let mut order: Vec<usize> = (0..jobs.len()).collect();
         order.sort_by_key(|&j| std::cmp::Reverse(jobs[j].2.len()));
-        let mut targets = Vec::with_capacity(jobs.len());
-        let mut texts = Vec::with_capacity(jobs.len());
+        let mut targets: Vec<Option<String>> = Vec::with_capacity(jobs.len());
+        let mut texts: Vec<Option<(FileId, String)>> = Vec::with_capacity(jobs.len());
         for (target, id, text) in jobs {
-            targets.push(target);
-            texts.push(Mutex::new(Some((id, text))));
+            targets.push(Some(target));
+            texts.push(Some((id, text)));
         }
-        let ahead = Arc::new(ReadAhead {
-            texts,
-            order,
-            taken: AtomicUsize::new(0),
-        });
-        let (tx, rx) = channel();
-        let theirs = Arc::clone(&ahead);
-        crate::helpers::beside(threads - 1, move || {
-            while let Some(done) = theirs.parse_next() {
-                if tx.send(done).is_err() {
-                    return;
-                }
-            }
-        });
-        let mut done = Vec::new();
-        while let Some(d) = ahead.parse_next() {
-            done.push(d);
-        }
-        // Every file is taken now; what the helpers took comes back, each with its text (a
-        // parse that panicked as none). Should the channel end before, the files it did not
-        // bring are read and parsed again, in `includes`, like files not read ahead.
-        let taken = targets.len() - done.len();
-        done.extend(rx.iter().take(taken));
-        let mut targets: Vec<Option<String>> = targets.into_iter().map(Some).collect();
-        for (j, id, text, parsed) in done {
+        let items: Vec<(usize, FileId, String)> = order
+            .iter()
+            .filter_map(|&j| texts.get_mut(j)?.take().map(|(id, text)| (j, id, text)))
+            .collect();
+        let parsed = crate::helpers::share(threads - 1, items, |(j, id, text): (usize, FileId, String)| {
+            // As `visit` will see it.
+            let parsed = syntax::parse_alone(id, text.strip_prefix('\u{feff}').unwrap_or(&text));
+            (j, id, text, parsed)
+        })
+        .finish();
+        // A file whose parse panicked on a helper is not ready: `includes` reads and parses it
+        // again, like a file not read ahead, and the panic, if it comes again, is the caller's.
+        for (j, id, text, parsed) in parsed.into_iter().flatten() {
             if let Some(target) = targets.get_mut(j).and_then(Option::take) {
-                let parsed = parsed.map(|p| (id, p));
+                let parsed = Some((id, parsed));
                 self.ready.insert(target, Ready { text, parsed });
             }
         }
