@@ -147,3 +147,45 @@ impl<I, O, W: Fn(I) -> O> Shared<I, O, W> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::share;
+
+    #[test]
+    fn every_item_is_done_once_and_comes_back_in_its_place() {
+        // Several shares at once, so that the helpers are busy with the others' items.
+        std::thread::scope(|s| {
+            for t in 0..4u64 {
+                s.spawn(move || {
+                    let out = share(3, (0..500u64).collect(), move |i| i * 10 + t).finish();
+                    let want: Vec<Option<u64>> = (0..500).map(|i| Some(i * 10 + t)).collect();
+                    assert_eq!(out, want);
+                });
+            }
+        });
+        assert_eq!(share(3, Vec::<u8>::new(), |i| i).finish(), Vec::new());
+    }
+
+    #[test]
+    fn a_panic_on_a_helper_loses_its_item_only_and_on_the_caller_is_the_callers() {
+        for _ in 0..20 {
+            let run = std::panic::catch_unwind(|| {
+                share(3, (0..64u32).collect(), |i| {
+                    assert_ne!(i, 7, "item 7 fails");
+                    i
+                })
+                .finish()
+            });
+            match run {
+                // The caller took item 7.
+                Err(_) => {}
+                Ok(out) => {
+                    assert_eq!(out[7], None, "{out:?}");
+                    let rest: Vec<_> = out.iter().enumerate().filter(|(n, _)| *n != 7).collect();
+                    assert!(rest.iter().all(|(n, o)| **o == Some(*n as u32)), "{out:?}");
+                }
+            }
+        }
+    }
+}
