@@ -6,9 +6,10 @@
 //! each item by whoever is free first. Loads on several threads at once share the helpers, so a
 //! helper may start late or not at all: the caller never waits for one to start, it does what is
 //! left itself and waits only for the items a helper has taken. A panic in a helper ends that
-//! item only; the caller gets none for it. So a helper that never comes costs nothing but its
-//! share of the work: a process forked after its helpers started has none, and loads there
-//! still finish, on the calling thread.
+//! item only; the caller gets none for it. So a helper that never comes only leaves its share
+//! to the caller: a process forked after its helpers started has none, and its loads still
+//! finish, on the calling thread (what they queue for the helpers stays queued, a few hundred
+//! bytes a load).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
