@@ -8,8 +8,8 @@
 //! left itself and waits only for the items a helper has taken. A panic in a helper ends that
 //! item only; the caller gets none for it. So a helper that never comes only leaves its share
 //! to the caller: a process forked after its helpers started has none, and its loads still
-//! finish, on the calling thread (what they queue for the helpers stays queued, a few hundred
-//! bytes a load).
+//! finish, on the calling thread (what they queue for the helpers stays queued, about a
+//! kilobyte a load).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
