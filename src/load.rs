@@ -444,19 +444,14 @@ impl Walk<'_> {
             }
             return;
         }
-        // The largest first, so that no thread is left with a large file at the end.
-        let mut order: Vec<usize> = (0..jobs.len()).collect();
-        order.sort_by_key(|&j| std::cmp::Reverse(jobs[j].2.len()));
         let mut targets: Vec<Option<String>> = Vec::with_capacity(jobs.len());
-        let mut texts: Vec<Option<(FileId, String)>> = Vec::with_capacity(jobs.len());
-        for (target, id, text) in jobs {
+        let mut items: Vec<(usize, FileId, String)> = Vec::with_capacity(jobs.len());
+        for (j, (target, id, text)) in jobs.into_iter().enumerate() {
             targets.push(Some(target));
-            texts.push(Some((id, text)));
+            items.push((j, id, text));
         }
-        let items: Vec<(usize, FileId, String)> = order
-            .iter()
-            .filter_map(|&j| texts.get_mut(j)?.take().map(|(id, text)| (j, id, text)))
-            .collect();
+        // The largest first, so that no thread is left with a large file at the end.
+        items.sort_by_key(|(_, _, text)| std::cmp::Reverse(text.len()));
         let parsed = crate::helpers::share(threads - 1, items, |(j, id, text): (usize, FileId, String)| {
             // As `visit` will see it.
             let parsed = syntax::parse_alone(id, text.strip_prefix('\u{feff}').unwrap_or(&text));
