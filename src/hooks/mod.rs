@@ -399,8 +399,14 @@ fn redeclarations<'a>(
     used: impl Iterator<Item = &'a str>,
     facts: &[Fact],
 ) -> Result<(), CompileError> {
-    let mut probe = String::with_capacity(text.len() + 24 * DECISION_CONSTANTS.len());
-    for name in used.chain(DECISION_CONSTANTS.iter().copied()) {
+    let names: Vec<&str> = used.chain(DECISION_CONSTANTS.iter().copied()).collect();
+    // The probe is a second compile of the whole script: it runs only where a declaration of
+    // one of the names is possible at all.
+    if !may_declare(text, &names) {
+        return Ok(());
+    }
+    let mut probe = String::with_capacity(text.len() + 24 * names.len());
+    for name in names {
         probe.push_str("let ");
         probe.push_str(name);
         probe.push_str(" = ();");
@@ -415,6 +421,72 @@ fn redeclarations<'a>(
         }
         _ => Ok(()),
     }
+}
+
+/// Whether a script may declare a variable named by one of `names`. rhai declares one only
+/// after `let`, `const`, `for` and `catch`: this is whether one of the names is among the words
+/// that follow such a keyword, past white space, comments, brackets and commas (`for (x, i) in`).
+/// A superset: a keyword inside a string or a comment counts too, which costs only the probe.
+fn may_declare(text: &str, names: &[&str]) -> bool {
+    const DECLARING: [&[u8]; 4] = [b"let", b"const", b"for", b"catch"];
+    let bytes = text.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let word_end = |from: usize| (from..bytes.len()).find(|&j| !ident(bytes[j])).unwrap_or(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if !(bytes[i].is_ascii_alphabetic() || bytes[i] == b'_') || (i > 0 && ident(bytes[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let end = word_end(i);
+        if DECLARING.contains(&&bytes[i..end]) {
+            let mut j = end;
+            while j < bytes.len() {
+                let rest = &bytes[j..];
+                if rest[0].is_ascii_whitespace() || rest[0] == b'(' || rest[0] == b',' {
+                    j += 1;
+                } else if rest.starts_with(b"//") {
+                    j += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                } else if rest.starts_with(b"/*") {
+                    j += block_comment_len(rest);
+                } else if ident(rest[0]) {
+                    let w = word_end(j);
+                    if names.iter().any(|n| n.as_bytes() == &bytes[j..w]) {
+                        return true;
+                    }
+                    j = w;
+                } else {
+                    break;
+                }
+            }
+        }
+        i = end;
+    }
+    false
+}
+
+/// The length of the block comment `text` starts with (rhai's nest), or of the whole text if
+/// it does not end.
+fn block_comment_len(text: &[u8]) -> usize {
+    let mut depth = 0usize;
+    let mut j = 0;
+    while j + 1 < text.len() {
+        match &text[j..j + 2] {
+            b"/*" => {
+                depth += 1;
+                j += 2;
+            }
+            b"*/" => {
+                depth -= 1;
+                j += 2;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => j += 1,
+        }
+    }
+    text.len()
 }
 
 /// Every identifier-like word of a text (strings and comments included: a superset is safe).

@@ -2,8 +2,8 @@
 
 use super::{
     CALLBACK_FUNCTIONS, Code, Duration, Fact, FactType, FileId, HookPoint, LIMITS, Limits,
-    Origin, Outcome, Pos, Snapshot, Span, Value, compile, offset_of, outcome_from_zh, run,
-    run_on, sandbox,
+    Origin, Outcome, Pos, Snapshot, Span, Value, compile, may_declare, offset_of, outcome_from_zh,
+    run, run_on, sandbox,
 };
 
 fn facts() -> Vec<Fact> {
@@ -163,4 +163,48 @@ fn outcome_names_read_both_ways() {
     assert_eq!(outcome_from_zh("不予处罚"), Some(Outcome::NoPenalty));
     assert_eq!(outcome_from_zh("一般处罚"), Some(Outcome::Standard));
     assert_eq!(outcome_from_zh("从宽"), None);
+}
+
+#[test]
+fn a_declaration_is_seen_past_comments_brackets_and_blocks() {
+    let names = ["corrected", "outcome"];
+    for text in [
+        "let corrected = 1;",
+        "if true { const outcome = 2; }",
+        "for (i, corrected) in [1] {}",
+        "let /* 注释 /* 嵌套 */ 还是注释 */ corrected = 1;",
+        "let // 注释\n corrected = 1;",
+        "try { throw 1; } catch (outcome) {}",
+    ] {
+        assert!(may_declare(text, &names), "{text}");
+    }
+    for text in [
+        "let x = corrected;",
+        "if corrected { let y = outcome; }",
+        "lets corrected = 1; for_each(corrected);",
+        "// let 出现在注释里，但后面不是事实\nnote(\"let\");",
+    ] {
+        assert!(!may_declare(text, &names), "{text}");
+    }
+    // Each form the scan sees is one rhai refuses: the probe compile still decides.
+    for text in [
+        "let /* 注释 */ corrected = 1;",
+        "if corrected { const outcome = 1; }",
+    ] {
+        let err = compile(text, ORIGIN, &facts()).unwrap_err();
+        assert_eq!(err.code, Code::ScriptForbidden, "{text}");
+    }
+}
+
+#[test]
+fn the_shipped_scripts_are_compiled_once() {
+    for text in [
+        include_str!("../../rules/hooks/first-violation.rhai"),
+        include_str!("../../rules/hooks/trading-points.rhai"),
+    ] {
+        let rules = crate::Rules::embedded().unwrap();
+        let facts = rules.model().facts.iter().map(|f| &*f.name);
+        let names: Vec<&str> = facts.chain(super::DECISION_CONSTANTS).collect();
+        assert!(!may_declare(text, &names));
+    }
 }
