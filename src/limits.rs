@@ -78,8 +78,8 @@ pub const HOOK_CIRCUMSTANCES: usize = 16;
 /// its own by `hooks::LIMITS.operations`).
 pub const HOOK_OPERATIONS_PER_DECISION: u64 = 300_000;
 
-/// Wall-clock time all the hooks of one decision may take together: a safety net behind the
-/// operation counts, never reached by a lawful rule set.
+/// Wall-clock time all the hooks of one decision may take together, counted from the start of
+/// its first hook: a safety net behind the operation counts, never reached by a lawful rule set.
 pub const HOOK_TIME_PER_DECISION: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The index of an option as the model stores it. Declarations are cut at

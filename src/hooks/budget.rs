@@ -15,8 +15,9 @@ use std::time::Instant;
 struct Budget {
     /// Operations the decision's runs may still use.
     operations: u64,
-    /// When the decision started.
-    started: Instant,
+    /// When the decision's first run started: the clock is read only for a decision that runs
+    /// a hook (most run none, and reading it was 3% of such a decision's time).
+    started: Option<Instant>,
 }
 
 thread_local! {
@@ -35,7 +36,7 @@ impl Decision {
     pub fn start() -> Decision {
         let outer = BUDGET.replace(Some(Budget {
             operations: limits::HOOK_OPERATIONS_PER_DECISION,
-            started: Instant::now(),
+            started: None,
         }));
         Decision { outer }
     }
@@ -52,11 +53,17 @@ pub(super) fn operations_left() -> Option<u64> {
     BUDGET.get().map(|b| b.operations)
 }
 
-/// True when the current decision has used up its time.
+/// A run of the current decision starts at `now`: the first one starts the decision's clock.
+pub(super) fn run_starts(now: Instant) {
+    if let Some(mut b) = BUDGET.get().filter(|b| b.started.is_none()) {
+        b.started = Some(now);
+        BUDGET.set(Some(b));
+    }
+}
+
+/// True when the current decision's runs have used up its time.
 pub(super) fn out_of_time() -> bool {
-    BUDGET
-        .get()
-        .is_some_and(|b| b.started.elapsed() > limits::HOOK_TIME_PER_DECISION)
+    BUDGET.get().and_then(|b| b.started).is_some_and(|t| t.elapsed() > limits::HOOK_TIME_PER_DECISION)
 }
 
 /// Charges a finished run's operations to the current decision.
@@ -69,7 +76,8 @@ pub(super) fn charge(operations: u64) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Decision, charge, limits, operations_left};
+    use super::{Decision, charge, limits, operations_left, out_of_time, run_starts};
+    use std::time::{Duration, Instant};
 
     #[test]
     fn a_decision_budget_is_drawn_down_and_closed_on_drop() {
@@ -85,5 +93,22 @@ mod tests {
             assert_eq!(operations_left(), Some(0));
         }
         assert_eq!(operations_left(), None);
+    }
+
+    #[test]
+    fn the_time_counts_from_the_first_run_of_the_decision() {
+        let Some(long_ago) = Instant::now().checked_sub(Duration::from_secs(60)) else {
+            return;
+        };
+        let _d = Decision::start();
+        assert!(!out_of_time());
+        run_starts(long_ago);
+        assert!(out_of_time());
+        // A later run does not restart the clock.
+        run_starts(Instant::now());
+        assert!(out_of_time());
+        drop(_d);
+        let _e = Decision::start();
+        assert!(!out_of_time());
     }
 }

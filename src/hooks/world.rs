@@ -161,7 +161,9 @@ thread_local! {
 pub(super) fn begin(point: HookPoint) {
     STOP.set(None);
     OPERATIONS.set(0);
-    STARTED.set(Some(Instant::now()));
+    let now = Instant::now();
+    STARTED.set(Some(now));
+    super::budget::run_starts(now);
     RUN.with(|r| {
         if let Ok(mut r) = r.try_borrow_mut() {
             *r = Some(Run {
