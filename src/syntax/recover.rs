@@ -152,7 +152,7 @@ impl Scanner<'_> {
             }
             match b {
                 b'#' => {
-                    i = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                    i = memchr::memchr(b'\n', &bytes[i..]).map_or(text.len(), |n| i + n);
                     continue;
                 }
                 b'"' => {
@@ -254,7 +254,7 @@ impl Scanner<'_> {
 fn past_string_or_comment(text: &str, q: usize) -> Option<usize> {
     match text.as_bytes().get(q) {
         Some(b'"') => Some(string_end(text, q)),
-        Some(b'#') => Some(text[q..].find('\n').map_or(text.len(), |n| q + n)),
+        Some(b'#') => Some(memchr::memchr(b'\n', &text.as_bytes()[q..]).map_or(text.len(), |n| q + n)),
         _ => None,
     }
 }
