@@ -165,12 +165,43 @@ impl<'t> Parsing<'t> {
     /// Parses the items `pieces` (start and end offsets) in order, until the limit of syntax
     /// errors stops it.
     fn pieces(&mut self, pieces: &[(usize, usize)], split: &recover::Split) {
+        if let (Some(&(start, _)), Some(&(_, end))) = (pieces.first(), pieces.last())
+            && self.run(start, end, split)
+        {
+            return;
+        }
         for &(start, end) in pieces {
             self.piece(start, end, split);
             if self.stopped {
                 break;
             }
         }
+    }
+
+    /// Parses the items in `start..end` in one call, where no repair of the scan touches them;
+    /// false, having read nothing, where they do not parse as they are (then each item is
+    /// parsed on its own, to report every error and read what can be read).
+    fn run(&mut self, start: usize, end: usize, split: &recover::Split) -> bool {
+        let repaired = split.inserts.iter().any(|&i| i > start && i <= end)
+            || split.strays.iter().any(|&i| i >= start && i < end);
+        let src = &self.text[start..end];
+        if repaired || recover::too_deep(src, limits::PARSE_BRACKETS).is_some() {
+            return false;
+        }
+        let Ok(mut pairs) = RuleParser::parse(Rule::pieces, src) else {
+            return false;
+        };
+        let mut v = Visitor {
+            file: self.file,
+            offset: start,
+            inserts: &[],
+            diags: &mut self.diags,
+            depth: 0,
+        };
+        if let Some(f) = pairs.next() {
+            v.visit_file(f, &mut self.out);
+        }
+        true
     }
 
     /// Parses the item in `start..end`, blanking clause after clause until it parses.
