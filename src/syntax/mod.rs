@@ -182,10 +182,8 @@ impl<'t> Parsing<'t> {
     /// false, having read nothing, where they do not parse as they are (then each item is
     /// parsed on its own, to report every error and read what can be read).
     fn run(&mut self, start: usize, end: usize, split: &recover::Split) -> bool {
-        let repaired = split.inserts.iter().any(|&i| i > start && i <= end)
-            || split.strays.iter().any(|&i| i >= start && i < end);
         let src = &self.text[start..end];
-        if repaired || recover::too_deep(src, limits::PARSE_BRACKETS).is_some() {
+        if split.repairs(start, end) || recover::too_deep(src, limits::PARSE_BRACKETS).is_some() {
             return false;
         }
         let Ok(mut pairs) = RuleParser::parse(Rule::pieces, src) else {
@@ -206,9 +204,7 @@ impl<'t> Parsing<'t> {
 
     /// Parses the item in `start..end`, blanking clause after clause until it parses.
     fn piece(&mut self, start: usize, end: usize, split: &recover::Split) {
-        let repaired = split.inserts.iter().any(|&i| i > start && i <= end)
-            || split.strays.iter().any(|&i| i >= start && i < end);
-        let mut patched = repaired.then(|| recover::Patched::new(self.text, start, end, split));
+        let mut patched = split.repairs(start, end).then(|| recover::Patched::new(self.text, start, end, split));
         // Errors inside what an earlier error blanked follow from it: reported once.
         let mut blanked_to = 0;
         let mut broken = false;

@@ -73,6 +73,14 @@ pub(super) struct Split {
     pub diags: Vec<Diagnostic>,
 }
 
+impl Split {
+    /// Whether a repair (a `}` read as there, or one read as a space) falls in `start..end`.
+    pub fn repairs(&self, start: usize, end: usize) -> bool {
+        self.inserts.iter().any(|&i| i > start && i <= end)
+            || self.strays.iter().any(|&i| i >= start && i < end)
+    }
+}
+
 /// An opened `{`: where, and the indentation and line of the line it is on.
 struct Open {
     at: usize,

@@ -214,3 +214,27 @@ fn braces_and_escaped_quotes_inside_strings_do_not_cut_items() {
         Some("含 { 和 \" 以及 \\ 的标题 }")
     );
 }
+
+#[test]
+fn a_file_read_at_once_and_one_read_item_by_item_give_the_same_items() {
+    let good = "从轻 L-1 适用 A-1 可以 \"t\"\n    当 a\n\n从重 L-2 适用 A-1 可以 \"u\"\n    当 b\n";
+    let f = ok(good);
+    assert_eq!(f.items.len(), 2);
+    // The middle item does not parse: the file is read item by item, the error reported once
+    // and the items around it read as they are.
+    let bad = "从轻 L-1 适用 A-1 可以 \"t\"\n    当 a\n\n从轻 L-3 适用 A-1 当 $\n\n从重 L-2 适用 A-1 可以 \"u\"\n    当 b\n";
+    let (g, d) = parse(FileId(0), bad);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].code.as_str(), "S0101");
+    let ids = |f: &File| -> Vec<String> {
+        f.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Entry(e) => Some(e.id.text.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(ids(&g), ["L-1", "L-2"]);
+    assert_eq!(ids(&f), ids(&g));
+}
