@@ -104,13 +104,8 @@ impl Graph {
             .zip(&rules.violations)
             .map(
                 |(([statutory, listed, mitigating, aggravating], [first, second]), v)| {
-                    let mut p = plan(statutory, listed, mitigating, aggravating, first, second);
-                    if !v.elements.is_empty() {
-                        let mut nodes = vec![Node::Elements];
-                        nodes.extend(p.nodes.iter().cloned());
-                        p.nodes = nodes.into();
-                    }
-                    p
+                    let elements = !v.elements.is_empty();
+                    plan(elements, statutory, listed, mitigating, aggravating, first, second)
                 },
             )
             .collect();
@@ -140,8 +135,9 @@ impl Graph {
     }
 }
 
-/// The nodes of one violation.
+/// The nodes of one violation (its elements first, where it has any).
 fn plan(
+    elements: bool,
     statutory: Vec<EntryId>,
     listed: Vec<EntryId>,
     mitigating: Vec<EntryId>,
@@ -149,7 +145,13 @@ fn plan(
     first: Vec<HookId>,
     second: Vec<HookId>,
 ) -> Plan {
-    let mut nodes = vec![
+    // Allocated once at its size: the plan keeps the nodes boxed.
+    let size = usize::from(elements) + 9 + first.len() + 2 * second.len();
+    let mut nodes = Vec::with_capacity(size);
+    if elements {
+        nodes.push(Node::Elements);
+    }
+    nodes.extend([
         Node::LawInForce,
         Node::Limitation,
         Node::ArticleCondition,
@@ -159,7 +161,7 @@ fn plan(
             mitigating: mitigating.into(),
             aggravating: aggravating.into(),
         },
-    ];
+    ]);
     nodes.extend(first.iter().map(|&hook| Node::Hook {
         point: HookPoint::AfterCircumstances,
         hook,
@@ -173,6 +175,7 @@ fn plan(
         nodes.push(Node::Guard(hook));
     }
     nodes.push(Node::Procedure);
+    debug_assert_eq!(nodes.len(), size);
     Plan {
         nodes: nodes.into(),
         outcome_hooks: !second.is_empty(),
@@ -184,30 +187,42 @@ fn plan(
 /// no-penalty entries) and 6 (mitigating, aggravating), in file order; linear in entries plus
 /// coverage: a listed entry goes only to its violations.
 fn entries_by_step(rules: &RuleSet, violations: usize) -> Vec<[Vec<EntryId>; 4]> {
-    let mut buckets: Vec<[Vec<EntryId>; 4]> = vec![Default::default(); violations];
+    let slot = |e: &crate::model::Entry| match e.list {
+        ListKind::NoPenalty if e.statutory && e.modality == Modality::Shall => 0,
+        ListKind::NoPenalty => 1,
+        ListKind::Lighter | ListKind::LighterOrMitigated | ListKind::Mitigated => 2,
+        ListKind::Aggravated => 3,
+    };
+    // Each entry's violations, in order; `each(e, f)` calls f for every one.
+    let each = |e: &crate::model::Entry, f: &mut dyn FnMut(usize)| match &e.covers {
+        Coverage::Only(ids) => ids.iter().for_each(|&v| f(v as usize)),
+        Coverage::All { except } => (0..violations)
+            .filter(|&v| !except.contains(&(v as u32)))
+            .for_each(f),
+    };
+    // Counted first, so that each bucket is allocated once at its size: the plans keep them
+    // as boxed slices, and a vector grown push by push was reallocated as it grew and again
+    // when it was boxed (about 800 allocations of a shipped load).
+    let mut counts = vec![[0usize; 4]; violations];
+    for e in &rules.entries {
+        let s = slot(e);
+        each(e, &mut |v| {
+            if let Some(c) = counts.get_mut(v) {
+                c[s] += 1;
+            }
+        });
+    }
+    let mut buckets: Vec<[Vec<EntryId>; 4]> = counts
+        .iter()
+        .map(|c| c.map(Vec::with_capacity))
+        .collect();
     for (i, e) in rules.entries.iter().enumerate() {
-        let slot = match e.list {
-            ListKind::NoPenalty if e.statutory && e.modality == Modality::Shall => 0,
-            ListKind::NoPenalty => 1,
-            ListKind::Lighter | ListKind::LighterOrMitigated | ListKind::Mitigated => 2,
-            ListKind::Aggravated => 3,
-        };
-        match &e.covers {
-            Coverage::Only(ids) => {
-                for &v in ids {
-                    if let Some(b) = buckets.get_mut(v as usize) {
-                        b[slot].push(i as EntryId);
-                    }
-                }
+        let s = slot(e);
+        each(e, &mut |v| {
+            if let Some(b) = buckets.get_mut(v) {
+                b[s].push(i as EntryId);
             }
-            Coverage::All { except } => {
-                for (v, b) in buckets.iter_mut().enumerate() {
-                    if !except.contains(&(v as u32)) {
-                        b[slot].push(i as EntryId);
-                    }
-                }
-            }
-        }
+        });
     }
     buckets
 }
