@@ -438,7 +438,7 @@ fn may_declare(text: &str, names: &[&str]) -> bool {
             i += 1;
             continue;
         }
-        let end = word_end(i);
+        let mut end = word_end(i);
         if DECLARING.contains(&&bytes[i..end]) {
             let mut j = end;
             while j < bytes.len() {
@@ -459,6 +459,9 @@ fn may_declare(text: &str, names: &[&str]) -> bool {
                     break;
                 }
             }
+            // The words passed over were each compared already (a keyword among them only
+            // starts the same run again): the scan goes on after them, so it stays linear.
+            end = j;
         }
         i = end;
     }

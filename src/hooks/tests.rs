@@ -198,13 +198,25 @@ fn a_declaration_is_seen_past_comments_brackets_and_blocks() {
 
 #[test]
 fn the_shipped_scripts_are_compiled_once() {
+    let rules = crate::Rules::embedded().unwrap();
+    let facts = rules.model().facts.iter().map(|f| &*f.name);
+    let names: Vec<&str> = facts.chain(super::DECISION_CONSTANTS).collect();
     for text in [
         include_str!("../../rules/hooks/first-violation.rhai"),
         include_str!("../../rules/hooks/trading-points.rhai"),
     ] {
-        let rules = crate::Rules::embedded().unwrap();
-        let facts = rules.model().facts.iter().map(|f| &*f.name);
-        let names: Vec<&str> = facts.chain(super::DECISION_CONSTANTS).collect();
         assert!(!may_declare(text, &names));
     }
+}
+
+#[test]
+fn the_declaration_scan_is_linear_in_the_script() {
+    // A run of keywords: each would otherwise scan every word after it again.
+    let text = "let ".repeat(200_000);
+    let started = std::time::Instant::now();
+    assert!(!may_declare(&text, &["corrected"]));
+    let tail = format!("{text}corrected");
+    assert!(may_declare(&tail, &["corrected"]));
+    // Quadratic, this is about 4 × 10^10 steps: minutes, not the milliseconds it takes.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
