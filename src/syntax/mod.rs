@@ -48,6 +48,10 @@ pub fn parse_alone(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
 }
 
 fn parse_on(file: FileId, text: &str, threads: bool) -> (File, Vec<Diagnostic>) {
+    let whole = !(threads && text.len() >= PARALLEL_BYTES);
+    if whole && let Some(done) = parse_whole(file, text) {
+        return done;
+    }
     let split = recover::split(file, text);
     let mut starts = split.starts.clone();
     if starts.first().is_none_or(|&s| s > 0)
@@ -66,8 +70,47 @@ fn parse_on(file: FileId, text: &str, threads: bool) -> (File, Vec<Diagnostic>) 
     let mut p = Parsing::new(file, text);
     p.errors = split.diags.len();
     p.diags.extend(split.diags.iter().cloned());
-    p.pieces(&pieces, &split);
+    if whole {
+        // What does not parse at once is read item by item.
+        p.each(&pieces, &split);
+    } else {
+        p.pieces(&pieces, &split);
+    }
     (p.out, p.diags)
+}
+
+/// A file read by one pest call, before any scan: most files have no syntax error, and the
+/// scan that cuts a file into items and repairs its braces ([`recover::split`], a tenth of
+/// parsing the shipped set) serves only to recover from one. `None`, having read nothing, where
+/// the file does not parse as it is; it is then scanned and read item by item.
+fn parse_whole(file: FileId, text: &str) -> Option<(File, Vec<Diagnostic>)> {
+    if recover::too_deep(text, limits::PARSE_BRACKETS).is_some() {
+        return None;
+    }
+    let mut pairs = RuleParser::parse(Rule::pieces, text).ok()?;
+    let mut out = File::default();
+    let mut diags = Vec::new();
+    let mut v = Visitor {
+        file,
+        offset: 0,
+        inserts: &[],
+        diags: &mut diags,
+        depth: 0,
+    };
+    if let Some(f) = pairs.next() {
+        v.visit_file(f, &mut out);
+    }
+    // The scan would have found nothing to repair in a file that parses: every test's rule
+    // files check it, in a debug build.
+    if cfg!(debug_assertions) {
+        let split = recover::split(file, text);
+        debug_assert!(
+            split.diags.is_empty() && split.inserts.is_empty() && split.strays.is_empty(),
+            "the scan repairs a file that parses: {:?}",
+            split.diags
+        );
+    }
+    Some((out, diags))
 }
 
 /// Files at least this large are parsed on several threads (smaller ones are not worth a thread).
@@ -170,6 +213,11 @@ impl<'t> Parsing<'t> {
         {
             return;
         }
+        self.each(pieces, split);
+    }
+
+    /// Parses the items `pieces` one by one, until the limit of syntax errors stops it.
+    fn each(&mut self, pieces: &[(usize, usize)], split: &recover::Split) {
         for &(start, end) in pieces {
             self.piece(start, end, split);
             if self.stopped {
