@@ -7,7 +7,7 @@ use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, ast};
 use sha2::{Digest, Sha256};
 use sources::too_big;
-pub use sources::{DiskSource, FileSource, MemorySource};
+pub use sources::{DiskSource, EmbeddedSource, FileSource, MemorySource};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -25,8 +25,6 @@ pub struct Gathered {
     pub sources: SourceMap,
     /// Syntax and include errors.
     pub diags: Vec<Diagnostic>,
-    /// `sha256:` over every file's path and text.
-    pub digest: String,
     /// The files of the rule sets this one builds on (`基于`), every level, in load order: the
     /// first is the root of the rule set it builds on directly.
     pub base_files: Vec<FileId>,
@@ -41,11 +39,9 @@ pub fn gather(source: &dyn FileSource, root: &str) -> Gathered {
         files: Vec::new(),
         sources: SourceMap::new(),
         diags: Vec::new(),
-        digest: String::new(),
         base_files: Vec::new(),
         depth: Vec::new(),
     };
-    let mut hasher = Sha256::new();
     let mut walk = Walk {
         source,
         root_dir: Path::new(root)
@@ -56,15 +52,27 @@ pub fn gather(source: &dyn FileSource, root: &str) -> Gathered {
         bases: 0,
         ready: HashMap::new(),
     };
-    walk.root(root, &mut g, &mut hasher);
-    let hash = hasher.finalize();
+    walk.root(root, &mut g);
+    g
+}
+
+/// The rule set's digest: `sha256:` over every file's path and text, each followed by a zero
+/// byte, in load order (the order of `sources`). Computed once the files are gathered, so that
+/// it can be computed beside the lowering, on a helper.
+pub fn digest(sources: &SourceMap) -> String {
+    let mut hasher = Sha256::new();
+    for (_, f) in sources.files() {
+        hasher.update(f.path.as_bytes());
+        hasher.update([0]);
+        hasher.update(f.text.as_bytes());
+        hasher.update([0]);
+    }
     let mut hex = String::with_capacity(71);
     hex.push_str("sha256:");
-    for b in hash.iter() {
+    for b in hasher.finalize().iter() {
         hex.push_str(&format!("{b:02x}"));
     }
-    g.digest = hex;
-    g
+    hex
 }
 
 fn limit_error(span: Span, path: &str, why: &str) -> Diagnostic {
@@ -104,14 +112,14 @@ const PREFETCH_THREADS: usize = 4;
 
 impl Walk<'_> {
     /// Reads and visits a rule set's root file.
-    fn root(&mut self, root: &str, g: &mut Gathered, hasher: &mut Sha256) {
+    fn root(&mut self, root: &str, g: &mut Gathered) {
         match self.source.read(root) {
             Ok(text) if text.len() > limits::FILE_BYTES => {
                 let id = g.sources.add(root, "");
                 g.diags
                     .push(limit_error(Span::new(id, 0, 0), root, &too_big()));
             }
-            Ok(text) => self.visit(root, text, None, g, hasher),
+            Ok(text) => self.visit(root, text, None, g),
             Err(e) => {
                 let id = g.sources.add(root, "");
                 g.diags.push(
@@ -129,7 +137,7 @@ impl Walk<'_> {
     /// Gathers the rule set a root file builds on (`基于`), its files named by their paths from
     /// the top rule set's directory (the embedded one's under `rules/`), so that its
     /// diagnostics name its own files.
-    fn base(&mut self, root: &str, b: &ast::BaseRef, g: &mut Gathered, hasher: &mut Sha256) {
+    fn base(&mut self, root: &str, b: &ast::BaseRef, g: &mut Gathered) {
         let fail = |why: String, help: &str| {
             Diagnostic::error(Code::BaseUnreadable, b.span(), why)
                 .label("基础规则集")
@@ -145,19 +153,13 @@ impl Walk<'_> {
             ));
             return;
         }
-        let embedded: Vec<(String, String)>;
-        let memory;
         let boxed;
         let (source, base_root, base_dir): (&dyn FileSource, String, String) = match b {
-            ast::BaseRef::Embedded(_) => {
-                embedded = crate::embedded::FILES
-                    .iter()
-                    .chain(crate::embedded::SCRIPTS)
-                    .map(|(p, t)| (format!("rules/{p}"), (*t).to_string()))
-                    .collect();
-                memory = MemorySource { files: &embedded };
-                (&memory, format!("rules/{ROOT_FILE}"), "rules".to_string())
-            }
+            ast::BaseRef::Embedded(_) => (
+                &EmbeddedSource,
+                format!("rules/{ROOT_FILE}"),
+                "rules".to_string(),
+            ),
             ast::BaseRef::Dir(dir) => {
                 let absolute = dir.value.starts_with(['/', '\\'])
                     || dir.value.as_bytes().get(1) == Some(&b':')
@@ -209,7 +211,7 @@ impl Walk<'_> {
             bases: self.bases + 1,
             ready: HashMap::new(),
         };
-        walk.root(&base_root, g, hasher);
+        walk.root(&base_root, g);
         self.bytes = walk.bytes;
         let added: Vec<FileId> = g.files[before..].iter().map(|(id, _)| *id).collect();
         // A deeper base's files were recorded by the deeper walk; this one's come first.
@@ -278,7 +280,7 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// Hashes, records and parses a file, then gathers what it names. `parsed` is what
+    /// Records and parses a file, then gathers what it names. `parsed` is what
     /// [`Walk::prefetch`] read from it, under the id it expected the file to get: used if the
     /// file gets that id, parsed again if not.
     fn visit(
@@ -287,7 +289,6 @@ impl Walk<'_> {
         mut text: String,
         parsed: Option<Parsed>,
         g: &mut Gathered,
-        hasher: &mut Sha256,
     ) {
         // Editors on Windows write a byte-order mark; it carries no meaning.
         if let Some(rest) = text.strip_prefix('\u{feff}') {
@@ -305,10 +306,6 @@ impl Walk<'_> {
             });
             return;
         }
-        hasher.update(path.as_bytes());
-        hasher.update([0]);
-        hasher.update(text.as_bytes());
-        hasher.update([0]);
         let id = g.sources.add(path, text);
         let (file, diags) = match parsed {
             Some((expected, done)) if expected == id => done,
@@ -350,17 +347,17 @@ impl Walk<'_> {
             g.depth.push((id, self.bases));
         }
         if let Some(b) = base {
-            self.base(path, &b, g, hasher);
+            self.base(path, &b, g);
         }
-        self.scripts(path, scripts, g, hasher);
-        self.includes(path, includes, g, hasher);
+        self.scripts(path, scripts, g);
+        self.includes(path, includes, g);
         self.stack.pop();
     }
 
     /// Reads the hook scripts a file names. They are part of the rule text: read through the
     /// same source, kept in the source map (diagnostics point into them) and hashed into the
     /// digest, in load order.
-    fn scripts(&mut self, path: &str, scripts: Vec<ast::Str>, g: &mut Gathered, hasher: &mut Sha256) {
+    fn scripts(&mut self, path: &str, scripts: Vec<ast::Str>, g: &mut Gathered) {
     for script in scripts {
         let target = match self.admit(path, &script, g) {
             Ok(t) => t,
@@ -378,10 +375,6 @@ impl Walk<'_> {
                     g.diags.push(d);
                     continue;
                 }
-                hasher.update(target.as_bytes());
-                hasher.update([0]);
-                hasher.update(t.as_bytes());
-                hasher.update([0]);
                 g.sources.add(target, t);
             }
             Err(e) => g.diags.push(
@@ -470,7 +463,7 @@ impl Walk<'_> {
 
     /// Visits the files a file includes, in order, each once, refusing cycles and chains deeper
     /// than [`limits::INCLUDE_DEPTH`].
-    fn includes(&mut self, path: &str, includes: Vec<ast::Str>, g: &mut Gathered, hasher: &mut Sha256) {
+    fn includes(&mut self, path: &str, includes: Vec<ast::Str>, g: &mut Gathered) {
     self.prefetch(path, &includes, g);
     for inc in includes {
         let target = match self.admit(path, &inc, g) {
@@ -511,7 +504,7 @@ impl Walk<'_> {
             None => (self.source.read(&target), None),
         };
         match text {
-            Ok(t) => self.visit(&target, t, parsed, g, hasher),
+            Ok(t) => self.visit(&target, t, parsed, g),
             Err(e) => g.diags.push(
                 Diagnostic::error(
                     Code::IncludeNotFound,

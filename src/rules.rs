@@ -5,7 +5,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::eval::decision::{Decision, RuleSetInfo};
 use crate::eval::{self, CaseError};
 use crate::graph::Graph;
-use crate::load::{self, DiskSource, FileSource, MemorySource};
+use crate::load::{self, DiskSource, EmbeddedSource, FileSource, MemorySource};
 use crate::model::{self, RuleSet};
 use crate::review::{Proposed, Reviewed};
 use crate::source::SourceMap;
@@ -83,12 +83,7 @@ impl Rules {
 
     /// The default rule set embedded in the library (`rules/` of the source tree).
     pub fn embedded() -> Result<Rules, LoadError> {
-        let files: Vec<(String, String)> = crate::embedded::FILES
-            .iter()
-            .chain(crate::embedded::SCRIPTS)
-            .map(|(p, t)| (format!("rules/{p}"), (*t).to_string()))
-            .collect();
-        Rules::from_sources(&files, &format!("rules/{}", load::ROOT_FILE))
+        Rules::from_source(&EmbeddedSource, &format!("rules/{}", load::ROOT_FILE))
     }
 
     /// Loads from any file source.
@@ -102,13 +97,8 @@ impl Rules {
                 .iter()
                 .all(|d| !d.is_error() || recoverable(d.code))
             {
-                let (model, more) = model::lower(
-                    &g.files,
-                    g.sources.clone(),
-                    g.digest,
-                    &g.base_files,
-                    &g.depth,
-                );
+                let (model, more) =
+                    model::lower(&g.files, g.sources.clone(), &g.base_files, &g.depth);
                 let checked = crate::check::run(&model, false);
                 diagnostics.extend(
                     more.into_iter()
@@ -124,10 +114,15 @@ impl Rules {
         }
         let sources = g.sources.clone();
         let bytes: usize = g.sources.files().map(|(_, f)| f.text.len()).sum();
-        let (mut model, mut diags) =
-            model::lower(&g.files, g.sources, g.digest, &g.base_files, &g.depth);
-        // The syntax tree is dropped here, in place: a thread of its own to drop it measured no
-        // faster, even on the generated 1,000 × 10,000 set (docs/performance.md).
+        let (mut model, mut diags) = model::lower(&g.files, g.sources, &g.base_files, &g.depth);
+        // Meanwhile a helper hashes the files (4% of the shipped set's load).
+        let digest = crate::helpers::share(1, vec![sources], |sources: SourceMap| {
+            let digest = load::digest(&sources);
+            (sources, digest)
+        });
+        // The syntax tree is dropped here, in place: dropped on a helper, its memory is freed
+        // into this thread's allocator arena while this thread allocates the graph, and the
+        // shipped set loaded 8% slower (docs/performance.md).
         drop(g.files);
         diags.extend(g.diags);
         // The lints run only on a rule set without errors, the checks always.
@@ -144,6 +139,19 @@ impl Rules {
             });
             diags.extend(lints.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
             graph = Some(compiled);
+        } else if lint && !diags.iter().any(Diagnostic::is_error) {
+            // The same beside a helper, which takes the lints (a thread of their own costs more
+            // than they do on a set this small).
+            let shared = Arc::new(model);
+            let lints = crate::helpers::share(1, vec![Arc::clone(&shared)], |m: Arc<RuleSet>| {
+                crate::check::lints(&m)
+            });
+            let compiled = Graph::compile(&shared);
+            let found = lints.finish().pop().flatten();
+            model = sole(shared);
+            // A panic on the helper is the caller's: the lints run again here.
+            diags.extend(found.unwrap_or_else(|| crate::check::lints(&model)));
+            graph = Some(compiled);
         } else if lint {
             diags.extend(crate::check::lints(&model));
         }
@@ -151,14 +159,27 @@ impl Rules {
         // checked; the errors stop this one from loading and are reported here.
         diags.retain(|d| d.is_error() || own(&model, d));
         crate::diag::sort(&mut diags);
-        if diags.iter().any(Diagnostic::is_error) {
+        // The graph is compiled before the helper's work is waited for, so that the two overlap.
+        let graph = (!diags.iter().any(Diagnostic::is_error)).then(|| {
+            crate::publish::words::fill_trace_words(&mut model);
+            graph.unwrap_or_else(|| Graph::compile(&model))
+        });
+        let (sources, digest) = match digest.finish().pop().flatten() {
+            Some(done) => done,
+            // The helper's hashing panicked: again here, where a panic is the caller's.
+            None => {
+                let sources = model.sources.clone();
+                let digest = load::digest(&sources);
+                (sources, digest)
+            }
+        };
+        let Some(graph) = graph else {
             return Err(LoadError {
                 diagnostics: diags,
                 sources,
             });
-        }
-        crate::publish::words::fill_trace_words(&mut model);
-        let graph = graph.unwrap_or_else(|| Graph::compile(&model));
+        };
+        model.digest = digest;
         let info = Arc::new(RuleSetInfo {
             name: model.meta.name.clone(),
             version: model.meta.version.clone(),
@@ -563,6 +584,21 @@ impl Rules {
 
 /// Whether a diagnostic is about this rule set's own files, not those of the rule set it
 /// builds on.
+/// The model shared with a helper, once the helper is done with it: its share took the model
+/// by value and dropped it before answering, so the wait is for nothing but an unlikely moment
+/// between the two.
+fn sole(mut shared: Arc<RuleSet>) -> RuleSet {
+    loop {
+        match Arc::try_unwrap(shared) {
+            Ok(model) => return model,
+            Err(again) => {
+                shared = again;
+                std::thread::yield_now();
+            }
+        }
+    }
+}
+
 fn own(model: &RuleSet, d: &Diagnostic) -> bool {
     match (&model.base, d.primary_span()) {
         (Some(base), Some(at)) => !base.holds(at),

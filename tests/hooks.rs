@@ -96,18 +96,22 @@ fn fixture(script: &str) -> Fixture {
 
 /// The rule set of one fixture: the base, and the hook declared in a file of its own.
 fn load(name: &str, point: &str, script: &str) -> Result<Rules, LoadError> {
+    Rules::from_sources(&files(name, point, script), "main.rules")
+}
+
+/// The files of [`load`]: the base rule set, a file with one hook, its script.
+fn files(name: &str, point: &str, script: &str) -> Vec<(String, String)> {
     let hook = format!(
         "钩子 H-T-1 \"测试钩子\" {{\n    适用 X-1, X-3\n    时点 {point}\n    脚本 \"hooks/{name}\"\n    依据 \"《测试用规范性文件》第一条\"\n}}\n"
     );
-    let files = vec![
+    vec![
         (
             "main.rules".to_string(),
             format!("{BASE}\n包含 \"hook.rules\"\n"),
         ),
         ("hook.rules".to_string(), hook),
         (format!("hooks/{name}"), script.to_string()),
-    ];
-    Rules::from_sources(&files, "main.rules")
+    ]
 }
 
 fn assert_words(text: &str, words: &[String], what: &str) {
@@ -296,6 +300,27 @@ fn scripts_are_part_of_the_digest() {
     let a = load("a.rhai", "结果之后", script).expect("loads");
     let b = load("a.rhai", "结果之后", "note(\"y\");").expect("loads");
     assert_ne!(a.info().digest, b.info().digest);
+}
+
+/// The digest is SHA-256 over each file's path and text, a zero byte after each, in load order:
+/// the root, then what it includes, each file's scripts after it (records name rule sets by it).
+#[test]
+fn the_digest_is_the_files_in_load_order() {
+    use sha2::{Digest, Sha256};
+    let files = files("a.rhai", "结果之后", "note(\"x\");");
+    let rules = Rules::from_sources(&files, "main.rules").expect("loads");
+    let mut hasher = Sha256::new();
+    for (path, text) in &files {
+        for part in [path.as_bytes(), &[0], text.as_bytes(), &[0]] {
+            hasher.update(part);
+        }
+    }
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(*rules.info().digest, format!("sha256:{hex}"));
 }
 
 #[test]

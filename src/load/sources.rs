@@ -147,6 +147,28 @@ pub(super) fn too_big() -> String {
     )
 }
 
+/// The rule set embedded in the library, its files and scripts under `rules/`: each read
+/// straight from the binary, not copied into a list first.
+pub struct EmbeddedSource;
+
+impl FileSource for EmbeddedSource {
+    fn read(&self, path: &str) -> Result<String, String> {
+        path.strip_prefix("rules/")
+            .and_then(|name| {
+                crate::embedded::FILES
+                    .iter()
+                    .chain(crate::embedded::SCRIPTS)
+                    .find(|(p, _)| *p == name)
+            })
+            .map(|(_, t)| (*t).to_string())
+            .ok_or_else(|| "没有这个文件".to_string())
+    }
+
+    fn base(&self, _dir: &str) -> Option<Box<dyn FileSource + '_>> {
+        Some(Box::new(EmbeddedSource))
+    }
+}
+
 /// Files in memory: (path, text) pairs.
 pub struct MemorySource<'a> {
     /// The files.

@@ -3,28 +3,76 @@
 
 use super::Lowerer;
 use crate::diag::{Code, Diagnostic, nearest};
-use crate::hooks::{self, HookPoint, Origin};
+use crate::facts::Fact;
+use crate::hooks::{self, CompileError, HookPoint, Origin, Script};
 use crate::model::{Hook, NameMap, ViolationId};
 use crate::source::Span;
 use crate::syntax::ast;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// A hook's script (by the hook's place among the declarations), its text and where it is.
+type ScriptJob = (usize, String, Origin);
+
+/// Where a script is, and its compile.
+type Compiled = (Origin, Result<Script, CompileError>);
+
+/// The hooks' scripts, compiling on the helpers ([`crate::helpers`]) while the rest of the rule
+/// set is lowered: rhai's parser was about 40% of lowering the shipped set, on the loading
+/// thread alone. Each depends only on its text and the declared facts, known after pass 1.
+pub(super) struct Scripts(crate::helpers::Shared<ScriptJob, (usize, Compiled), CompileJob>);
+
+/// What compiles one [`ScriptJob`].
+type CompileJob = Box<dyn Fn(ScriptJob) -> (usize, Compiled) + Send + Sync>;
+
 impl Lowerer {
-    /// Lowers every hook; problems are collected, a hook with any is dropped.
+    /// Starts compiling the script each hook names first (the one [`Lowerer::hook`] takes), if
+    /// any hook has one; the facts must all be declared.
+    pub(super) fn start_scripts(&self, decls: &[&ast::HookDecl]) -> Option<Scripts> {
+        let jobs: Vec<ScriptJob> = decls
+            .iter()
+            .enumerate()
+            .filter_map(|(n, h)| {
+                let (origin, text) = self.script_text(h, h.scripts.first()?)?;
+                Some((n, text, origin))
+            })
+            .collect();
+        if jobs.is_empty() {
+            return None;
+        }
+        let facts: Arc<[Fact]> = self.facts.as_slice().into();
+        let helpers = jobs.len();
+        Some(Scripts(crate::helpers::share(
+            helpers,
+            jobs,
+            Box::new(move |(n, text, origin)| (n, (origin, hooks::compile(&text, origin, &facts)))),
+        )))
+    }
+
+    /// Lowers every hook; problems are collected, a hook with any is dropped. `scripts` are
+    /// their scripts as [`Lowerer::start_scripts`] compiles them.
     pub(super) fn hooks(
         &mut self,
         decls: &[&ast::HookDecl],
         violations: &NameMap<ViolationId>,
         entries: &HashMap<String, Span>,
+        scripts: Option<Scripts>,
     ) -> Vec<Hook> {
         if decls.is_empty() {
             return Vec::new();
         }
+        let mut compiled: Vec<Option<Compiled>> =
+            std::iter::repeat_with(|| None).take(decls.len()).collect();
+        // A script whose compile panicked on a helper has none: it is compiled here again.
+        for (n, result) in scripts.into_iter().flat_map(|s| s.0.finish()).flatten() {
+            if let Some(slot) = compiled.get_mut(n) {
+                *slot = Some(result);
+            }
+        }
         self.reserved_fact_names();
         let mut seen: HashMap<&str, Span> = HashMap::new();
         let mut out = Vec::new();
-        for h in decls {
+        for (h, compiled) in decls.iter().zip(&mut compiled) {
             let first = seen
                 .get(h.id.text.as_str())
                 .or_else(|| entries.get(&h.id.text))
@@ -44,7 +92,7 @@ impl Lowerer {
                 continue;
             }
             seen.insert(&h.id.text, h.id.span);
-            if let Some(hook) = self.hook(h, violations) {
+            if let Some(hook) = self.hook(h, violations, compiled.take()) {
                 out.push(hook);
             }
         }
@@ -109,7 +157,12 @@ impl Lowerer {
         }
     }
 
-    fn hook(&mut self, h: &ast::HookDecl, violations: &NameMap<ViolationId>) -> Option<Hook> {
+    fn hook(
+        &mut self,
+        h: &ast::HookDecl,
+        violations: &NameMap<ViolationId>,
+        compiled: Option<Compiled>,
+    ) -> Option<Hook> {
         let mut ok = true;
         if h.basis.is_empty() {
             self.diags.push(
@@ -172,7 +225,7 @@ impl Lowerer {
                 ok = false;
                 None
             }
-            Some(r) => self.hook_script(h, r),
+            Some(r) => self.hook_script(h, r, compiled),
         };
         let (Some(point), Some(script)) = (point, script) else {
             return None;
@@ -232,28 +285,45 @@ impl Lowerer {
     }
 
     /// Finds the script's text and compiles it; a compile error points into the script.
-    fn hook_script(&mut self, h: &ast::HookDecl, r: &ast::ScriptRef) -> Option<hooks::Script> {
-        let (origin, text) = match r {
-            ast::ScriptRef::Inline { text, span } => (
+    /// The text of the script `r` names and where it is; none for a file that could not be
+    /// read (reported when the rule set was gathered).
+    fn script_text(&self, h: &ast::HookDecl, r: &ast::ScriptRef) -> Option<(Origin, String)> {
+        match r {
+            ast::ScriptRef::Inline { text, span } => Some((
                 Origin {
                     file: span.file,
                     start: span.start,
                 },
                 text.clone(),
-            ),
+            )),
             ast::ScriptRef::File(s) => {
                 let including = self
                     .sources
                     .get(h.span.file)
                     .map_or("", |f| f.path.as_str());
                 let path = crate::load::join(including, &s.value);
-                // A file that could not be read was reported when the rule set was gathered.
                 let id = self.sources.find(&path)?;
                 let text = self.sources.get(id).map(|f| f.text.clone())?;
-                (Origin { file: id, start: 0 }, text)
+                Some((Origin { file: id, start: 0 }, text))
+            }
+        }
+    }
+
+    /// The hook's script, compiled (here, unless `compiled` is its compile already).
+    fn hook_script(
+        &mut self,
+        h: &ast::HookDecl,
+        r: &ast::ScriptRef,
+        compiled: Option<Compiled>,
+    ) -> Option<hooks::Script> {
+        let (origin, result) = match compiled {
+            Some(done) => done,
+            None => {
+                let (origin, text) = self.script_text(h, r)?;
+                (origin, hooks::compile(&text, origin, &self.facts))
             }
         };
-        match hooks::compile(&text, origin, &self.facts) {
+        match result {
             Ok(s) => Some(s),
             Err(e) => {
                 let span = origin.span(&self.sources, e.pos);

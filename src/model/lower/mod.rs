@@ -45,7 +45,6 @@ struct Decls<'f> {
 pub fn lower(
     files: &[(FileId, ast::File)],
     sources: SourceMap,
-    digest: String,
     base_files: &[FileId],
     depth: &[(FileId, usize)],
 ) -> (RuleSet, Vec<Diagnostic>) {
@@ -61,6 +60,7 @@ pub fn lower(
         citations: HashSet::new(),
     };
     let mut d = cx.gather(files, base_files);
+    let scripts = cx.start_scripts(&d.hooks);
     let (meta, params) = cx.header(&d.headers, &d.base_headers);
     let base = d.base_headers.first().map(|h| crate::model::Base {
         name: h.name.value.as_str().into(),
@@ -70,7 +70,6 @@ pub fn lower(
     let predicates = cx.predicates(&d.predicates);
     let (mut violations, violation_index) = cx.violations(&d.violations, &d.regulations);
     let (entries, entry_spans) = cx.entries(&d.entries, &violation_index);
-    let hooks = cx.hooks(&d.hooks, &violation_index, &entry_spans);
     let depth_of = |f: FileId| depth.iter().find(|(g, _)| *g == f).map_or(0, |(_, d)| *d);
     d.refinements
         .sort_by_key(|r| std::cmp::Reverse(depth_of(r.span.file)));
@@ -95,6 +94,8 @@ pub fn lower(
         }
     }
 
+    // Last of the declarations, so that their scripts compile on a helper meanwhile.
+    let hooks = cx.hooks(&d.hooks, &violation_index, &entry_spans, scripts);
     let standard = cx.standard_facts(&d.headers);
 
     let Lowerer {
@@ -124,7 +125,7 @@ pub fn lower(
         base,
         refinements,
         sources,
-        digest,
+        digest: String::new(),
     };
     (rules, diags)
 }
