@@ -139,19 +139,6 @@ impl Rules {
             });
             diags.extend(lints.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
             graph = Some(compiled);
-        } else if lint && !diags.iter().any(Diagnostic::is_error) {
-            // The same beside a helper, which takes the lints (a thread of their own costs more
-            // than they do on a set this small).
-            let shared = Arc::new(model);
-            let lints = crate::helpers::share(1, vec![Arc::clone(&shared)], |m: Arc<RuleSet>| {
-                crate::check::lints(&m)
-            });
-            let compiled = Graph::compile(&shared);
-            let found = lints.finish().pop().flatten();
-            model = sole(shared);
-            // A panic on the helper is the caller's: the lints run again here.
-            diags.extend(found.unwrap_or_else(|| crate::check::lints(&model)));
-            graph = Some(compiled);
         } else if lint {
             diags.extend(crate::check::lints(&model));
         }
@@ -584,21 +571,6 @@ impl Rules {
 
 /// Whether a diagnostic is about this rule set's own files, not those of the rule set it
 /// builds on.
-/// The model shared with a helper, once the helper is done with it: its share took the model
-/// by value and dropped it before answering, so the wait is for nothing but an unlikely moment
-/// between the two.
-fn sole(mut shared: Arc<RuleSet>) -> RuleSet {
-    loop {
-        match Arc::try_unwrap(shared) {
-            Ok(model) => return model,
-            Err(again) => {
-                shared = again;
-                std::thread::yield_now();
-            }
-        }
-    }
-}
-
 fn own(model: &RuleSet, d: &Diagnostic) -> bool {
     match (&model.base, d.primary_span()) {
         (Some(base), Some(at)) => !base.holds(at),

@@ -573,7 +573,7 @@ pub(super) fn too_deep(text: &str, limit: usize) -> Option<usize> {
     // Nesting deeper than `limit` takes more than `limit` opening brackets: most texts have fewer
     // in all, and they are counted far faster than scanned (strings and comments included, so
     // the count is never too low).
-    if bytes.iter().filter(|&&b| b == b'(' || b == b'{').count() <= limit {
+    if memchr::memchr2_iter(b'(', b'{', bytes).count() <= limit {
         return None;
     }
     let mut depth = 0_usize;
