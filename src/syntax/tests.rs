@@ -238,3 +238,19 @@ fn a_file_read_at_once_and_one_read_item_by_item_give_the_same_items() {
     assert_eq!(ids(&g), ["L-1", "L-2"]);
     assert_eq!(ids(&f), ids(&g));
 }
+
+/// The word-at-a-time test for control characters agrees with a test of each byte, wherever in
+/// a word the character falls and whatever surrounds it (tabs, UTF-8 of Chinese text).
+#[test]
+fn a_control_character_is_found_in_any_place_of_a_word() {
+    let each = |b: &[u8]| b.iter().any(|&c| c < 0x20 && c != b'\t');
+    let base = "《许昌市城市市容和环境卫生管理条例》第十四条\tabc".as_bytes().to_vec();
+    assert!(!super::has_control(&base));
+    for at in 0..base.len() {
+        for c in [0x00u8, 0x01, 0x0a, 0x0d, 0x1f, b'\t', 0x20, 0x7f] {
+            let mut t = base.clone();
+            t[at] = c;
+            assert_eq!(super::has_control(&t), each(&t), "byte {c:#04x} at {at}");
+        }
+    }
+}

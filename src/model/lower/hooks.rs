@@ -55,7 +55,7 @@ impl Lowerer {
         &mut self,
         decls: &[&ast::HookDecl],
         violations: &NameMap<ViolationId>,
-        entries: &HashMap<String, Span>,
+        entries: &NameMap<Span>,
         scripts: Option<Scripts>,
     ) -> Vec<Hook> {
         if decls.is_empty() {

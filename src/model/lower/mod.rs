@@ -21,6 +21,8 @@ use crate::syntax::ast;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use crate::model::name_map::NameHasher;
+use std::hash::BuildHasherDefault;
 
 /// The declarations of every file, sorted by kind (pass 1), so that order does not matter.
 #[derive(Default)]
@@ -53,11 +55,11 @@ pub fn lower(
         sources,
         facts: Vec::new(),
         fact_index: NameMap::default(),
-        pred_names: HashMap::new(),
+        pred_names: NameMap::default(),
         tiers: Vec::new(),
         case_tiers: Vec::new(),
         location_buf: String::new(),
-        citations: HashSet::new(),
+        citations: HashSet::default(),
     };
     let mut d = cx.gather(files, base_files);
     let scripts = cx.start_scripts(&d.hooks);
@@ -249,7 +251,7 @@ impl Lowerer {
     ) -> (Vec<Violation>, NameMap<ViolationId>) {
         let mut violations = Vec::new();
         let mut index: NameMap<ViolationId> = NameMap::default();
-        let mut spans: HashMap<String, Span> = HashMap::new();
+        let mut spans: NameMap<Span> = NameMap::default();
         for (v, reg) in decls {
             if let Some(&first) = spans.get(&v.code.text) {
                 self.duplicate(
@@ -334,9 +336,9 @@ impl Lowerer {
         &mut self,
         decls: &[&ast::EntryDecl],
         violations: &NameMap<ViolationId>,
-    ) -> (Vec<Entry>, HashMap<String, Span>) {
+    ) -> (Vec<Entry>, NameMap<Span>) {
         let mut entries: Vec<Entry> = Vec::new();
-        let mut spans: HashMap<String, Span> = HashMap::new();
+        let mut spans: NameMap<Span> = NameMap::default();
         for e in decls {
             if let Some(&first) = spans.get(&e.id.text) {
                 self.duplicate(
@@ -437,13 +439,15 @@ pub(super) struct Lowerer {
     pub(super) sources: SourceMap,
     pub(super) facts: Vec<Fact>,
     fact_index: NameMap<FactId>,
-    pred_names: HashMap<String, (PredicateId, Span)>,
+    pred_names: NameMap<(PredicateId, Span)>,
     tiers: Vec<Tiers>,
     case_tiers: Vec<CaseTiers>,
     /// Scratch for [`Lowerer::location`].
     location_buf: String,
     /// Citation texts already made shared strings, for [`Lowerer::citation`].
-    citations: HashSet<Arc<str>>,
+    /// Citations written once each (a citation is long, so SipHash cost more than the lookup is
+    /// worth; the texts are the drafters' own).
+    citations: HashSet<Arc<str>, BuildHasherDefault<NameHasher>>,
 }
 
 impl Lowerer {
