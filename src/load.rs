@@ -523,8 +523,10 @@ impl Walk<'_> {
 /// past the start stays, so the result shows that it leaves the tree).
 pub(crate) fn join(including: &str, target: &str) -> String {
     let base = Path::new(including).parent().unwrap_or(Path::new(""));
-    let mut parts: Vec<String> = Vec::new();
-    for c in base.join(target).components() {
+    let joined = base.join(target);
+    // The parts borrow the joined path (a part is copied only if it is not UTF-8).
+    let mut parts: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+    for c in joined.components() {
         match c {
             std::path::Component::ParentDir => {
                 if parts.last().is_some_and(|p| p != "..") {
@@ -534,7 +536,7 @@ pub(crate) fn join(including: &str, target: &str) -> String {
                 }
             }
             std::path::Component::CurDir => {}
-            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+            other => parts.push(other.as_os_str().to_string_lossy()),
         }
     }
     parts.join("/")

@@ -254,8 +254,10 @@ fn within<T: PartialEq + Copy>(a: &[T], b: &[T], limit: u8) -> Option<usize> {
 pub(crate) struct NameIndex {
     /// The names, sorted.
     forward: Vec<Box<str>>,
-    /// Each name reversed, sorted, with its index in `forward`.
-    backward: Vec<(Box<str>, u32)>,
+    /// The indices in `forward` in the order of the reversed names (compared character by
+    /// character from the end, which orders them as the reversed strings would, without a
+    /// reversed copy of each: two allocations a name were a tenth of a shipped load's).
+    backward: Vec<u32>,
     /// The [`letters`] of each name in `forward`.
     letters: Vec<u64>,
     /// The length in characters of each name in `forward` (`usize::MAX` over
@@ -269,12 +271,11 @@ impl NameIndex {
         let mut forward: Vec<Box<str>> = names.into_iter().map(Box::from).collect();
         forward.sort_unstable();
         forward.dedup();
-        let mut backward: Vec<(Box<str>, u32)> = forward
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.chars().rev().collect::<String>().into(), i as u32))
-            .collect();
-        backward.sort_unstable();
+        let mut backward: Vec<u32> = (0..forward.len() as u32).collect();
+        backward.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&forward[a as usize], &forward[b as usize]);
+            a.chars().rev().cmp(b.chars().rev())
+        });
         let letters = forward.iter().map(|n| letters(n)).collect();
         // A name over the limit is never compared: its length is out of every reach.
         let lens = forward
@@ -302,16 +303,19 @@ impl NameIndex {
         }
         let query = Query::new(name)?;
         let at = self.forward.partition_point(|n| &**n < name);
-        let mut reversed = String::with_capacity(name.len());
-        reversed.extend(name.chars().rev());
-        let back = self.backward.partition_point(|(n, _)| **n < *reversed);
+        let back = self.backward.partition_point(|&i| {
+            self.forward[i as usize]
+                .chars()
+                .rev()
+                .lt(name.chars().rev())
+        });
         let around = back.saturating_sub(WINDOW)..(back + WINDOW).min(self.backward.len());
         let name_at = |i: usize| Candidate {
             name: &self.forward[i],
             letters: self.letters[i],
             len: self.lens[i],
         };
-        let by_end = around.map(|i| name_at(self.backward[i].1 as usize));
+        let by_end = around.map(|i| name_at(self.backward[i] as usize));
         // The names just before and after the query first: a slip at the end is the commonest
         // (a letter added sorts just after the name), and a close candidate found early cuts
         // the others short. The answer does not depend on the order: the nearest, ties to the

@@ -181,12 +181,18 @@ pub(super) fn decide(
             Node::LawInForce => law_in_force::run(&mut w)?,
             Node::Limitation => limitation::run(&mut w),
             Node::ArticleCondition => article::run(&mut w),
-            Node::StatutoryNoPenalty(ids) => statutory_no_penalty::run(&mut w, ids),
-            Node::NoPenaltyList(ids) => no_penalty::run(&mut w, ids),
+            Node::StatutoryNoPenalty(ids) => {
+                statutory_no_penalty::run(&mut w, graph.entries(*ids))
+            }
+            Node::NoPenaltyList(ids) => no_penalty::run(&mut w, graph.entries(*ids)),
             Node::Circumstances {
                 mitigating,
                 aggravating,
-            } => circumstances::run(&mut w, mitigating, aggravating),
+            } => circumstances::run(
+                &mut w,
+                graph.entries(*mitigating),
+                graph.entries(*aggravating),
+            ),
             Node::Hook { point, hook } => exceptions::run(&mut w, *point, *hook)?,
             Node::Combine => combine::run(&mut w),
             Node::Fine => fine::run(&mut w),

@@ -5,6 +5,7 @@ use crate::model::{Fractions, PenaltyAlt, RuleSet, Stmt};
 use crate::vocab::money;
 use crate::vocab::{FineRange, Outcome};
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 /// A fixed fine range and its bands, rounded to the fen.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,9 +24,10 @@ impl FixedBands {
         fractions: Fractions,
         floor: Decimal,
     ) -> FixedBands {
-        let b = |o| money::band(o, lo, hi, fractions, floor).unwrap_or(money::range(lo, hi));
+        let statutory = money::range(lo, hi);
+        let b = |o| money::band(o, lo, hi, fractions, floor).unwrap_or(statutory);
         FixedBands {
-            statutory: money::range(lo, hi),
+            statutory,
             bands: [
                 b(Outcome::Lighter),
                 b(Outcome::Standard),
@@ -51,6 +53,7 @@ impl FixedBands {
 /// [`FineId`], with the band fractions of the version it belongs to.
 pub fn compute(rules: &RuleSet) -> Vec<Option<FixedBands>> {
     let mut out = Vec::new();
+    let mut seen = Seen::default();
     for v in &rules.violations {
         for ver in &v.versions {
             let fractions = ver.bands.unwrap_or_else(|| rules.params.fractions());
@@ -58,17 +61,24 @@ pub fn compute(rules: &RuleSet) -> Vec<Option<FixedBands>> {
                 .into_iter()
                 .flatten()
             {
-                fill(stmts, fractions, rules.params.mitigation_floor, &mut out);
+                fill(stmts, fractions, rules.params.mitigation_floor, &mut seen, &mut out);
             }
         }
     }
     out
 }
 
+/// The bands computed so far, by the exact bits of their range's ends: most ranges recur (the
+/// shipped set computes 139 bands of 35 ranges: a party's statements are often the other's,
+/// and statutes share their ranges), and the decimal arithmetic of one is about 3,000
+/// instructions. Equal bits are equal inputs, so a hit is the same bands.
+type Seen = HashMap<[u8; 32], (Fractions, Decimal, FixedBands), foldhash::fast::FixedState>;
+
 fn fill(
     stmts: &[Stmt],
     fractions: Fractions,
     floor: Decimal,
+    seen: &mut Seen,
     out: &mut Vec<Option<FixedBands>>,
 ) {
     Stmt::for_each_penalty(stmts, &mut |p| {
@@ -79,7 +89,18 @@ fn fill(
                     out.resize(i + 1, None);
                 }
                 if f.scale.is_none() && f.tiers.is_none() && f.cases.is_none() {
-                    out[i] = Some(FixedBands::new(f.lo, f.hi, fractions, floor));
+                    let mut key = [0u8; 32];
+                    key[..16].copy_from_slice(&f.lo.serialize());
+                    key[16..].copy_from_slice(&f.hi.serialize());
+                    let bands = match seen.get(&key) {
+                        Some(&(fr, fl, b)) if fr == fractions && fl.serialize() == floor.serialize() => b,
+                        _ => {
+                            let b = FixedBands::new(f.lo, f.hi, fractions, floor);
+                            seen.insert(key, (fractions, floor, b));
+                            b
+                        }
+                    };
+                    out[i] = Some(bands);
                 }
             }
         }

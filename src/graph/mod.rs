@@ -26,15 +26,15 @@ pub enum Node {
     /// Step 3: the article's own condition.
     ArticleCondition,
     /// Step 4: the statutory no-penalty entries with 应当.
-    StatutoryNoPenalty(Box<[EntryId]>),
+    StatutoryNoPenalty(Ids),
     /// Step 5: the other no-penalty entries (first offence, the published list).
-    NoPenaltyList(Box<[EntryId]>),
+    NoPenaltyList(Ids),
     /// Step 6: the mitigating and aggravating entries.
     Circumstances {
         /// Lighter, lighter-or-mitigated and mitigated entries.
-        mitigating: Box<[EntryId]>,
+        mitigating: Ids,
         /// Aggravated entries.
-        aggravating: Box<[EntryId]>,
+        aggravating: Ids,
     },
     /// Step 9: one hook at its point (情节之后 before step 7, 结果之后 after step 8).
     Hook {
@@ -51,6 +51,15 @@ pub enum Node {
     Guard(HookId),
     /// The procedure that follows the outcome, and the walk's conclusion.
     Procedure,
+}
+
+/// A run of list entries in [`Graph::entry_ids`]: every node's entries are kept in that one
+/// vector, where a slice of its own for each node of each violation was four allocations a
+/// violation (a twentieth of a shipped load's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ids {
+    start: u32,
+    end: u32,
 }
 
 /// What evaluation walks for one violation.
@@ -71,6 +80,8 @@ pub struct Plan {
 pub struct Graph {
     /// One plan per violation, by violation index.
     pub plans: Vec<Plan>,
+    /// The list entries of every node, each node's a run ([`Ids`], [`Graph::entries`]).
+    pub entry_ids: Vec<EntryId>,
     /// Each fact's default (or unknown), by fact index: the starting point of every case.
     pub defaults: Vec<Option<Value>>,
     /// Fact type tags, by fact index, for binding case values quickly.
@@ -96,7 +107,7 @@ impl Graph {
     /// Compiles the model.
     pub fn compile(rules: &RuleSet) -> Graph {
         let n = rules.violations.len();
-        let entries = entries_by_step(rules, n);
+        let (entry_ids, entries) = entries_by_step(rules, n);
         let hooks = hooks_by_point(rules, n);
         let plans = entries
             .into_iter()
@@ -117,6 +128,7 @@ impl Graph {
         let quick: Vec<Quick> = conds.iter().map(|c| Quick::of(c)).collect();
         Graph {
             plans,
+            entry_ids,
             defaults: rules.facts.iter().map(|f| f.default).collect(),
             types: rules.facts.iter().map(|f| f.ty.clone()).collect(),
             bands: bands::compute(rules),
@@ -129,6 +141,13 @@ impl Graph {
         }
     }
 
+    /// The list entries of a node.
+    pub fn entries(&self, ids: Ids) -> &[EntryId] {
+        self.entry_ids
+            .get(ids.start as usize..ids.end as usize)
+            .unwrap_or_default()
+    }
+
     /// The precomputed bands of a fine statement whose range depends on no fact.
     pub fn bands(&self, fine: FineId) -> Option<&FixedBands> {
         self.bands.get(fine as usize).and_then(Option::as_ref)
@@ -138,10 +157,10 @@ impl Graph {
 /// The nodes of one violation (its elements first, where it has any).
 fn plan(
     elements: bool,
-    statutory: Vec<EntryId>,
-    listed: Vec<EntryId>,
-    mitigating: Vec<EntryId>,
-    aggravating: Vec<EntryId>,
+    statutory: Ids,
+    listed: Ids,
+    mitigating: Ids,
+    aggravating: Ids,
     first: Vec<HookId>,
     second: Vec<HookId>,
 ) -> Plan {
@@ -155,11 +174,11 @@ fn plan(
         Node::LawInForce,
         Node::Limitation,
         Node::ArticleCondition,
-        Node::StatutoryNoPenalty(statutory.into()),
-        Node::NoPenaltyList(listed.into()),
+        Node::StatutoryNoPenalty(statutory),
+        Node::NoPenaltyList(listed),
         Node::Circumstances {
-            mitigating: mitigating.into(),
-            aggravating: aggravating.into(),
+            mitigating,
+            aggravating,
         },
     ]);
     nodes.extend(first.iter().map(|&hook| Node::Hook {
@@ -186,7 +205,7 @@ fn plan(
 /// Each violation's entries sorted into steps 4 (statutory no-penalty, shall), 5 (the other
 /// no-penalty entries) and 6 (mitigating, aggravating), in file order; linear in entries plus
 /// coverage: a listed entry goes only to its violations.
-fn entries_by_step(rules: &RuleSet, violations: usize) -> Vec<[Vec<EntryId>; 4]> {
+fn entries_by_step(rules: &RuleSet, violations: usize) -> (Vec<EntryId>, Vec<[Ids; 4]>) {
     let slot = |e: &crate::model::Entry| match e.list {
         ListKind::NoPenalty if e.statutory && e.modality == Modality::Shall => 0,
         ListKind::NoPenalty => 1,
@@ -200,9 +219,7 @@ fn entries_by_step(rules: &RuleSet, violations: usize) -> Vec<[Vec<EntryId>; 4]>
             .filter(|&v| !except.contains(&(v as u32)))
             .for_each(f),
     };
-    // Counted first, so that each bucket is allocated once at its size: the plans keep them
-    // as boxed slices, and a vector grown push by push was reallocated as it grew and again
-    // when it was boxed (about 800 allocations of a shipped load).
+    // Counted first, so that each run has its place in one vector allocated at its size.
     let mut counts = vec![[0usize; 4]; violations];
     for e in &rules.entries {
         let s = slot(e);
@@ -212,19 +229,29 @@ fn entries_by_step(rules: &RuleSet, violations: usize) -> Vec<[Vec<EntryId>; 4]>
             }
         });
     }
-    let mut buckets: Vec<[Vec<EntryId>; 4]> = counts
-        .iter()
-        .map(|c| c.map(Vec::with_capacity))
-        .collect();
+    // Each run's start, then the next free place in it as the entries are placed.
+    let mut runs: Vec<[Ids; 4]> = Vec::with_capacity(violations);
+    let mut at = 0u32;
+    for c in &counts {
+        runs.push(c.map(|n| {
+            let start = at;
+            at = at.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+            Ids { start, end: start }
+        }));
+    }
+    let mut ids = vec![0 as EntryId; at as usize];
     for (i, e) in rules.entries.iter().enumerate() {
         let s = slot(e);
         each(e, &mut |v| {
-            if let Some(b) = buckets.get_mut(v) {
-                b[s].push(i as EntryId);
+            if let Some(run) = runs.get_mut(v)
+                && let Some(place) = ids.get_mut(run[s].end as usize)
+            {
+                *place = i as EntryId;
+                run[s].end += 1;
             }
         });
     }
-    buckets
+    (ids, runs)
 }
 
 /// Each violation's hooks per point, in file order.

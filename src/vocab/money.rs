@@ -79,6 +79,11 @@ impl std::fmt::Display for FineRange {
 
 /// Rounds half-up to the fen (0.01 yuan) and drops trailing zeros.
 pub fn fen(d: Decimal) -> Decimal {
+    // A whole amount (most statutory ends) is already rounded and without trailing zeros; a
+    // negative zero is left to `normalize`, which makes it zero.
+    if d.scale() == 0 && d.is_sign_positive() {
+        return d;
+    }
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
         .normalize()
 }

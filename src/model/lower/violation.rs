@@ -162,8 +162,10 @@ impl Lowerer {
                 continue;
             }
             seen.push((b.party, b.span));
-            let mut stmts = common.clone();
-            stmts.extend(self.stmts(&b.stmts));
+            let own = self.stmts(&b.stmts);
+            let mut stmts = Vec::with_capacity(common.len() + own.len());
+            stmts.extend(common.iter().cloned());
+            stmts.extend(own);
             match b.party {
                 Party::Individual => penalties.individual = Some(stmts),
                 Party::Unit => penalties.unit = Some(stmts),
@@ -174,7 +176,7 @@ impl Lowerer {
             penalties.individual = Some(common.clone());
         }
         if penalties.unit.is_none() && (has_common || seen.is_empty()) {
-            penalties.unit = Some(common.clone());
+            penalties.unit = Some(common);
         }
         self.check_daily(&penalties);
         let any = [&penalties.individual, &penalties.unit]
@@ -194,7 +196,7 @@ impl Lowerer {
         }
         Version {
             from,
-            label: from.map(|d| Arc::from(d.to_string())),
+            label: from.map(date_label),
             until,
             first_enacted: false,
             breach: body.breach.first().map(|b| b.value.as_str().into()),
@@ -354,5 +356,48 @@ impl Lowerer {
             ),
         }
         None
+    }
+}
+
+/// A version's label, its date as written (`2021-01-01`), made without a `String` first.
+fn date_label(d: jiff::civil::Date) -> Arc<str> {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return Arc::from(d.to_string());
+    }
+    let digit = |n: i16, p: i16| b'0' + ((n / p) % 10) as u8;
+    let (y, m, day) = (y, i16::from(m), i16::from(day));
+    let text = [
+        digit(y, 1000),
+        digit(y, 100),
+        digit(y, 10),
+        digit(y, 1),
+        b'-',
+        digit(m, 10),
+        digit(m, 1),
+        b'-',
+        digit(day, 10),
+        digit(day, 1),
+    ];
+    Arc::from(std::str::from_utf8(&text).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date_label;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_version_label_is_its_date_as_written() {
+        for d in [
+            date(2021, 1, 1),
+            date(1999, 12, 31),
+            date(2024, 2, 29),
+            date(0, 1, 1),
+            date(9999, 12, 31),
+            date(-1, 3, 4),
+        ] {
+            assert_eq!(&*date_label(d), d.to_string());
+        }
     }
 }
