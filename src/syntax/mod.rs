@@ -488,12 +488,11 @@ impl Visitor<'_> {
         let raw = inner.as_ref().map_or("", |i| i.as_str());
         // The grammar stops a string only at a quote, a backslash or a line end (one search);
         // any other control character is ruled out here, where the string is read.
-        let control = has_control(raw.as_bytes());
-        if let Some(i) = raw
-            .bytes()
-            .position(|b| b < 0x20 && b != b'\t')
-            .filter(|_| control)
-        {
+        // The byte itself is looked for only in a string that holds one.
+        let control = has_control(raw.as_bytes())
+            .then(|| raw.bytes().position(|b| b < 0x20 && b != b'\t'))
+            .flatten();
+        if let Some(i) = control {
             let at = self.at(inner.as_ref().map_or(0, |i| i.as_span().start()) + i);
             self.diags.push(
                 Diagnostic::error(
