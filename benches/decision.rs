@@ -296,7 +296,9 @@ fn loading(c: &mut Criterion) {
     });
     // The same with the rule set dropped outside the timing, as the generated sets are timed
     // (and as a peer's load is compared: what it takes to have the rules, not to free them).
-    g.bench_function("shipped_no_drop", |b| b.iter_with_large_drop(Rules::embedded));
+    g.bench_function("shipped_no_drop", |b| {
+        b.iter_with_large_drop(Rules::embedded)
+    });
     g.finish();
 }
 

@@ -71,7 +71,7 @@ pub fn compute(rules: &RuleSet) -> Vec<Option<FixedBands>> {
 /// The bands computed so far, by the exact bits of their range's ends: most ranges recur (the
 /// shipped set computes 139 bands of 35 ranges: a party's statements are often the other's,
 /// and statutes share their ranges), and the decimal arithmetic of one is about 3,000
-/// instructions. Equal bits are equal inputs, so a hit is the same bands.
+/// instructions. Ends equal bit for bit, with equal fractions and floor, give the same bands.
 type Seen = HashMap<[u8; 32], (Fractions, Decimal, FixedBands), foldhash::fast::FixedState>;
 
 fn fill(
