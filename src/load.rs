@@ -30,6 +30,9 @@ pub struct Gathered {
     pub base_files: Vec<FileId>,
     /// How many `基于` down each base file is (1: the rule set this one builds on directly).
     pub depth: Vec<(FileId, usize)>,
+    /// The files a helper parsed (read ahead): their syntax trees are in that thread's
+    /// allocator arena, where the helper frees them faster than the loading thread can.
+    pub helper_parsed: Vec<FileId>,
 }
 
 /// Parses `root` and, depth first, every file it includes (each once). Every path a file names
@@ -41,6 +44,7 @@ pub fn gather(source: &dyn FileSource, root: &str) -> Gathered {
         diags: Vec::new(),
         base_files: Vec::new(),
         depth: Vec::new(),
+        helper_parsed: Vec::new(),
     };
     let mut walk = Walk {
         source,
@@ -97,8 +101,8 @@ struct Walk<'s> {
     ready: HashMap<String, Ready>,
 }
 
-/// A parse and the id of the file it was made for.
-type Parsed = (FileId, (ast::File, Vec<Diagnostic>));
+/// A parse, the id of the file it was made for, and whether a helper made it.
+type Parsed = (FileId, (ast::File, Vec<Diagnostic>), bool);
 
 /// A file read ahead, with its parse (none if the parse did not finish).
 struct Ready {
@@ -308,7 +312,12 @@ impl Walk<'_> {
         }
         let id = g.sources.add(path, text);
         let (file, diags) = match parsed {
-            Some((expected, done)) if expected == id => done,
+            Some((expected, done, on_helper)) if expected == id => {
+                if on_helper {
+                    g.helper_parsed.push(id);
+                }
+                done
+            }
             _ => syntax::parse(id, g.sources.get(id).map_or("", |f| f.text.as_str())),
         };
         g.diags.extend(diags);
@@ -445,17 +454,18 @@ impl Walk<'_> {
         }
         // The largest first, so that no thread is left with a large file at the end.
         items.sort_by_key(|(_, _, text)| std::cmp::Reverse(text.len()));
-        let parsed = crate::helpers::share(threads - 1, items, |(j, id, text): (usize, FileId, String)| {
+        let caller = std::thread::current().id();
+        let parsed = crate::helpers::share(threads - 1, items, move |(j, id, text): (usize, FileId, String)| {
             // As `visit` will see it.
             let parsed = syntax::parse_alone(id, text.strip_prefix('\u{feff}').unwrap_or(&text));
-            (j, id, text, parsed)
+            (j, id, text, parsed, std::thread::current().id() != caller)
         })
         .finish();
         // A file whose parse panicked on a helper is not ready: `includes` reads and parses it
         // again, like a file not read ahead, and the panic, if it comes again, is the caller's.
-        for (j, id, text, parsed) in parsed.into_iter().flatten() {
+        for (j, id, text, parsed, on_helper) in parsed.into_iter().flatten() {
             if let Some(target) = targets.get_mut(j).and_then(Option::take) {
-                let parsed = Some((id, parsed));
+                let parsed = Some((id, parsed, on_helper));
                 self.ready.insert(target, Ready { text, parsed });
             }
         }
