@@ -30,8 +30,9 @@ pub struct Gathered {
     pub base_files: Vec<FileId>,
     /// How many `基于` down each base file is (1: the rule set this one builds on directly).
     pub depth: Vec<(FileId, usize)>,
-    /// The files a helper parsed (read ahead): their syntax trees are in that thread's
-    /// allocator arena, where the helper frees them faster than the loading thread can.
+    /// The files a helper parsed (read ahead), in the order of their ids: their syntax trees
+    /// are in that thread's allocator arena, where the helper frees them faster than the
+    /// loading thread can.
     pub helper_parsed: Vec<FileId>,
 }
 

@@ -127,7 +127,7 @@ impl Rules {
         let (theirs, ours): (Vec<_>, Vec<_>) = g
             .files
             .into_iter()
-            .partition(|(id, _)| g.helper_parsed.contains(id));
+            .partition(|(id, _)| g.helper_parsed.binary_search(id).is_ok());
         if !theirs.is_empty() {
             // Not waited for: whoever takes it drops it (this thread, if no helper does).
             drop(crate::helpers::share(1, vec![theirs], drop));
