@@ -111,7 +111,10 @@ impl<I> Items<I> {
 }
 
 /// Work shared with the helpers, under way: [`Shared::finish`] does what is left and gathers
-/// the outputs.
+/// the outputs. Dropped without it, the work is not waited for: a helper still does the items
+/// it takes (their outputs are dropped), and the items none took are dropped with the last
+/// helper's hold on them, or here when there are no helpers (the syntax trees a helper parsed
+/// are freed so, `Rules::from_source`).
 pub struct Shared<I, O, W> {
     items: Arc<Items<I>>,
     work: Arc<W>,
