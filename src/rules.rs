@@ -53,12 +53,6 @@ impl Default for Options {
     }
 }
 
-/// Rule sets of at least this many bytes compile their graph on one thread while the lints run
-/// on another. For smaller ones a thread costs more than it saves: measured on generated sets of
-/// 0.1 to 1.7 MB, the thread gained nothing below about 1 MB, and it cost the shipped set (95 KB)
-/// 7% of its load.
-const LINTS_BESIDE_BYTES: usize = 1024 * 1024;
-
 impl Rules {
     /// Loads the rule set whose root is `path`: a `.rules` file, or a directory holding
     /// `main.rules`.
@@ -112,14 +106,40 @@ impl Rules {
                 sources: g.sources,
             });
         }
-        let sources = g.sources.clone();
-        let bytes: usize = g.sources.files().map(|(_, f)| f.text.len()).sum();
-        let (mut model, mut diags) = model::lower(&g.files, g.sources, &g.base_files, &g.depth);
-        // Meanwhile a helper hashes the files (4% of the shipped set's load).
-        let digest = crate::helpers::share(1, vec![sources], |sources: SourceMap| {
+        // A helper hashes the files while this thread lowers them (its other work meanwhile, the
+        // hooks' scripts, takes it half the lowering).
+        let digest = crate::helpers::share(1, vec![g.sources.clone()], |sources: SourceMap| {
             let digest = load::digest(&sources);
             (sources, digest)
         });
+        let (mut model, mut diags) = model::lower(&g.files, g.sources, &g.base_files, &g.depth);
+        diags.extend(g.diags);
+        // The lints run only on a rule set without errors, the checks always.
+        let lint = !diags.iter().any(Diagnostic::is_error);
+        diags.extend(crate::check::run(&model, false));
+        let (sources, digest) = match digest.finish().pop().flatten() {
+            Some(done) => done,
+            // The helper's hashing panicked: again here, where a panic is the caller's.
+            None => {
+                let sources = model.sources.clone();
+                let digest = load::digest(&sources);
+                (sources, digest)
+            }
+        };
+        model.digest = digest;
+        // A rule set the checks pass loads unless a lint finds an error: a helper compiles its
+        // graph while this thread runs the lints (the graph reads neither their findings nor
+        // anything they read that changes).
+        let graph = if lint && !diags.iter().any(Diagnostic::is_error) {
+            crate::publish::words::fill_trace_words(&mut model);
+            let shared = Arc::new(model);
+            let graph = crate::helpers::share(1, vec![Arc::clone(&shared)], |m: Arc<RuleSet>| {
+                Graph::compile(&m)
+            });
+            Ok((shared, graph))
+        } else {
+            Err(model)
+        };
         // The syntax trees a helper parsed are dropped by a helper, into the allocator arena
         // they came from, while this thread goes on; the others here, in place (dropped on a
         // helper, their memory was freed into this thread's arena while it allocated the
@@ -133,49 +153,30 @@ impl Rules {
             drop(crate::helpers::share(1, vec![theirs], drop));
         }
         drop(ours);
-        diags.extend(g.diags);
-        // The lints run only on a rule set without errors, the checks always.
-        let lint = !diags.iter().any(Diagnostic::is_error);
-        diags.extend(crate::check::run(&model, false));
-        // A rule set the checks pass loads unless a lint finds an error: its graph is compiled
-        // beside the lints (it reads neither their findings nor the trace words filled below).
-        let mut graph = None;
-        if lint && bytes >= LINTS_BESIDE_BYTES && !diags.iter().any(Diagnostic::is_error) {
-            let (lints, compiled) = std::thread::scope(|scope| {
-                let lints = scope.spawn(|| crate::check::lints(&model));
-                let compiled = Graph::compile(&model);
-                (lints.join(), compiled)
-            });
-            diags.extend(lints.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-            graph = Some(compiled);
-        } else if lint {
-            diags.extend(crate::check::lints(&model));
-        }
+        let (model, graph) = match graph {
+            Ok((shared, graph)) => {
+                diags.extend(crate::check::lints(&shared));
+                let graph = graph.finish().pop().flatten();
+                let model = sole(shared);
+                // The helper's compile panicked: again here, where a panic is the caller's.
+                let graph = graph.unwrap_or_else(|| Graph::compile(&model));
+                (model, Some(graph))
+            }
+            Err(model) => (model, None),
+        };
         // The warnings of the rule sets this one builds on are theirs, reported when they are
         // checked; the errors stop this one from loading and are reported here.
         diags.retain(|d| d.is_error() || own(&model, d));
         crate::diag::sort(&mut diags);
-        // The graph is compiled before the helper's work is waited for, so that the two overlap.
-        let graph = (!diags.iter().any(Diagnostic::is_error)).then(|| {
-            crate::publish::words::fill_trace_words(&mut model);
-            graph.unwrap_or_else(|| Graph::compile(&model))
-        });
-        let (sources, digest) = match digest.finish().pop().flatten() {
-            Some(done) => done,
-            // The helper's hashing panicked: again here, where a panic is the caller's.
-            None => {
-                let sources = model.sources.clone();
-                let digest = load::digest(&sources);
-                (sources, digest)
+        let graph = match graph {
+            Some(graph) if !diags.iter().any(Diagnostic::is_error) => graph,
+            _ => {
+                return Err(LoadError {
+                    diagnostics: diags,
+                    sources,
+                });
             }
         };
-        let Some(graph) = graph else {
-            return Err(LoadError {
-                diagnostics: diags,
-                sources,
-            });
-        };
-        model.digest = digest;
         let info = Arc::new(RuleSetInfo {
             name: model.meta.name.clone(),
             version: model.meta.version.clone(),
@@ -632,5 +633,19 @@ impl Rules {
             .map(|(p, t)| (p.to_string(), t.to_string()))
             .collect();
         Rules::from_sources(&files, self.root_file())
+    }
+}
+
+/// The model a helper compiled the graph from, once the compile is over: the helper lets go of
+/// its handle before it answers (or as its panic unwinds), so it is the only one left.
+fn sole(mut shared: Arc<RuleSet>) -> RuleSet {
+    loop {
+        match Arc::try_unwrap(shared) {
+            Ok(model) => return model,
+            Err(again) => {
+                shared = again;
+                std::thread::yield_now();
+            }
+        }
     }
 }
