@@ -3,7 +3,7 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::limits;
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax::{self, ast};
 use sha2::{Digest, Sha256};
 use sources::too_big;
@@ -105,10 +105,22 @@ struct Walk<'s> {
 /// A parse, the id of the file it was made for, and whether a helper made it.
 type Parsed = (FileId, (ast::File, Vec<Diagnostic>), bool);
 
+/// A file to parse ahead: its place among the includes, the id it is expected to get, its path
+/// and its text.
+type Job = (usize, FileId, String, String);
+
 /// A file read ahead, with its parse (none if the parse did not finish).
 struct Ready {
-    text: String,
+    text: Text,
     parsed: Option<Parsed>,
+}
+
+/// A file's text as read, or as the thread that parsed it ahead indexed it (its byte-order mark
+/// dropped): the lines are found where the text is in the cache, not read again from another
+/// core's.
+enum Text {
+    Read(String),
+    Indexed(SourceFile),
 }
 
 /// Threads that parse the files one file includes at most (the loading thread and helpers,
@@ -124,7 +136,7 @@ impl Walk<'_> {
                 g.diags
                     .push(limit_error(Span::new(id, 0, 0), root, &too_big()));
             }
-            Ok(text) => self.visit(root, text, None, g),
+            Ok(text) => self.visit(root, Text::Read(text), None, g),
             Err(e) => {
                 let id = g.sources.add(root, "");
                 g.diags.push(
@@ -288,18 +300,22 @@ impl Walk<'_> {
     /// Records and parses a file, then gathers what it names. `parsed` is what
     /// [`Walk::prefetch`] read from it, under the id it expected the file to get: used if the
     /// file gets that id, parsed again if not.
-    fn visit(
-        &mut self,
-        path: &str,
-        mut text: String,
-        parsed: Option<Parsed>,
-        g: &mut Gathered,
-    ) {
-        // Editors on Windows write a byte-order mark; it carries no meaning.
-        if let Some(rest) = text.strip_prefix('\u{feff}') {
-            text = rest.to_string();
-        }
-        if let Err(d) = self.take(Span::default(), path, &text) {
+    fn visit(&mut self, path: &str, text: Text, parsed: Option<Parsed>, g: &mut Gathered) {
+        let text = match text {
+            Text::Read(mut text) => {
+                // Editors on Windows write a byte-order mark; it carries no meaning.
+                if let Some(rest) = text.strip_prefix('\u{feff}') {
+                    text = rest.to_string();
+                }
+                Text::Read(text)
+            }
+            indexed => indexed,
+        };
+        let body = match &text {
+            Text::Read(t) => t.as_str(),
+            Text::Indexed(f) => f.text.as_str(),
+        };
+        if let Err(d) = self.take(Span::default(), path, body) {
             let id = g.sources.add(path, "");
             g.diags.push(Diagnostic {
                 labels: vec![crate::diag::Label {
@@ -311,7 +327,10 @@ impl Walk<'_> {
             });
             return;
         }
-        let id = g.sources.add(path, text);
+        let id = match text {
+            Text::Read(text) => g.sources.add(path, text),
+            Text::Indexed(file) => g.sources.add_file(file),
+        };
         let (file, diags) = match parsed {
             Some((expected, done, on_helper)) if expected == id => {
                 if on_helper {
@@ -443,30 +462,37 @@ impl Walk<'_> {
         let largest = jobs.iter().map(|(_, _, t)| t.len()).max().unwrap_or(0);
         if jobs.len() < 2 || largest.saturating_mul(threads) > total {
             for (target, _, text) in jobs {
+                let text = Text::Read(text);
                 self.ready.insert(target, Ready { text, parsed: None });
             }
             return;
         }
         let mut targets: Vec<Option<String>> = Vec::with_capacity(jobs.len());
-        let mut items: Vec<(usize, FileId, String)> = Vec::with_capacity(jobs.len());
+        let mut items: Vec<Job> = Vec::with_capacity(jobs.len());
         for (j, (target, id, text)) in jobs.into_iter().enumerate() {
+            items.push((j, id, target.clone(), text));
             targets.push(Some(target));
-            items.push((j, id, text));
         }
         // The largest first, so that no thread is left with a large file at the end.
-        items.sort_by_key(|(_, _, text)| std::cmp::Reverse(text.len()));
+        items.sort_by_key(|(_, _, _, text)| std::cmp::Reverse(text.len()));
         let caller = std::thread::current().id();
-        let parsed = crate::helpers::share(threads - 1, items, move |(j, id, text): (usize, FileId, String)| {
-            // As `visit` will see it.
-            let parsed = syntax::parse_alone(id, text.strip_prefix('\u{feff}').unwrap_or(&text));
-            (j, id, text, parsed, std::thread::current().id() != caller)
+        let parsed = crate::helpers::share(threads - 1, items, move |(j, id, path, text): Job| {
+            // As `visit` would index it.
+            let text = match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            };
+            let file = SourceFile::new(path, text);
+            let parsed = syntax::parse_alone(id, &file.text);
+            (j, id, file, parsed, std::thread::current().id() != caller)
         })
         .finish();
         // A file whose parse panicked on a helper is not ready: `includes` reads and parses it
         // again, like a file not read ahead, and the panic, if it comes again, is the caller's.
-        for (j, id, text, parsed, on_helper) in parsed.into_iter().flatten() {
+        for (j, id, file, parsed, on_helper) in parsed.into_iter().flatten() {
             if let Some(target) = targets.get_mut(j).and_then(Option::take) {
                 let parsed = Some((id, parsed, on_helper));
+                let text = Text::Indexed(file);
                 self.ready.insert(target, Ready { text, parsed });
             }
         }
@@ -512,7 +538,7 @@ impl Walk<'_> {
         }
         let (text, parsed) = match self.ready.remove(&target) {
             Some(r) => (Ok(r.text), r.parsed),
-            None => (self.source.read(&target), None),
+            None => (self.source.read(&target).map(Text::Read), None),
         };
         match text {
             Ok(t) => self.visit(&target, t, parsed, g),

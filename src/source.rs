@@ -128,7 +128,12 @@ impl SourceMap {
 
     /// Adds a file and returns its id.
     pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.files.push(Arc::new(SourceFile::new(path, text)));
+        self.add_file(SourceFile::new(path, text))
+    }
+
+    /// Adds a file already indexed (by the thread that read it ahead) and returns its id.
+    pub fn add_file(&mut self, file: SourceFile) -> FileId {
+        self.files.push(Arc::new(file));
         FileId(u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX))
     }
 
