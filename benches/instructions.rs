@@ -26,6 +26,9 @@
 //!   hold against `json` (an error must cost no more than a decision);
 //! - `unknown-fact-json`: JSON text naming a misspelt fact, to the error document;
 //! - `load`: loading, checking and compiling the shipped rule set (N times; use 1 and 3);
+//! - `load-keep`: the same, every rule set kept until the end, for the memory a loaded rule set
+//!   holds and the page faults its load takes in a process that keeps it
+//!   (`/usr/bin/time -f "%e s %R faults %M KB"`, N = 1,000);
 //! - `load-large`: the same for the generated 1,000-violation, 10,000-entry rule set of
 //!   `load/generated_1000x10000` (generated once; use 1 and 2).
 
@@ -58,6 +61,14 @@ fn main() {
             let rules = Rules::embedded().unwrap_or_else(|e| panic!("{e}"));
             black_box(&rules);
         }
+        return;
+    }
+    if mode == "load-keep" {
+        let mut keep = Vec::new();
+        for _ in 0..n {
+            keep.push(Rules::embedded().unwrap_or_else(|e| panic!("{e}")));
+        }
+        black_box(&keep);
         return;
     }
     if mode == "load-large" {
