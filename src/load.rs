@@ -123,6 +123,14 @@ enum Text {
     Indexed(SourceFile),
 }
 
+/// A file's text without the byte-order mark editors on Windows write; it carries no meaning.
+fn without_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}
+
 /// Threads that parse the files one file includes at most (the loading thread and helpers,
 /// [`crate::helpers`]).
 const PREFETCH_THREADS: usize = 4;
@@ -301,21 +309,11 @@ impl Walk<'_> {
     /// [`Walk::prefetch`] read from it, under the id it expected the file to get: used if the
     /// file gets that id, parsed again if not.
     fn visit(&mut self, path: &str, text: Text, parsed: Option<Parsed>, g: &mut Gathered) {
-        let text = match text {
-            Text::Read(mut text) => {
-                // Editors on Windows write a byte-order mark; it carries no meaning.
-                if let Some(rest) = text.strip_prefix('\u{feff}') {
-                    text = rest.to_string();
-                }
-                Text::Read(text)
-            }
-            indexed => indexed,
+        let file = match text {
+            Text::Read(text) => SourceFile::new(path, without_bom(text)),
+            Text::Indexed(file) => file,
         };
-        let body = match &text {
-            Text::Read(t) => t.as_str(),
-            Text::Indexed(f) => f.text.as_str(),
-        };
-        if let Err(d) = self.take(Span::default(), path, body) {
+        if let Err(d) = self.take(Span::default(), path, &file.text) {
             let id = g.sources.add(path, "");
             g.diags.push(Diagnostic {
                 labels: vec![crate::diag::Label {
@@ -327,10 +325,7 @@ impl Walk<'_> {
             });
             return;
         }
-        let id = match text {
-            Text::Read(text) => g.sources.add(path, text),
-            Text::Indexed(file) => g.sources.add_file(file),
-        };
+        let id = g.sources.add_file(file);
         let (file, diags) = match parsed {
             Some((expected, done, on_helper)) if expected == id => {
                 if on_helper {
@@ -478,11 +473,7 @@ impl Walk<'_> {
         let caller = std::thread::current().id();
         let parsed = crate::helpers::share(threads - 1, items, move |(j, id, path, text): Job| {
             // As `visit` would index it.
-            let text = match text.strip_prefix('\u{feff}') {
-                Some(rest) => rest.to_string(),
-                None => text,
-            };
-            let file = SourceFile::new(path, text);
+            let file = SourceFile::new(path, without_bom(text));
             let parsed = syntax::parse_alone(id, &file.text);
             (j, id, file, parsed, std::thread::current().id() != caller)
         })
